@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything depot needs to build, run and test on Debian 12, by package name.
+# Idempotent: when everything is present it only checks and returns.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debian_packages=(
+  build-essential cmake pkg-config clang-format
+  libboost1.81-dev libboost-json1.81-dev
+  libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev
+  libspdlog-dev libfmt-dev libcli11-dev libargon2-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  python3 python3-pytest wrk nodejs npm
+)
+
+missing=()
+for pkg in "${debian_packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The web assets (the interactive API page) come from the npm registry.
+if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+  echo "setup: installing web packages"
+  (cd web && SCARF_ANALYTICS=false npm ci --no-audit --no-fund --loglevel=error)
+fi

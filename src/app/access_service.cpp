@@ -1,0 +1,70 @@
+#include "app/access_service.h"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+#include "app/inventory_service.h"
+#include "domain/text.h"
+
+namespace depot {
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0x0f];
+  }
+  return hex;
+}
+
+std::string random_token(std::size_t bytes) {
+  std::string raw(bytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
+    throw std::runtime_error("the system random source failed");
+  }
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+  std::string token;
+  for (unsigned char c : raw) token += kAlphabet[c & 31];
+  return token;
+}
+
+Result<CreatedKey> AccessService::create_key(const std::string& tenant_slug, Role role) {
+  if (!is_valid_code(tenant_slug)) {
+    return invalid_field("tenant", "must be 1-64 letters, digits, '-', '_' or '.'");
+  }
+  TenantId tenant = store_.ensure_tenant(tenant_slug);
+  Result<bool> provisioned =
+      run_write_blocking<bool>(store_, tenant, [](WriteTx& tx) -> Result<bool> {
+        Status status = provision_tenant(tx);
+        if (!status.ok()) return status.error();
+        return true;
+      });
+  if (!provisioned.ok()) return provisioned.error();
+  std::string key = "dpt_" + random_token(32);
+  store_.add_api_key(tenant, sha256_hex(key), key.substr(0, 8), role, clock_.now());
+  return CreatedKey{tenant, key};
+}
+
+Result<Actor> AccessService::authenticate(const std::string& key) {
+  if (key.empty()) return error(ErrorCode::unauthenticated, "an API key is required");
+  std::string hash = sha256_hex(key);
+  {
+    std::lock_guard lock(mutex_);
+    if (auto found = known_.find(hash); found != known_.end()) return found->second;
+  }
+  std::optional<ApiKeyRecord> record = store_.find_api_key(hash);
+  if (!record) return error(ErrorCode::unauthenticated, "the API key is not valid");
+  Actor actor{record->tenant_id, "key:" + std::to_string(record->key_id), record->role};
+  std::lock_guard lock(mutex_);
+  known_.emplace(hash, actor);
+  return actor;
+}
+
+}  // namespace depot

@@ -1,0 +1,52 @@
+#include "app/actor.h"
+
+#include <chrono>
+
+namespace depot {
+
+std::string_view to_string(Role role) {
+  switch (role) {
+    case Role::owner:
+      return "owner";
+    case Role::operator_:
+      return "operator";
+    case Role::service:
+      return "service";
+    case Role::viewer:
+      return "viewer";
+  }
+  return "viewer";
+}
+
+std::optional<Role> parse_role(std::string_view text) {
+  for (Role role : {Role::owner, Role::operator_, Role::service, Role::viewer}) {
+    if (to_string(role) == text) return role;
+  }
+  return std::nullopt;
+}
+
+bool allows(Role role, Permission permission) {
+  switch (permission) {
+    case Permission::read:
+      return true;
+    case Permission::write_orders:
+      return role != Role::viewer;
+    case Permission::write_inventory:
+      return role == Role::owner || role == Role::operator_;
+    case Permission::manage:
+      return role == Role::owner;
+  }
+  return false;
+}
+
+Status require(const Actor& actor, Permission permission) {
+  if (allows(actor.role, permission)) return {};
+  return error(ErrorCode::forbidden,
+               "the " + std::string(to_string(actor.role)) + " role may not do this");
+}
+
+Instant SystemClock::now() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+}  // namespace depot

@@ -1,0 +1,378 @@
+#include "app/inventory_service.h"
+
+#include <random>
+
+#include "app/order_service.h"
+#include "app/stock_keeper.h"
+#include "domain/text.h"
+
+namespace depot {
+
+namespace {
+
+Error product_not_found(const std::string& sku) {
+  return error(ErrorCode::not_found, "product " + sku + " was not found");
+}
+
+StockLevel level_of(ReadTx& tx, const Product& product) {
+  return StockLevel{product.sku, product.low_stock_threshold, tx.stock_of(product.sku)};
+}
+
+// Resolves a location named in a request; errors name `field`.
+Result<std::int64_t> resolve_location(ReadTx& tx, const std::string& text, const char* field) {
+  std::optional<LocationRef> ref =
+      text.empty() ? std::optional<LocationRef>(default_location()) : parse_location_ref(text);
+  if (!ref) return invalid_field(field, "must be WAREHOUSE/LOCATION or LOCATION");
+  std::optional<std::int64_t> id = tx.find_location(*ref);
+  if (!id) return invalid_field(field, "no location " + ref->to_string());
+  return *id;
+}
+
+Result<Product> known_product(ReadTx& tx, const std::string& sku) {
+  std::optional<Product> product = tx.find_product(sku);
+  if (!product) return invalid_field("sku", "unknown SKU " + sku);
+  return std::move(*product);
+}
+
+Error first_of(std::vector<FieldError> errors) {
+  std::string message = errors.front().field + ": " + errors.front().message;
+  return Error{ErrorCode::invalid, std::move(message), std::move(errors)};
+}
+
+std::string random_name(const std::string& extension) {
+  static thread_local std::mt19937_64 generator{std::random_device{}()};
+  char text[40];
+  std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(generator()),
+                static_cast<unsigned long long>(generator()));
+  return std::string(text) + "." + extension;
+}
+
+}  // namespace
+
+StockBalance StockLevel::total() const {
+  StockBalance sum;
+  for (const StockRow& row : locations) {
+    sum.on_hand += row.balance.on_hand;
+    sum.reserved += row.balance.reserved;
+  }
+  return sum;
+}
+
+Status provision_tenant(WriteTx& tx) {
+  std::optional<Warehouse> main = tx.find_warehouse(std::string(kMainWarehouse));
+  std::int64_t warehouse_id =
+      main ? main->id : tx.insert_warehouse(std::string(kMainWarehouse), "Main warehouse");
+  if (!tx.find_location(default_location())) {
+    tx.insert_location(warehouse_id, std::string(kDefaultLocation));
+  }
+  return {};
+}
+
+void InventoryService::create_product(const Actor& actor, Product product, Callback<Product> done) {
+  if (Status allowed = require(actor, Permission::write_inventory); !allowed.ok()) {
+    return done(allowed.error());
+  }
+  if (auto errors = validate_product(product); !errors.empty()) {
+    return done(first_of(std::move(errors)));
+  }
+  run_write<Product>(
+      store_, actor.tenant_id,
+      [this, product = std::move(product)](WriteTx& tx) mutable -> Result<Product> {
+        if (tx.find_product(product.sku)) {
+          return Error{ErrorCode::conflict,
+                       "product " + product.sku + " exists already",
+                       {{"sku", "exists already"}}};
+        }
+        Instant now = clock_.now();
+        if (product.currency.empty()) product.currency = tx.settings().currency;
+        product.version = 1;
+        product.created_at = product.updated_at = now;
+        tx.insert_product(product);
+        tx.append_event(DomainEvent{"product.created", 0, product.sku, {{"name", product.name}}},
+                        now);
+        return std::move(product);
+      },
+      std::move(done));
+}
+
+void InventoryService::update_product(const Actor& actor, std::string sku,
+                                      std::int64_t expected_version, ProductPatch patch,
+                                      Callback<Product> done) {
+  if (Status allowed = require(actor, Permission::write_inventory); !allowed.ok()) {
+    return done(allowed.error());
+  }
+  run_write<Product>(
+      store_, actor.tenant_id,
+      [this, actor, sku = std::move(sku), expected_version,
+       patch = std::move(patch)](WriteTx& tx) -> Result<Product> {
+        std::optional<Product> product = tx.find_product(sku);
+        if (!product) return product_not_found(sku);
+        if (product->version != expected_version) {
+          return error(ErrorCode::precondition_failed,
+                       "the product is at version " + std::to_string(product->version));
+        }
+        if (patch.name) product->name = *patch.name;
+        if (patch.price) product->price = *patch.price;
+        if (patch.barcode) product->barcode = *patch.barcode;
+        if (patch.attributes) product->attributes = *patch.attributes;
+        if (patch.weight_grams) product->weight_grams = *patch.weight_grams;
+        if (patch.low_stock_threshold) product->low_stock_threshold = *patch.low_stock_threshold;
+        if (auto errors = validate_product(*product); !errors.empty()) {
+          return first_of(std::move(errors));
+        }
+        Instant now = clock_.now();
+        product->version += 1;
+        product->updated_at = now;
+        tx.update_product(*product);
+        if (patch.low_stock_threshold) {
+          // A new threshold may open or close an alert at today's stock.
+          StockKeeper keeper(tx, actor.name, now);
+          keeper.recheck(sku);
+          keeper.settle_alerts();
+        }
+        return std::move(*product);
+      },
+      std::move(done));
+}
+
+void InventoryService::add_image(const Actor& actor, std::string sku, std::string bytes,
+                                 Callback<ProductImage> done) {
+  if (Status allowed = require(actor, Permission::write_inventory); !allowed.ok()) {
+    return done(allowed.error());
+  }
+  std::string type = sniff_image_type(bytes);
+  if (type.empty()) {
+    return done(Error{ErrorCode::unsupported_media,
+                      "the file is not a PNG, JPEG, GIF or WebP image",
+                      {{"file", "must be a PNG, JPEG, GIF or WebP image"}}});
+  }
+  if (!store_.read(actor.tenant_id)->find_product(sku)) return done(product_not_found(sku));
+  ProductImage image{0, random_name(type.substr(6)), type, static_cast<std::int64_t>(bytes.size())};
+  // The file is written before the row that points at it: a crash leaves an orphan file, never a
+  // row without its image.
+  if (Status stored = media_.put(image.file_name, bytes); !stored.ok()) return done(stored.error());
+  run_write<ProductImage>(
+      store_, actor.tenant_id,
+      [this, sku = std::move(sku), image](WriteTx& tx) mutable -> Result<ProductImage> {
+        if (!tx.find_product(sku)) return product_not_found(sku);
+        image.id = tx.add_product_image(sku, image, clock_.now());
+        return image;
+      },
+      std::move(done));
+}
+
+Result<Product> InventoryService::product(const Actor& actor, const std::string& sku) {
+  std::optional<Product> found = store_.read(actor.tenant_id)->find_product(sku);
+  if (!found) return product_not_found(sku);
+  return std::move(*found);
+}
+
+Result<ProductPage> InventoryService::products(const Actor& actor, const std::string& after_sku,
+                                               int limit) {
+  if (limit < 1 || limit > kMaxPageSize) {
+    return invalid_field("limit", "must be between 1 and " + std::to_string(kMaxPageSize));
+  }
+  ProductPage page;
+  page.items = store_.read(actor.tenant_id)->list_products(after_sku, limit + 1);
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.resize(limit);
+    page.next_after_sku = page.items.back().sku;
+  }
+  return page;
+}
+
+std::optional<std::string> InventoryService::image_bytes(const std::string& file_name) {
+  return media_.get(file_name);
+}
+
+void InventoryService::create_warehouse(const Actor& actor, std::string code, std::string name,
+                                        Callback<Warehouse> done) {
+  if (Status allowed = require(actor, Permission::manage); !allowed.ok()) {
+    return done(allowed.error());
+  }
+  if (!is_valid_code(code)) {
+    return done(invalid_field("code", "must be 1-64 letters, digits, '-', '_' or '.'"));
+  }
+  if (trimmed(name).empty()) return done(invalid_field("name", "is required"));
+  run_write<Warehouse>(
+      store_, actor.tenant_id,
+      [code = std::move(code), name = std::move(name)](WriteTx& tx) -> Result<Warehouse> {
+        if (tx.find_warehouse(code)) {
+          return Error{ErrorCode::conflict,
+                       "warehouse " + code + " exists already",
+                       {{"code", "exists already"}}};
+        }
+        std::int64_t id = tx.insert_warehouse(code, name);
+        return Warehouse{id, code, name, {}};
+      },
+      std::move(done));
+}
+
+void InventoryService::create_location(const Actor& actor, std::string warehouse, std::string code,
+                                       Callback<LocationRef> done) {
+  if (Status allowed = require(actor, Permission::manage); !allowed.ok()) {
+    return done(allowed.error());
+  }
+  if (!is_valid_code(code)) {
+    return done(invalid_field("code", "must be 1-64 letters, digits, '-', '_' or '.'"));
+  }
+  run_write<LocationRef>(
+      store_, actor.tenant_id,
+      [warehouse = std::move(warehouse),
+       code = std::move(code)](WriteTx& tx) -> Result<LocationRef> {
+        std::optional<Warehouse> found = tx.find_warehouse(warehouse);
+        if (!found) return error(ErrorCode::not_found, "warehouse " + warehouse + " was not found");
+        LocationRef ref{warehouse, code};
+        if (tx.find_location(ref)) {
+          return Error{ErrorCode::conflict,
+                       "location " + ref.to_string() + " exists already",
+                       {{"code", "exists already"}}};
+        }
+        tx.insert_location(found->id, code);
+        return ref;
+      },
+      std::move(done));
+}
+
+std::vector<Warehouse> InventoryService::warehouses(const Actor& actor) {
+  return store_.read(actor.tenant_id)->warehouses();
+}
+
+void InventoryService::receive(const Actor& actor, ReceiveCommand command,
+                               Callback<StockLevel> done) {
+  if (Status allowed = require(actor, Permission::write_inventory); !allowed.ok()) {
+    return done(allowed.error());
+  }
+  if (command.quantity <= 0) return done(invalid_field("quantity", "must be greater than 0"));
+  run_write<StockLevel>(
+      store_, actor.tenant_id,
+      [this, actor, command = std::move(command)](WriteTx& tx) -> Result<StockLevel> {
+        Result<Product> product = known_product(tx, command.sku);
+        if (!product.ok()) return product.error();
+        Result<std::int64_t> location = resolve_location(tx, command.location, "location");
+        if (!location.ok()) return location.error();
+        Instant now = clock_.now();
+        StockKeeper keeper(tx, actor.name, now);
+        Status moved = keeper.move(
+            command.sku, *location,
+            [&](const StockBalance& b) { return depot::receive(b, command.quantity); },
+            command.reason.empty() ? "received" : command.reason);
+        if (!moved.ok()) return moved.error();
+        tx.append_event(DomainEvent{"stock.received",
+                                    0,
+                                    command.sku,
+                                    {{"quantity", command.quantity},
+                                     {"available", keeper.available(command.sku)}}},
+                        now);
+        keeper.settle_alerts();
+        return level_of(tx, *product);
+      },
+      std::move(done));
+}
+
+void InventoryService::adjust(const Actor& actor, AdjustCommand command,
+                              Callback<StockLevel> done) {
+  if (Status allowed = require(actor, Permission::write_inventory); !allowed.ok()) {
+    return done(allowed.error());
+  }
+  if (command.counted_quantity.has_value() == command.delta.has_value()) {
+    return done(
+        invalid_field("counted_quantity", "give exactly one of counted_quantity and delta"));
+  }
+  if (trimmed(command.reason).empty()) return done(invalid_field("reason", "is required"));
+  run_write<StockLevel>(
+      store_, actor.tenant_id,
+      [this, actor, command = std::move(command)](WriteTx& tx) -> Result<StockLevel> {
+        Result<Product> product = known_product(tx, command.sku);
+        if (!product.ok()) return product.error();
+        Result<std::int64_t> location = resolve_location(tx, command.location, "location");
+        if (!location.ok()) return location.error();
+        Instant now = clock_.now();
+        StockKeeper keeper(tx, actor.name, now);
+        Status moved = keeper.move(
+            command.sku, *location,
+            [&](const StockBalance& b) {
+              return command.counted_quantity ? adjust_to_count(b, *command.counted_quantity)
+                                              : adjust_by(b, *command.delta);
+            },
+            command.reason);
+        if (!moved.ok()) return moved.error();
+        tx.append_event(
+            DomainEvent{"stock.adjusted",
+                        0,
+                        command.sku,
+                        {{"reason", command.reason}, {"available", keeper.available(command.sku)}}},
+            now);
+        keeper.settle_alerts();
+        return level_of(tx, *product);
+      },
+      std::move(done));
+}
+
+void InventoryService::transfer(const Actor& actor, TransferCommand command,
+                                Callback<StockLevel> done) {
+  if (Status allowed = require(actor, Permission::write_inventory); !allowed.ok()) {
+    return done(allowed.error());
+  }
+  if (command.quantity <= 0) return done(invalid_field("quantity", "must be greater than 0"));
+  run_write<StockLevel>(
+      store_, actor.tenant_id,
+      [this, actor, command = std::move(command)](WriteTx& tx) -> Result<StockLevel> {
+        Result<Product> product = known_product(tx, command.sku);
+        if (!product.ok()) return product.error();
+        Result<std::int64_t> from = resolve_location(tx, command.from, "from");
+        if (!from.ok()) return from.error();
+        Result<std::int64_t> to = resolve_location(tx, command.to, "to");
+        if (!to.ok()) return to.error();
+        if (*from == *to) return invalid_field("to", "must differ from `from`");
+        Instant now = clock_.now();
+        std::string reason = command.reason.empty() ? "transfer" : command.reason;
+        StockKeeper keeper(tx, actor.name, now);
+        Status out = keeper.move(
+            command.sku, *from,
+            [&](const StockBalance& b) { return transfer_out(b, command.quantity); }, reason);
+        if (!out.ok()) return out.error();
+        Status in = keeper.move(
+            command.sku, *to,
+            [&](const StockBalance& b) { return transfer_in(b, command.quantity); }, reason);
+        if (!in.ok()) return in.error();
+        tx.append_event(
+            DomainEvent{
+                "stock.transferred",
+                0,
+                command.sku,
+                {{"from", command.from}, {"to", command.to}, {"quantity", command.quantity}}},
+            now);
+        return level_of(tx, *product);
+      },
+      std::move(done));
+}
+
+Result<StockLevel> InventoryService::stock(const Actor& actor, const std::string& sku) {
+  auto tx = store_.read(actor.tenant_id);
+  std::optional<Product> product = tx->find_product(sku);
+  if (!product) return product_not_found(sku);
+  return level_of(*tx, *product);
+}
+
+Result<LedgerPage> InventoryService::ledger(const Actor& actor, const std::string& sku,
+                                            std::int64_t after_id, int limit) {
+  if (limit < 1 || limit > kMaxPageSize) {
+    return invalid_field("limit", "must be between 1 and " + std::to_string(kMaxPageSize));
+  }
+  auto tx = store_.read(actor.tenant_id);
+  if (!tx->find_product(sku)) return product_not_found(sku);
+  LedgerPage page;
+  page.items = tx->ledger(sku, after_id, limit + 1);
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.resize(limit);
+    page.next_after_id = page.items.back().id;
+  }
+  return page;
+}
+
+std::vector<Alert> InventoryService::alerts(const Actor& actor) {
+  return store_.read(actor.tenant_id)->open_alerts();
+}
+
+}  // namespace depot

@@ -1,0 +1,73 @@
+#include "app/merchant_service.h"
+
+#include <algorithm>
+
+#include "app/order_service.h"
+
+namespace depot {
+
+namespace {
+
+constexpr std::int64_t kMaxWindowSeconds = 90LL * 24 * 3600;
+
+std::vector<FieldError> validate(const SettingsPatch& patch) {
+  std::vector<FieldError> errors;
+  auto check_seconds = [&](const std::optional<std::int64_t>& value, const char* field) {
+    if (value && (*value < 1 || *value > kMaxWindowSeconds)) {
+      errors.push_back({field, "must be between 1 and " + std::to_string(kMaxWindowSeconds)});
+    }
+  };
+  check_seconds(patch.edit_window_seconds, "edit_window_seconds");
+  check_seconds(patch.unpaid_timeout_seconds, "unpaid_timeout_seconds");
+  if (patch.currency &&
+      (patch.currency->size() != 3 || !std::all_of(patch.currency->begin(), patch.currency->end(),
+                                                   [](char c) { return c >= 'A' && c <= 'Z'; }))) {
+    errors.push_back({"currency", "must be an ISO 4217 code such as CNY"});
+  }
+  return errors;
+}
+
+}  // namespace
+
+MerchantSettings MerchantService::settings(const Actor& actor) {
+  return store_.read(actor.tenant_id)->settings();
+}
+
+void MerchantService::update_settings(const Actor& actor, SettingsPatch patch,
+                                      Callback<MerchantSettings> done) {
+  if (Status allowed = require(actor, Permission::manage); !allowed.ok()) {
+    return done(allowed.error());
+  }
+  if (auto errors = validate(patch); !errors.empty()) {
+    std::string message = errors.front().field + ": " + errors.front().message;
+    return done(Error{ErrorCode::invalid, std::move(message), std::move(errors)});
+  }
+  run_write<MerchantSettings>(
+      store_, actor.tenant_id,
+      [patch = std::move(patch)](WriteTx& tx) -> Result<MerchantSettings> {
+        MerchantSettings settings = tx.settings();
+        if (patch.edit_window_seconds) settings.edit_window_seconds = *patch.edit_window_seconds;
+        if (patch.unpaid_timeout_seconds) {
+          settings.unpaid_timeout_seconds = *patch.unpaid_timeout_seconds;
+        }
+        if (patch.currency) settings.currency = *patch.currency;
+        tx.save_settings(settings);
+        return settings;
+      },
+      std::move(done));
+}
+
+Result<EventPage> MerchantService::events(const Actor& actor, std::int64_t after_id, int limit) {
+  if (limit < 1 || limit > kMaxPageSize) {
+    return invalid_field("limit", "must be between 1 and " + std::to_string(kMaxPageSize));
+  }
+  EventPage page;
+  page.items = store_.read(actor.tenant_id)->events_after(after_id, limit + 1);
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.resize(limit);
+    page.next_after_id = page.items.back().id;
+  }
+  return page;
+}
+
+}  // namespace depot

@@ -1,0 +1,37 @@
+#pragma once
+// A merchant's settings (edit window, unpaid timeout, currency) and its event outbox as a feed
+// (GET /api/v1/events). Thread-safe.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/actor.h"
+#include "app/write.h"
+
+namespace depot {
+
+struct SettingsPatch {
+  std::optional<std::int64_t> edit_window_seconds;
+  std::optional<std::int64_t> unpaid_timeout_seconds;
+  std::optional<std::string> currency;
+};
+
+struct EventPage {
+  std::vector<EventRecord> items;
+  std::int64_t next_after_id = 0;
+};
+
+class MerchantService {
+ public:
+  explicit MerchantService(Store& store) : store_(store) {}
+
+  MerchantSettings settings(const Actor& actor);
+  void update_settings(const Actor& actor, SettingsPatch patch, Callback<MerchantSettings> done);
+  Result<EventPage> events(const Actor& actor, std::int64_t after_id, int limit);
+
+ private:
+  Store& store_;
+};
+
+}  // namespace depot

@@ -1,0 +1,327 @@
+#include "app/order_service.h"
+
+#include "app/stock_keeper.h"
+#include "domain/order_rules.h"
+#include "domain/order_state_machine.h"
+
+namespace depot {
+
+namespace {
+
+Error order_not_found(std::int64_t id) {
+  return error(ErrorCode::not_found, "order " + std::to_string(id) + " was not found");
+}
+
+// Every status change of a saved order becomes an order.status_changed event.
+void save_order(WriteTx& tx, Order& order, Instant now) {
+  order.updated_at = now;
+  for (std::size_t i = order.stored_history; i < order.history.size(); ++i) {
+    const HistoryEntry& entry = order.history[i];
+    if (entry.from && *entry.from != entry.to) {
+      tx.append_event(DomainEvent{"order.status_changed",
+                                  order.id,
+                                  {},
+                                  {{"from", std::string(to_string(*entry.from))},
+                                   {"to", std::string(to_string(entry.to))},
+                                   {"reason", entry.reason}}},
+                      now);
+    }
+  }
+  tx.update_order(order);
+  order.stored_history = order.history.size();
+}
+
+// Product existence is checked where the reservation happens, in the same transaction.
+Status check_skus_exist(WriteTx& tx, const std::vector<OrderLine>& lines) {
+  Error unknown{ErrorCode::invalid, "unknown SKU", {}};
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (!tx.find_product(lines[i].sku)) {
+      unknown.fields.push_back(
+          {"lines[" + std::to_string(i) + "].sku", "unknown SKU " + lines[i].sku});
+    }
+  }
+  if (unknown.fields.empty()) return {};
+  unknown.message = unknown.fields.front().message;
+  return unknown;
+}
+
+Error missing_fields(std::vector<FieldError> fields) {
+  std::string message = fields.front().field + ": " + fields.front().message;
+  return Error{ErrorCode::invalid, std::move(message), std::move(fields)};
+}
+
+Result<CreatedOrder> existing(WriteTx& tx, std::int64_t id) {
+  std::optional<Order> order = tx.find_order(id);
+  if (!order) return order_not_found(id);
+  return CreatedOrder{std::move(*order), false};
+}
+
+}  // namespace
+
+void OrderService::create(const Actor& actor, CreateOrderCommand command,
+                          Callback<CreatedOrder> done) {
+  if (Status allowed = require(actor, Permission::write_orders); !allowed.ok()) {
+    return done(allowed.error());
+  }
+  if (std::vector<FieldError> errors = validate_draft(command.draft); !errors.empty()) {
+    return done(missing_fields(std::move(errors)));
+  }
+  run_write<CreatedOrder>(
+      store_, actor.tenant_id,
+      [this, actor, command = std::move(command)](WriteTx& tx) -> Result<CreatedOrder> {
+        const OrderDraft& draft = command.draft;
+        std::string fingerprint = draft_fingerprint(draft);
+        if (!command.idempotency_key.empty()) {
+          if (auto seen = tx.find_order_by_idempotency_key(command.idempotency_key)) {
+            if (seen->second != fingerprint) {
+              return Error{ErrorCode::invalid,
+                           "this Idempotency-Key was used for a different request",
+                           {{"Idempotency-Key", "was used for a different request"}}};
+            }
+            return existing(tx, seen->first);
+          }
+        }
+        if (!draft.platform.empty()) {
+          if (auto seen = tx.find_order_by_external_no(draft.platform, draft.external_no)) {
+            return existing(tx, *seen);
+          }
+        }
+        if (Status known = check_skus_exist(tx, draft.lines); !known.ok()) return known.error();
+
+        Instant now = clock_.now();
+        MerchantSettings settings = tx.settings();
+        Order order;
+        order.id = tx.next_order_id();
+        order.order_no = make_order_no(order.id, now);
+        order.currency = draft.currency.empty() ? settings.currency : draft.currency;
+        order.lines = draft.lines;
+        order.total = order_total(draft.lines);
+        order.customer = draft.customer;
+        order.shipping_address = draft.shipping_address;
+        order.platform = draft.platform;
+        order.external_no = draft.external_no;
+        order.notes = draft.notes;
+        order.created_at = order.updated_at = now;
+        order.history.push_back(
+            HistoryEntry{std::nullopt, OrderStatus::pending_payment, actor.name, "created", now});
+
+        StockKeeper keeper(tx, actor.name, now);
+        if (Status held = keeper.reserve_order(order.id, merge_lines(order.lines)); !held.ok()) {
+          return held.error();
+        }
+        tx.insert_order(order, command.idempotency_key, fingerprint);
+        order.stored_history = order.history.size();
+        tx.append_event(DomainEvent{"order.created",
+                                    order.id,
+                                    {},
+                                    {{"order_no", order.order_no},
+                                     {"total", order.total},
+                                     {"currency", order.currency}}},
+                        now);
+        keeper.settle_alerts();
+        return CreatedOrder{std::move(order), true};
+      },
+      std::move(done));
+}
+
+void OrderService::edit(const Actor& actor, std::int64_t id, std::int64_t expected_version,
+                        OrderPatch patch, Callback<Order> done) {
+  if (Status allowed = require(actor, Permission::write_orders); !allowed.ok()) {
+    return done(allowed.error());
+  }
+  std::vector<FieldError> errors;
+  if (patch.lines) errors = validate_lines(*patch.lines);
+  if (patch.customer) {
+    for (auto& e : validate_customer(*patch.customer)) errors.push_back(std::move(e));
+  }
+  if (patch.shipping_address) {
+    for (auto& e : validate_address(*patch.shipping_address)) errors.push_back(std::move(e));
+  }
+  if (!errors.empty()) return done(missing_fields(std::move(errors)));
+
+  run_write<Order>(
+      store_, actor.tenant_id,
+      [this, actor, id, expected_version, patch = std::move(patch)](WriteTx& tx) -> Result<Order> {
+        std::optional<Order> order = tx.find_order(id);
+        if (!order) return order_not_found(id);
+        if (order->version != expected_version) {
+          return error(ErrorCode::precondition_failed,
+                       "the order is at version " + std::to_string(order->version) + ", not " +
+                           std::to_string(expected_version));
+        }
+        Instant now = clock_.now();
+        Seconds window{tx.settings().edit_window_seconds};
+        if (Status editable = check_editable(*order, now, window); !editable.ok()) {
+          return editable.error();
+        }
+        std::string changed;
+        auto mark = [&](const char* field) {
+          changed += (changed.empty() ? "" : ", ") + std::string(field);
+        };
+        StockKeeper keeper(tx, actor.name, now);
+        if (patch.lines) {
+          if (Status known = check_skus_exist(tx, *patch.lines); !known.ok()) {
+            return known.error();
+          }
+          keeper.release_order(order->id, "order edited");
+          if (Status changed_lines = change_lines(*order, *patch.lines, actor.name, now);
+              !changed_lines.ok()) {
+            return changed_lines.error();
+          }
+          if (Status held = keeper.reserve_order(order->id, merge_lines(order->lines));
+              !held.ok()) {
+            return held.error();
+          }
+          mark("lines");
+        }
+        if (patch.shipping_address) {
+          order->shipping_address = *patch.shipping_address;
+          mark("shipping_address");
+        }
+        if (patch.customer) {
+          order->customer = *patch.customer;
+          mark("customer");
+        }
+        if (patch.notes) {
+          order->notes = *patch.notes;
+          mark("notes");
+        }
+        if (changed.empty()) return *order;
+        note(*order, actor.name, "edited: " + changed, now);
+        order->version += 1;
+        save_order(tx, *order, now);
+        tx.append_event(
+            DomainEvent{
+                "order.edited",
+                order->id,
+                {},
+                {{"order_no", order->order_no}, {"changed", changed}, {"version", order->version}}},
+            now);
+        keeper.settle_alerts();
+        return *order;
+      },
+      std::move(done));
+}
+
+namespace {
+
+// Shared by a merchant's cancel and the unpaid timeout.
+Status cancel_in(WriteTx& tx, Order& order, const std::string& actor, const std::string& reason,
+                 bool automatic, Instant now) {
+  if (Status cancelled = cancel_order(order, actor, reason, now); !cancelled.ok()) {
+    return cancelled;
+  }
+  StockKeeper keeper(tx, actor, now);
+  keeper.release_order(order.id, "order cancelled");
+  order.version += 1;
+  save_order(tx, order, now);
+  tx.append_event(DomainEvent{"order.cancelled",
+                              order.id,
+                              {},
+                              {{"order_no", order.order_no},
+                               {"reason", reason},
+                               {"refund_due", order.refund_due},
+                               {"automatic", automatic}}},
+                  now);
+  keeper.settle_alerts();
+  return {};
+}
+
+}  // namespace
+
+void OrderService::cancel(const Actor& actor, std::int64_t id, std::string reason,
+                          Callback<Order> done) {
+  if (Status allowed = require(actor, Permission::write_orders); !allowed.ok()) {
+    return done(allowed.error());
+  }
+  if (reason.empty()) reason = "cancelled by merchant";
+  run_write<Order>(
+      store_, actor.tenant_id,
+      [this, actor, id, reason = std::move(reason)](WriteTx& tx) -> Result<Order> {
+        std::optional<Order> order = tx.find_order(id);
+        if (!order) return order_not_found(id);
+        if (Status cancelled = cancel_in(tx, *order, actor.name, reason, false, clock_.now());
+            !cancelled.ok()) {
+          return cancelled.error();
+        }
+        return *order;
+      },
+      std::move(done));
+}
+
+void OrderService::pay(const Actor& actor, std::int64_t id, Payment payment, Callback<Order> done) {
+  if (Status allowed = require(actor, Permission::write_orders); !allowed.ok()) {
+    return done(allowed.error());
+  }
+  run_write<Order>(
+      store_, actor.tenant_id,
+      [this, actor, id, payment = std::move(payment)](WriteTx& tx) mutable -> Result<Order> {
+        std::optional<Order> order = tx.find_order(id);
+        if (!order) return order_not_found(id);
+        Instant now = clock_.now();
+        if (payment.paid_at == Instant{}) payment.paid_at = now;
+        OrderStatus before = order->status;
+        if (Status paid = apply_payment(*order, payment.amount, actor.name, now); !paid.ok()) {
+          return paid.error();
+        }
+        if (order->status == before) {
+          note(*order, actor.name, "payment of " + std::to_string(payment.amount), now);
+        }
+        order->version += 1;
+        tx.record_payment(order->id, payment, now);
+        save_order(tx, *order, now);
+        tx.append_event(DomainEvent{"order.paid",
+                                    order->id,
+                                    {},
+                                    {{"order_no", order->order_no},
+                                     {"amount", payment.amount},
+                                     {"method", payment.method},
+                                     {"paid_amount", order->paid_amount},
+                                     {"fully_paid", order->paid_amount == order->total}}},
+                        now);
+        return *order;
+      },
+      std::move(done));
+}
+
+Result<Order> OrderService::get(const Actor& actor, std::int64_t id) {
+  std::optional<Order> order = store_.read(actor.tenant_id)->find_order(id);
+  if (!order) return order_not_found(id);
+  return std::move(*order);
+}
+
+Result<OrderPage> OrderService::list(const Actor& actor, OrderQuery query) {
+  if (query.limit < 1 || query.limit > kMaxPageSize) {
+    return invalid_field("limit", "must be between 1 and " + std::to_string(kMaxPageSize));
+  }
+  int wanted = query.limit;
+  query.limit = wanted + 1;  // one more tells whether another page follows
+  OrderPage page;
+  page.items = store_.read(actor.tenant_id)->list_orders(query);
+  if (static_cast<int>(page.items.size()) > wanted) {
+    page.items.resize(wanted);
+    page.next_after_id = page.items.back().id;
+  }
+  return page;
+}
+
+std::vector<std::pair<OrderStatus, std::int64_t>> OrderService::counts(const Actor& actor) {
+  return store_.read(actor.tenant_id)->count_orders();
+}
+
+Result<int> OrderService::cancel_overdue_unpaid(TenantId tenant) {
+  return run_write_blocking<int>(store_, tenant, [this](WriteTx& tx) -> Result<int> {
+    Instant now = clock_.now();
+    Seconds timeout{tx.settings().unpaid_timeout_seconds};
+    int cancelled = 0;
+    for (std::int64_t id : tx.unpaid_orders_created_before(now - timeout, 100)) {
+      std::optional<Order> order = tx.find_order(id);
+      if (!order || !is_payment_overdue(*order, now, timeout)) continue;
+      std::string reason = "unpaid after " + std::to_string(timeout.count()) + " seconds";
+      if (cancel_in(tx, *order, "system", reason, true, now).ok()) ++cancelled;
+    }
+    return cancelled;
+  });
+}
+
+}  // namespace depot

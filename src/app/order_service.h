@@ -1,0 +1,61 @@
+#pragma once
+// Order use cases (SPEC ORD-1 … ORD-6): create with reservation, read and query, edit within the
+// window, cancel, record payments, and cancel unpaid orders after the merchant's timeout.
+// Writes complete through a callback once durable; reads are synchronous. Thread-safe.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/actor.h"
+#include "app/write.h"
+
+namespace depot {
+
+struct CreateOrderCommand {
+  OrderDraft draft;
+  std::string idempotency_key;
+};
+
+struct CreatedOrder {
+  Order order;
+  bool created = false;  // false when an earlier identical request already created it
+};
+
+struct OrderPatch {
+  std::optional<std::vector<OrderLine>> lines;
+  std::optional<Address> shipping_address;
+  std::optional<Customer> customer;
+  std::optional<std::string> notes;
+};
+
+struct OrderPage {
+  std::vector<Order> items;
+  std::int64_t next_after_id = 0;  // 0 when this is the last page
+};
+
+inline constexpr int kMaxPageSize = 200;
+
+class OrderService {
+ public:
+  OrderService(Store& store, Clock& clock) : store_(store), clock_(clock) {}
+
+  void create(const Actor& actor, CreateOrderCommand command, Callback<CreatedOrder> done);
+  void edit(const Actor& actor, std::int64_t id, std::int64_t expected_version, OrderPatch patch,
+            Callback<Order> done);
+  void cancel(const Actor& actor, std::int64_t id, std::string reason, Callback<Order> done);
+  void pay(const Actor& actor, std::int64_t id, Payment payment, Callback<Order> done);
+
+  Result<Order> get(const Actor& actor, std::int64_t id);
+  Result<OrderPage> list(const Actor& actor, OrderQuery query);
+  std::vector<std::pair<OrderStatus, std::int64_t>> counts(const Actor& actor);
+
+  // Cancels this merchant's orders still unpaid past the timeout; returns how many. Blocking.
+  Result<int> cancel_overdue_unpaid(TenantId tenant);
+
+ private:
+  Store& store_;
+  Clock& clock_;
+};
+
+}  // namespace depot

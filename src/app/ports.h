@@ -1,0 +1,207 @@
+#pragma once
+// The ports the use cases own: the store (tenant-scoped transactions), the clock and the media
+// store. Adapters implement them; only the composition root names an adapter.
+//
+// Thread safety: Store and MediaStore are safe to call from any thread. A ReadTx or WriteTx belongs
+// to the thread that was handed it and lives only as long as that call.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/catalog.h"
+#include "domain/event.h"
+#include "domain/order.h"
+#include "domain/result.h"
+#include "domain/stock.h"
+#include "domain/time.h"
+
+namespace depot {
+
+using TenantId = std::int64_t;
+
+enum class Role { owner, operator_, service, viewer };
+std::string_view to_string(Role role);
+std::optional<Role> parse_role(std::string_view text);
+
+struct MerchantSettings {
+  std::int64_t edit_window_seconds = 30 * 60;
+  std::int64_t unpaid_timeout_seconds = 30 * 60;
+  std::string currency = "CNY";
+};
+
+struct LedgerEntry {
+  std::int64_t id = 0;
+  std::string sku;
+  std::int64_t location_id = 0;
+  std::string location;  // "warehouse/location", filled on read
+  Movement movement;
+  std::string reason;
+  std::string actor;
+  std::int64_t order_id = 0;
+  Instant at;
+};
+
+struct StockRow {
+  std::int64_t location_id = 0;
+  LocationRef location;
+  StockBalance balance;
+};
+
+struct Alert {
+  std::int64_t id = 0;
+  std::string kind;  // "low_stock"
+  std::string sku;
+  std::int64_t available = 0;
+  std::int64_t threshold = 0;
+  Instant opened_at;
+};
+
+struct EventRecord {
+  std::int64_t id = 0;
+  Instant at;
+  DomainEvent event;
+};
+
+struct Reservation {
+  std::string sku;
+  std::int64_t location_id = 0;
+  std::int64_t quantity = 0;
+};
+
+struct Payment {
+  std::int64_t amount = 0;
+  std::string method;
+  std::string reference;
+  Instant paid_at;
+};
+
+// A page of orders: filters are ANDed; empty strings and nullopt mean "any".
+struct OrderQuery {
+  std::optional<OrderStatus> status;
+  std::optional<Instant> created_from;
+  std::optional<Instant> created_to;
+  std::string order_no;
+  std::string platform;
+  std::string external_no;
+  std::string phone;
+  std::string sku;
+  std::string hold_reason;
+  bool newest_first = true;
+  std::int64_t after_id = 0;  // cursor: the last id of the previous page, 0 for the first page
+  int limit = 50;
+};
+
+struct ApiKeyRecord {
+  TenantId tenant_id = 0;
+  std::int64_t key_id = 0;
+  Role role = Role::viewer;
+  std::string tenant_slug;
+};
+
+// Reads see one consistent snapshot of one merchant's data.
+class ReadTx {
+ public:
+  virtual ~ReadTx() = default;
+
+  virtual MerchantSettings settings() = 0;
+  virtual std::optional<Product> find_product(const std::string& sku) = 0;
+  virtual std::vector<Product> list_products(const std::string& after_sku, int limit) = 0;
+  virtual std::vector<Warehouse> warehouses() = 0;
+  virtual std::optional<std::int64_t> find_location(const LocationRef& ref) = 0;
+  // Every location holding a balance row for the SKU, the default location first.
+  virtual std::vector<StockRow> stock_of(const std::string& sku) = 0;
+  virtual std::vector<LedgerEntry> ledger(const std::string& sku, std::int64_t after_id,
+                                          int limit) = 0;
+  virtual std::vector<Alert> open_alerts() = 0;
+  virtual std::optional<Alert> find_open_alert(const std::string& kind, const std::string& sku) = 0;
+  virtual std::optional<Order> find_order(std::int64_t id) = 0;
+  virtual std::vector<Order> list_orders(const OrderQuery& query) = 0;
+  virtual std::vector<std::pair<OrderStatus, std::int64_t>> count_orders() = 0;
+  virtual std::vector<EventRecord> events_after(std::int64_t after_id, int limit) = 0;
+  virtual std::vector<std::int64_t> unpaid_orders_created_before(Instant cutoff, int limit) = 0;
+};
+
+// Writes of one use case. The store wraps each in a savepoint inside a group-committed
+// transaction: returning false from the work undoes everything it wrote.
+class WriteTx : public ReadTx {
+ public:
+  virtual void save_settings(const MerchantSettings& settings) = 0;
+  virtual void insert_product(const Product& product) = 0;
+  virtual void update_product(const Product& product) = 0;
+  virtual std::int64_t add_product_image(const std::string& sku, const ProductImage& image,
+                                         Instant at) = 0;
+  virtual std::int64_t insert_warehouse(const std::string& code, const std::string& name) = 0;
+  virtual std::int64_t insert_location(std::int64_t warehouse_id, const std::string& code) = 0;
+  virtual std::optional<Warehouse> find_warehouse(const std::string& code) = 0;
+
+  virtual void put_balance(const std::string& sku, std::int64_t location_id,
+                           const StockBalance& balance) = 0;
+  virtual void append_movement(const LedgerEntry& entry) = 0;
+
+  virtual std::int64_t next_order_id() = 0;
+  virtual void insert_order(const Order& order, const std::string& idempotency_key,
+                            const std::string& fingerprint) = 0;
+  // Writes the order row, replaces its lines and appends history from order.stored_history on.
+  virtual void update_order(const Order& order) = 0;
+  // The order created with this key and the fingerprint of the request that created it.
+  virtual std::optional<std::pair<std::int64_t, std::string>> find_order_by_idempotency_key(
+      const std::string& key) = 0;
+  virtual std::optional<std::int64_t> find_order_by_external_no(const std::string& platform,
+                                                                const std::string& external_no) = 0;
+  virtual std::vector<Reservation> reservations_of(std::int64_t order_id) = 0;
+  virtual void set_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) = 0;
+  virtual void record_payment(std::int64_t order_id, const Payment& payment, Instant at) = 0;
+
+  virtual std::int64_t open_alert(const Alert& alert) = 0;
+  virtual void close_alert(std::int64_t alert_id, Instant at) = 0;
+  virtual void append_event(const DomainEvent& event, Instant at) = 0;
+};
+
+class Store {
+ public:
+  using Work = std::function<bool(WriteTx&)>;
+  using Done = std::function<void(Status)>;
+
+  virtual ~Store() = default;
+
+  virtual std::unique_ptr<ReadTx> read(TenantId tenant) = 0;
+  // Runs `work` on the store's writer and calls `done` once its effects are durable (or the commit
+  // failed). `done` runs on the writer thread: keep it short.
+  virtual void write(TenantId tenant, Work work, Done done) = 0;
+
+  // Merchants and keys, outside any one merchant's scope. Blocking.
+  virtual TenantId ensure_tenant(const std::string& slug) = 0;
+  virtual std::vector<TenantId> tenant_ids() = 0;
+  virtual void add_api_key(TenantId tenant, const std::string& key_hash, const std::string& prefix,
+                           Role role, Instant at) = 0;
+  virtual std::optional<ApiKeyRecord> find_api_key(const std::string& key_hash) = 0;
+
+  // Open, migrated and able to write.
+  virtual bool ready() = 0;
+};
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual Instant now() = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  Instant now() override;
+};
+
+// Where uploaded product images live (files beside the database, an object store later).
+class MediaStore {
+ public:
+  virtual ~MediaStore() = default;
+  virtual Status put(const std::string& name, std::string_view bytes) = 0;
+  virtual std::optional<std::string> get(const std::string& name) = 0;
+};
+
+}  // namespace depot

@@ -1,0 +1,122 @@
+#include "app/stock_keeper.h"
+
+#include <algorithm>
+
+namespace depot {
+
+StockKeeper::StockKeeper(WriteTx& tx, std::string actor, Instant now)
+    : tx_(tx), actor_(std::move(actor)), now_(now) {}
+
+std::vector<StockRow>& StockKeeper::rows_of(const std::string& sku) {
+  auto found = rows_.find(sku);
+  if (found == rows_.end()) found = rows_.emplace(sku, tx_.stock_of(sku)).first;
+  return found->second;
+}
+
+StockBalance StockKeeper::balance(const std::string& sku, std::int64_t location_id) {
+  for (const StockRow& row : rows_of(sku)) {
+    if (row.location_id == location_id) return row.balance;
+  }
+  return {};
+}
+
+std::int64_t StockKeeper::available(const std::string& sku) {
+  std::int64_t sum = 0;
+  for (const StockRow& row : rows_of(sku)) sum += row.balance.available();
+  return sum;
+}
+
+Status StockKeeper::move(const std::string& sku, std::int64_t location_id, const Rule& rule,
+                         const std::string& reason, std::int64_t order_id) {
+  std::vector<StockRow>& rows = rows_of(sku);
+  auto row = std::find_if(rows.begin(), rows.end(),
+                          [&](const StockRow& r) { return r.location_id == location_id; });
+  if (row == rows.end()) {
+    rows.push_back(StockRow{location_id, {}, {}});
+    row = rows.end() - 1;
+  }
+  Result<Movement> movement = rule(row->balance);
+  if (!movement.ok()) return movement.error();
+  row->balance = apply(row->balance, *movement);
+  tx_.put_balance(sku, location_id, row->balance);
+  tx_.append_movement(
+      LedgerEntry{0, sku, location_id, {}, *movement, reason, actor_, order_id, now_});
+  touched_.insert(sku);
+  return {};
+}
+
+Status StockKeeper::reserve_order(std::int64_t order_id, const std::vector<OrderLine>& lines) {
+  std::vector<Reservation> reservations;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const OrderLine& line = lines[i];
+    std::vector<LocationAvailability> locations;
+    for (const StockRow& row : rows_of(line.sku)) {
+      locations.push_back({row.location_id, row.balance});
+    }
+    Result<std::vector<Allocation>> allocations = allocate(locations, line.quantity);
+    if (!allocations.ok()) {
+      Error short_line = allocations.error();
+      std::string field = "lines[" + std::to_string(i) + "].sku";
+      short_line.message = line.sku + ": " + short_line.message;
+      short_line.fields.push_back({field, short_line.message});
+      return short_line;
+    }
+    for (const Allocation& allocation : *allocations) {
+      Status moved = move(
+          line.sku, allocation.location_id,
+          [&](const StockBalance& b) { return reserve(b, allocation.quantity); }, "order",
+          order_id);
+      if (!moved.ok()) return moved;
+      reservations.push_back({line.sku, allocation.location_id, allocation.quantity});
+    }
+  }
+  tx_.set_reservations(order_id, reservations);
+  return {};
+}
+
+void StockKeeper::release_order(std::int64_t order_id, const std::string& reason) {
+  for (const Reservation& held : tx_.reservations_of(order_id)) {
+    // The reservation rows and the balances are written together, so a release always fits.
+    Status released = move(
+        held.sku, held.location_id,
+        [&](const StockBalance& b) { return release(b, held.quantity); }, reason, order_id);
+    (void)released;
+  }
+  tx_.set_reservations(order_id, {});
+}
+
+void StockKeeper::settle_alerts() {
+  for (const std::string& sku : touched_) {
+    std::optional<Product> product = tx_.find_product(sku);
+    if (!product) continue;
+    std::optional<Alert> open = tx_.find_open_alert("low_stock", sku);
+    std::int64_t now_available = available(sku);
+    switch (low_stock_change(open.has_value(), now_available, product->low_stock_threshold)) {
+      case LowStockChange::open: {
+        Alert alert{0, "low_stock", sku, now_available, product->low_stock_threshold, now_};
+        std::int64_t id = tx_.open_alert(alert);
+        tx_.append_event(DomainEvent{"stock.low",
+                                     0,
+                                     sku,
+                                     {{"alert_id", id},
+                                      {"available", now_available},
+                                      {"threshold", product->low_stock_threshold}}},
+                         now_);
+        break;
+      }
+      case LowStockChange::close:
+        tx_.close_alert(open->id, now_);
+        tx_.append_event(DomainEvent{"stock.replenished",
+                                     0,
+                                     sku,
+                                     {{"alert_id", open->id}, {"available", now_available}}},
+                         now_);
+        break;
+      case LowStockChange::none:
+        break;
+    }
+  }
+  touched_.clear();
+}
+
+}  // namespace depot

@@ -1,0 +1,52 @@
+#pragma once
+// Applies stock movements inside one write transaction: keeps balances and the ledger together
+// (INV-3), reserves for orders across locations (INV-4), and opens or closes low-stock alerts once
+// the use case is done (INV-7). One keeper per transaction; not thread-safe.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/ports.h"
+
+namespace depot {
+
+class StockKeeper {
+ public:
+  StockKeeper(WriteTx& tx, std::string actor, Instant now);
+
+  using Rule = std::function<Result<Movement>(const StockBalance&)>;
+
+  // Applies the movement `rule` computes from the current balance, and records it in the ledger.
+  Status move(const std::string& sku, std::int64_t location_id, const Rule& rule,
+              const std::string& reason, std::int64_t order_id = 0);
+
+  // Reserves every line (SKUs unique) or none; an error names the short line as lines[i].sku.
+  Status reserve_order(std::int64_t order_id, const std::vector<OrderLine>& lines);
+  // Releases whatever the order holds reserved.
+  void release_order(std::int64_t order_id, const std::string& reason);
+
+  StockBalance balance(const std::string& sku, std::int64_t location_id);
+  std::int64_t available(const std::string& sku);
+
+  // Marks a SKU for settle_alerts() although no stock moved (its threshold changed).
+  void recheck(const std::string& sku) { touched_.insert(sku); }
+
+  // Opens or closes low-stock alerts for every SKU this keeper touched, with their events.
+  void settle_alerts();
+
+ private:
+  std::vector<StockRow>& rows_of(const std::string& sku);
+
+  WriteTx& tx_;
+  std::string actor_;
+  Instant now_;
+  std::map<std::string, std::vector<StockRow>> rows_;
+  std::set<std::string> touched_;
+};
+
+}  // namespace depot

@@ -1,0 +1,46 @@
+#include "cli/config.h"
+
+#include <boost/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace depot::cli {
+
+namespace json = boost::json;
+
+void load_config_file(const std::string& path, ServeConfig& config) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read the configuration file " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  json::object object = json::parse(text.str()).as_object();
+  for (const auto& [key, value] : object) {
+    if (key == "data_dir") {
+      config.data_dir = value.as_string();
+    } else if (key == "listen") {
+      config.listen = value.as_string();
+    } else if (key == "web_root") {
+      config.web_root = value.as_string();
+    } else if (key == "threads") {
+      config.threads = static_cast<int>(value.as_int64());
+    } else if (key == "sweep_interval_ms") {
+      config.sweep_interval_ms = value.as_int64();
+    } else if (key == "rate_limit") {
+      config.rate_limit = value.is_double() ? value.as_double() : value.as_int64();
+    } else if (key == "log_level") {
+      config.log_level = value.as_string();
+    } else {
+      throw std::runtime_error(path + ": unknown setting " + std::string(key));
+    }
+  }
+}
+
+std::string default_web_root() {
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe");
+  return (exe.parent_path().parent_path() / "web" / "dist").string();
+}
+
+}  // namespace depot::cli

@@ -1,0 +1,27 @@
+#pragma once
+// Server configuration: defaults, then a JSON file (--config), then DEPOT_* environment
+// variables, then command-line flags; later sources win.
+
+#include <cstdint>
+#include <string>
+
+namespace depot::cli {
+
+struct ServeConfig {
+  std::string data_dir = "./data";
+  std::string listen = "127.0.0.1:8080";
+  std::string web_root;  // empty: web/dist beside the build directory
+  int threads = 0;       // 0: one per core
+  std::int64_t sweep_interval_ms = 1000;
+  double rate_limit = 0;  // requests per second per key; 0 turns the limit off
+  std::string log_level = "info";
+  bool demo = false;
+};
+
+// Reads `path` (a JSON object with the field names above) into `config`; throws on bad input.
+void load_config_file(const std::string& path, ServeConfig& config);
+
+// The web/dist directory next to the build directory that holds the running binary.
+std::string default_web_root();
+
+}  // namespace depot::cli

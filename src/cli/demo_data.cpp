@@ -1,0 +1,121 @@
+#include "cli/demo_data.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <stdexcept>
+
+namespace depot::cli {
+
+namespace {
+
+// Waits for a callback-style use case; the CLI has no event loop to return to.
+template <class T, class Start>
+T wait_for(Start start) {
+  std::promise<Result<T>> promise;
+  auto future = promise.get_future();
+  start(Callback<T>([&promise](Result<T> r) { promise.set_value(std::move(r)); }));
+  Result<T> result = future.get();
+  if (!result.ok()) throw std::runtime_error("demo data: " + result.error().message);
+  return std::move(result).value();
+}
+
+struct DemoProduct {
+  const char* sku;
+  const char* name;
+  std::int64_t price;
+  std::int64_t stock;
+  std::int64_t threshold;
+};
+
+constexpr DemoProduct kProducts[] = {
+    {"MUG-RED", "红色马克杯 Red mug", 3900, 120, 20},
+    {"MUG-BLUE", "蓝色马克杯 Blue mug", 3900, 60, 20},
+    {"TEA-LONGJING", "西湖龙井 250g Longjing tea", 16800, 40, 10},
+    {"BAG-CANVAS", "帆布袋 Canvas bag", 5900, 200, 30},
+    {"PEN-GEL", "中性笔 10 支 Gel pens", 1990, 15, 20},
+};
+
+struct DemoCustomer {
+  const char* name;
+  const char* phone;
+  const char* province;
+  const char* city;
+  const char* district;
+  const char* detail;
+};
+
+constexpr DemoCustomer kCustomers[] = {
+    {"张伟", "13800138001", "浙江省", "杭州市", "西湖区", "文三路 90 号 3 单元 501"},
+    {"李娜", "13900139002", "上海市", "上海市", "浦东新区", "世纪大道 100 号 12 楼"},
+    {"王芳", "13700137003", "广东省", "深圳市", "南山区", "科技园南区 8 栋 1203"},
+    {"刘洋", "13600136004", "北京市", "北京市", "朝阳区", "建国路 88 号 SOHO 2 号楼"},
+    {"陈静", "13500135005", "四川省", "成都市", "武侯区", "天府大道北段 1700 号"},
+};
+
+}  // namespace
+
+std::string seed_demo(const std::string& data_dir, AccessService& access,
+                      InventoryService& inventory, OrderService& orders) {
+  std::filesystem::path key_file = std::filesystem::path(data_dir) / "demo-api-key.txt";
+  if (std::filesystem::exists(key_file)) {
+    std::ifstream in(key_file);
+    std::string key;
+    std::getline(in, key);
+    if (access.authenticate(key).ok()) return key;
+  }
+  Result<CreatedKey> created = access.create_key("demo", Role::owner);
+  if (!created.ok()) throw std::runtime_error("demo data: " + created.error().message);
+  Actor actor = *access.authenticate(created->key);
+  actor.name = "demo-seed";
+
+  for (const DemoProduct& p : kProducts) {
+    Product product;
+    product.sku = p.sku;
+    product.name = p.name;
+    product.price = p.price;
+    product.low_stock_threshold = p.threshold;
+    product.attributes = {{"origin", "CN"}};
+    wait_for<Product>([&](auto done) { inventory.create_product(actor, product, done); });
+    ReceiveCommand receipt;
+    receipt.sku = p.sku;
+    receipt.quantity = p.stock;
+    receipt.reason = "opening stock";
+    wait_for<StockLevel>([&](auto done) { inventory.receive(actor, receipt, done); });
+  }
+  wait_for<LocationRef>(
+      [&](auto done) { inventory.create_location(actor, "main", "A-01-01", done); });
+  TransferCommand transfer{"BAG-CANVAS", "main/default", "main/A-01-01", 50, "shelving"};
+  wait_for<StockLevel>([&](auto done) { inventory.transfer(actor, transfer, done); });
+
+  int n = 0;
+  for (const DemoCustomer& c : kCustomers) {
+    const DemoProduct& first = kProducts[n % 4];
+    const DemoProduct& second = kProducts[(n + 1) % 4];
+    CreateOrderCommand command;
+    command.draft.lines = {{first.sku, 1 + n % 2, first.price}, {second.sku, 1, second.price}};
+    command.draft.customer = Customer{c.name, c.phone, "", "", "", {"sms"}};
+    command.draft.shipping_address = Address{c.province, c.city, c.district, c.detail, ""};
+    command.draft.platform = "taobao";
+    command.draft.external_no = "TB" + std::to_string(20261122000 + n);
+    command.idempotency_key = "demo-" + std::to_string(n);
+    CreatedOrder order =
+        wait_for<CreatedOrder>([&](auto done) { orders.create(actor, command, done); });
+    if (n % 2 == 0) {
+      Payment payment{order.order.total, "alipay", "DEMO-PAY-" + std::to_string(n), {}};
+      wait_for<Order>([&](auto done) { orders.pay(actor, order.order.id, payment, done); });
+    }
+    ++n;
+  }
+
+  std::ofstream out(key_file);
+  out << created->key << "\n";
+  std::filesystem::permissions(
+      key_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  spdlog::info("seeded the demo merchant");
+  return created->key;
+}
+
+}  // namespace depot::cli

@@ -1,0 +1,23 @@
+// depot: order management, warehouse and shipping notifications for e-commerce merchants.
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"depot: orders, stock and shipping notifications for e-commerce merchants"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  depot::cli::add_serve_command(app, exit_code);
+  depot::cli::add_migrate_command(app, exit_code);
+  depot::cli::add_apikey_command(app, exit_code);
+  depot::cli::add_backup_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    return 1;
+  }
+  return exit_code;
+}

@@ -1,0 +1,145 @@
+// `depot serve`: the composition root. It builds the adapters, hands them to the use cases,
+// mounts the routes and runs until SIGINT or SIGTERM, then stops gracefully: no new connections,
+// in-flight requests answered, queued writes committed, and only then the store closed.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "app/access_service.h"
+#include "app/inventory_service.h"
+#include "app/merchant_service.h"
+#include "app/order_service.h"
+#include "cli/commands.h"
+#include "cli/config.h"
+#include "cli/demo_data.h"
+#include "http/routes.h"
+#include "http/server.h"
+#include "store/files/media_directory.h"
+#include "store/sqlite/sqlite_store.h"
+#include "workers/scheduler.h"
+
+namespace depot::cli {
+
+namespace asio = boost::asio;
+
+namespace {
+
+asio::ip::tcp::endpoint parse_endpoint(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("--listen must be HOST:PORT");
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  int port = std::stoi(listen.substr(colon + 1));
+  if (port < 0 || port > 65535) throw std::runtime_error("--listen port out of range");
+  return {asio::ip::make_address(host), static_cast<unsigned short>(port)};
+}
+
+int serve(ServeConfig config) {
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ level=%l %v", spdlog::pattern_time_type::utc);
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  if (config.web_root.empty()) config.web_root = default_web_root();
+  int threads = config.threads > 0
+                    ? config.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+  sqlite::SqliteStore store(database_path(config.data_dir));
+  files::MediaDirectory media((std::filesystem::path(config.data_dir) / "media").string());
+  SystemClock clock;
+  AccessService access(store, clock);
+  OrderService orders(store, clock);
+  InventoryService inventory(store, clock, media);
+  MerchantService merchant(store);
+
+  std::string demo_key;
+  if (config.demo) demo_key = seed_demo(config.data_dir, access, inventory, orders);
+
+  http::RateLimiter limiter(config.rate_limit, std::max(1.0, config.rate_limit * 2));
+  http::Router router(access, limiter);
+  http::add_order_routes(router, orders);
+  http::add_inventory_routes(router, inventory);
+  http::add_system_routes(router, merchant, inventory, store, config.web_root);
+
+  asio::io_context io(threads);
+  http::Server server(io, parse_endpoint(config.listen), router, http::ServerOptions{});
+  server.start();
+  workers::Scheduler scheduler(store, orders, std::chrono::milliseconds(config.sweep_interval_ms));
+  scheduler.start();
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: finishing in-flight requests, then stopping", signal);
+    server.stop();
+  });
+
+  std::string host = config.listen.substr(0, config.listen.rfind(':'));
+  std::string base = "http://" + host + ":" + std::to_string(server.port());
+  spdlog::info("depot listening on {} with {} thread(s), data in {}", base, threads,
+               config.data_dir);
+  std::cout << "depot is running at " << base << "\n"
+            << "  API page:  " << base << "/docs/\n"
+            << "  API spec:  " << base << "/api/v1/openapi.json\n";
+  if (!demo_key.empty()) std::cout << "  demo key:  " << demo_key << "\n";
+  std::cout << std::flush;
+
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  io.run();
+  for (std::thread& t : pool) t.join();
+
+  scheduler.stop();
+  store.close();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, int& exit_code) {
+  auto* command = app.add_subcommand("serve", "Run the depot server");
+  auto config = std::make_shared<ServeConfig>();
+  auto config_file = std::make_shared<std::string>();
+  command->add_option("--config", *config_file, "JSON configuration file")->envname("DEPOT_CONFIG");
+  command->add_option("--data", config->data_dir, "Data directory")->envname("DEPOT_DATA");
+  command->add_option("--listen", config->listen, "HOST:PORT to listen on")
+      ->envname("DEPOT_LISTEN");
+  command->add_option("--web-root", config->web_root, "Directory of the built web assets")
+      ->envname("DEPOT_WEB_ROOT");
+  command->add_option("--threads", config->threads, "HTTP threads (0: one per core)")
+      ->envname("DEPOT_THREADS");
+  command
+      ->add_option("--sweep-interval-ms", config->sweep_interval_ms,
+                   "How often background work (unpaid auto-cancel) runs")
+      ->envname("DEPOT_SWEEP_INTERVAL_MS");
+  command
+      ->add_option("--rate-limit", config->rate_limit,
+                   "Requests per second per API key (0: no limit)")
+      ->envname("DEPOT_RATE_LIMIT");
+  command->add_option("--log-level", config->log_level, "trace, debug, info, warn or error")
+      ->envname("DEPOT_LOG_LEVEL");
+  command->add_flag("--demo", config->demo, "Seed a demo merchant with products and orders");
+  command->callback([config, config_file, command, &exit_code] {
+    ServeConfig effective;
+    if (!config_file->empty()) load_config_file(*config_file, effective);
+    // Flags and environment variables override the file, option by option.
+    if (command->count("--data")) effective.data_dir = config->data_dir;
+    if (command->count("--listen")) effective.listen = config->listen;
+    if (command->count("--web-root")) effective.web_root = config->web_root;
+    if (command->count("--threads")) effective.threads = config->threads;
+    if (command->count("--sweep-interval-ms")) {
+      effective.sweep_interval_ms = config->sweep_interval_ms;
+    }
+    if (command->count("--rate-limit")) effective.rate_limit = config->rate_limit;
+    if (command->count("--log-level")) effective.log_level = config->log_level;
+    effective.demo = config->demo;
+    exit_code = serve(effective);
+  });
+}
+
+}  // namespace depot::cli

@@ -1,0 +1,277 @@
+#include "domain/order_rules.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+#include "domain/order_state_machine.h"
+#include "domain/text.h"
+
+namespace depot {
+
+namespace {
+
+std::string line_field(std::size_t index, const char* name) {
+  return "lines[" + std::to_string(index) + "]." + name;
+}
+
+void require(std::vector<FieldError>& errors, const std::string& value, const char* field) {
+  if (trimmed(value).empty()) errors.push_back({field, "is required"});
+}
+
+void limit_length(std::vector<FieldError>& errors, const std::string& value, const char* field,
+                  std::size_t max_chars) {
+  if (utf8_length(value) > max_chars) {
+    errors.push_back({field, "must be at most " + std::to_string(max_chars) + " characters"});
+  }
+}
+
+}  // namespace
+
+std::vector<FieldError> validate_lines(const std::vector<OrderLine>& lines) {
+  std::vector<FieldError> errors;
+  if (lines.empty()) errors.push_back({"lines", "must hold at least one line"});
+  if (lines.size() > kMaxOrderLines) {
+    errors.push_back({"lines", "must hold at most " + std::to_string(kMaxOrderLines) + " lines"});
+  }
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const OrderLine& line = lines[i];
+    if (!is_valid_sku(line.sku)) {
+      errors.push_back({line_field(i, "sku"), "must be 1-64 letters, digits, '-', '_' or '.'"});
+    }
+    if (line.quantity <= 0) {
+      errors.push_back({line_field(i, "quantity"), "must be greater than 0"});
+    } else if (line.quantity > kMaxLineQuantity) {
+      errors.push_back(
+          {line_field(i, "quantity"), "must be at most " + std::to_string(kMaxLineQuantity)});
+    }
+    if (line.unit_price < 0) {
+      errors.push_back({line_field(i, "unit_price"), "must not be negative"});
+    } else if (line.unit_price > kMaxUnitPrice) {
+      errors.push_back({line_field(i, "unit_price"), "is too large"});
+    }
+  }
+  return errors;
+}
+
+std::vector<FieldError> validate_customer(const Customer& customer) {
+  std::vector<FieldError> errors;
+  require(errors, customer.name, "customer.name");
+  limit_length(errors, customer.name, "customer.name", 100);
+  if (trimmed(customer.phone).empty()) {
+    errors.push_back({"customer.phone", "is required"});
+  } else if (!is_valid_phone(customer.phone)) {
+    errors.push_back({"customer.phone", "must be a phone number"});
+  }
+  if (!customer.email.empty() && !is_valid_email(customer.email)) {
+    errors.push_back({"customer.email", "must be an email address"});
+  }
+  static constexpr const char* kChannels[] = {"sms", "email", "push", "wechat"};
+  for (std::size_t i = 0; i < customer.preferred_channels.size(); ++i) {
+    const std::string& channel = customer.preferred_channels[i];
+    if (std::none_of(std::begin(kChannels), std::end(kChannels),
+                     [&](const char* known) { return channel == known; })) {
+      errors.push_back({"customer.preferred_channels[" + std::to_string(i) + "]",
+                        "must be one of sms, email, push, wechat"});
+    }
+  }
+  return errors;
+}
+
+std::vector<FieldError> validate_address(const Address& address) {
+  std::vector<FieldError> errors;
+  require(errors, address.province, "shipping_address.province");
+  require(errors, address.city, "shipping_address.city");
+  require(errors, address.district, "shipping_address.district");
+  require(errors, address.detail, "shipping_address.detail");
+  limit_length(errors, address.detail, "shipping_address.detail", 200);
+  if (!address.postcode.empty() && (address.postcode.size() != 6 ||
+                                    !std::all_of(address.postcode.begin(), address.postcode.end(),
+                                                 [](char c) { return c >= '0' && c <= '9'; }))) {
+    errors.push_back({"shipping_address.postcode", "must be 6 digits"});
+  }
+  return errors;
+}
+
+std::vector<FieldError> validate_draft(const OrderDraft& draft) {
+  std::vector<FieldError> errors = validate_lines(draft.lines);
+  for (auto& e : validate_customer(draft.customer)) errors.push_back(std::move(e));
+  for (auto& e : validate_address(draft.shipping_address)) errors.push_back(std::move(e));
+  if (draft.external_no.empty() != draft.platform.empty()) {
+    errors.push_back({draft.platform.empty() ? "platform" : "external_no",
+                      "platform and external_no go together"});
+  }
+  limit_length(errors, draft.platform, "platform", 32);
+  limit_length(errors, draft.external_no, "external_no", 64);
+  limit_length(errors, draft.notes, "notes", 500);
+  return errors;
+}
+
+bool is_valid_phone(const std::string& phone) {
+  std::string digits = phone;
+  if (digits.rfind("+86", 0) == 0) digits = digits.substr(3);
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  if (digits.size() == 11 && digits[0] == '1') return digits[1] >= '3' && digits[1] <= '9';
+  return digits.size() >= 6 && digits.size() <= 20 && digits[0] != '1';
+}
+
+bool is_valid_email(const std::string& email) {
+  auto at = email.find('@');
+  if (at == std::string::npos || at == 0 || at != email.rfind('@')) return false;
+  auto dot = email.find('.', at + 2);
+  return dot != std::string::npos && dot + 1 < email.size() &&
+         email.find(' ') == std::string::npos && email.size() <= 254;
+}
+
+std::int64_t order_total(const std::vector<OrderLine>& lines) {
+  std::int64_t total = 0;
+  for (const OrderLine& line : lines) total += line.quantity * line.unit_price;
+  return total;
+}
+
+std::vector<OrderLine> merge_lines(const std::vector<OrderLine>& lines) {
+  std::vector<OrderLine> merged;
+  for (const OrderLine& line : lines) {
+    auto same = std::find_if(merged.begin(), merged.end(),
+                             [&](const OrderLine& m) { return m.sku == line.sku; });
+    if (same == merged.end()) {
+      merged.push_back(line);
+    } else {
+      same->quantity += line.quantity;
+    }
+  }
+  return merged;
+}
+
+std::string make_order_no(std::int64_t id, Instant created_at) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(created_at);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[48];
+  std::snprintf(text, sizeof text, "D%04d%02d%02d%08lld", utc.tm_year + 1900, utc.tm_mon + 1,
+                utc.tm_mday, static_cast<long long>(id));
+  return text;
+}
+
+Status check_editable(const Order& order, Instant now, Seconds edit_window) {
+  if (!is_before_shipment(order.status)) {
+    return error(ErrorCode::conflict, "an order that is " + std::string(to_string(order.status)) +
+                                          " can no longer be edited");
+  }
+  if (now - order.created_at > edit_window) {
+    return error(ErrorCode::conflict, "the edit window of " + std::to_string(edit_window.count()) +
+                                          " seconds after creation has passed");
+  }
+  return {};
+}
+
+Status apply_payment(Order& order, std::int64_t amount, const std::string& actor, Instant now) {
+  if (amount <= 0) return invalid_field("amount", "must be greater than 0");
+  if (order.status != OrderStatus::pending_payment && order.status != OrderStatus::on_hold) {
+    return error(ErrorCode::conflict,
+                 "an order that is " + std::string(to_string(order.status)) + " takes no payment");
+  }
+  std::int64_t due = order.total - order.paid_amount;
+  if (amount > due) {
+    return invalid_field("amount", "is more than the " + std::to_string(due) + " still due");
+  }
+  order.paid_amount += amount;
+  if (order.paid_amount == order.total && order.status == OrderStatus::pending_payment) {
+    return transition(order, OrderStatus::awaiting_shipment, actor, "paid in full", now);
+  }
+  return {};
+}
+
+Status cancel_order(Order& order, const std::string& actor, const std::string& reason,
+                    Instant now) {
+  if (order.status == OrderStatus::cancelled) {
+    return error(ErrorCode::conflict, "the order is already cancelled");
+  }
+  if (!is_before_shipment(order.status)) {
+    return error(ErrorCode::conflict, "an order that is " + std::string(to_string(order.status)) +
+                                          " cannot be cancelled; open an after-sales case");
+  }
+  Status moved = transition(order, OrderStatus::cancelled, actor, reason, now);
+  if (moved.ok()) order.refund_due = order.paid_amount;
+  return moved;
+}
+
+bool is_payment_overdue(const Order& order, Instant now, Seconds unpaid_timeout) {
+  return order.status == OrderStatus::pending_payment && order.paid_amount == 0 &&
+         now - order.created_at >= unpaid_timeout;
+}
+
+}  // namespace depot
+
+namespace depot {
+
+namespace {
+
+class Fnv1a {
+ public:
+  void add(std::string_view text) {
+    for (unsigned char c : text) {
+      hash_ ^= c;
+      hash_ *= 1099511628211ULL;
+    }
+    hash_ ^= 0x1f;  // field separator, so ("ab","c") differs from ("a","bc")
+    hash_ *= 1099511628211ULL;
+  }
+  void add(std::int64_t number) { add(std::to_string(number)); }
+  std::string hex() const {
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash_));
+    return text;
+  }
+
+ private:
+  std::uint64_t hash_ = 14695981039346656037ULL;
+};
+
+}  // namespace
+
+std::string draft_fingerprint(const OrderDraft& draft) {
+  Fnv1a h;
+  h.add(static_cast<std::int64_t>(draft.lines.size()));
+  for (const OrderLine& line : draft.lines) {
+    h.add(line.sku);
+    h.add(line.quantity);
+    h.add(line.unit_price);
+  }
+  const Customer& c = draft.customer;
+  for (const std::string* s :
+       {&draft.currency, &c.name, &c.phone, &c.email, &c.wechat_openid, &c.device_token}) {
+    h.add(*s);
+  }
+  h.add(static_cast<std::int64_t>(c.preferred_channels.size()));
+  for (const std::string& channel : c.preferred_channels) h.add(channel);
+  const Address& a = draft.shipping_address;
+  for (const std::string* s : {&a.province, &a.city, &a.district, &a.detail, &a.postcode,
+                               &draft.platform, &draft.external_no, &draft.notes}) {
+    h.add(*s);
+  }
+  return h.hex();
+}
+
+Status change_lines(Order& order, std::vector<OrderLine> lines, const std::string& actor,
+                    Instant now) {
+  std::int64_t total = order_total(lines);
+  if (order.paid_amount > 0 && total > order.paid_amount) {
+    return Error{
+        ErrorCode::conflict,
+        "a paid order cannot grow beyond the " + std::to_string(order.paid_amount) + " paid",
+        {{"lines", "total " + std::to_string(total) + " exceeds what was paid"}}};
+  }
+  order.lines = std::move(lines);
+  order.total = total;
+  order.refund_due = order.paid_amount > total ? order.paid_amount - total : 0;
+  if (order.status == OrderStatus::pending_payment && order.paid_amount > 0 &&
+      order.paid_amount >= total) {
+    return transition(order, OrderStatus::awaiting_shipment, actor, "paid in full", now);
+  }
+  return {};
+}
+
+}  // namespace depot

@@ -1,0 +1,61 @@
+#pragma once
+// Rules of the order lifecycle that need no storage: validating a draft, totals, the edit window,
+// payments and cancellation (SPEC ORD-1, ORD-4, ORD-5, ORD-6).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "domain/order.h"
+#include "domain/result.h"
+
+namespace depot {
+
+inline constexpr std::size_t kMaxOrderLines = 200;
+inline constexpr std::int64_t kMaxLineQuantity = 1'000'000;
+inline constexpr std::int64_t kMaxUnitPrice = 1'000'000'000'00;  // one billion yuan in fen
+
+// Field errors of a draft, each named by its path ("lines[1].quantity", "customer.phone").
+std::vector<FieldError> validate_lines(const std::vector<OrderLine>& lines);
+std::vector<FieldError> validate_customer(const Customer& customer);
+std::vector<FieldError> validate_address(const Address& address);
+std::vector<FieldError> validate_draft(const OrderDraft& draft);
+
+// Mainland mobile numbers (1[3-9]xxxxxxxxx, optionally +86) or other digits-only numbers of 6–20.
+bool is_valid_phone(const std::string& phone);
+bool is_valid_email(const std::string& email);
+
+std::int64_t order_total(const std::vector<OrderLine>& lines);
+
+// Lines with the same SKU merged, in first-seen order: a SKU is reserved once per order.
+std::vector<OrderLine> merge_lines(const std::vector<OrderLine>& lines);
+
+// "D" + creation date + zero-padded id: unique per merchant and readable on the phone.
+std::string make_order_no(std::int64_t id, Instant created_at);
+
+// Whether the order may still be edited at `now` (ORD-4): not shipped and inside the window.
+Status check_editable(const Order& order, Instant now, Seconds edit_window);
+
+// Records a payment (ORD-6). When the order is fully paid it moves to awaiting_shipment.
+Status apply_payment(Order& order, std::int64_t amount, const std::string& actor, Instant now);
+
+// Cancels (ORD-5): a paid order owes its payment back; shipped orders refuse.
+Status cancel_order(Order& order, const std::string& actor, const std::string& reason, Instant now);
+
+// Whether an unpaid order has outlived the payment timeout.
+bool is_payment_overdue(const Order& order, Instant now, Seconds unpaid_timeout);
+
+}  // namespace depot
+
+namespace depot {
+
+// A stable digest of everything a draft asks for, to tell a true repeat of an idempotent create
+// from a different request reusing its key.
+std::string draft_fingerprint(const OrderDraft& draft);
+
+// Replaces an order's lines (ORD-4). A paid order may shrink (the difference becomes refund due)
+// but not grow beyond what was paid.
+Status change_lines(Order& order, std::vector<OrderLine> lines, const std::string& actor,
+                    Instant now);
+
+}  // namespace depot

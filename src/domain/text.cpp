@@ -1,0 +1,31 @@
+#include "domain/text.h"
+
+namespace depot {
+
+bool is_valid_code(std::string_view code) {
+  if (code.empty() || code.size() > 64) return false;
+  for (char c : code) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string_view trimmed(std::string_view text) {
+  const char* kSpace = " \t\r\n";
+  auto first = text.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  auto last = text.find_last_not_of(kSpace);
+  return text.substr(first, last - first + 1);
+}
+
+std::size_t utf8_length(std::string_view text) {
+  std::size_t count = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+}  // namespace depot

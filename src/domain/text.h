@@ -1,0 +1,16 @@
+#pragma once
+// Small text rules shared by the domain: identifiers, trimming, UTF-8 length.
+
+#include <string>
+#include <string_view>
+
+namespace depot {
+
+// SKUs, warehouse and location codes: 1–64 of letters, digits, '-', '_', '.'.
+bool is_valid_code(std::string_view code);
+inline bool is_valid_sku(std::string_view sku) { return is_valid_code(sku); }
+
+std::string_view trimmed(std::string_view text);
+std::size_t utf8_length(std::string_view text);
+
+}  // namespace depot

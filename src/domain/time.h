@@ -1,0 +1,15 @@
+#pragma once
+// Instants are UTC milliseconds since the epoch. The domain never reads a clock: callers pass now.
+
+#include <chrono>
+#include <cstdint>
+
+namespace depot {
+
+using Instant = std::chrono::sys_time<std::chrono::milliseconds>;
+using Seconds = std::chrono::seconds;
+
+inline std::int64_t to_millis(Instant t) { return t.time_since_epoch().count(); }
+inline Instant from_millis(std::int64_t ms) { return Instant{std::chrono::milliseconds{ms}}; }
+
+}  // namespace depot

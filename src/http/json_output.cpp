@@ -1,0 +1,171 @@
+#include "http/json_output.h"
+
+#include "http/json_input.h"
+
+namespace depot::http {
+
+namespace json = boost::json;
+
+namespace {
+
+json::value text_or_null(const std::string& text) {
+  return text.empty() ? json::value(nullptr) : json::value(text);
+}
+
+json::object to_json(const Customer& c) {
+  json::array channels;
+  for (const std::string& channel : c.preferred_channels) channels.emplace_back(channel);
+  return {{"name", c.name},
+          {"phone", c.phone},
+          {"email", text_or_null(c.email)},
+          {"wechat_openid", text_or_null(c.wechat_openid)},
+          {"device_token", text_or_null(c.device_token)},
+          {"preferred_channels", std::move(channels)}};
+}
+
+json::object to_json(const Address& a) {
+  return {{"province", a.province},
+          {"city", a.city},
+          {"district", a.district},
+          {"detail", a.detail},
+          {"postcode", text_or_null(a.postcode)}};
+}
+
+}  // namespace
+
+json::object to_json(const Order& o, bool with_history) {
+  json::array lines;
+  for (const OrderLine& line : o.lines) {
+    lines.push_back(json::object{
+        {"sku", line.sku}, {"quantity", line.quantity}, {"unit_price", line.unit_price}});
+  }
+  json::object out{{"id", o.id},
+                   {"order_no", o.order_no},
+                   {"status", to_string(o.status)},
+                   {"version", o.version},
+                   {"currency", o.currency},
+                   {"total", o.total},
+                   {"paid_amount", o.paid_amount},
+                   {"refund_due", o.refund_due},
+                   {"lines", std::move(lines)},
+                   {"customer", to_json(o.customer)},
+                   {"shipping_address", to_json(o.shipping_address)},
+                   {"platform", text_or_null(o.platform)},
+                   {"external_no", text_or_null(o.external_no)},
+                   {"notes", o.notes},
+                   {"hold_reason", text_or_null(o.hold_reason)},
+                   {"created_at", format_instant(o.created_at)},
+                   {"updated_at", format_instant(o.updated_at)}};
+  if (with_history) {
+    json::array history;
+    for (const HistoryEntry& h : o.history) {
+      history.push_back(
+          json::object{{"from", h.from ? json::value(to_string(*h.from)) : json::value(nullptr)},
+                       {"to", to_string(h.to)},
+                       {"actor", h.actor},
+                       {"reason", h.reason},
+                       {"at", format_instant(h.at)}});
+    }
+    out["history"] = std::move(history);
+  }
+  return out;
+}
+
+json::object to_json(const ProductImage& image) {
+  return {{"id", image.id},
+          {"url", "/media/" + image.file_name},
+          {"content_type", image.content_type},
+          {"size", image.size}};
+}
+
+json::object to_json(const Product& p) {
+  json::object attributes;
+  for (const auto& [key, value] : p.attributes) attributes[key] = value;
+  json::array images;
+  for (const ProductImage& image : p.images) images.push_back(to_json(image));
+  return {{"sku", p.sku},
+          {"name", p.name},
+          {"price", p.price},
+          {"currency", p.currency},
+          {"barcode", text_or_null(p.barcode)},
+          {"attributes", std::move(attributes)},
+          {"weight_grams", p.weight_grams},
+          {"low_stock_threshold", p.low_stock_threshold},
+          {"images", std::move(images)},
+          {"version", p.version},
+          {"created_at", format_instant(p.created_at)},
+          {"updated_at", format_instant(p.updated_at)}};
+}
+
+json::object to_json(const StockLevel& stock) {
+  json::array locations;
+  for (const StockRow& row : stock.locations) {
+    locations.push_back(json::object{{"location", row.location.to_string()},
+                                     {"on_hand", row.balance.on_hand},
+                                     {"reserved", row.balance.reserved},
+                                     {"available", row.balance.available()}});
+  }
+  StockBalance total = stock.total();
+  return {{"sku", stock.sku},
+          {"on_hand", total.on_hand},
+          {"reserved", total.reserved},
+          {"available", total.available()},
+          {"low_stock_threshold", stock.low_stock_threshold},
+          {"locations", std::move(locations)}};
+}
+
+json::object to_json(const LedgerEntry& e) {
+  return {{"id", e.id},
+          {"kind", to_string(e.movement.kind)},
+          {"sku", e.sku},
+          {"location", e.location},
+          {"on_hand_delta", e.movement.on_hand_delta},
+          {"reserved_delta", e.movement.reserved_delta},
+          {"reason", e.reason},
+          {"actor", e.actor},
+          {"order_id", e.order_id == 0 ? json::value(nullptr) : json::value(e.order_id)},
+          {"at", format_instant(e.at)}};
+}
+
+json::object to_json(const Alert& a) {
+  return {{"id", a.id},
+          {"kind", a.kind},
+          {"sku", a.sku},
+          {"available", a.available},
+          {"threshold", a.threshold},
+          {"opened_at", format_instant(a.opened_at)}};
+}
+
+json::object to_json(const Warehouse& w) {
+  json::array locations;
+  for (const std::string& code : w.locations) locations.emplace_back(code);
+  return {{"code", w.code}, {"name", w.name}, {"locations", std::move(locations)}};
+}
+
+json::object to_json(const EventRecord& r) {
+  json::object data;
+  for (const auto& [key, value] : r.event.data) {
+    std::visit([&, &k = key](const auto& v) { data[k] = v; }, value);
+  }
+  json::object out{{"id", r.id}, {"type", r.event.type}, {"at", format_instant(r.at)}};
+  if (r.event.order_id != 0) out["order_id"] = r.event.order_id;
+  if (!r.event.sku.empty()) out["sku"] = r.event.sku;
+  out["data"] = std::move(data);
+  return out;
+}
+
+json::object to_json(const MerchantSettings& s) {
+  return {{"edit_window_seconds", s.edit_window_seconds},
+          {"unpaid_timeout_seconds", s.unpaid_timeout_seconds},
+          {"currency", s.currency}};
+}
+
+json::object page(json::array items, const std::string& next_cursor) {
+  return {{"items", std::move(items)}, {"next_cursor", text_or_null(next_cursor)}};
+}
+
+Response json_response(int status, const json::value& body) {
+  return Response{status, "application/json", json::serialize(body), {}};
+}
+
+}  // namespace depot::http

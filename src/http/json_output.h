@@ -1,0 +1,30 @@
+#pragma once
+// Domain values as the JSON the API documents (docs/api.md, docs/openapi.json).
+
+#include <boost/json.hpp>
+
+#include <string>
+
+#include "app/inventory_service.h"
+#include "app/merchant_service.h"
+#include "app/order_service.h"
+#include "http/message.h"
+
+namespace depot::http {
+
+boost::json::object to_json(const Order& order, bool with_history);
+boost::json::object to_json(const Product& product);
+boost::json::object to_json(const ProductImage& image);
+boost::json::object to_json(const StockLevel& stock);
+boost::json::object to_json(const LedgerEntry& entry);
+boost::json::object to_json(const Alert& alert);
+boost::json::object to_json(const Warehouse& warehouse);
+boost::json::object to_json(const EventRecord& record);
+boost::json::object to_json(const MerchantSettings& settings);
+
+// {"items": [...], "next_cursor": "…" | null}
+boost::json::object page(boost::json::array items, const std::string& next_cursor);
+
+Response json_response(int status, const boost::json::value& body);
+
+}  // namespace depot::http

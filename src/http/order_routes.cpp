@@ -1,0 +1,282 @@
+#include <boost/asio/awaitable.hpp>
+
+#include <charconv>
+
+#include "http/await.h"
+#include "http/json_input.h"
+#include "http/json_output.h"
+#include "http/problem.h"
+#include "http/routes.h"
+
+namespace depot::http {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+std::vector<OrderLine> read_lines(const json::array& items, std::vector<FieldError>& errors) {
+  std::vector<OrderLine> lines;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    std::string prefix = "lines[" + std::to_string(i) + "]";
+    if (!items[i].is_object()) {
+      errors.push_back({prefix, "must be an object"});
+      continue;
+    }
+    Fields line(items[i].get_object(), prefix, errors);
+    line.reject_unknown({"sku", "quantity", "unit_price"});
+    OrderLine parsed;
+    parsed.sku = line.text("sku", true, 64).value_or("");
+    parsed.quantity = line.integer("quantity", true).value_or(1);
+    parsed.unit_price = line.integer("unit_price", true).value_or(0);
+    lines.push_back(std::move(parsed));
+  }
+  return lines;
+}
+
+Customer read_customer(const json::object& object, std::vector<FieldError>& errors) {
+  Fields f(object, "customer", errors);
+  f.reject_unknown(
+      {"name", "phone", "email", "wechat_openid", "device_token", "preferred_channels"});
+  Customer c;
+  c.name = f.text("name", true, 400).value_or("-");
+  c.phone = f.text("phone", true, 32).value_or("13800000000");
+  c.email = f.text("email", false, 254).value_or("");
+  c.wechat_openid = f.text("wechat_openid", false, 128).value_or("");
+  c.device_token = f.text("device_token", false, 512).value_or("");
+  c.preferred_channels = f.text_list("preferred_channels").value_or(std::vector<std::string>{});
+  return c;
+}
+
+Address read_address(const json::object& object, std::vector<FieldError>& errors) {
+  Fields f(object, "shipping_address", errors);
+  f.reject_unknown({"province", "city", "district", "detail", "postcode"});
+  Address a;
+  a.province = f.text("province", true, 64).value_or("-");
+  a.city = f.text("city", true, 64).value_or("-");
+  a.district = f.text("district", true, 64).value_or("-");
+  a.detail = f.text("detail", true, 800).value_or("-");
+  a.postcode = f.text("postcode", false, 16).value_or("");
+  return a;
+}
+
+OrderDraft read_draft(const json::object& body, std::vector<FieldError>& errors) {
+  Fields f(body, "", errors);
+  f.reject_unknown(
+      {"lines", "currency", "customer", "shipping_address", "platform", "external_no", "notes"});
+  OrderDraft draft;
+  if (const json::array* lines = f.array("lines", true)) draft.lines = read_lines(*lines, errors);
+  draft.currency = f.text("currency", false, 3).value_or("");
+  if (const json::object* customer = f.object("customer", true)) {
+    draft.customer = read_customer(*customer, errors);
+  }
+  if (const json::object* address = f.object("shipping_address", true)) {
+    draft.shipping_address = read_address(*address, errors);
+  }
+  draft.platform = f.text("platform", false, 128).value_or("");
+  draft.external_no = f.text("external_no", false, 256).value_or("");
+  draft.notes = f.text("notes", false, 2000).value_or("");
+  return draft;
+}
+
+OrderPatch read_patch(const json::object& body, std::vector<FieldError>& errors) {
+  Fields f(body, "", errors);
+  f.reject_unknown({"lines", "shipping_address", "customer", "notes"});
+  OrderPatch patch;
+  if (const json::array* lines = f.array("lines")) patch.lines = read_lines(*lines, errors);
+  if (const json::object* customer = f.object("customer")) {
+    patch.customer = read_customer(*customer, errors);
+  }
+  if (const json::object* address = f.object("shipping_address")) {
+    patch.shipping_address = read_address(*address, errors);
+  }
+  patch.notes = f.text("notes", false, 2000);
+  if (body.empty()) errors.push_back({"body", "names nothing to change"});
+  return patch;
+}
+
+Response order_response(int status, const Order& order) {
+  Response response = json_response(status, to_json(order, true));
+  response.with_header("ETag", "\"" + std::to_string(order.version) + "\"");
+  if (status == 201) response.with_header("Location", "/api/v1/orders/" + std::to_string(order.id));
+  return response;
+}
+
+Result<std::int64_t> order_id(const Request& request) {
+  const std::string& text = request.params.at("id");
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+    return error(ErrorCode::not_found, "order " + text + " was not found");
+  }
+  return id;
+}
+
+Result<OrderQuery> read_query(const Request& request) {
+  OrderQuery query;
+  std::vector<FieldError> errors;
+  auto text = [&](const char* name) {
+    auto found = request.query.find(name);
+    return found == request.query.end() ? std::string() : found->second;
+  };
+  if (std::string status = text("status"); !status.empty()) {
+    query.status = parse_order_status(status);
+    if (!query.status) errors.push_back({"status", "is not an order status"});
+  }
+  for (auto [name, target] : {std::pair{"created_from", &query.created_from},
+                              std::pair{"created_to", &query.created_to}}) {
+    if (std::string value = text(name); !value.empty()) {
+      *target = parse_instant(value);
+      if (!*target) errors.push_back({name, "must be an RFC 3339 time or a date"});
+    }
+  }
+  query.order_no = text("order_no");
+  query.platform = text("platform");
+  query.external_no = text("external_no");
+  query.phone = text("phone");
+  query.sku = text("sku");
+  query.hold_reason = text("hold_reason");
+  std::string sort = text("sort");
+  if (sort == "created_at") {
+    query.newest_first = false;
+  } else if (!sort.empty() && sort != "-created_at") {
+    errors.push_back({"sort", "must be created_at or -created_at"});
+  }
+  Result<std::int64_t> cursor = query_integer(request, "cursor", 0, 0, INT64_MAX);
+  if (!cursor.ok()) errors.push_back({"cursor", "is not a cursor from this list"});
+  Result<std::int64_t> limit = query_integer(request, "limit", 50, 1, kMaxPageSize);
+  if (!limit.ok()) errors.push_back(limit.error().fields.front());
+  if (auto failed = field_errors(std::move(errors))) return *failed;
+  query.after_id = *cursor;
+  query.limit = static_cast<int>(*limit);
+  return query;
+}
+
+}  // namespace
+
+void add_order_routes(Router& router, OrderService& orders) {
+  router.add(Method::post, "/api/v1/orders", [&orders](Request& req) -> asio::awaitable<Response> {
+    Result<json::object> body = parse_object(req);
+    if (!body.ok()) co_return problem(body.error());
+    std::vector<FieldError> errors;
+    OrderDraft draft = read_draft(*body, errors);
+    std::string key = req.header("idempotency-key");
+    if (key.size() > 200) errors.push_back({"Idempotency-Key", "must be at most 200 bytes"});
+    if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+    Result<CreatedOrder> created = co_await await_result<CreatedOrder>([&](auto done) {
+      orders.create(req.actor, CreateOrderCommand{std::move(draft), std::move(key)},
+                    std::move(done));
+    });
+    if (!created.ok()) co_return problem(created.error());
+    co_return order_response(created->created ? 201 : 200, created->order);
+  });
+
+  router.add(Method::get, "/api/v1/orders", [&orders](Request& req) -> asio::awaitable<Response> {
+    Result<OrderQuery> query = read_query(req);
+    if (!query.ok()) co_return problem(query.error());
+    Result<OrderPage> found = orders.list(req.actor, *query);
+    if (!found.ok()) co_return problem(found.error());
+    json::array items;
+    for (const Order& order : found->items) items.push_back(to_json(order, false));
+    std::string cursor = found->next_after_id ? std::to_string(found->next_after_id) : "";
+    co_return json_response(200, page(std::move(items), cursor));
+  });
+
+  router.add(Method::get, "/api/v1/orders/counts",
+             [&orders](Request& req) -> asio::awaitable<Response> {
+               json::object counts;
+               for (auto [status, count] : orders.counts(req.actor)) {
+                 counts[to_string(status)] = count;
+               }
+               co_return json_response(200, counts);
+             });
+
+  router.add(Method::get, "/api/v1/orders/{id}",
+             [&orders](Request& req) -> asio::awaitable<Response> {
+               Result<std::int64_t> id = order_id(req);
+               if (!id.ok()) co_return problem(id.error());
+               Result<Order> order = orders.get(req.actor, *id);
+               if (!order.ok()) co_return problem(order.error());
+               co_return order_response(200, *order);
+             });
+
+  router.add(Method::patch, "/api/v1/orders/{id}",
+             [&orders](Request& req) -> asio::awaitable<Response> {
+               Result<std::int64_t> id = order_id(req);
+               if (!id.ok()) co_return problem(id.error());
+               Result<json::object> body = parse_object(req);
+               if (!body.ok()) co_return problem(body.error());
+               std::vector<FieldError> errors;
+               OrderPatch patch = read_patch(*body, errors);
+               if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+               Result<std::int64_t> version = expected_version(req);
+               if (!version.ok()) co_return problem(version.error());
+               Result<Order> edited = co_await await_result<Order>([&](auto done) {
+                 orders.edit(req.actor, *id, *version, std::move(patch), std::move(done));
+               });
+               if (!edited.ok()) co_return problem(edited.error());
+               co_return order_response(200, *edited);
+             });
+
+  router.add(Method::post, "/api/v1/orders/{id}/cancel",
+             [&orders](Request& req) -> asio::awaitable<Response> {
+               Result<std::int64_t> id = order_id(req);
+               if (!id.ok()) co_return problem(id.error());
+               std::string reason;
+               if (!req.body.empty()) {
+                 Result<json::object> body = parse_object(req);
+                 if (!body.ok()) co_return problem(body.error());
+                 std::vector<FieldError> errors;
+                 Fields f(*body, "", errors);
+                 f.reject_unknown({"reason"});
+                 reason = f.text("reason", false, 500).value_or("");
+                 if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+               }
+               Result<Order> cancelled = co_await await_result<Order>([&](auto done) {
+                 orders.cancel(req.actor, *id, std::move(reason), std::move(done));
+               });
+               if (!cancelled.ok()) co_return problem(cancelled.error());
+               co_return order_response(200, *cancelled);
+             });
+
+  router.add(Method::post, "/api/v1/orders/{id}/payments",
+             [&orders](Request& req) -> asio::awaitable<Response> {
+               Result<std::int64_t> id = order_id(req);
+               if (!id.ok()) co_return problem(id.error());
+               Result<json::object> body = parse_object(req);
+               if (!body.ok()) co_return problem(body.error());
+               std::vector<FieldError> errors;
+               Fields f(*body, "", errors);
+               f.reject_unknown({"amount", "method", "reference", "paid_at"});
+               Payment payment;
+               payment.amount = f.integer("amount", true).value_or(0);
+               payment.method = f.text("method", true, 32).value_or("");
+               payment.reference = f.text("reference", false, 128).value_or("");
+               payment.paid_at = f.instant("paid_at").value_or(Instant{});
+               if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+               Result<Order> paid = co_await await_result<Order>([&](auto done) {
+                 orders.pay(req.actor, *id, std::move(payment), std::move(done));
+               });
+               if (!paid.ok()) co_return problem(paid.error());
+               co_return order_response(201, *paid);
+             });
+}
+
+Result<std::int64_t> expected_version(const Request& request) {
+  std::string text = request.header("if-match");
+  if (text.empty()) {
+    return error(ErrorCode::precondition_required, "send If-Match with the version you edit");
+  }
+  if (text.rfind("W/", 0) == 0) text = text.substr(2);
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+    text = text.substr(1, text.size() - 2);
+  }
+  std::int64_t version = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return error(ErrorCode::precondition_failed, "If-Match does not name a version");
+  }
+  return version;
+}
+
+}  // namespace depot::http

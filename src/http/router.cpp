@@ -1,0 +1,135 @@
+#include "http/router.h"
+
+#include <algorithm>
+
+#include "http/problem.h"
+
+namespace depot::http {
+
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> segments;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    segments.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return segments;
+}
+
+std::string bearer_key(const Request& request) {
+  std::string header = request.header("authorization");
+  constexpr std::string_view kScheme = "Bearer ";
+  if (header.size() <= kScheme.size()) return {};
+  std::string scheme = header.substr(0, kScheme.size());
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
+  if (scheme != "bearer ") return {};
+  return header.substr(kScheme.size());
+}
+
+}  // namespace
+
+std::string_view to_string(Method method) {
+  switch (method) {
+    case Method::get:
+      return "GET";
+    case Method::post:
+      return "POST";
+    case Method::patch:
+      return "PATCH";
+    case Method::put:
+      return "PUT";
+    case Method::del:
+      return "DELETE";
+    case Method::head:
+      return "HEAD";
+    case Method::options:
+      return "OPTIONS";
+    case Method::other:
+      return "OTHER";
+  }
+  return "OTHER";
+}
+
+bool RateLimiter::admit(const std::string& key, std::chrono::steady_clock::time_point now,
+                        std::chrono::seconds& retry_after) {
+  std::lock_guard lock(mutex_);
+  auto [it, fresh] = buckets_.try_emplace(key, Bucket{burst_, now});
+  Bucket& bucket = it->second;
+  double elapsed = std::chrono::duration<double>(now - bucket.at).count();
+  bucket.tokens = std::min(burst_, bucket.tokens + elapsed * rate_);
+  bucket.at = now;
+  if (bucket.tokens >= 1.0) {
+    bucket.tokens -= 1.0;
+    return true;
+  }
+  retry_after = std::chrono::seconds(static_cast<long>((1.0 - bucket.tokens) / rate_) + 1);
+  return false;
+}
+
+void Router::add(Method method, std::string pattern, Handler handler, Access access) {
+  std::vector<std::string> segments;
+  for (std::string_view s : split_path(pattern)) segments.emplace_back(s);
+  routes_.push_back(
+      Route{method, std::move(pattern), std::move(segments), std::move(handler), access});
+}
+
+bool Router::match(const Route& route, const std::vector<std::string_view>& segments,
+                   std::map<std::string, std::string>& params) {
+  if (route.segments.size() != segments.size()) return false;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const std::string& want = route.segments[i];
+    if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
+      if (segments[i].empty()) return false;
+      params[want.substr(1, want.size() - 2)] = std::string(segments[i]);
+    } else if (want != segments[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+boost::asio::awaitable<Response> Router::dispatch(Request& request) {
+  std::vector<std::string_view> segments = split_path(request.path);
+  bool path_known = false;
+  for (const Route& route : routes_) {
+    std::map<std::string, std::string> params;
+    if (!match(route, segments, params)) continue;
+    path_known = true;
+    bool same_method = route.method == request.method ||
+                       (route.method == Method::get && request.method == Method::head);
+    if (!same_method) continue;
+    request.params = std::move(params);
+    if (route.access == Access::key) {
+      std::string key = bearer_key(request);
+      Result<Actor> actor = access_.authenticate(key);
+      if (!actor.ok()) co_return problem(actor.error());
+      std::chrono::seconds retry_after{0};
+      if (limiter_.enabled() &&
+          !limiter_.admit(actor->name + "@" + std::to_string(actor->tenant_id),
+                          std::chrono::steady_clock::now(), retry_after)) {
+        co_return problem(error(ErrorCode::rate_limited, "too many requests for this key"))
+            .with_header("Retry-After", std::to_string(retry_after.count()));
+      }
+      request.actor = std::move(*actor);
+    }
+    co_return co_await route.handler(request);
+  }
+  if (path_known) {
+    co_return problem(
+        405, "Method not allowed",
+        std::string(to_string(request.method)) + " is not allowed on " + request.path);
+  }
+  co_return problem(error(ErrorCode::not_found, "no such endpoint: " + request.path));
+}
+
+std::vector<Router::RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> list;
+  for (const Route& route : routes_) list.push_back({route.method, route.pattern, route.access});
+  return list;
+}
+
+}  // namespace depot::http

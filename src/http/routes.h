@@ -1,0 +1,23 @@
+#pragma once
+// The API's routes, by area. Handlers translate between HTTP and the use cases and hold no
+// business rule of their own.
+
+#include <string>
+
+#include "app/inventory_service.h"
+#include "app/merchant_service.h"
+#include "app/order_service.h"
+#include "http/router.h"
+
+namespace depot::http {
+
+void add_order_routes(Router& router, OrderService& orders);
+void add_inventory_routes(Router& router, InventoryService& inventory);
+// Health, readiness, the API document and page, settings, the event feed, media.
+void add_system_routes(Router& router, MerchantService& merchant, InventoryService& inventory,
+                       Store& store, std::string web_root);
+
+// The version an edit names in If-Match ("3", "\"3\"" or W/"3"): 428 when missing.
+Result<std::int64_t> expected_version(const Request& request);
+
+}  // namespace depot::http

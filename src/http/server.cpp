@@ -1,0 +1,192 @@
+#include "http/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "http/problem.h"
+#include "http/url.h"
+
+namespace depot::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+struct Server::Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool busy = false;  // touched only on the connection's strand
+};
+
+namespace {
+
+Method method_of(bhttp::verb verb) {
+  switch (verb) {
+    case bhttp::verb::get:
+      return Method::get;
+    case bhttp::verb::post:
+      return Method::post;
+    case bhttp::verb::patch:
+      return Method::patch;
+    case bhttp::verb::put:
+      return Method::put;
+    case bhttp::verb::delete_:
+      return Method::del;
+    case bhttp::verb::head:
+      return Method::head;
+    case bhttp::verb::options:
+      return Method::options;
+    default:
+      return Method::other;
+  }
+}
+
+Request to_request(bhttp::request<bhttp::string_body>&& raw) {
+  Request request;
+  request.method = method_of(raw.method());
+  std::string_view target = raw.target();
+  std::size_t question = target.find('?');
+  request.path = url_decode(target.substr(0, question), false);
+  if (question != std::string_view::npos) {
+    request.query = parse_query(target.substr(question + 1));
+  }
+  for (const auto& field : raw) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers[name] = std::string(field.value());
+  }
+  request.body = std::move(raw.body());
+  return request;
+}
+
+bhttp::response<bhttp::string_body> to_wire(Response&& response, unsigned version, bool keep_alive,
+                                            bool head) {
+  bhttp::response<bhttp::string_body> wire{static_cast<bhttp::status>(response.status), version};
+  wire.set(bhttp::field::server, "depot");
+  wire.set(bhttp::field::content_type, response.content_type);
+  wire.set("X-Content-Type-Options", "nosniff");
+  for (auto& [name, value] : response.headers) wire.set(name, value);
+  wire.body() = std::move(response.body);
+  wire.keep_alive(keep_alive);
+  wire.prepare_payload();
+  if (head) wire.body().clear();
+  return wire;
+}
+
+}  // namespace
+
+Server::Server(asio::io_context& io, const tcp::endpoint& endpoint, Router& router,
+               ServerOptions options)
+    : io_(io), acceptor_(io), router_(router), options_(options) {
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+}
+
+Server::~Server() = default;
+
+unsigned short Server::port() const { return acceptor_.local_endpoint().port(); }
+
+void Server::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
+
+void Server::stop() {
+  stopping_ = true;
+  asio::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  std::lock_guard lock(connections_mutex_);
+  for (const auto& connection : connections_) {
+    asio::post(connection->stream.get_executor(), [connection] {
+      if (!connection->busy) connection->stream.socket().cancel();
+    });
+  }
+}
+
+asio::awaitable<void> Server::accept_loop() {
+  while (!stopping_) {
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), kTuple);
+    if (ec) {
+      if (stopping_ || ec == asio::error::operation_aborted) break;
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true));
+    auto connection = std::make_shared<Connection>(std::move(socket));
+    {
+      std::lock_guard lock(connections_mutex_);
+      connections_.insert(connection);
+    }
+    asio::co_spawn(connection->stream.get_executor(), serve(connection), asio::detached);
+  }
+}
+
+asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
+  beast::tcp_stream& stream = connection->stream;
+  beast::flat_buffer buffer;
+  while (!stopping_) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.body_limit(options_.max_body_bytes);
+    parser.header_limit(64 * 1024);
+    stream.expires_after(options_.idle_timeout);
+    auto [header_ec, header_bytes] =
+        co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+    if (header_ec) {
+      if (header_ec == bhttp::error::body_limit) {
+        Response too_large = problem(error(ErrorCode::too_large, "the body is over 1 MiB"));
+        auto wire = to_wire(std::move(too_large), 11, false, false);
+        co_await bhttp::async_write(stream, wire, kTuple);
+      }
+      break;
+    }
+    connection->busy = true;
+    if (parser.get()[bhttp::field::expect] == "100-continue") {
+      bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
+      co_await bhttp::async_write(stream, go_on, kTuple);
+    }
+    auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+    if (body_ec) {
+      if (body_ec == bhttp::error::body_limit) {
+        Response too_large = problem(error(ErrorCode::too_large, "the body is over 1 MiB"));
+        auto wire = to_wire(std::move(too_large), 11, false, false);
+        co_await bhttp::async_write(stream, wire, kTuple);
+      }
+      break;
+    }
+    stream.expires_never();
+    bhttp::request<bhttp::string_body> raw = parser.release();
+    unsigned version = raw.version();
+    bool keep_alive = raw.keep_alive() && !stopping_;
+    bool head = raw.method() == bhttp::verb::head;
+    Request request = to_request(std::move(raw));
+    Response response;
+    try {
+      response = co_await router_.dispatch(request);
+    } catch (const std::exception& e) {
+      spdlog::error("{} {} failed: {}", to_string(request.method), request.path, e.what());
+      response = problem(error(ErrorCode::internal, "an internal error occurred"));
+    }
+    spdlog::debug("{} {} -> {}", to_string(request.method), request.path, response.status);
+    auto wire = to_wire(std::move(response), version, keep_alive, head);
+    stream.expires_after(options_.idle_timeout);
+    auto [write_ec, written] = co_await bhttp::async_write(stream, wire, kTuple);
+    connection->busy = false;
+    if (write_ec || !keep_alive) break;
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  std::lock_guard lock(connections_mutex_);
+  connections_.erase(connection);
+}
+
+}  // namespace depot::http

@@ -1,0 +1,50 @@
+#pragma once
+// The HTTP/1.1 server: one coroutine per connection on a strand, keep-alive, a body limit, and a
+// graceful stop that lets in-flight requests finish while idle connections close.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include "http/router.h"
+
+namespace depot::http {
+
+struct ServerOptions {
+  std::size_t max_body_bytes = 1 << 20;
+  std::chrono::seconds idle_timeout{60};
+};
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
+         Router& router, ServerOptions options);
+  ~Server();
+
+  unsigned short port() const;
+  void start();
+  // Stops accepting; idle connections close now, busy ones after their current response.
+  void stop();
+
+  struct Connection;
+
+ private:
+  boost::asio::awaitable<void> accept_loop();
+  boost::asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
+
+  boost::asio::io_context& io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  Router& router_;
+  ServerOptions options_;
+  std::atomic<bool> stopping_{false};
+  std::mutex connections_mutex_;
+  std::set<std::shared_ptr<Connection>> connections_;  // GUARDED_BY(connections_mutex_)
+};
+
+}  // namespace depot::http

@@ -1,0 +1,59 @@
+#include <spdlog/spdlog.h>
+
+#include <string_view>
+#include <vector>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace depot::embedded {
+std::string_view sqlite_migration_0001();
+}  // namespace depot::embedded
+
+namespace depot::sqlite {
+
+namespace {
+
+struct Migration {
+  int version;
+  std::string_view (*sql)();
+};
+
+// Append new migrations here, numbered in order; never edit one that has shipped.
+constexpr Migration kMigrations[] = {
+    {1, &embedded::sqlite_migration_0001},
+};
+
+}  // namespace
+
+int latest_schema_version() { return std::end(kMigrations)[-1].version; }
+
+int migrate(Connection& db) {
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+      "applied_at INTEGER NOT NULL)");
+  int applied = 0;
+  for (const Migration& migration : kMigrations) {
+    bool done = false;
+    {
+      Query q = db.query("SELECT 1 FROM schema_migrations WHERE version = ?");
+      q.bind_all(migration.version);
+      done = q.step();
+    }
+    if (done) continue;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(std::string(migration.sql()).c_str());
+      db.query("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")
+          .bind_all(migration.version, to_millis(SystemClock().now()))
+          .run();
+      db.exec("COMMIT");
+    } catch (...) {
+      db.exec("ROLLBACK");
+      throw;
+    }
+    ++applied;
+  }
+  return applied;
+}
+
+}  // namespace depot::sqlite

@@ -1,0 +1,233 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <spdlog/spdlog.h>
+
+#include <future>
+
+namespace depot::sqlite {
+
+// A read transaction on a pooled connection, returned to the pool when done.
+class SqliteStore::PooledRead final : public SqliteTx {
+ public:
+  PooledRead(SqliteStore& store, std::unique_ptr<Connection> db, TenantId tenant)
+      : SqliteTx(*db, tenant, nullptr), store_(store), db_(std::move(db)) {
+    db_->exec("BEGIN");
+  }
+  ~PooledRead() override {
+    try {
+      db_->exec("COMMIT");
+      store_.give_back(std::move(db_));
+    } catch (const std::exception& e) {
+      spdlog::error("closing a read transaction: {}", e.what());
+    }
+  }
+
+ private:
+  SqliteStore& store_;
+  std::unique_ptr<Connection> db_;
+};
+
+SqliteStore::SqliteStore(const std::string& path)
+    : path_(path), writer_db_(std::make_unique<Connection>(path, true)) {
+  int applied = migrate(*writer_db_);
+  if (applied > 0) spdlog::info("applied {} schema migration(s) to {}", applied, path);
+  writer_alive_ = true;
+  writer_ = std::thread([this] { writer_loop(); });
+}
+
+SqliteStore::~SqliteStore() { close(); }
+
+void SqliteStore::close() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  queue_ready_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+std::unique_ptr<Connection> SqliteStore::lease_reader() {
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (!readers_.empty()) {
+      auto connection = std::move(readers_.back());
+      readers_.pop_back();
+      return connection;
+    }
+  }
+  return std::make_unique<Connection>(path_, false);
+}
+
+void SqliteStore::give_back(std::unique_ptr<Connection> connection) {
+  std::lock_guard lock(pool_mutex_);
+  readers_.push_back(std::move(connection));
+}
+
+std::unique_ptr<ReadTx> SqliteStore::read(TenantId tenant) {
+  return std::make_unique<PooledRead>(*this, lease_reader(), tenant);
+}
+
+void SqliteStore::write(TenantId tenant, Work work, Done done) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (!stopping_) {
+      queue_.push_back(Job{tenant, std::move(work), std::move(done)});
+      queue_ready_.notify_one();
+      return;
+    }
+  }
+  done(error(ErrorCode::unavailable, "the store is shutting down"));
+}
+
+void SqliteStore::writer_loop() {
+  std::vector<Job> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) break;  // stopping, and everything queued is done
+      batch.swap(queue_);
+    }
+    commit_batch(batch);
+    batch.clear();
+  }
+  writer_alive_ = false;
+}
+
+void SqliteStore::commit_batch(std::vector<Job>& batch) {
+  std::vector<std::optional<Error>> failures(batch.size());
+  Status committed;
+  try {
+    writer_db_->exec("BEGIN IMMEDIATE");
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      writer_db_->exec("SAVEPOINT job");
+      bool keep = false;
+      try {
+        SqliteTx tx(*writer_db_, batch[i].tenant, &ids_);
+        keep = batch[i].work(tx);
+      } catch (const std::exception& e) {
+        spdlog::error("a write failed and was rolled back: {}", e.what());
+        failures[i] = error(ErrorCode::internal, "the change could not be stored");
+      }
+      if (!keep) writer_db_->exec("ROLLBACK TO job");
+      writer_db_->exec("RELEASE job");
+    }
+    writer_db_->exec("COMMIT");
+  } catch (const std::exception& e) {
+    spdlog::error("a commit failed: {}", e.what());
+    committed = error(ErrorCode::unavailable, "the store could not commit");
+    try {
+      writer_db_->exec("ROLLBACK");
+    } catch (const std::exception&) {
+      // The transaction is already gone when COMMIT failed with it.
+    }
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    batch[i].done(failures[i] ? Status(*failures[i]) : committed);
+  }
+}
+
+template <class T, class F>
+T SqliteStore::on_writer(F function) {
+  auto result = std::make_shared<std::optional<T>>();
+  std::promise<Status> finished;
+  auto future = finished.get_future();
+  write(
+      0,
+      [&, result](WriteTx&) {
+        result->emplace(function(*writer_db_));
+        return true;
+      },
+      [&](Status status) { finished.set_value(std::move(status)); });
+  Status status = future.get();
+  if (!status.ok()) throw SqliteError(status.error().message);
+  return std::move(**result);
+}
+
+TenantId SqliteStore::ensure_tenant(const std::string& slug) {
+  return on_writer<TenantId>([&](Connection& db) -> TenantId {
+    {
+      Query found = db.query("SELECT id FROM tenants WHERE slug = ?");
+      found.bind_all(slug);
+      if (found.step()) return found.integer(0);
+    }
+    TenantId id = ids_.next(db, "tenants");
+    db.query("INSERT INTO tenants (id, slug, created_at) VALUES (?, ?, ?)")
+        .bind_all(id, slug, to_millis(SystemClock().now()))
+        .run();
+    SqliteTx(db, id, &ids_).save_settings(MerchantSettings{});
+    return id;
+  });
+}
+
+std::vector<TenantId> SqliteStore::tenant_ids() {
+  auto db = lease_reader();
+  std::vector<TenantId> ids;
+  {
+    Query q = db->query("SELECT id FROM tenants ORDER BY id");
+    while (q.step()) ids.push_back(q.integer(0));
+  }
+  give_back(std::move(db));
+  return ids;
+}
+
+void SqliteStore::add_api_key(TenantId tenant, const std::string& key_hash,
+                              const std::string& prefix, Role role, Instant at) {
+  on_writer<bool>([&](Connection& db) {
+    db.query(
+          "INSERT INTO api_keys (tenant_id, id, key_hash, prefix, role, created_at) "
+          "VALUES (?, ?, ?, ?, ?, ?)")
+        .bind_all(tenant, ids_.next(db, "api_keys"), key_hash, prefix, to_string(role),
+                  to_millis(at))
+        .run();
+    return true;
+  });
+}
+
+std::optional<ApiKeyRecord> SqliteStore::find_api_key(const std::string& key_hash) {
+  auto db = lease_reader();
+  std::optional<ApiKeyRecord> record;
+  {
+    Query q = db->query(
+        "SELECT k.tenant_id, k.id, k.role, t.slug FROM api_keys k JOIN tenants t "
+        "ON t.id = k.tenant_id WHERE k.key_hash = ?");
+    q.bind_all(key_hash);
+    if (q.step()) {
+      record = ApiKeyRecord{q.integer(0), q.integer(1),
+                            parse_role(q.text(2)).value_or(Role::viewer), q.text(3)};
+    }
+  }
+  give_back(std::move(db));
+  return record;
+}
+
+bool SqliteStore::ready() {
+  try {
+    auto db = lease_reader();
+    bool migrated = false;
+    {
+      Query q = db->query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+      migrated = q.step() && q.integer(0) == latest_schema_version();
+    }
+    give_back(std::move(db));
+    std::lock_guard lock(queue_mutex_);
+    return migrated && writer_alive_ && !stopping_;
+  } catch (const std::exception& e) {
+    spdlog::warn("readiness check failed: {}", e.what());
+    return false;
+  }
+}
+
+void SqliteStore::backup_to(const std::string& destination) {
+  Connection target(destination, true);
+  auto source = lease_reader();
+  sqlite3_backup* backup = sqlite3_backup_init(target.handle(), "main", source->handle(), "main");
+  if (!backup) throw SqliteError(sqlite3_errmsg(target.handle()));
+  int rc = sqlite3_backup_step(backup, -1);
+  sqlite3_backup_finish(backup);
+  give_back(std::move(source));
+  if (rc != SQLITE_DONE) throw SqliteError("backup failed: " + std::string(sqlite3_errstr(rc)));
+}
+
+}  // namespace depot::sqlite

@@ -1,0 +1,88 @@
+#pragma once
+// The SQLite implementation of ReadTx and WriteTx: every query is scoped by the transaction's
+// tenant here, in one place. Reads run on a pooled connection, writes on the writer's.
+
+#include <map>
+#include <string>
+
+#include "app/ports.h"
+#include "store/sqlite/connection.h"
+
+namespace depot::sqlite {
+
+// Hands out ids for the writer: the next id of each table, loaded from the table on first use.
+// Ids are global (unique across merchants) so they never collide when data moves.
+class IdAllocator {
+ public:
+  std::int64_t next(Connection& db, const std::string& table);
+
+ private:
+  std::map<std::string, std::int64_t> next_;
+};
+
+class SqliteTx : public WriteTx {
+ public:
+  // `ids` is null for a read-only transaction.
+  SqliteTx(Connection& db, TenantId tenant, IdAllocator* ids)
+      : db_(db), tenant_(tenant), ids_(ids) {}
+
+  // ReadTx
+  MerchantSettings settings() override;
+  std::optional<Product> find_product(const std::string& sku) override;
+  std::vector<Product> list_products(const std::string& after_sku, int limit) override;
+  std::vector<Warehouse> warehouses() override;
+  std::optional<std::int64_t> find_location(const LocationRef& ref) override;
+  std::vector<StockRow> stock_of(const std::string& sku) override;
+  std::vector<LedgerEntry> ledger(const std::string& sku, std::int64_t after_id,
+                                  int limit) override;
+  std::vector<Alert> open_alerts() override;
+  std::optional<Alert> find_open_alert(const std::string& kind, const std::string& sku) override;
+  std::optional<Order> find_order(std::int64_t id) override;
+  std::vector<Order> list_orders(const OrderQuery& query) override;
+  std::vector<std::pair<OrderStatus, std::int64_t>> count_orders() override;
+  std::vector<EventRecord> events_after(std::int64_t after_id, int limit) override;
+  std::vector<std::int64_t> unpaid_orders_created_before(Instant cutoff, int limit) override;
+
+  // WriteTx
+  void save_settings(const MerchantSettings& settings) override;
+  void insert_product(const Product& product) override;
+  void update_product(const Product& product) override;
+  std::int64_t add_product_image(const std::string& sku, const ProductImage& image,
+                                 Instant at) override;
+  std::int64_t insert_warehouse(const std::string& code, const std::string& name) override;
+  std::int64_t insert_location(std::int64_t warehouse_id, const std::string& code) override;
+  std::optional<Warehouse> find_warehouse(const std::string& code) override;
+  void put_balance(const std::string& sku, std::int64_t location_id,
+                   const StockBalance& balance) override;
+  void append_movement(const LedgerEntry& entry) override;
+  std::int64_t next_order_id() override;
+  void insert_order(const Order& order, const std::string& idempotency_key,
+                    const std::string& fingerprint) override;
+  void update_order(const Order& order) override;
+  std::optional<std::pair<std::int64_t, std::string>> find_order_by_idempotency_key(
+      const std::string& key) override;
+  std::optional<std::int64_t> find_order_by_external_no(const std::string& platform,
+                                                        const std::string& external_no) override;
+  std::vector<Reservation> reservations_of(std::int64_t order_id) override;
+  void set_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) override;
+  void record_payment(std::int64_t order_id, const Payment& payment, Instant at) override;
+  std::int64_t open_alert(const Alert& alert) override;
+  void close_alert(std::int64_t alert_id, Instant at) override;
+  void append_event(const DomainEvent& event, Instant at) override;
+
+ private:
+  std::int64_t next_id(const std::string& table);
+  std::vector<ProductImage> images_of(const std::string& sku);
+  Product product_from(Query& row);
+  Order order_from(Query& row);
+  void load_lines(Order& order);
+  void load_history(Order& order);
+  void write_lines(const Order& order);
+  void write_history(const Order& order);
+
+  Connection& db_;
+  TenantId tenant_;
+  IdAllocator* ids_;
+};
+
+}  // namespace depot::sqlite

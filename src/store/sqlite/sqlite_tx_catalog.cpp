@@ -1,0 +1,311 @@
+// Products, warehouses, stock, the ledger and alerts.
+#include <boost/json.hpp>
+
+#include "store/sqlite/sqlite_tx.h"
+
+namespace depot::sqlite {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string encode_attributes(const std::map<std::string, std::string>& attributes) {
+  json::object object;
+  for (const auto& [key, value] : attributes) object[key] = value;
+  return json::serialize(object);
+}
+
+std::map<std::string, std::string> decode_attributes(const std::string& text) {
+  std::map<std::string, std::string> attributes;
+  json::value parsed = json::parse(text);
+  for (const auto& [key, value] : parsed.as_object()) {
+    attributes.emplace(std::string(key), std::string(value.as_string()));
+  }
+  return attributes;
+}
+
+constexpr const char* kProductColumns =
+    "SELECT sku, name, price, currency, barcode, attributes, weight_grams, low_stock_threshold, "
+    "version, created_at, updated_at FROM products ";
+
+}  // namespace
+
+std::int64_t IdAllocator::next(Connection& db, const std::string& table) {
+  auto found = next_.find(table);
+  if (found == next_.end()) {
+    Query max = db.query("SELECT COALESCE(MAX(id), 0) FROM " + table);
+    max.step();
+    found = next_.emplace(table, max.integer(0) + 1).first;
+  }
+  return found->second++;
+}
+
+std::int64_t SqliteTx::next_id(const std::string& table) {
+  if (!ids_) throw SqliteError("a write in a read-only transaction");
+  return ids_->next(db_, table);
+}
+
+MerchantSettings SqliteTx::settings() {
+  Query q = db_.query(
+      "SELECT edit_window_seconds, unpaid_timeout_seconds, currency FROM tenant_settings "
+      "WHERE tenant_id = ?");
+  q.bind_all(tenant_);
+  MerchantSettings settings;
+  if (q.step()) {
+    settings.edit_window_seconds = q.integer(0);
+    settings.unpaid_timeout_seconds = q.integer(1);
+    settings.currency = q.text(2);
+  }
+  return settings;
+}
+
+void SqliteTx::save_settings(const MerchantSettings& s) {
+  db_.query(
+         "INSERT INTO tenant_settings (tenant_id, edit_window_seconds, unpaid_timeout_seconds, "
+         "currency) VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET "
+         "edit_window_seconds = excluded.edit_window_seconds, "
+         "unpaid_timeout_seconds = excluded.unpaid_timeout_seconds, currency = excluded.currency")
+      .bind_all(tenant_, s.edit_window_seconds, s.unpaid_timeout_seconds, s.currency)
+      .run();
+}
+
+Product SqliteTx::product_from(Query& row) {
+  Product p;
+  p.sku = row.text(0);
+  p.name = row.text(1);
+  p.price = row.integer(2);
+  p.currency = row.text(3);
+  p.barcode = row.text(4);
+  p.attributes = decode_attributes(row.text(5));
+  p.weight_grams = row.integer(6);
+  p.low_stock_threshold = row.integer(7);
+  p.version = row.integer(8);
+  p.created_at = from_millis(row.integer(9));
+  p.updated_at = from_millis(row.integer(10));
+  return p;
+}
+
+std::vector<ProductImage> SqliteTx::images_of(const std::string& sku) {
+  Query q = db_.query(
+      "SELECT id, file_name, content_type, size FROM product_images "
+      "WHERE tenant_id = ? AND sku = ? ORDER BY id");
+  q.bind_all(tenant_, sku);
+  std::vector<ProductImage> images;
+  while (q.step()) images.push_back({q.integer(0), q.text(1), q.text(2), q.integer(3)});
+  return images;
+}
+
+std::optional<Product> SqliteTx::find_product(const std::string& sku) {
+  std::optional<Product> product;
+  {
+    Query q = db_.query(std::string(kProductColumns) + "WHERE tenant_id = ? AND sku = ?");
+    q.bind_all(tenant_, sku);
+    if (!q.step()) return std::nullopt;
+    product = product_from(q);
+  }
+  product->images = images_of(sku);
+  return product;
+}
+
+std::vector<Product> SqliteTx::list_products(const std::string& after_sku, int limit) {
+  std::vector<Product> products;
+  {
+    Query q = db_.query(std::string(kProductColumns) +
+                        "WHERE tenant_id = ? AND sku > ? ORDER BY sku LIMIT ?");
+    q.bind_all(tenant_, after_sku, limit);
+    while (q.step()) products.push_back(product_from(q));
+  }
+  for (Product& p : products) p.images = images_of(p.sku);
+  return products;
+}
+
+void SqliteTx::insert_product(const Product& p) {
+  db_.query(
+         "INSERT INTO products (tenant_id, sku, name, price, currency, barcode, attributes, "
+         "weight_grams, low_stock_threshold, version, created_at, updated_at) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(tenant_, p.sku, p.name, p.price, p.currency, p.barcode,
+                encode_attributes(p.attributes), p.weight_grams, p.low_stock_threshold, p.version,
+                to_millis(p.created_at), to_millis(p.updated_at))
+      .run();
+}
+
+void SqliteTx::update_product(const Product& p) {
+  db_.query(
+         "UPDATE products SET name = ?, price = ?, barcode = ?, attributes = ?, weight_grams = ?, "
+         "low_stock_threshold = ?, version = ?, updated_at = ? WHERE tenant_id = ? AND sku = ?")
+      .bind_all(p.name, p.price, p.barcode, encode_attributes(p.attributes), p.weight_grams,
+                p.low_stock_threshold, p.version, to_millis(p.updated_at), tenant_, p.sku)
+      .run();
+}
+
+std::int64_t SqliteTx::add_product_image(const std::string& sku, const ProductImage& image,
+                                         Instant at) {
+  std::int64_t id = next_id("product_images");
+  db_.query(
+         "INSERT INTO product_images (tenant_id, id, sku, file_name, content_type, size, "
+         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(tenant_, id, sku, image.file_name, image.content_type, image.size, to_millis(at))
+      .run();
+  return id;
+}
+
+std::vector<Warehouse> SqliteTx::warehouses() {
+  std::vector<Warehouse> list;
+  Query q = db_.query(
+      "SELECT w.id, w.code, w.name, l.code FROM warehouses w LEFT JOIN locations l "
+      "ON l.tenant_id = w.tenant_id AND l.warehouse_id = w.id WHERE w.tenant_id = ? "
+      "ORDER BY w.id, l.id");
+  q.bind_all(tenant_);
+  while (q.step()) {
+    if (list.empty() || list.back().id != q.integer(0)) {
+      list.push_back(Warehouse{q.integer(0), q.text(1), q.text(2), {}});
+    }
+    if (!q.is_null(3)) list.back().locations.push_back(q.text(3));
+  }
+  return list;
+}
+
+std::optional<Warehouse> SqliteTx::find_warehouse(const std::string& code) {
+  Query q = db_.query("SELECT id, code, name FROM warehouses WHERE tenant_id = ? AND code = ?");
+  q.bind_all(tenant_, code);
+  if (!q.step()) return std::nullopt;
+  return Warehouse{q.integer(0), q.text(1), q.text(2), {}};
+}
+
+std::optional<std::int64_t> SqliteTx::find_location(const LocationRef& ref) {
+  Query q = db_.query(
+      "SELECT l.id FROM locations l JOIN warehouses w ON w.tenant_id = l.tenant_id "
+      "AND w.id = l.warehouse_id WHERE l.tenant_id = ? AND w.code = ? AND l.code = ?");
+  q.bind_all(tenant_, ref.warehouse, ref.location);
+  if (!q.step()) return std::nullopt;
+  return q.integer(0);
+}
+
+std::int64_t SqliteTx::insert_warehouse(const std::string& code, const std::string& name) {
+  std::int64_t id = next_id("warehouses");
+  db_.query("INSERT INTO warehouses (tenant_id, id, code, name) VALUES (?, ?, ?, ?)")
+      .bind_all(tenant_, id, code, name)
+      .run();
+  return id;
+}
+
+std::int64_t SqliteTx::insert_location(std::int64_t warehouse_id, const std::string& code) {
+  std::int64_t id = next_id("locations");
+  db_.query("INSERT INTO locations (tenant_id, id, warehouse_id, code) VALUES (?, ?, ?, ?)")
+      .bind_all(tenant_, id, warehouse_id, code)
+      .run();
+  return id;
+}
+
+std::vector<StockRow> SqliteTx::stock_of(const std::string& sku) {
+  // The default location first: reservations take from it before any other.
+  Query q = db_.query(
+      "SELECT b.location_id, w.code, l.code, b.on_hand, b.reserved FROM stock_balances b "
+      "JOIN locations l ON l.tenant_id = b.tenant_id AND l.id = b.location_id "
+      "JOIN warehouses w ON w.tenant_id = l.tenant_id AND w.id = l.warehouse_id "
+      "WHERE b.tenant_id = ? AND b.sku = ? "
+      "ORDER BY (w.code = 'main' AND l.code = 'default') DESC, b.location_id");
+  q.bind_all(tenant_, sku);
+  std::vector<StockRow> rows;
+  while (q.step()) {
+    rows.push_back(
+        StockRow{q.integer(0), LocationRef{q.text(1), q.text(2)}, {q.integer(3), q.integer(4)}});
+  }
+  return rows;
+}
+
+void SqliteTx::put_balance(const std::string& sku, std::int64_t location_id,
+                           const StockBalance& balance) {
+  db_.query(
+         "INSERT INTO stock_balances (tenant_id, sku, location_id, on_hand, reserved) "
+         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, sku, location_id) DO UPDATE SET "
+         "on_hand = excluded.on_hand, reserved = excluded.reserved")
+      .bind_all(tenant_, sku, location_id, balance.on_hand, balance.reserved)
+      .run();
+}
+
+void SqliteTx::append_movement(const LedgerEntry& e) {
+  db_.query(
+         "INSERT INTO stock_movements (tenant_id, id, sku, location_id, kind, on_hand_delta, "
+         "reserved_delta, reason, actor, order_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(tenant_, next_id("stock_movements"), e.sku, e.location_id,
+                to_string(e.movement.kind), e.movement.on_hand_delta, e.movement.reserved_delta,
+                e.reason, e.actor, e.order_id, to_millis(e.at))
+      .run();
+}
+
+std::vector<LedgerEntry> SqliteTx::ledger(const std::string& sku, std::int64_t after_id,
+                                          int limit) {
+  Query q = db_.query(
+      "SELECT m.id, m.location_id, w.code || '/' || l.code, m.kind, m.on_hand_delta, "
+      "m.reserved_delta, m.reason, m.actor, m.order_id, m.at FROM stock_movements m "
+      "JOIN locations l ON l.tenant_id = m.tenant_id AND l.id = m.location_id "
+      "JOIN warehouses w ON w.tenant_id = l.tenant_id AND w.id = l.warehouse_id "
+      "WHERE m.tenant_id = ? AND m.sku = ? AND m.id > ? ORDER BY m.id LIMIT ?");
+  q.bind_all(tenant_, sku, after_id, limit);
+  std::vector<LedgerEntry> entries;
+  while (q.step()) {
+    LedgerEntry e;
+    e.id = q.integer(0);
+    e.sku = sku;
+    e.location_id = q.integer(1);
+    e.location = q.text(2);
+    e.movement.kind = parse_movement_kind(q.text(3)).value_or(MovementKind::adjustment);
+    e.movement.on_hand_delta = q.integer(4);
+    e.movement.reserved_delta = q.integer(5);
+    e.reason = q.text(6);
+    e.actor = q.text(7);
+    e.order_id = q.integer(8);
+    e.at = from_millis(q.integer(9));
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+namespace {
+
+constexpr const char* kAlertColumns =
+    "SELECT id, kind, sku, available, threshold, opened_at FROM alerts ";
+
+Alert alert_from(Query& q) {
+  return Alert{q.integer(0), q.text(1),    q.text(2),
+               q.integer(3), q.integer(4), from_millis(q.integer(5))};
+}
+
+}  // namespace
+
+std::vector<Alert> SqliteTx::open_alerts() {
+  Query q = db_.query(std::string(kAlertColumns) +
+                      "WHERE tenant_id = ? AND closed_at IS NULL ORDER BY id");
+  q.bind_all(tenant_);
+  std::vector<Alert> alerts;
+  while (q.step()) alerts.push_back(alert_from(q));
+  return alerts;
+}
+
+std::optional<Alert> SqliteTx::find_open_alert(const std::string& kind, const std::string& sku) {
+  Query q = db_.query(std::string(kAlertColumns) +
+                      "WHERE tenant_id = ? AND kind = ? AND sku = ? AND closed_at IS NULL");
+  q.bind_all(tenant_, kind, sku);
+  if (!q.step()) return std::nullopt;
+  return alert_from(q);
+}
+
+std::int64_t SqliteTx::open_alert(const Alert& a) {
+  std::int64_t id = next_id("alerts");
+  db_.query(
+         "INSERT INTO alerts (tenant_id, id, kind, sku, available, threshold, opened_at) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(tenant_, id, a.kind, a.sku, a.available, a.threshold, to_millis(a.opened_at))
+      .run();
+  return id;
+}
+
+void SqliteTx::close_alert(std::int64_t alert_id, Instant at) {
+  db_.query("UPDATE alerts SET closed_at = ? WHERE tenant_id = ? AND id = ?")
+      .bind_all(to_millis(at), tenant_, alert_id)
+      .run();
+}
+
+}  // namespace depot::sqlite

@@ -1,0 +1,63 @@
+// The outbox: events are stored with their data as a JSON object.
+#include <boost/json.hpp>
+
+#include "store/sqlite/sqlite_tx.h"
+
+namespace depot::sqlite {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string encode_data(const DomainEvent& event) {
+  json::object object;
+  for (const auto& [key, value] : event.data) {
+    std::visit([&, &k = key](const auto& v) { object[k] = v; }, value);
+  }
+  return json::serialize(object);
+}
+
+void decode_data(const std::string& text, DomainEvent& event) {
+  json::value parsed = json::parse(text);
+  for (const auto& [key, value] : parsed.as_object()) {
+    if (value.is_int64()) {
+      event.data.emplace_back(std::string(key), value.get_int64());
+    } else if (value.is_bool()) {
+      event.data.emplace_back(std::string(key), value.get_bool());
+    } else if (value.is_string()) {
+      event.data.emplace_back(std::string(key), std::string(value.get_string()));
+    }
+  }
+}
+
+}  // namespace
+
+void SqliteTx::append_event(const DomainEvent& event, Instant at) {
+  db_.query(
+         "INSERT INTO events (tenant_id, id, type, order_id, sku, data, at) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(tenant_, next_id("events"), event.type, event.order_id, event.sku,
+                encode_data(event), to_millis(at))
+      .run();
+}
+
+std::vector<EventRecord> SqliteTx::events_after(std::int64_t after_id, int limit) {
+  Query q = db_.query(
+      "SELECT id, type, order_id, sku, data, at FROM events WHERE tenant_id = ? AND id > ? "
+      "ORDER BY id LIMIT ?");
+  q.bind_all(tenant_, after_id, limit);
+  std::vector<EventRecord> records;
+  while (q.step()) {
+    EventRecord record;
+    record.id = q.integer(0);
+    record.event.type = q.text(1);
+    record.event.order_id = q.integer(2);
+    record.event.sku = q.text(3);
+    decode_data(q.text(4), record.event);
+    record.at = from_millis(q.integer(5));
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+}  // namespace depot::sqlite

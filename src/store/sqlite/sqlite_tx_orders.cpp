@@ -1,0 +1,284 @@
+// Orders, their lines, history, reservations and payments.
+#include <boost/json.hpp>
+
+#include "store/sqlite/sqlite_tx.h"
+
+namespace depot::sqlite {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* kOrderColumns =
+    "SELECT id, order_no, status, version, currency, total, paid_amount, refund_due, "
+    "customer_name, customer_phone, customer_email, customer_wechat_openid, "
+    "customer_device_token, customer_channels, province, city, district, detail, postcode, "
+    "platform, external_no, notes, hold_reason, created_at, updated_at FROM orders ";
+
+std::string encode_channels(const std::vector<std::string>& channels) {
+  json::array array;
+  for (const std::string& channel : channels) array.emplace_back(channel);
+  return json::serialize(array);
+}
+
+std::vector<std::string> decode_channels(const std::string& text) {
+  std::vector<std::string> channels;
+  json::value parsed = json::parse(text);
+  for (const json::value& v : parsed.as_array()) {
+    channels.emplace_back(v.as_string());
+  }
+  return channels;
+}
+
+}  // namespace
+
+Order SqliteTx::order_from(Query& q) {
+  Order o;
+  o.id = q.integer(0);
+  o.order_no = q.text(1);
+  o.status = parse_order_status(q.text(2)).value_or(OrderStatus::pending_payment);
+  o.version = q.integer(3);
+  o.currency = q.text(4);
+  o.total = q.integer(5);
+  o.paid_amount = q.integer(6);
+  o.refund_due = q.integer(7);
+  o.customer = Customer{q.text(8),  q.text(9),  q.text(10),
+                        q.text(11), q.text(12), decode_channels(q.text(13))};
+  o.shipping_address = Address{q.text(14), q.text(15), q.text(16), q.text(17), q.text(18)};
+  o.platform = q.text(19);
+  o.external_no = q.text(20);
+  o.notes = q.text(21);
+  o.hold_reason = q.text(22);
+  o.created_at = from_millis(q.integer(23));
+  o.updated_at = from_millis(q.integer(24));
+  return o;
+}
+
+void SqliteTx::load_lines(Order& order) {
+  Query q = db_.query(
+      "SELECT sku, quantity, unit_price FROM order_lines WHERE tenant_id = ? AND order_id = ? "
+      "ORDER BY line_no");
+  q.bind_all(tenant_, order.id);
+  while (q.step()) order.lines.push_back(OrderLine{q.text(0), q.integer(1), q.integer(2)});
+}
+
+void SqliteTx::load_history(Order& order) {
+  Query q = db_.query(
+      "SELECT from_status, to_status, actor, reason, at FROM order_history "
+      "WHERE tenant_id = ? AND order_id = ? ORDER BY seq");
+  q.bind_all(tenant_, order.id);
+  while (q.step()) {
+    HistoryEntry entry;
+    if (!q.is_null(0)) entry.from = parse_order_status(q.text(0));
+    entry.to = parse_order_status(q.text(1)).value_or(OrderStatus::pending_payment);
+    entry.actor = q.text(2);
+    entry.reason = q.text(3);
+    entry.at = from_millis(q.integer(4));
+    order.history.push_back(std::move(entry));
+  }
+  order.stored_history = order.history.size();
+}
+
+std::optional<Order> SqliteTx::find_order(std::int64_t id) {
+  std::optional<Order> order;
+  {
+    Query q = db_.query(std::string(kOrderColumns) + "WHERE tenant_id = ? AND id = ?");
+    q.bind_all(tenant_, id);
+    if (!q.step()) return std::nullopt;
+    order = order_from(q);
+  }
+  load_lines(*order);
+  load_history(*order);
+  return order;
+}
+
+std::vector<Order> SqliteTx::list_orders(const OrderQuery& query) {
+  // The statement text depends only on which filters are present, so it is cached per shape.
+  std::string sql = std::string(kOrderColumns) + "WHERE tenant_id = ?";
+  if (query.status) sql += " AND status = ?";
+  if (query.created_from) sql += " AND created_at >= ?";
+  if (query.created_to) sql += " AND created_at < ?";
+  if (!query.order_no.empty()) sql += " AND order_no = ?";
+  if (!query.platform.empty()) sql += " AND platform = ?";
+  if (!query.external_no.empty()) sql += " AND external_no = ?";
+  if (!query.phone.empty()) sql += " AND customer_phone = ?";
+  if (!query.hold_reason.empty()) sql += " AND hold_reason = ?";
+  if (!query.sku.empty()) {
+    sql +=
+        " AND id IN (SELECT order_id FROM order_lines WHERE tenant_id = orders.tenant_id "
+        "AND sku = ?)";
+  }
+  if (query.after_id > 0) sql += query.newest_first ? " AND id < ?" : " AND id > ?";
+  sql += query.newest_first ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id LIMIT ?";
+
+  std::vector<Order> orders;
+  {
+    Query q = db_.query(sql);
+    int i = 0;
+    q.bind(++i, tenant_);
+    if (query.status) q.bind(++i, to_string(*query.status));
+    if (query.created_from) q.bind(++i, to_millis(*query.created_from));
+    if (query.created_to) q.bind(++i, to_millis(*query.created_to));
+    if (!query.order_no.empty()) q.bind(++i, query.order_no);
+    if (!query.platform.empty()) q.bind(++i, query.platform);
+    if (!query.external_no.empty()) q.bind(++i, query.external_no);
+    if (!query.phone.empty()) q.bind(++i, query.phone);
+    if (!query.hold_reason.empty()) q.bind(++i, query.hold_reason);
+    if (!query.sku.empty()) q.bind(++i, query.sku);
+    if (query.after_id > 0) q.bind(++i, query.after_id);
+    q.bind(++i, query.limit);
+    while (q.step()) orders.push_back(order_from(q));
+  }
+  for (Order& order : orders) load_lines(order);
+  return orders;
+}
+
+std::vector<std::pair<OrderStatus, std::int64_t>> SqliteTx::count_orders() {
+  std::vector<std::pair<OrderStatus, std::int64_t>> counts;
+  for (OrderStatus status : kAllOrderStatuses) {
+    Query q = db_.query("SELECT COUNT(*) FROM orders WHERE tenant_id = ? AND status = ?");
+    q.bind_all(tenant_, to_string(status));
+    q.step();
+    counts.emplace_back(status, q.integer(0));
+  }
+  return counts;
+}
+
+std::vector<std::int64_t> SqliteTx::unpaid_orders_created_before(Instant cutoff, int limit) {
+  Query q = db_.query(
+      "SELECT id FROM orders WHERE tenant_id = ? AND status = 'pending_payment' "
+      "AND paid_amount = 0 AND created_at <= ? ORDER BY id LIMIT ?");
+  q.bind_all(tenant_, to_millis(cutoff), limit);
+  std::vector<std::int64_t> ids;
+  while (q.step()) ids.push_back(q.integer(0));
+  return ids;
+}
+
+std::int64_t SqliteTx::next_order_id() { return next_id("orders"); }
+
+void SqliteTx::write_lines(const Order& order) {
+  db_.query("DELETE FROM order_lines WHERE tenant_id = ? AND order_id = ?")
+      .bind_all(tenant_, order.id)
+      .run();
+  for (std::size_t i = 0; i < order.lines.size(); ++i) {
+    const OrderLine& line = order.lines[i];
+    db_.query(
+           "INSERT INTO order_lines (tenant_id, order_id, line_no, sku, quantity, unit_price) "
+           "VALUES (?, ?, ?, ?, ?, ?)")
+        .bind_all(tenant_, order.id, static_cast<std::int64_t>(i), line.sku, line.quantity,
+                  line.unit_price)
+        .run();
+  }
+}
+
+void SqliteTx::write_history(const Order& order) {
+  for (std::size_t i = order.stored_history; i < order.history.size(); ++i) {
+    const HistoryEntry& h = order.history[i];
+    Query q = db_.query(
+        "INSERT INTO order_history (tenant_id, order_id, seq, from_status, to_status, actor, "
+        "reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind_all(tenant_, order.id, static_cast<std::int64_t>(i));
+    if (h.from) {
+      q.bind(4, to_string(*h.from));
+    } else {
+      q.bind_null(4);
+    }
+    q.bind(5, to_string(h.to)).bind(6, h.actor).bind(7, h.reason).bind(8, to_millis(h.at));
+    q.run();
+  }
+}
+
+void SqliteTx::insert_order(const Order& o, const std::string& idempotency_key,
+                            const std::string& fingerprint) {
+  Query q = db_.query(
+      "INSERT INTO orders (tenant_id, id, order_no, status, version, currency, total, "
+      "paid_amount, refund_due, customer_name, customer_phone, customer_email, "
+      "customer_wechat_openid, customer_device_token, customer_channels, province, city, "
+      "district, detail, postcode, platform, external_no, notes, hold_reason, idempotency_key, "
+      "fingerprint, created_at, updated_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?)");
+  q.bind_all(tenant_, o.id, o.order_no, to_string(o.status), o.version, o.currency, o.total,
+             o.paid_amount, o.refund_due, o.customer.name, o.customer.phone, o.customer.email,
+             o.customer.wechat_openid, o.customer.device_token,
+             encode_channels(o.customer.preferred_channels), o.shipping_address.province,
+             o.shipping_address.city, o.shipping_address.district, o.shipping_address.detail,
+             o.shipping_address.postcode);
+  q.bind_or_null(21, o.platform).bind_or_null(22, o.external_no);
+  q.bind(23, o.notes).bind(24, o.hold_reason).bind_or_null(25, idempotency_key);
+  q.bind(26, fingerprint).bind(27, to_millis(o.created_at)).bind(28, to_millis(o.updated_at));
+  q.run();
+  write_lines(o);
+  write_history(o);
+}
+
+void SqliteTx::update_order(const Order& o) {
+  db_.query(
+         "UPDATE orders SET status = ?, version = ?, currency = ?, total = ?, paid_amount = ?, "
+         "refund_due = ?, customer_name = ?, customer_phone = ?, customer_email = ?, "
+         "customer_wechat_openid = ?, customer_device_token = ?, customer_channels = ?, "
+         "province = ?, city = ?, district = ?, detail = ?, postcode = ?, notes = ?, "
+         "hold_reason = ?, updated_at = ? WHERE tenant_id = ? AND id = ?")
+      .bind_all(to_string(o.status), o.version, o.currency, o.total, o.paid_amount, o.refund_due,
+                o.customer.name, o.customer.phone, o.customer.email, o.customer.wechat_openid,
+                o.customer.device_token, encode_channels(o.customer.preferred_channels),
+                o.shipping_address.province, o.shipping_address.city, o.shipping_address.district,
+                o.shipping_address.detail, o.shipping_address.postcode, o.notes, o.hold_reason,
+                to_millis(o.updated_at), tenant_, o.id)
+      .run();
+  write_lines(o);
+  write_history(o);
+}
+
+std::optional<std::pair<std::int64_t, std::string>> SqliteTx::find_order_by_idempotency_key(
+    const std::string& key) {
+  Query q =
+      db_.query("SELECT id, fingerprint FROM orders WHERE tenant_id = ? AND idempotency_key = ?");
+  q.bind_all(tenant_, key);
+  if (!q.step()) return std::nullopt;
+  return std::pair{q.integer(0), q.text(1)};
+}
+
+std::optional<std::int64_t> SqliteTx::find_order_by_external_no(const std::string& platform,
+                                                                const std::string& external_no) {
+  Query q =
+      db_.query("SELECT id FROM orders WHERE tenant_id = ? AND platform = ? AND external_no = ?");
+  q.bind_all(tenant_, platform, external_no);
+  if (!q.step()) return std::nullopt;
+  return q.integer(0);
+}
+
+std::vector<Reservation> SqliteTx::reservations_of(std::int64_t order_id) {
+  Query q = db_.query(
+      "SELECT sku, location_id, quantity FROM order_reservations "
+      "WHERE tenant_id = ? AND order_id = ?");
+  q.bind_all(tenant_, order_id);
+  std::vector<Reservation> rows;
+  while (q.step()) rows.push_back(Reservation{q.text(0), q.integer(1), q.integer(2)});
+  return rows;
+}
+
+void SqliteTx::set_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) {
+  db_.query("DELETE FROM order_reservations WHERE tenant_id = ? AND order_id = ?")
+      .bind_all(tenant_, order_id)
+      .run();
+  for (const Reservation& r : rows) {
+    db_.query(
+           "INSERT INTO order_reservations (tenant_id, order_id, sku, location_id, quantity) "
+           "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, order_id, sku, location_id) "
+           "DO UPDATE SET quantity = quantity + excluded.quantity")
+        .bind_all(tenant_, order_id, r.sku, r.location_id, r.quantity)
+        .run();
+  }
+}
+
+void SqliteTx::record_payment(std::int64_t order_id, const Payment& p, Instant at) {
+  db_.query(
+         "INSERT INTO payments (tenant_id, id, order_id, amount, method, reference, paid_at, "
+         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(tenant_, next_id("payments"), order_id, p.amount, p.method, p.reference,
+                to_millis(p.paid_at), to_millis(at))
+      .run();
+}
+
+}  // namespace depot::sqlite

@@ -1,0 +1,46 @@
+#include "workers/scheduler.h"
+
+#include <spdlog/spdlog.h>
+
+namespace depot::workers {
+
+void Scheduler::start() {
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      try {
+        run_once();
+      } catch (const std::exception& e) {
+        spdlog::error("scheduler round failed: {}", e.what());
+      }
+      lock.lock();
+      wake_.wait_for(lock, interval_, [this] { return stopping_; });
+    }
+  });
+}
+
+void Scheduler::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+int Scheduler::run_once() {
+  int cancelled = 0;
+  for (TenantId tenant : store_.tenant_ids()) {
+    Result<int> round = orders_.cancel_overdue_unpaid(tenant);
+    if (!round.ok()) {
+      spdlog::warn("auto-cancel for merchant {} failed: {}", tenant, round.error().message);
+      continue;
+    }
+    if (*round > 0) spdlog::info("cancelled {} unpaid order(s) of merchant {}", *round, tenant);
+    cancelled += *round;
+  }
+  return cancelled;
+}
+
+}  // namespace depot::workers

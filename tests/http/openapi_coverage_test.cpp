@@ -1,0 +1,71 @@
+// Every route the server mounts is described in the OpenAPI document, and every path the document
+// describes is mounted: the interactive API page can never drift from the server.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cctype>
+#include <set>
+
+#include "app/inventory_service.h"
+#include "app/merchant_service.h"
+#include "app/order_service.h"
+#include "http/routes.h"
+#include "store/files/media_directory.h"
+#include "store/sqlite/sqlite_store.h"
+#include "support/test_support.h"
+
+namespace depot::embedded {
+std::string_view openapi_document();
+}  // namespace depot::embedded
+
+namespace depot::http {
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+TEST(OpenApi, DocumentsExactlyTheMountedApiRoutes) {
+  testing::TempDir dir;
+  testing::FakeClock clock;
+  sqlite::SqliteStore store(dir.file("depot.db"));
+  files::MediaDirectory media(dir.file("media"));
+  AccessService access(store, clock);
+  OrderService orders(store, clock);
+  InventoryService inventory(store, clock, media);
+  MerchantService merchant(store);
+  RateLimiter limiter(0, 1);
+  Router router(access, limiter);
+  add_order_routes(router, orders);
+  add_inventory_routes(router, inventory);
+  add_system_routes(router, merchant, inventory, store, dir.path());
+
+  boost::json::object document = boost::json::parse(embedded::openapi_document()).as_object();
+  EXPECT_EQ(std::string(document.at("openapi").as_string()).substr(0, 2), "3.");
+  std::set<std::string> documented;
+  for (const auto& [path, item] : document.at("paths").as_object()) {
+    for (const auto& [method, operation] : item.as_object()) {
+      if (method == "parameters") continue;
+      documented.insert(lower(method) + " " + std::string(path));
+    }
+  }
+  std::set<std::string> mounted;
+  for (const auto& route : router.routes()) {
+    bool api = route.pattern.rfind("/api/", 0) == 0 || route.pattern == "/healthz" ||
+               route.pattern == "/readyz" || route.pattern.rfind("/media/", 0) == 0;
+    if (api) mounted.insert(lower(to_string(route.method)) + " " + route.pattern);
+  }
+  for (const std::string& route : mounted) {
+    EXPECT_TRUE(documented.count(route)) << route << " is mounted but not documented";
+  }
+  for (const std::string& route : documented) {
+    EXPECT_TRUE(mounted.count(route)) << route << " is documented but not mounted";
+  }
+}
+
+}  // namespace
+}  // namespace depot::http

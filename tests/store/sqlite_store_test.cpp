@@ -1,0 +1,334 @@
+// The SQLite store and the use cases on it: group commit, rollback of one failed use case,
+// durability across reopen, tenant scoping and the ledger invariant.
+#include "store/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "app/access_service.h"
+#include "app/inventory_service.h"
+#include "app/order_service.h"
+#include "store/files/media_directory.h"
+#include "support/test_support.h"
+
+namespace depot {
+namespace {
+
+using testing::FakeClock;
+using testing::TempDir;
+using testing::wait;
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { open(); }
+
+  void open() {
+    store = std::make_unique<sqlite::SqliteStore>(dir.file("depot.db"));
+    media = std::make_unique<files::MediaDirectory>(dir.file("media"));
+    access = std::make_unique<AccessService>(*store, clock);
+    orders = std::make_unique<OrderService>(*store, clock);
+    inventory = std::make_unique<InventoryService>(*store, clock, *media);
+  }
+
+  void reopen() {
+    inventory.reset();
+    orders.reset();
+    access.reset();
+    store.reset();
+    open();
+  }
+
+  Actor merchant(const std::string& slug) {
+    auto key = access->create_key(slug, Role::owner);
+    EXPECT_TRUE(key.ok());
+    return *access->authenticate(key->key);
+  }
+
+  void add_product(const Actor& actor, const std::string& sku, std::int64_t stock,
+                   std::int64_t threshold = 0) {
+    Product p;
+    p.sku = sku;
+    p.name = "Product " + sku;
+    p.price = 100;
+    p.low_stock_threshold = threshold;
+    ASSERT_OK(wait<Product>([&](auto done) { inventory->create_product(actor, p, done); }));
+    if (stock > 0) {
+      ReceiveCommand receipt;
+      receipt.sku = sku;
+      receipt.quantity = stock;
+      ASSERT_OK(wait<StockLevel>([&](auto done) { inventory->receive(actor, receipt, done); }));
+    }
+  }
+
+  Result<CreatedOrder> order(const Actor& actor, const std::string& sku, std::int64_t quantity,
+                             const std::string& key = "") {
+    CreateOrderCommand command;
+    command.draft.lines = {{sku, quantity, 100}};
+    command.draft.customer = {"张三", "13800138000", "", "", "", {}};
+    command.draft.shipping_address = {"浙江省", "杭州市", "西湖区", "文三路 1 号", ""};
+    command.idempotency_key = key;
+    return wait<CreatedOrder>([&](auto done) { orders->create(actor, command, done); });
+  }
+
+  // on hand and reserved as the ledger adds them up, against the balances.
+  void expect_ledger_matches(const Actor& actor, const std::string& sku) {
+    std::int64_t on_hand = 0;
+    std::int64_t reserved = 0;
+    std::int64_t after = 0;
+    for (;;) {
+      auto page = inventory->ledger(actor, sku, after, 200);
+      ASSERT_TRUE(page.ok());
+      for (const LedgerEntry& e : page->items) {
+        on_hand += e.movement.on_hand_delta;
+        reserved += e.movement.reserved_delta;
+      }
+      if (page->next_after_id == 0) break;
+      after = page->next_after_id;
+    }
+    StockBalance total = inventory->stock(actor, sku)->total();
+    EXPECT_EQ(total.on_hand, on_hand);
+    EXPECT_EQ(total.reserved, reserved);
+    EXPECT_GE(total.available(), 0);
+  }
+
+  TempDir dir;
+  FakeClock clock;
+  std::unique_ptr<sqlite::SqliteStore> store;
+  std::unique_ptr<files::MediaDirectory> media;
+  std::unique_ptr<AccessService> access;
+  std::unique_ptr<OrderService> orders;
+  std::unique_ptr<InventoryService> inventory;
+};
+
+TEST_F(StoreTest, NewMerchantHasMainWarehouseWithDefaultLocation) {
+  Actor a = merchant("shop-a");
+  auto warehouses = inventory->warehouses(a);
+  ASSERT_EQ(warehouses.size(), 1u);
+  EXPECT_EQ(warehouses[0].code, "main");
+  EXPECT_EQ(warehouses[0].locations, std::vector<std::string>{"default"});
+  merchant("shop-a");
+  EXPECT_EQ(inventory->warehouses(a).size(), 1u) << "a second key must not add a warehouse";
+}
+
+TEST_F(StoreTest, ConcurrentOrdersNeverOversell) {
+  Actor a = merchant("shop-a");
+  add_product(a, "SKU-1", 50);
+  std::atomic<int> created{0};
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) {
+        auto result = order(a, "SKU-1", 1);
+        if (result.ok()) {
+          ++created;
+        } else if (result.error().code == ErrorCode::insufficient_stock) {
+          ++refused;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 50);
+  EXPECT_EQ(refused.load(), 150);
+  EXPECT_EQ(inventory->stock(a, "SKU-1")->total().available(), 0);
+  expect_ledger_matches(a, "SKU-1");
+}
+
+TEST_F(StoreTest, AFailedUseCaseInABatchLeavesTheOthersIntact) {
+  Actor a = merchant("shop-a");
+  add_product(a, "SKU-1", 3);
+  std::vector<std::future<Result<CreatedOrder>>> pending;
+  // Queue many at once so they share batches: the short ones roll back alone.
+  std::vector<std::thread> threads;
+  std::vector<Result<CreatedOrder>> results(6, Result<CreatedOrder>(Error{}));
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] { results[i] = order(a, "SKU-1", i % 2 == 0 ? 1 : 5); });
+  }
+  for (auto& t : threads) t.join();
+  int ok = 0;
+  for (auto& r : results) ok += r.ok();
+  EXPECT_EQ(ok, 3);
+  auto page = orders->list(a, OrderQuery{});
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->items.size(), 3u);
+  expect_ledger_matches(a, "SKU-1");
+}
+
+TEST_F(StoreTest, IdempotencyKeyReturnsTheFirstOrder) {
+  Actor a = merchant("shop-a");
+  add_product(a, "SKU-1", 10);
+  auto first = order(a, "SKU-1", 2, "key-1");
+  auto again = order(a, "SKU-1", 2, "key-1");
+  ASSERT_OK(first);
+  ASSERT_OK(again);
+  EXPECT_TRUE(first->created);
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(first->order.id, again->order.id);
+  EXPECT_EQ(inventory->stock(a, "SKU-1")->total().reserved, 2);
+  auto different = order(a, "SKU-1", 3, "key-1");
+  ASSERT_FALSE(different.ok());
+  EXPECT_EQ(different.error().fields.front().field, "Idempotency-Key");
+}
+
+TEST_F(StoreTest, CommittedOrdersSurviveReopen) {
+  Actor a = merchant("shop-a");
+  add_product(a, "SKU-1", 10);
+  auto created = order(a, "SKU-1", 4);
+  ASSERT_OK(created);
+  reopen();
+  auto found = orders->get(a, created->order.id);
+  ASSERT_OK(found);
+  EXPECT_EQ(found->lines.front().quantity, 4);
+  EXPECT_EQ(found->history.size(), 1u);
+  auto next = order(a, "SKU-1", 1);
+  ASSERT_OK(next);
+  EXPECT_GT(next->order.id, created->order.id) << "ids continue after a restart";
+  expect_ledger_matches(a, "SKU-1");
+}
+
+TEST_F(StoreTest, MerchantsSeeOnlyTheirOwnData) {
+  Actor a = merchant("shop-a");
+  Actor b = merchant("shop-b");
+  add_product(a, "SKU-1", 10);
+  auto created = order(a, "SKU-1", 1);
+  ASSERT_OK(created);
+  EXPECT_EQ(orders->get(b, created->order.id).error().code, ErrorCode::not_found);
+  EXPECT_TRUE(orders->list(b, OrderQuery{})->items.empty());
+  EXPECT_FALSE(inventory->stock(b, "SKU-1").ok());
+  EXPECT_EQ(order(b, "SKU-1", 1).error().fields.front().field, "lines[0].sku");
+}
+
+TEST_F(StoreTest, EditReReservesAndCancelReleases) {
+  Actor a = merchant("shop-a");
+  add_product(a, "SKU-1", 10);
+  auto created = order(a, "SKU-1", 4);
+  ASSERT_OK(created);
+  OrderPatch patch;
+  patch.lines = std::vector<OrderLine>{{"SKU-1", 7, 100}};
+  auto edited = wait<Order>(
+      [&](auto done) { orders->edit(a, created->order.id, created->order.version, patch, done); });
+  ASSERT_OK(edited);
+  EXPECT_EQ(inventory->stock(a, "SKU-1")->total().reserved, 7);
+  patch.lines = std::vector<OrderLine>{{"SKU-1", 11, 100}};
+  auto too_much = wait<Order>(
+      [&](auto done) { orders->edit(a, created->order.id, edited->version, patch, done); });
+  ASSERT_FALSE(too_much.ok());
+  EXPECT_EQ(too_much.error().code, ErrorCode::insufficient_stock);
+  EXPECT_EQ(inventory->stock(a, "SKU-1")->total().reserved, 7) << "a refused edit changes nothing";
+  auto cancelled =
+      wait<Order>([&](auto done) { orders->cancel(a, created->order.id, "changed mind", done); });
+  ASSERT_OK(cancelled);
+  EXPECT_EQ(inventory->stock(a, "SKU-1")->total().reserved, 0);
+  expect_ledger_matches(a, "SKU-1");
+}
+
+TEST_F(StoreTest, EditOutsideTheWindowIsRefused) {
+  Actor a = merchant("shop-a");
+  add_product(a, "SKU-1", 10);
+  auto created = order(a, "SKU-1", 1);
+  ASSERT_OK(created);
+  clock.advance(std::chrono::minutes(31));
+  OrderPatch patch;
+  patch.notes = "late";
+  auto late = wait<Order>(
+      [&](auto done) { orders->edit(a, created->order.id, created->order.version, patch, done); });
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, ErrorCode::conflict);
+}
+
+TEST_F(StoreTest, UnpaidOrdersAreCancelledAfterTheTimeout) {
+  Actor a = merchant("shop-a");
+  add_product(a, "SKU-1", 10);
+  auto unpaid = order(a, "SKU-1", 3);
+  auto paid = order(a, "SKU-1", 2);
+  ASSERT_OK(unpaid);
+  ASSERT_OK(paid);
+  ASSERT_OK(wait<Order>([&](auto done) {
+    orders->pay(a, paid->order.id, Payment{paid->order.total, "alipay", "", {}}, done);
+  }));
+  clock.advance(std::chrono::minutes(29));
+  EXPECT_EQ(*orders->cancel_overdue_unpaid(a.tenant_id), 0);
+  clock.advance(std::chrono::minutes(2));
+  EXPECT_EQ(*orders->cancel_overdue_unpaid(a.tenant_id), 1);
+  EXPECT_EQ(orders->get(a, unpaid->order.id)->status, OrderStatus::cancelled);
+  EXPECT_EQ(orders->get(a, paid->order.id)->status, OrderStatus::awaiting_shipment);
+  EXPECT_EQ(inventory->stock(a, "SKU-1")->total().reserved, 2);
+  expect_ledger_matches(a, "SKU-1");
+}
+
+TEST_F(StoreTest, LowStockAlertOpensOnceUntilReplenished) {
+  Actor a = merchant("shop-a");
+  add_product(a, "SKU-1", 10, 5);
+  ASSERT_OK(order(a, "SKU-1", 6));
+  ASSERT_OK(order(a, "SKU-1", 1));
+  ASSERT_EQ(inventory->alerts(a).size(), 1u);
+  ReceiveCommand receipt;
+  receipt.sku = "SKU-1";
+  receipt.quantity = 20;
+  ASSERT_OK(wait<StockLevel>([&](auto done) { inventory->receive(a, receipt, done); }));
+  EXPECT_TRUE(inventory->alerts(a).empty());
+  ASSERT_OK(order(a, "SKU-1", 20));
+  EXPECT_EQ(inventory->alerts(a).size(), 1u);
+}
+
+TEST_F(StoreTest, TransfersAndAdjustmentsKeepTheLedger) {
+  Actor a = merchant("shop-a");
+  add_product(a, "SKU-1", 10);
+  ASSERT_OK(
+      wait<LocationRef>([&](auto done) { inventory->create_location(a, "main", "B-2", done); }));
+  TransferCommand transfer{"SKU-1", "", "main/B-2", 4, "shelving"};
+  ASSERT_OK(wait<StockLevel>([&](auto done) { inventory->transfer(a, transfer, done); }));
+  AdjustCommand count;
+  count.sku = "SKU-1";
+  count.location = "B-2";
+  count.counted_quantity = 3;
+  count.reason = "stocktake";
+  auto level = wait<StockLevel>([&](auto done) { inventory->adjust(a, count, done); });
+  ASSERT_OK(level);
+  EXPECT_EQ(level->total().on_hand, 9);
+  ASSERT_OK(order(a, "SKU-1", 8));  // takes 6 from default, 2 from B-2
+  AdjustCommand below;
+  below.sku = "SKU-1";
+  below.counted_quantity = 5;
+  below.reason = "recount";
+  auto refused = wait<StockLevel>([&](auto done) { inventory->adjust(a, below, done); });
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::conflict);
+  expect_ledger_matches(a, "SKU-1");
+}
+
+TEST_F(StoreTest, EveryChangeWritesItsEvents) {
+  Actor a = merchant("shop-a");
+  add_product(a, "SKU-1", 10);
+  auto created = order(a, "SKU-1", 1);
+  ASSERT_OK(created);
+  auto events = store->read(a.tenant_id)->events_after(0, 100);
+  std::vector<std::string> types;
+  for (const auto& e : events) types.push_back(e.event.type);
+  EXPECT_EQ(types,
+            (std::vector<std::string>{"product.created", "stock.received", "order.created"}));
+  EXPECT_EQ(events.back().event.order_id, created->order.id);
+}
+
+TEST(Migrations, AreAppliedOnceAndRecorded) {
+  TempDir dir;
+  sqlite::Connection db(dir.file("depot.db"), true);
+  EXPECT_EQ(sqlite::migrate(db), sqlite::latest_schema_version());
+  EXPECT_EQ(sqlite::migrate(db), 0);
+}
+
+TEST(Backup, CopiesALiveDatabase) {
+  TempDir dir;
+  FakeClock clock;
+  sqlite::SqliteStore store(dir.file("depot.db"));
+  AccessService access(store, clock);
+  ASSERT_OK(access.create_key("shop", Role::owner));
+  store.backup_to(dir.file("copy.db"));
+  sqlite::SqliteStore copy(dir.file("copy.db"));
+  EXPECT_EQ(copy.tenant_ids().size(), 1u);
+}
+
+}  // namespace
+}  // namespace depot

@@ -83,7 +83,12 @@ void OrderService::create(const Actor& actor, CreateOrderCommand command,
         }
         if (!draft.platform.empty()) {
           if (auto seen = tx.find_order_by_external_no(draft.platform, draft.external_no)) {
-            return existing(tx, *seen);
+            if (seen->second != fingerprint) {
+              return Error{ErrorCode::invalid,
+                           "this platform order number was used for a different order",
+                           {{"external_no", "was used for a different order"}}};
+            }
+            return existing(tx, seen->first);
           }
         }
         if (Status known = check_skus_exist(tx, draft.lines); !known.ok()) return known.error();

@@ -148,11 +148,12 @@ class WriteTx : public ReadTx {
                             const std::string& fingerprint) = 0;
   // Writes the order row, replaces its lines and appends history from order.stored_history on.
   virtual void update_order(const Order& order) = 0;
-  // The order created with this key and the fingerprint of the request that created it.
+  // The order created with this key (or platform order number) and the fingerprint of the
+  // request that created it.
   virtual std::optional<std::pair<std::int64_t, std::string>> find_order_by_idempotency_key(
       const std::string& key) = 0;
-  virtual std::optional<std::int64_t> find_order_by_external_no(const std::string& platform,
-                                                                const std::string& external_no) = 0;
+  virtual std::optional<std::pair<std::int64_t, std::string>> find_order_by_external_no(
+      const std::string& platform, const std::string& external_no) = 0;
   virtual std::vector<Reservation> reservations_of(std::int64_t order_id) = 0;
   virtual void set_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) = 0;
   virtual void record_payment(std::int64_t order_id, const Payment& payment, Instant at) = 0;

@@ -65,8 +65,14 @@ int serve(ServeConfig config) {
   http::add_inventory_routes(router, inventory);
   http::add_system_routes(router, merchant, inventory, store, config.web_root);
 
-  asio::io_context io(threads);
-  http::Server server(io, parse_endpoint(config.listen), router, http::ServerOptions{});
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<asio::io_context*> context_list;
+  for (int i = 0; i < threads; ++i) {
+    contexts.push_back(std::make_unique<asio::io_context>(1));
+    context_list.push_back(contexts.back().get());
+  }
+  asio::io_context& io = *contexts.front();
+  http::Server server(context_list, parse_endpoint(config.listen), router, http::ServerOptions{});
   server.start();
   workers::Scheduler scheduler(store, orders, std::chrono::milliseconds(config.sweep_interval_ms));
   scheduler.start();
@@ -89,7 +95,9 @@ int serve(ServeConfig config) {
   std::cout << std::flush;
 
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  for (int i = 1; i < threads; ++i) {
+    pool.emplace_back([context = contexts[i].get()] { context->run(); });
+  }
   io.run();
   for (std::thread& t : pool) t.join();
 

@@ -34,12 +34,10 @@ Response product_response(int status, const Product& product) {
   return response;
 }
 
-// Runs a stock command and answers the SKU's stock with 201.
-template <class Start>
-asio::awaitable<Response> stock_change(Start start) {
-  Result<StockLevel> level = co_await await_result<StockLevel>(std::move(start));
-  if (!level.ok()) co_return problem(level.error());
-  co_return json_response(201, to_json(*level));
+// A stock command's answer: the SKU's stock, 201.
+Response stock_changed(const Result<StockLevel>& level) {
+  if (!level.ok()) return problem(level.error());
+  return json_response(201, to_json(*level));
 }
 
 }  // namespace
@@ -190,9 +188,10 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                command.location = f.text("location", false, 130).value_or("");
                command.reason = f.text("reason", false, 500).value_or("");
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
-               co_return co_await stock_change([&](auto done) {
+               Result<StockLevel> level = co_await await_result<StockLevel>([&](auto done) {
                  inventory.receive(req.actor, std::move(command), std::move(done));
                });
+               co_return stock_changed(level);
              });
 
   router.add(Method::post, "/api/v1/inventory/adjustments",
@@ -209,9 +208,10 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                command.delta = f.integer("delta");
                command.reason = f.text("reason", true, 500).value_or("");
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
-               co_return co_await stock_change([&](auto done) {
+               Result<StockLevel> level = co_await await_result<StockLevel>([&](auto done) {
                  inventory.adjust(req.actor, std::move(command), std::move(done));
                });
+               co_return stock_changed(level);
              });
 
   router.add(Method::post, "/api/v1/inventory/transfers",
@@ -228,9 +228,10 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                command.quantity = f.integer("quantity", true).value_or(1);
                command.reason = f.text("reason", false, 500).value_or("");
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
-               co_return co_await stock_change([&](auto done) {
+               Result<StockLevel> level = co_await await_result<StockLevel>([&](auto done) {
                  inventory.transfer(req.actor, std::move(command), std::move(done));
                });
+               co_return stock_changed(level);
              });
 
   router.add(Method::get, "/api/v1/inventory/{sku}",

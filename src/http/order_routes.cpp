@@ -1,7 +1,9 @@
 #include <boost/asio/awaitable.hpp>
 
+#include <algorithm>
 #include <charconv>
 
+#include "domain/order_rules.h"
 #include "http/await.h"
 #include "http/json_input.h"
 #include "http/json_output.h"
@@ -27,7 +29,7 @@ std::vector<OrderLine> read_lines(const json::array& items, std::vector<FieldErr
     line.reject_unknown({"sku", "quantity", "unit_price"});
     OrderLine parsed;
     parsed.sku = line.text("sku", true, 64).value_or("");
-    parsed.quantity = line.integer("quantity", true).value_or(1);
+    parsed.quantity = line.integer("quantity", true).value_or(0);
     parsed.unit_price = line.integer("unit_price", true).value_or(0);
     lines.push_back(std::move(parsed));
   }
@@ -39,8 +41,8 @@ Customer read_customer(const json::object& object, std::vector<FieldError>& erro
   f.reject_unknown(
       {"name", "phone", "email", "wechat_openid", "device_token", "preferred_channels"});
   Customer c;
-  c.name = f.text("name", true, 400).value_or("-");
-  c.phone = f.text("phone", true, 32).value_or("13800000000");
+  c.name = f.text("name", true, 400).value_or("");
+  c.phone = f.text("phone", true, 32).value_or("");
   c.email = f.text("email", false, 254).value_or("");
   c.wechat_openid = f.text("wechat_openid", false, 128).value_or("");
   c.device_token = f.text("device_token", false, 512).value_or("");
@@ -52,10 +54,10 @@ Address read_address(const json::object& object, std::vector<FieldError>& errors
   Fields f(object, "shipping_address", errors);
   f.reject_unknown({"province", "city", "district", "detail", "postcode"});
   Address a;
-  a.province = f.text("province", true, 64).value_or("-");
-  a.city = f.text("city", true, 64).value_or("-");
-  a.district = f.text("district", true, 64).value_or("-");
-  a.detail = f.text("detail", true, 800).value_or("-");
+  a.province = f.text("province", true, 64).value_or("");
+  a.city = f.text("city", true, 64).value_or("");
+  a.district = f.text("district", true, 64).value_or("");
+  a.detail = f.text("detail", true, 800).value_or("");
   a.postcode = f.text("postcode", false, 16).value_or("");
   return a;
 }
@@ -93,6 +95,16 @@ OrderPatch read_patch(const json::object& body, std::vector<FieldError>& errors)
   patch.notes = f.text("notes", false, 2000);
   if (body.empty()) errors.push_back({"body", "names nothing to change"});
   return patch;
+}
+
+// Type errors found while reading, plus the domain's own checks on the fields that did read: one
+// answer names every bad field at once.
+void add_rule_errors(std::vector<FieldError>& errors, std::vector<FieldError> rule_errors) {
+  for (FieldError& rule_error : rule_errors) {
+    bool named = std::any_of(errors.begin(), errors.end(),
+                             [&](const FieldError& e) { return e.field == rule_error.field; });
+    if (!named) errors.push_back(std::move(rule_error));
+  }
 }
 
 Response order_response(int status, const Order& order) {
@@ -160,6 +172,7 @@ void add_order_routes(Router& router, OrderService& orders) {
     if (!body.ok()) co_return problem(body.error());
     std::vector<FieldError> errors;
     OrderDraft draft = read_draft(*body, errors);
+    if (!errors.empty()) add_rule_errors(errors, validate_draft(draft));
     std::string key = req.header("idempotency-key");
     if (key.size() > 200) errors.push_back({"Idempotency-Key", "must be at most 200 bytes"});
     if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
@@ -208,6 +221,9 @@ void add_order_routes(Router& router, OrderService& orders) {
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
                OrderPatch patch = read_patch(*body, errors);
+               if (!errors.empty() && patch.lines) {
+                 add_rule_errors(errors, validate_lines(*patch.lines));
+               }
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<std::int64_t> version = expected_version(req);
                if (!version.ok()) co_return problem(version.error());

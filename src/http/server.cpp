@@ -5,7 +5,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -24,7 +23,7 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 struct Server::Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
-  bool busy = false;  // touched only on the connection's strand
+  bool busy = false;  // touched only on the connection's own thread
 };
 
 namespace {
@@ -84,9 +83,15 @@ bhttp::response<bhttp::string_body> to_wire(Response&& response, unsigned versio
 
 }  // namespace
 
-Server::Server(asio::io_context& io, const tcp::endpoint& endpoint, Router& router,
-               ServerOptions options)
-    : io_(io), acceptor_(io), router_(router), options_(options) {
+Server::Server(std::vector<asio::io_context*> contexts, const tcp::endpoint& endpoint,
+               Router& router, ServerOptions options)
+    : contexts_(std::move(contexts)),
+      acceptor_(*contexts_.front()),
+      router_(router),
+      options_(options) {
+  for (asio::io_context* context : contexts_) {
+    keep_running_.push_back(asio::make_work_guard(*context));
+  }
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -104,6 +109,7 @@ void Server::stop() {
   asio::post(acceptor_.get_executor(), [this] {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
+    for (WorkGuard& guard : keep_running_) guard.reset();
   });
   std::lock_guard lock(connections_mutex_);
   for (const auto& connection : connections_) {
@@ -115,7 +121,8 @@ void Server::stop() {
 
 asio::awaitable<void> Server::accept_loop() {
   while (!stopping_) {
-    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), kTuple);
+    asio::io_context& context = *contexts_[next_context_++ % contexts_.size()];
+    auto [ec, socket] = co_await acceptor_.async_accept(context, kTuple);
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) break;
       spdlog::warn("accept failed: {}", ec.message());

@@ -1,7 +1,10 @@
 #pragma once
-// The HTTP/1.1 server: one coroutine per connection on a strand, keep-alive, a body limit, and a
-// graceful stop that lets in-flight requests finish while idle connections close.
+// The HTTP/1.1 server: one single-threaded io_context per thread, connections dealt out to them in
+// turn, one coroutine per connection (so no strands and no locks on the request path), keep-alive,
+// a body limit, and a graceful stop that lets in-flight requests finish while idle connections
+// close.
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -11,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <vector>
 
 #include "http/router.h"
 
@@ -23,8 +27,9 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
-         Router& router, ServerOptions options);
+  // `contexts` (at least one) each run on their own thread; the first also accepts.
+  Server(std::vector<boost::asio::io_context*> contexts,
+         const boost::asio::ip::tcp::endpoint& endpoint, Router& router, ServerOptions options);
   ~Server();
 
   unsigned short port() const;
@@ -38,7 +43,11 @@ class Server {
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
 
-  boost::asio::io_context& io_;
+  using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
+
+  std::vector<boost::asio::io_context*> contexts_;
+  std::vector<WorkGuard> keep_running_;  // until stop(): contexts without connections stay up
+  std::size_t next_context_ = 0;
   boost::asio::ip::tcp::acceptor acceptor_;
   Router& router_;
   ServerOptions options_;

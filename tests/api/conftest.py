@@ -158,10 +158,15 @@ def etag_version(value):
 
 
 class Client:
-    def __init__(self, host, port, key):
+    def __init__(self, host, port, key, server=None):
         self.host = host
-        self.port = port
+        self._port = port
         self.key = key
+        self._server = server  # when set, follow the server's port across restarts
+
+    @property
+    def port(self):
+        return self._server.port if self._server is not None else self._port
 
     def _auth(self, key):
         k = self.key if key is _DEFAULT else key
@@ -340,15 +345,17 @@ class Server:
         self.binary = binary
         self.data_dir = Path(data_dir)
         self.log_path = Path(log_path)
-        self.extra_args = list(extra_args)
+        # DEPOT_SERVE_ARGS: extra flags for every `depot serve` (debugging aid, e.g. "--threads 1").
+        self.extra_args = list(extra_args) + os.environ.get("DEPOT_SERVE_ARGS", "").split()
         self.proc = None
         self.port = None
         self.keys = {}
         self._log = None
+        self.crashes = []  # (test id, exit code) of every unexpected death
 
     # clients
     def client(self, key):
-        return Client("127.0.0.1", self.port, key)
+        return Client("127.0.0.1", self.port, key, server=self)
 
     @property
     def a(self):
@@ -461,15 +468,31 @@ def server(request, depot_bin):
         srv.setup_data()
         srv.start()
         yield srv
-        died = not srv.alive()
-        code = srv.proc.returncode if died and srv.proc else None
-        if died:
-            tail = srv.log_tail()
-            srv.stop()
-            pytest.fail(f"depot serve died during the module (exit {code}):\n{tail}")
     finally:
         srv.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _server_watch(request):
+    """If the module's server dies during a test, blame that test and restart the server on the
+    same data dir, so that one crash does not fail every later test of the module."""
+    if "server" not in request.fixturenames:
+        yield
+        return
+    srv = request.getfixturevalue("server")
+    if not srv.alive():
+        srv.stop()
+        srv.start()
+    yield
+    if not srv.alive():
+        code = srv.proc.returncode
+        tail = srv.log_tail(40)
+        srv.crashes.append((request.node.nodeid, code))
+        srv.stop()
+        srv.start()
+        pytest.fail(f"depot serve DIED during this test (exit code {code}); restarted it.\n"
+                    f"server log tail:\n{tail}", pytrace=False)
 
 
 @pytest.fixture

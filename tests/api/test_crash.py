@@ -3,7 +3,10 @@
 import http.client
 import itertools
 import threading
+import time
 import uuid
+
+import pytest
 
 THREADS = 8
 KILL_AFTER = 100
@@ -47,7 +50,13 @@ def test_kill_9_mid_burst_keeps_every_acknowledged_order(server_factory):
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(THREADS)]
     for t in threads:
         t.start()
-    assert created.wait(timeout=30), f"only {len(answered)} answers in 30 s"
+    deadline = time.monotonic() + 30
+    while not created.wait(timeout=0.1):
+        if not srv.alive():
+            stop.set()
+            pytest.fail(f"depot serve died BY ITSELF (exit code {srv.proc.returncode}) after "
+                        f"{len(answered)} answers, before the test killed it:\n{srv.log_tail(20)}")
+        assert time.monotonic() < deadline, f"only {len(answered)} answers in 30 s"
     srv.kill9()
     stop.set()
     for t in threads:

@@ -77,6 +77,20 @@ def test_platform_external_no_with_different_body_is_refused(api):
     assert len(reservations_for(api, sku)) == 1
 
 
+def test_platform_without_external_no_does_not_merge_orders(api):
+    """(platform, "") is no identifier: two different orders from one platform stay two."""
+    sku = api.product_with_stock(10)
+    r1 = api.post("/api/v1/orders", api.order_body([(sku, 1)], platform="douyin"))
+    if r1.status == 422:  # a server may insist on external_no alongside platform
+        assert_problem(r1, 422, "external_no")
+        return
+    assert r1.status == 201, r1
+    r2 = api.post("/api/v1/orders", api.order_body([(sku, 2)], platform="douyin"))
+    assert r2.status == 201, r2
+    assert r2.json["id"] != r1.json["id"]
+    assert api.stock(sku)["reserved"] == 3
+
+
 def test_same_external_no_on_another_platform_is_another_order(api):
     sku = api.product_with_stock(10)
     ext = f"T{uuid.uuid4().hex[:10]}"

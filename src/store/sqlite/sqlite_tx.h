@@ -61,8 +61,8 @@ class SqliteTx : public WriteTx {
   void update_order(const Order& order) override;
   std::optional<std::pair<std::int64_t, std::string>> find_order_by_idempotency_key(
       const std::string& key) override;
-  std::optional<std::int64_t> find_order_by_external_no(const std::string& platform,
-                                                        const std::string& external_no) override;
+  std::optional<std::pair<std::int64_t, std::string>> find_order_by_external_no(
+      const std::string& platform, const std::string& external_no) override;
   std::vector<Reservation> reservations_of(std::int64_t order_id) override;
   void set_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) override;
   void record_payment(std::int64_t order_id, const Payment& payment, Instant at) override;

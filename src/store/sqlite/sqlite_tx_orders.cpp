@@ -239,13 +239,14 @@ std::optional<std::pair<std::int64_t, std::string>> SqliteTx::find_order_by_idem
   return std::pair{q.integer(0), q.text(1)};
 }
 
-std::optional<std::int64_t> SqliteTx::find_order_by_external_no(const std::string& platform,
-                                                                const std::string& external_no) {
-  Query q =
-      db_.query("SELECT id FROM orders WHERE tenant_id = ? AND platform = ? AND external_no = ?");
+std::optional<std::pair<std::int64_t, std::string>> SqliteTx::find_order_by_external_no(
+    const std::string& platform, const std::string& external_no) {
+  Query q = db_.query(
+      "SELECT id, fingerprint FROM orders WHERE tenant_id = ? AND platform = ? AND "
+      "external_no = ?");
   q.bind_all(tenant_, platform, external_no);
   if (!q.step()) return std::nullopt;
-  return q.integer(0);
+  return std::pair{q.integer(0), q.text(1)};
 }
 
 std::vector<Reservation> SqliteTx::reservations_of(std::int64_t order_id) {

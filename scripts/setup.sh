@@ -10,8 +10,12 @@ debian_packages=(
   libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libargon2-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  python3 python3-pytest wrk nodejs npm
+  python3 python3-pytest wrk
 )
+# Node.js may come from Debian or from another Node.js package that bundles npm (and conflicts
+# with Debian's npm): ask for Debian's only when there is none.
+command -v node >/dev/null 2>&1 || debian_packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || debian_packages+=(npm)
 
 missing=()
 for pkg in "${debian_packages[@]}"; do

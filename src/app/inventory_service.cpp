@@ -238,36 +238,43 @@ std::vector<Warehouse> InventoryService::warehouses(const Actor& actor) {
   return store_.read(actor.tenant_id)->warehouses();
 }
 
-void InventoryService::receive(const Actor& actor, ReceiveCommand command,
-                               Callback<StockLevel> done) {
-  if (Status allowed = require(actor, Permission::write_inventory); !allowed.ok()) {
-    return done(allowed.error());
-  }
-  if (command.quantity <= 0) return done(invalid_field("quantity", "must be greater than 0"));
+void InventoryService::change_at_location(const Actor& actor, StockCommand command,
+                                          StockKeeper::Rule rule, DomainEvent event,
+                                          Callback<StockLevel> done) {
   run_write<StockLevel>(
       store_, actor.tenant_id,
-      [this, actor, command = std::move(command)](WriteTx& tx) -> Result<StockLevel> {
+      [this, actor, command = std::move(command), rule = std::move(rule),
+       event = std::move(event)](WriteTx& tx) mutable -> Result<StockLevel> {
         Result<Product> product = known_product(tx, command.sku);
         if (!product.ok()) return product.error();
         Result<std::int64_t> location = resolve_location(tx, command.location, "location");
         if (!location.ok()) return location.error();
         Instant now = clock_.now();
         StockKeeper keeper(tx, actor.name, now);
-        Status moved = keeper.move(
-            command.sku, *location,
-            [&](const StockBalance& b) { return depot::receive(b, command.quantity); },
-            command.reason.empty() ? "received" : command.reason);
+        Status moved = keeper.move(command.sku, *location, rule, command.reason);
         if (!moved.ok()) return moved.error();
-        tx.append_event(DomainEvent{"stock.received",
-                                    0,
-                                    command.sku,
-                                    {{"quantity", command.quantity},
-                                     {"available", keeper.available(command.sku)}}},
-                        now);
+        event.sku = command.sku;
+        event.data.emplace_back("reason", command.reason);
+        event.data.emplace_back("available", keeper.available(command.sku));
+        tx.append_event(event, now);
         keeper.settle_alerts();
         return level_of(tx, *product);
       },
       std::move(done));
+}
+
+void InventoryService::receive(const Actor& actor, ReceiveCommand command,
+                               Callback<StockLevel> done) {
+  if (Status allowed = require(actor, Permission::write_inventory); !allowed.ok()) {
+    return done(allowed.error());
+  }
+  if (command.quantity <= 0) return done(invalid_field("quantity", "must be greater than 0"));
+  if (command.reason.empty()) command.reason = "received";
+  std::int64_t quantity = command.quantity;
+  change_at_location(
+      actor, std::move(command),
+      [quantity](const StockBalance& b) { return depot::receive(b, quantity); },
+      DomainEvent{"stock.received", 0, {}, {{"quantity", quantity}}}, std::move(done));
 }
 
 void InventoryService::adjust(const Actor& actor, AdjustCommand command,
@@ -280,33 +287,14 @@ void InventoryService::adjust(const Actor& actor, AdjustCommand command,
         invalid_field("counted_quantity", "give exactly one of counted_quantity and delta"));
   }
   if (trimmed(command.reason).empty()) return done(invalid_field("reason", "is required"));
-  run_write<StockLevel>(
-      store_, actor.tenant_id,
-      [this, actor, command = std::move(command)](WriteTx& tx) -> Result<StockLevel> {
-        Result<Product> product = known_product(tx, command.sku);
-        if (!product.ok()) return product.error();
-        Result<std::int64_t> location = resolve_location(tx, command.location, "location");
-        if (!location.ok()) return location.error();
-        Instant now = clock_.now();
-        StockKeeper keeper(tx, actor.name, now);
-        Status moved = keeper.move(
-            command.sku, *location,
-            [&](const StockBalance& b) {
-              return command.counted_quantity ? adjust_to_count(b, *command.counted_quantity)
-                                              : adjust_by(b, *command.delta);
-            },
-            command.reason);
-        if (!moved.ok()) return moved.error();
-        tx.append_event(
-            DomainEvent{"stock.adjusted",
-                        0,
-                        command.sku,
-                        {{"reason", command.reason}, {"available", keeper.available(command.sku)}}},
-            now);
-        keeper.settle_alerts();
-        return level_of(tx, *product);
+  std::optional<std::int64_t> counted = command.counted_quantity;
+  std::optional<std::int64_t> delta = command.delta;
+  change_at_location(
+      actor, std::move(command),
+      [counted, delta](const StockBalance& b) {
+        return counted ? adjust_to_count(b, *counted) : adjust_by(b, *delta);
       },
-      std::move(done));
+      DomainEvent{"stock.adjusted", 0, {}, {}}, std::move(done));
 }
 
 void InventoryService::transfer(const Actor& actor, TransferCommand command,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/actor.h"
+#include "app/stock_keeper.h"
 #include "app/write.h"
 
 namespace depot {
@@ -92,6 +93,11 @@ class InventoryService {
   std::vector<Alert> alerts(const Actor& actor);
 
  private:
+  // A change at one location (receipt, adjustment): checks the SKU and location, applies `rule`,
+  // records `event` with the reason and the new available stock, and answers the SKU's stock.
+  void change_at_location(const Actor& actor, StockCommand command, StockKeeper::Rule rule,
+                          DomainEvent event, Callback<StockLevel> done);
+
   Store& store_;
   Clock& clock_;
   MediaStore& media_;

@@ -114,6 +114,10 @@ Response order_response(int status, const Order& order) {
   return response;
 }
 
+Response order_answer(const Result<Order>& order, int status) {
+  return order.ok() ? order_response(status, *order) : problem(order.error());
+}
+
 Result<std::int64_t> order_id(const Request& request) {
   const std::string& text = request.params.at("id");
   std::int64_t id = 0;
@@ -209,8 +213,7 @@ void add_order_routes(Router& router, OrderService& orders) {
                Result<std::int64_t> id = order_id(req);
                if (!id.ok()) co_return problem(id.error());
                Result<Order> order = orders.get(req.actor, *id);
-               if (!order.ok()) co_return problem(order.error());
-               co_return order_response(200, *order);
+               co_return order_answer(order, 200);
              });
 
   router.add(Method::patch, "/api/v1/orders/{id}",
@@ -230,8 +233,7 @@ void add_order_routes(Router& router, OrderService& orders) {
                Result<Order> edited = co_await await_result<Order>([&](auto done) {
                  orders.edit(req.actor, *id, *version, std::move(patch), std::move(done));
                });
-               if (!edited.ok()) co_return problem(edited.error());
-               co_return order_response(200, *edited);
+               co_return order_answer(edited, 200);
              });
 
   router.add(Method::post, "/api/v1/orders/{id}/cancel",
@@ -251,8 +253,7 @@ void add_order_routes(Router& router, OrderService& orders) {
                Result<Order> cancelled = co_await await_result<Order>([&](auto done) {
                  orders.cancel(req.actor, *id, std::move(reason), std::move(done));
                });
-               if (!cancelled.ok()) co_return problem(cancelled.error());
-               co_return order_response(200, *cancelled);
+               co_return order_answer(cancelled, 200);
              });
 
   router.add(Method::post, "/api/v1/orders/{id}/payments",
@@ -273,8 +274,7 @@ void add_order_routes(Router& router, OrderService& orders) {
                Result<Order> paid = co_await await_result<Order>([&](auto done) {
                  orders.pay(req.actor, *id, std::move(payment), std::move(done));
                });
-               if (!paid.ok()) co_return problem(paid.error());
-               co_return order_response(201, *paid);
+               co_return order_answer(paid, 201);
              });
 }
 

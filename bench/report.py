@@ -1,0 +1,434 @@
+#!/usr/bin/python3
+"""Renders docs/benchmarks.md from bench/benchmarks.md.in and one bench/results/<stamp>/ directory.
+
+The template's prose is kept as written; every {{NAME}} placeholder is replaced by what this run
+measured (see PLACEHOLDERS below). Python standard library only.
+"""
+
+import argparse
+import datetime
+import glob
+import hashlib
+import json
+import os
+import re
+import statistics
+import subprocess
+
+TESTS = [  # name, what, target ratio to the ceiling
+    ("healthz", "`GET /healthz` (ceiling)", None),
+    ("create", "`POST /api/v1/orders` (3 lines, durable)", 0.25),
+    ("read", "`GET /api/v1/orders/{id}` (random id)", 0.60),
+]
+NOISE_LIMIT = 30  # % of a core used by other processes before a run is called noisy
+
+
+def sh(*command, cwd=None):
+    try:
+        return subprocess.run(command, capture_output=True, text=True, cwd=cwd,
+                              timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def load_json(path, default=None):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return default
+
+
+def read(path, default=""):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def ms(us):
+    return f"{us / 1000:.2f} ms" if us < 100_000 else f"{us / 1000:.0f} ms"
+
+
+def mib(kib):
+    return f"{kib / 1024:.0f} MiB"
+
+
+def human_bytes(n):
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:.2f} {unit}"
+    return f"{n} B"
+
+
+def parse_wrk(path):
+    text = read(path)
+    m = re.search(r"^BENCH_JSON (.*)$", text, re.M)
+    if not m:
+        return None
+    r = json.loads(m.group(1))
+    r["rate"] = r["requests"] / (r["duration_us"] / 1e6) if r["duration_us"] else 0.0
+    r["errors"] = (r["non2xx"] + r["connect_errors"] + r["read_errors"] + r["write_errors"]
+                   + r["timeouts"])
+    r["file"] = os.path.basename(path)
+    return r
+
+
+def machine():
+    cpu = "unknown"
+    for line in read("/proc/cpuinfo").splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kib = 0
+    for line in read("/proc/meminfo").splitlines():
+        if line.startswith("MemTotal:"):
+            mem_kib = int(line.split()[1])
+    return {
+        "nproc": sh("nproc"),
+        "cpu": cpu,
+        "kernel": sh("uname", "-r"),
+        "memory": f"{mem_kib / 1024 / 1024:.1f} GiB",
+        "wrk": sh("dpkg-query", "-W", "-f=${Version}", "wrk") or "?",
+        "sqlite": sh("dpkg-query", "-W", "-f=${Version}", "libsqlite3-0") or "?",
+    }
+
+
+def git_state(root):
+    commit = sh("git", "rev-parse", "HEAD", cwd=root)
+    dirty = sh("git", "status", "--porcelain", "--", "src", "CMakeLists.txt", "cmake", cwd=root)
+    return commit, dirty
+
+
+def file_digest(path):
+    try:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()[:16]
+    except OSError:
+        return "?"
+
+
+def status_fields(text):
+    fields = {}
+    for line in text.splitlines():
+        if ":" in line:
+            k, v = line.split(":", 1)
+            fields[k.strip()] = v.strip()
+    return fields
+
+
+def kib(value):
+    return int(value.split()[0]) if value else 0
+
+
+def db_sizes(path):
+    sizes = {}
+    for line in read(path).splitlines():
+        parts = line.split()
+        if len(parts) >= 9:
+            sizes[os.path.basename(parts[-1])] = int(parts[4])
+    return sizes
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def cpu_summary(samples):
+    """Medians over runs of: server total, writer, HTTP threads, wrk, others, machine idle."""
+    rows = {"server": [], "writer": [], "http": [], "other": [], "wrk": [], "others": [],
+            "idle": [], "iowait": [], "http_threads": []}
+    for s in samples:
+        if not s:
+            continue
+        threads = s["server_threads"]
+        rows["server"].append(s["server_total_pct"])
+        rows["writer"].append(sum(t["cpu_pct"] for t in threads if t["role"] == "writer"))
+        rows["http"].append(sum(t["cpu_pct"] for t in threads if t["role"] == "http"))
+        rows["other"].append(sum(t["cpu_pct"] for t in threads if t["role"] == "other"))
+        rows["http_threads"].append(sum(1 for t in threads if t["role"] == "http"))
+        rows["wrk"].append(s["wrk_pct"])
+        rows["others"].append(s["others_pct"])
+        rows["idle"].append(s["machine_pct"].get("idle"))
+        rows["iowait"].append(s["machine_pct"].get("iowait"))
+    return {k: median(v) for k, v in rows.items()}
+
+
+def per_thread_syscalls(path):
+    """perf stat --per-thread output -> {event: {tid: count}} and the window in seconds."""
+    counts, seconds = {}, None
+    for line in read(path).splitlines():
+        m = re.match(r"\s*(\S+?)-(\d+)\s+([\d,]+)\s+(\S+)", line)
+        if m:
+            counts.setdefault(m.group(4), {})[int(m.group(2))] = int(m.group(3).replace(",", ""))
+        m = re.match(r"\s*([\d.]+) seconds time elapsed", line)
+        if m:
+            seconds = float(m.group(1))
+    return counts, seconds
+
+
+def top_symbols(path, limit=8):
+    rows = []
+    for line in read(path).splitlines():
+        m = re.match(r"\s*([\d.]+)%\s+(\S+)\s+\[[.k]\]\s+(.*?)\s*$", line)
+        if m:
+            rows.append((float(m.group(1)), m.group(2), m.group(3)))
+    return rows[:limit]
+
+
+def dso_split(path, limit=5):
+    rows = []
+    for line in read(path).splitlines():
+        m = re.match(r"\s*([\d.]+)%\s+(\S+)\s*$", line)
+        if m:
+            rows.append(f"{m.group(2)} {float(m.group(1)):.0f}%")
+    return ", ".join(rows[:limit])
+
+
+def thread_shares(path):
+    shares = {}
+    for line in read(path).splitlines():
+        m = re.match(r"\s*([\d.]+)%\s+(\d+):", line)
+        if m:
+            shares[int(m.group(2))] = float(m.group(1))
+    return shares
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", required=True)
+    parser.add_argument("--template", required=True)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    res = args.results
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    config = load_json(os.path.join(res, "config.json"), {})
+    fill = load_json(os.path.join(res, "fill.json"), {})
+    final_counts = load_json(os.path.join(res, "final_counts.json"), {}) or {}
+    stop = load_json(os.path.join(res, "server_stop.json"), {})
+    status = status_fields(read(os.path.join(res, "server_status.txt")))
+    m = machine()
+    commit, dirty = git_state(root)
+    depot = os.path.join(root, config.get("depot", "build/depot"))
+    stamp = os.path.basename(os.path.realpath(res))
+    when = datetime.datetime.strptime(stamp, "%Y%m%d-%H%M%S").strftime("%Y-%m-%d %H:%M UTC")
+
+    # ---- results per test ----
+    runs, cpu, flags, noisy = {}, {}, [], []
+    for name, _, _ in TESTS:
+        files = sorted(glob.glob(os.path.join(res, f"{name}_[0-9]*.txt")),
+                       key=lambda p: int(re.search(r"_(\d+)\.txt$", p).group(1)))
+        runs[name] = [r for r in (parse_wrk(f) for f in files) if r]
+        cpu[name] = cpu_summary([load_json(f.replace(".txt", ".cpu.json")) for f in files])
+        for r in runs[name]:
+            if r["errors"]:
+                flags.append(f"{r['file']}: {r['non2xx']} non-2xx answers, "
+                             f"{r['connect_errors']}/{r['read_errors']}/{r['write_errors']}/"
+                             f"{r['timeouts']} connect/read/write/timeout errors "
+                             f"out of {r['requests']} requests")
+            sample = load_json(os.path.join(res, r["file"].replace(".txt", ".cpu.json")))
+            if sample and sample["others_pct"] >= NOISE_LIMIT:
+                top = ", ".join(f"{o['comm']} {o['cpu_pct']:.0f}%" for o in sample["others_top"][:3])
+                noisy.append(f"{r['file']}: other processes used {sample['others_pct']:.0f}% "
+                             f"of a core ({top})")
+
+    med = {name: {k: median([r[k] for r in runs[name]]) for k in ("rate", "p50_us", "p99_us")}
+           for name, _, _ in TESTS if runs[name]}
+    ceiling = med.get("healthz", {}).get("rate")
+    table = ["| test | req/s (median) | runs (req/s) | p50 | p99 | ratio to ceiling | target "
+             "| met? | non-2xx / socket errors |",
+             "|---|---:|---|---:|---:|---:|---:|:---:|---|"]
+    ratio_of = {}
+    for name, what, target in TESTS:
+        if name not in med:
+            table.append(f"| {what} | no result | | | | | | | |")
+            continue
+        x = med[name]
+        ratio = x["rate"] / ceiling if ceiling else None
+        ratio_of[name] = ratio
+        errors = sum(r["errors"] for r in runs[name])
+        all_runs = ", ".join(f"{r['rate']:,.0f}" for r in runs[name])
+        met = "" if target is None else ("yes" if ratio is not None and ratio >= target else "**no**")
+        table.append(
+            f"| {what} | {x['rate']:,.0f} | {all_runs} | {ms(x['p50_us'])} | {ms(x['p99_us'])} | "
+            + (f"{ratio:.1%}" if name != "healthz" and ratio is not None else "100%")
+            + f" | {'' if target is None else f'≥ {target:.0%}'} | {met} | "
+            + (f"**{errors} — flagged**" if errors else "0") + " |")
+
+    # ---- machine and run description ----
+    src_state = "clean" if not dirty else (
+        "**uncommitted changes** in " + ", ".join(sorted({l[3:].split('/')[0] + '/' + l[3:].split('/')[1]
+                                                          if '/' in l[3:] else l[3:]
+                                                          for l in dirty.splitlines()})))
+    meta = [
+        f"- **Date:** {when}",
+        f"- **Machine:** {m['nproc']} cores, {m['cpu']}, {m['memory']} RAM, Linux {m['kernel']}",
+        f"- **depot:** commit `{commit[:12]}` (source tree {src_state}); binary "
+        f"`{config.get('depot', 'build/depot')}` (RelWithDebInfo, sha256 {file_digest(depot)}…), "
+        f"`--threads {config.get('server_threads', 0)}`"
+        + (" (one HTTP thread per core)" if str(config.get('server_threads', 0)) == "0" else ""),
+        f"- **Load:** wrk {m['wrk']}, {config.get('wrk_threads')} threads, "
+        f"{config.get('connections')} keep-alive connections, {config.get('runs')} runs of "
+        f"{config.get('duration_s')} s per test (interleaved: healthz, create, read, healthz, …), "
+        f"on the same 2 cores as the server; SQLite {m['sqlite']}",
+        f"- **Reproduce:** `make bench` (or `bench/run.sh`; `BENCH_ORDERS=…` to change the store "
+        f"size); raw outputs of this run: `bench/results/{stamp}/`",
+    ]
+
+    # ---- store ----
+    sizes = db_sizes(os.path.join(res, "db_files.txt"))
+    sizes_after = db_sizes(os.path.join(res, "db_files_after_stop.txt"))
+    orders_now = sum(final_counts.values()) if final_counts else None
+    store = [
+        f"- **Orders in the store:** {fill.get('orders', 0):,} after the fill "
+        f"(target {fill.get('target', 0):,}), {orders_now:,} at the end (the create runs add more)"
+        if orders_now is not None else f"- **Orders in the store:** {fill.get('orders', 0):,}",
+        f"- **Database file:** depot.db {human_bytes(sizes.get('depot.db', 0))}, WAL "
+        f"{human_bytes(sizes.get('depot.db-wal', 0))} at the end of the runs; depot.db "
+        f"{human_bytes(sizes_after.get('depot.db', 0))} after a graceful stop"
+        + (f" ({sizes_after.get('depot.db', 0) / orders_now:,.0f} bytes per order with its "
+           "lines, reservations, ledger rows, history and event)" if orders_now else ""),
+    ]
+    if fill.get("created"):
+        fw = fill.get("wrk") or {}
+        store.append(
+            f"- **Fill:** {fill['created']:,} orders created through `POST /api/v1/orders` in "
+            f"{fill['seconds']:.0f} s ({fill['rate_per_s']:,.0f} orders/s on average)"
+            + (f", p50 {ms(fw['p50_us'])}, p99 {ms(fw['p99_us'])}" if fw else "")
+            + (f", **{fw['errors'] if 'errors' in fw else fw.get('non2xx', 0)} errors**"
+               if fw and (fw.get("non2xx") or fw.get("timeouts") or fw.get("read_errors")) else
+               ", no errors" if fw else "")
+            + (" — **stopped by the time limit**" if fill.get("timed_out") else ""))
+    progress = []
+    for line in read(os.path.join(res, "fill_progress.tsv")).splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) == 4 and parts[3]:
+            progress.append((float(parts[0]), int(parts[1]), float(parts[2]), int(parts[3])))
+    if len(progress) >= 10:
+        tenth = max(1, len(progress) // 10)
+        first = statistics.mean(p[2] for p in progress[:tenth])
+        last = statistics.mean(p[2] for p in progress[-tenth:])
+        store.append(
+            f"- **Create rate while filling:** {first:,.0f}/s over the first tenth of the fill, "
+            f"{last:,.0f}/s over the last tenth (`fill_progress.tsv`); server RSS "
+            f"{mib(progress[0][3])} → {mib(progress[-1][3])}")
+
+    # ---- memory ----
+    memory = [
+        f"- **Peak RSS (VmHWM):** {mib(kib(status.get('VmHWM')))}; at the end VmRSS "
+        f"{mib(kib(status.get('VmRSS')))} = {mib(kib(status.get('RssAnon')))} anonymous (heap: "
+        f"SQLite page caches, buffers) + {mib(kib(status.get('RssFile')))} file-backed (the "
+        f"binary and the memory-mapped database) + {mib(kib(status.get('RssShmem')))} shared "
+        f"(the WAL index); {status.get('Threads', '?')} threads",
+    ]
+
+    # ---- CPU ----
+    cpu_table = ["| test | depot total | writer thread | HTTP threads | other depot threads "
+                 "| wrk | other processes | machine idle | iowait |",
+                 "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, what, _ in TESTS:
+        c = cpu.get(name)
+        if not c or c["server"] is None:
+            continue
+        cpu_table.append(
+            f"| {what} | {c['server']:.0f}% | {c['writer']:.0f}% | {c['http']:.0f}% "
+            f"({c['http_threads']:.0f} threads) | {c['other']:.0f}% | {c['wrk']:.0f}% | "
+            f"{c['others']:.0f}% | {c['idle']:.0f}% | {c['iowait']:.0f}% |")
+
+    # ---- profile ----
+    profile = []
+    threads_roles = {}
+    for line in read(os.path.join(res, "server_threads.txt")).splitlines():
+        parts = line.split()
+        if len(parts) >= 1:
+            threads_roles[int(parts[0])] = parts[1] if len(parts) > 1 else ""
+    # The writer is the thread that calls fdatasync.
+    create_sys, create_seconds = per_thread_syscalls(os.path.join(res, "profile_create_syscalls.txt"))
+    writer_tid = None
+    fsyncs = create_sys.get("syscalls:sys_enter_fdatasync", {})
+    if fsyncs:
+        writer_tid = max(fsyncs, key=fsyncs.get)
+    create_wrk = parse_wrk(os.path.join(res, "profile_create_wrk.txt"))
+    if fsyncs and create_seconds and create_wrk:
+        commits = sum(fsyncs.values()) / create_seconds
+        pwrites = sum(create_sys.get("syscalls:sys_enter_pwrite64", {}).values()) / create_seconds
+        rate = create_wrk["rate"]
+        profile.append(
+            f"- **Group commit (profiled create run, {create_wrk['rate']:,.0f} orders/s):** "
+            f"{commits:,.0f} `fdatasync` per second, all on thread {writer_tid} (the writer), "
+            f"so about **{rate / commits:.0f} orders per commit** and "
+            f"{1000 / commits:.1f} ms per commit cycle; {pwrites:,.0f} `pwrite` per second "
+            f"({pwrites / commits:.0f} WAL pages written per commit, "
+            f"{pwrites / rate:.1f} per order).")
+    for name in ("create", "read"):
+        shares = thread_shares(os.path.join(res, f"profile_{name}_threads.txt"))
+        if not shares:
+            continue
+        parts = []
+        for tid, share in sorted(shares.items(), key=lambda kv: -kv[1]):
+            role = ("writer" if tid == writer_tid else
+                    "HTTP" if "epoll" in threads_roles.get(tid, "") else "other")
+            if share < 1:
+                continue
+            split = dso_split(os.path.join(res, f"profile_{name}_tid{tid}_dso.txt"))
+            symbols = top_symbols(os.path.join(res, f"profile_{name}_tid{tid}.txt"), 6)
+            parts.append(
+                f"  - thread {tid} ({role}), {share:.0f}% of depot's samples — by library: "
+                f"{split or '?'}; hottest: "
+                + ", ".join(f"`{sym}` {pct:.1f}%" for pct, _, sym in symbols))
+        if parts:
+            profile.append(f"- **perf, {name} run** (share of depot's CPU samples per thread):")
+            profile.extend(parts)
+
+    # ---- server health ----
+    server_log = read(os.path.join(res, "server.log"))
+    errors = [l for l in server_log.splitlines() if "level=error" in l or "level=critical" in l]
+    warnings = [l for l in server_log.splitlines() if "level=warn" in l]
+    health = [
+        f"- **Server log:** {len(errors)} error and {len(warnings)} warning lines"
+        + (": `" + errors[0][:200] + "`" if errors else ""),
+        f"- **Graceful stop (SIGTERM) at the end:** exit code {stop.get('exit', '?')} after "
+        f"{stop.get('seconds', '?')} s",
+    ]
+    if flags:
+        health.append("- **Runs with errors (flagged):**")
+        health.extend(f"  - {f}" for f in flags)
+    else:
+        health.append("- **Errors during the runs:** none — every answer was 2xx "
+                      "(wrk counts non-2xx answers and socket errors; all were 0)")
+    if noisy:
+        health.append("- **Noisy runs** (other processes on the machine used ≥ "
+                      f"{NOISE_LIMIT}% of a core, even after waiting up to BENCH_QUIET_WAIT):")
+        health.extend(f"  - {n}" for n in noisy)
+    else:
+        health.append(f"- **Noise:** no run had other processes above {NOISE_LIMIT}% of a core")
+
+    values = {
+        "META": "\n".join(meta),
+        "RESULTS_TABLE": "\n".join(table),
+        "CREATE_RATIO": f"{ratio_of['create']:.1%}" if ratio_of.get("create") else "?",
+        "READ_RATIO": f"{ratio_of['read']:.1%}" if ratio_of.get("read") else "?",
+        "STORE": "\n".join(store),
+        "MEMORY": "\n".join(memory),
+        "HEALTH": "\n".join(health),
+        "CPU_TABLE": "\n".join(cpu_table),
+        "PROFILE": "\n".join(profile) or "- (no perf profile in this run)",
+    }
+    text = read(args.template)
+    for key, value in values.items():
+        text = text.replace("{{" + key + "}}", value)
+    leftover = re.findall(r"\{\{[A-Z_]+\}\}", text)
+    if leftover:
+        raise SystemExit(f"report: unknown placeholders {leftover}")
+    with open(args.out, "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()

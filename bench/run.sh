@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# `make bench`: load-tests depot on 127.0.0.1 and writes docs/benchmarks.md.
+#
+#   1. starts `depot serve` on a fresh data directory (a temporary one unless BENCH_DATA is set)
+#   2. fills it with BENCH_ORDERS orders through the API (bench/fill.py driving wrk)
+#   3. measures with wrk, BENCH_RUNS rounds of BENCH_DURATION seconds, 64 connections, 2 threads:
+#        GET /healthz (the ceiling), POST /api/v1/orders (3 lines, 201 once durable),
+#        GET /api/v1/orders/{id} (random existing ids); per-thread CPU is sampled in every run
+#   4. profiles one create and one read run with perf, when perf is there (BENCH_PROFILE=0: skip)
+#   5. stops the server, records its peak memory, and renders docs/benchmarks.md from
+#      bench/benchmarks.md.in (bench/report.py); raw outputs stay in bench/results/<timestamp>/
+#
+# Knobs (environment): BENCH_ORDERS (1000000), BENCH_DURATION (15), BENCH_RUNS (3),
+# BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_SERVER_THREADS (0: one per core),
+# BENCH_PORT (0: any free port), BENCH_FILL_TIMEOUT (1500 s), BENCH_QUIET_WAIT (120 s to wait
+# for other processes to calm down before each run), BENCH_PROFILE (1), BENCH_DATA (reuse or keep
+# this data directory instead of a temporary one), BENCH_DEPOT (build/depot),
+# BENCH_DOC (docs/benchmarks.md; empty: do not write it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PY=/usr/bin/python3
+
+DEPOT=${BENCH_DEPOT:-build/depot}
+ORDERS=${BENCH_ORDERS:-1000000}
+DURATION=${BENCH_DURATION:-15}
+RUNS=${BENCH_RUNS:-3}
+CONNS=${BENCH_CONNECTIONS:-64}
+WRK_THREADS=${BENCH_WRK_THREADS:-2}
+SERVER_THREADS=${BENCH_SERVER_THREADS:-0}
+PORT=${BENCH_PORT:-0}
+FILL_TIMEOUT=${BENCH_FILL_TIMEOUT:-1500}
+QUIET_WAIT=${BENCH_QUIET_WAIT:-120}
+PROFILE=${BENCH_PROFILE:-1}
+DOC=${BENCH_DOC-docs/benchmarks.md}
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+for tool in wrk curl "$PY"; do
+  command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs wrk)"
+done
+[ -x "$DEPOT" ] || die "$DEPOT is missing; run make build"
+[ "$DURATION" -ge 6 ] || die "BENCH_DURATION must be at least 6 seconds"
+if [ "$PROFILE" = 1 ] && ! perf --version >/dev/null 2>&1; then
+  log "perf is not available: skipping the profile"
+  PROFILE=0
+fi
+
+STAMP=$(date -u +%Y%m%d-%H%M%S)
+RES=$ROOT/bench/results/$STAMP
+mkdir -p "$RES"
+ln -sfn "$STAMP" "$ROOT/bench/results/latest"
+exec > >(tee "$RES/run.log") 2>&1
+log "results in bench/results/$STAMP"
+
+# ---- cleanup: every process we start, and the temporary data directory ----
+SERVER_PID=
+CHILD_PIDS=()
+TEMP_DATA=
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  for pid in "${CHILD_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+  fi
+  wait 2>/dev/null || true
+  if [ -n "$TEMP_DATA" ]; then rm -rf "$TEMP_DATA"; fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- data directory and key ----
+if [ -n "${BENCH_DATA:-}" ]; then
+  DATA=$BENCH_DATA
+  mkdir -p "$DATA"
+else
+  DATA=$(mktemp -d /tmp/depot-bench.XXXXXX)
+  TEMP_DATA=$DATA
+fi
+if [ ! -s "$DATA/bench.key" ]; then
+  "$DEPOT" apikey create --data "$DATA" --tenant bench --role owner 2>>"$RES/server.log" \
+    | tail -n 1 >"$DATA/bench.key"
+fi
+KEY=$(cat "$DATA/bench.key")
+case $KEY in dpt_*) ;; *) die "could not create an API key";; esac
+
+if [ "$PORT" = 0 ]; then
+  PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+fi
+BASE=http://127.0.0.1:$PORT
+
+# ---- server ----
+"$DEPOT" serve --data "$DATA" --listen "127.0.0.1:$PORT" --threads "$SERVER_THREADS" \
+  --web-root "$ROOT/web/dist" --log-level warn >>"$RES/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  curl -sf -o /dev/null --max-time 1 "$BASE/readyz" && break
+  kill -0 "$SERVER_PID" 2>/dev/null || die "depot exited at start; see $RES/server.log"
+  sleep 0.1
+done
+curl -sf -o /dev/null --max-time 2 "$BASE/readyz" || die "depot is not ready"
+log "depot (pid $SERVER_PID, --threads $SERVER_THREADS) on $BASE, data in $DATA"
+
+# ---- fill ----
+"$PY" bench/fill.py --base "$BASE" --key "$KEY" --orders "$ORDERS" \
+  --threads "$WRK_THREADS" --connections "$CONNS" --timeout "$FILL_TIMEOUT" \
+  --server-pid "$SERVER_PID" --progress "$RES/fill_progress.tsv" --wrk-log "$RES/fill_wrk.txt" \
+  --out "$RES/fill.json"
+MIN_ID=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["min_id"])' "$RES/fill.json")
+MAX_ID=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["max_id"])' "$RES/fill.json")
+sleep 3  # let the writer finish its checkpoint before measuring
+
+# Waits (up to QUIET_WAIT s in all per run) until other processes use under 30% of a core.
+wait_quiet() {
+  local waited=0 others
+  while :; do
+    "$PY" bench/cpu_sample.py --server "$SERVER_PID" --delay 0 --window 2 --out "$RES/.quiet.json"
+    others=$("$PY" -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["others_pct"]))' \
+      "$RES/.quiet.json")
+    if [ "$others" -lt 30 ] || [ "$waited" -ge "$QUIET_WAIT" ]; then break; fi
+    [ "$waited" = 0 ] && log "other processes use ${others}% of a core: waiting for quiet"
+    waited=$((waited + 2))
+  done
+  echo "$others"
+}
+
+# run_wrk NAME SCRIPT RUN: one wrk run with its CPU sample.
+run_wrk() {
+  local name=$1 script=$2 run=$3 quiet wrk_pid sampler_pid
+  quiet=$(wait_quiet)
+  BENCH_KEY=$KEY BENCH_DIR=$ROOT/bench BENCH_MIN_ID=$MIN_ID BENCH_MAX_ID=$MAX_ID \
+    wrk "-t$WRK_THREADS" "-c$CONNS" "-d${DURATION}s" --latency -s "bench/$script" "$BASE/" \
+    >"$RES/${name}_$run.txt" 2>&1 &
+  wrk_pid=$!
+  CHILD_PIDS+=("$wrk_pid")
+  "$PY" bench/cpu_sample.py --server "$SERVER_PID" --wrk "$wrk_pid" --delay 2 \
+    --window $((DURATION - 4)) --out "$RES/${name}_$run.cpu.json" &
+  sampler_pid=$!
+  CHILD_PIDS+=("$sampler_pid")
+  wait "$wrk_pid" || log "wrk exited with $? in $name run $run"
+  wait "$sampler_pid" || true
+  echo "$quiet" >"$RES/${name}_$run.quiet"
+  log "$name run $run: $(grep -E '^Requests/sec' "$RES/${name}_$run.txt" || echo 'no result')" \
+    "$(grep -E 'Non-2xx|Socket errors' "$RES/${name}_$run.txt" | tr '\n' ' ')"
+  kill -0 "$SERVER_PID" 2>/dev/null || die "depot died during $name run $run; see $RES/server.log"
+}
+
+for run in $(seq 1 "$RUNS"); do
+  run_wrk healthz healthz.lua "$run"
+  run_wrk create create_orders.lua "$run"
+  run_wrk read read_orders.lua "$run"
+done
+
+# ---- profile: which code burns the CPU, and how many commits (fdatasync) per second ----
+profile() {
+  local name=$1 script=$2 wrk_pid
+  BENCH_KEY=$KEY BENCH_DIR=$ROOT/bench BENCH_MIN_ID=$MIN_ID BENCH_MAX_ID=$MAX_ID \
+    wrk "-t$WRK_THREADS" "-c$CONNS" -d12s -s "bench/$script" "$BASE/" \
+    >"$RES/profile_${name}_wrk.txt" 2>&1 &
+  wrk_pid=$!
+  CHILD_PIDS+=("$wrk_pid")
+  sleep 3
+  perf stat --per-thread -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_pwrite64 \
+    -p "$SERVER_PID" -o "$RES/profile_${name}_syscalls.txt" -- sleep 6 >/dev/null 2>&1 &
+  CHILD_PIDS+=("$!")
+  perf record -q -F 499 -p "$SERVER_PID" -o "$RES/profile_${name}.data" -- sleep 6 \
+    >/dev/null 2>&1 || log "perf record failed"
+  wait "$wrk_pid" || true
+  perf report -i "$RES/profile_${name}.data" --no-children --sort pid --stdio 2>/dev/null \
+    | grep -v '^#' | grep -v '^$' >"$RES/profile_${name}_threads.txt" || true
+  for tid in $(ls "/proc/$SERVER_PID/task"); do
+    perf report -i "$RES/profile_${name}.data" --no-children --tid "$tid" --sort dso,sym \
+      --stdio --percent-limit 0.5 2>/dev/null | grep -v '^#' | grep -v '^$' | head -25 \
+      >"$RES/profile_${name}_tid$tid.txt" || true
+    perf report -i "$RES/profile_${name}.data" --no-children --tid "$tid" --sort dso \
+      --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -10 \
+      >"$RES/profile_${name}_tid${tid}_dso.txt" || true
+  done
+  rm -f "$RES/profile_${name}.data"
+}
+if [ "$PROFILE" = 1 ]; then
+  log "profiling a create run and a read run with perf"
+  profile create create_orders.lua
+  profile read read_orders.lua
+fi
+
+# ---- the end state: memory, store size, orders; then a graceful stop ----
+cat "/proc/$SERVER_PID/status" >"$RES/server_status.txt"
+for tid in $(ls "/proc/$SERVER_PID/task"); do
+  echo "$tid $(cat "/proc/$SERVER_PID/task/$tid/wchan" 2>/dev/null)"
+done >"$RES/server_threads.txt"
+curl -sf --max-time 30 -H "Authorization: Bearer $KEY" "$BASE/api/v1/orders/counts" \
+  >"$RES/final_counts.json" || echo '{}' >"$RES/final_counts.json"
+ls -l "$DATA"/depot.db* >"$RES/db_files.txt"
+stop_started=$(date +%s.%N)
+kill -TERM "$SERVER_PID"
+server_exit=0
+wait "$SERVER_PID" || server_exit=$?
+stop_seconds=$("$PY" -c "import time,sys; print(round(time.time()-float(sys.argv[1]),1))" \
+  "$stop_started")
+SERVER_PID=
+ls -l "$DATA"/depot.db* >"$RES/db_files_after_stop.txt"
+printf '{"exit": %s, "seconds": %s}\n' "$server_exit" "$stop_seconds" >"$RES/server_stop.json"
+log "depot stopped with exit code $server_exit in ${stop_seconds}s"
+
+cat >"$RES/config.json" <<EOF
+{"orders_target": $ORDERS, "duration_s": $DURATION, "runs": $RUNS, "connections": $CONNS,
+ "wrk_threads": $WRK_THREADS, "server_threads": $SERVER_THREADS, "depot": "$DEPOT",
+ "data_dir": "$DATA", "min_id": $MIN_ID, "max_id": $MAX_ID}
+EOF
+
+if [ -n "$DOC" ]; then
+  "$PY" bench/report.py --results "$RES" --template bench/benchmarks.md.in --out "$DOC"
+  log "wrote $DOC"
+else
+  "$PY" bench/report.py --results "$RES" --template bench/benchmarks.md.in --out "$RES/benchmarks.md"
+  log "wrote $RES/benchmarks.md"
+fi

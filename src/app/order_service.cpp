@@ -35,7 +35,7 @@ void save_order(WriteTx& tx, Order& order, Instant now) {
 Status check_skus_exist(WriteTx& tx, const std::vector<OrderLine>& lines) {
   Error unknown{ErrorCode::invalid, "unknown SKU", {}};
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (!tx.find_product(lines[i].sku)) {
+    if (!tx.low_stock_threshold(lines[i].sku)) {
       unknown.fields.push_back(
           {"lines[" + std::to_string(i) + "].sku", "unknown SKU " + lines[i].sku});
     }

@@ -110,6 +110,9 @@ class ReadTx {
 
   virtual MerchantSettings settings() = 0;
   virtual std::optional<Product> find_product(const std::string& sku) = 0;
+  // The product's low-stock threshold, or nothing when there is no such product: the cheap check
+  // for hot paths that need only to know the SKU exists.
+  virtual std::optional<std::int64_t> low_stock_threshold(const std::string& sku) = 0;
   virtual std::vector<Product> list_products(const std::string& after_sku, int limit) = 0;
   virtual std::vector<Warehouse> warehouses() = 0;
   virtual std::optional<std::int64_t> find_location(const LocationRef& ref) = 0;
@@ -155,7 +158,8 @@ class WriteTx : public ReadTx {
   virtual std::optional<std::pair<std::int64_t, std::string>> find_order_by_external_no(
       const std::string& platform, const std::string& external_no) = 0;
   virtual std::vector<Reservation> reservations_of(std::int64_t order_id) = 0;
-  virtual void set_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) = 0;
+  virtual void add_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) = 0;
+  virtual void clear_reservations(std::int64_t order_id) = 0;
   virtual void record_payment(std::int64_t order_id, const Payment& payment, Instant at) = 0;
 
   virtual std::int64_t open_alert(const Alert& alert) = 0;

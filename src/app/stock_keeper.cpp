@@ -9,7 +9,18 @@ StockKeeper::StockKeeper(WriteTx& tx, std::string actor, Instant now)
 
 std::vector<StockRow>& StockKeeper::rows_of(const std::string& sku) {
   auto found = rows_.find(sku);
-  if (found == rows_.end()) found = rows_.emplace(sku, tx_.stock_of(sku)).first;
+  if (found == rows_.end()) {
+    found = rows_.emplace(sku, tx_.stock_of(sku)).first;
+    std::int64_t sum = 0;
+    for (const StockRow& row : found->second) sum += row.balance.available();
+    available_before_[sku] = sum;
+  }
+  return found->second;
+}
+
+std::optional<std::int64_t> StockKeeper::threshold(const std::string& sku) {
+  auto found = thresholds_.find(sku);
+  if (found == thresholds_.end()) found = thresholds_.emplace(sku, tx_.low_stock_threshold(sku)).first;
   return found->second;
 }
 
@@ -70,7 +81,7 @@ Status StockKeeper::reserve_order(std::int64_t order_id, const std::vector<Order
       reservations.push_back({line.sku, allocation.location_id, allocation.quantity});
     }
   }
-  tx_.set_reservations(order_id, reservations);
+  tx_.add_reservations(order_id, reservations);
   return {};
 }
 
@@ -82,25 +93,32 @@ void StockKeeper::release_order(std::int64_t order_id, const std::string& reason
         [&](const StockBalance& b) { return release(b, held.quantity); }, reason, order_id);
     (void)released;
   }
-  tx_.set_reservations(order_id, {});
+  tx_.clear_reservations(order_id);
 }
 
 void StockKeeper::settle_alerts() {
   for (const std::string& sku : touched_) {
-    std::optional<Product> product = tx_.find_product(sku);
-    if (!product) continue;
-    std::optional<Alert> open = tx_.find_open_alert("low_stock", sku);
+    std::optional<std::int64_t> limit = threshold(sku);
+    if (!limit) continue;
     std::int64_t now_available = available(sku);
-    switch (low_stock_change(open.has_value(), now_available, product->low_stock_threshold)) {
+    // An alert is open exactly while available is below the threshold, so unless this use case
+    // crossed the threshold (or the threshold itself changed) there is nothing to look up.
+    if (!rechecked_.count(sku)) {
+      bool was_low = *limit > 0 && available_before_[sku] < *limit;
+      bool is_low = *limit > 0 && now_available < *limit;
+      if (was_low == is_low) continue;
+    }
+    std::optional<Alert> open = tx_.find_open_alert("low_stock", sku);
+    switch (low_stock_change(open.has_value(), now_available, *limit)) {
       case LowStockChange::open: {
-        Alert alert{0, "low_stock", sku, now_available, product->low_stock_threshold, now_};
+        Alert alert{0, "low_stock", sku, now_available, *limit, now_};
         std::int64_t id = tx_.open_alert(alert);
         tx_.append_event(DomainEvent{"stock.low",
                                      0,
                                      sku,
                                      {{"alert_id", id},
                                       {"available", now_available},
-                                      {"threshold", product->low_stock_threshold}}},
+                                      {"threshold", *limit}}},
                          now_);
         break;
       }
@@ -117,6 +135,7 @@ void StockKeeper::settle_alerts() {
     }
   }
   touched_.clear();
+  rechecked_.clear();
 }
 
 }  // namespace depot

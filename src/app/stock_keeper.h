@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -33,20 +34,29 @@ class StockKeeper {
   StockBalance balance(const std::string& sku, std::int64_t location_id);
   std::int64_t available(const std::string& sku);
 
-  // Marks a SKU for settle_alerts() although no stock moved (its threshold changed).
-  void recheck(const std::string& sku) { touched_.insert(sku); }
+  // Marks a SKU for a full check by settle_alerts() although no stock moved (its threshold
+  // changed).
+  void recheck(const std::string& sku) {
+    rows_of(sku);
+    touched_.insert(sku);
+    rechecked_.insert(sku);
+  }
 
   // Opens or closes low-stock alerts for every SKU this keeper touched, with their events.
   void settle_alerts();
 
  private:
   std::vector<StockRow>& rows_of(const std::string& sku);
+  std::optional<std::int64_t> threshold(const std::string& sku);
 
   WriteTx& tx_;
   std::string actor_;
   Instant now_;
   std::map<std::string, std::vector<StockRow>> rows_;
+  std::map<std::string, std::int64_t> available_before_;  // when this keeper first saw the SKU
+  std::map<std::string, std::optional<std::int64_t>> thresholds_;
   std::set<std::string> touched_;
+  std::set<std::string> rechecked_;
 };
 
 }  // namespace depot

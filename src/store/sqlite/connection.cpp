@@ -86,15 +86,15 @@ Connection::~Connection() {
   sqlite3_close_v2(db_);
 }
 
-Query Connection::query(const std::string& sql) {
+Query Connection::query(std::string_view sql) {
   auto found = statements_.find(sql);
   if (found == statements_.end()) {
     sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                            SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
-      fail(db_, "prepare " + sql);
+      fail(db_, "prepare " + std::string(sql));
     }
-    found = statements_.emplace(sql, statement).first;
+    found = statements_.emplace(std::string(sql), statement).first;
   }
   return Query(found->second);
 }

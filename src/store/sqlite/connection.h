@@ -65,13 +65,23 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
   ~Connection();
 
-  Query query(const std::string& sql);
+  // A cached prepared statement for `sql`; prepared on first use.
+  Query query(std::string_view sql);
+  // Runs a statement that returns no rows through the cache (BEGIN, SAVEPOINT, …).
+  void run(std::string_view sql) { query(sql).run(); }
+  // Runs a script of statements, uncached: schema migrations and pragmas.
   void exec(const char* sql);
   sqlite3* handle() { return db_; }
 
  private:
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> statements_;
 };
 
 }  // namespace depot::sqlite

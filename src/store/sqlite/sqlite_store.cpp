@@ -11,11 +11,11 @@ class SqliteStore::PooledRead final : public SqliteTx {
  public:
   PooledRead(SqliteStore& store, std::unique_ptr<Connection> db, TenantId tenant)
       : SqliteTx(*db, tenant, nullptr), store_(store), db_(std::move(db)) {
-    db_->exec("BEGIN");
+    db_->run("BEGIN");
   }
   ~PooledRead() override {
     try {
-      db_->exec("COMMIT");
+      db_->run("COMMIT");
       store_.give_back(std::move(db_));
     } catch (const std::exception& e) {
       spdlog::error("closing a read transaction: {}", e.what());
@@ -99,9 +99,9 @@ void SqliteStore::commit_batch(std::vector<Job>& batch) {
   std::vector<std::optional<Error>> failures(batch.size());
   Status committed;
   try {
-    writer_db_->exec("BEGIN IMMEDIATE");
+    writer_db_->run("BEGIN IMMEDIATE");
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      writer_db_->exec("SAVEPOINT job");
+      writer_db_->run("SAVEPOINT job");
       bool keep = false;
       try {
         SqliteTx tx(*writer_db_, batch[i].tenant, &ids_);
@@ -110,10 +110,10 @@ void SqliteStore::commit_batch(std::vector<Job>& batch) {
         spdlog::error("a write failed and was rolled back: {}", e.what());
         failures[i] = error(ErrorCode::internal, "the change could not be stored");
       }
-      if (!keep) writer_db_->exec("ROLLBACK TO job");
-      writer_db_->exec("RELEASE job");
+      if (!keep) writer_db_->run("ROLLBACK TO job");
+      writer_db_->run("RELEASE job");
     }
-    writer_db_->exec("COMMIT");
+    writer_db_->run("COMMIT");
   } catch (const std::exception& e) {
     spdlog::error("a commit failed: {}", e.what());
     committed = error(ErrorCode::unavailable, "the store could not commit");

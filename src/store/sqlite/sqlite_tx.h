@@ -29,6 +29,7 @@ class SqliteTx : public WriteTx {
   // ReadTx
   MerchantSettings settings() override;
   std::optional<Product> find_product(const std::string& sku) override;
+  std::optional<std::int64_t> low_stock_threshold(const std::string& sku) override;
   std::vector<Product> list_products(const std::string& after_sku, int limit) override;
   std::vector<Warehouse> warehouses() override;
   std::optional<std::int64_t> find_location(const LocationRef& ref) override;
@@ -64,7 +65,8 @@ class SqliteTx : public WriteTx {
   std::optional<std::pair<std::int64_t, std::string>> find_order_by_external_no(
       const std::string& platform, const std::string& external_no) override;
   std::vector<Reservation> reservations_of(std::int64_t order_id) override;
-  void set_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) override;
+  void add_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) override;
+  void clear_reservations(std::int64_t order_id) override;
   void record_payment(std::int64_t order_id, const Payment& payment, Instant at) override;
   std::int64_t open_alert(const Alert& alert) override;
   void close_alert(std::int64_t alert_id, Instant at) override;
@@ -77,7 +79,7 @@ class SqliteTx : public WriteTx {
   Order order_from(Query& row);
   void load_lines(Order& order);
   void load_history(Order& order);
-  void write_lines(const Order& order);
+  void insert_lines(const Order& order);
   void write_history(const Order& order);
 
   Connection& db_;

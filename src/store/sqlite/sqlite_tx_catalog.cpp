@@ -107,6 +107,13 @@ std::optional<Product> SqliteTx::find_product(const std::string& sku) {
   return product;
 }
 
+std::optional<std::int64_t> SqliteTx::low_stock_threshold(const std::string& sku) {
+  Query q = db_.query("SELECT low_stock_threshold FROM products WHERE tenant_id = ? AND sku = ?");
+  q.bind_all(tenant_, sku);
+  if (!q.step()) return std::nullopt;
+  return q.integer(0);
+}
+
 std::vector<Product> SqliteTx::list_products(const std::string& after_sku, int limit) {
   std::vector<Product> products;
   {

@@ -156,10 +156,7 @@ std::vector<std::int64_t> SqliteTx::unpaid_orders_created_before(Instant cutoff,
 
 std::int64_t SqliteTx::next_order_id() { return next_id("orders"); }
 
-void SqliteTx::write_lines(const Order& order) {
-  db_.query("DELETE FROM order_lines WHERE tenant_id = ? AND order_id = ?")
-      .bind_all(tenant_, order.id)
-      .run();
+void SqliteTx::insert_lines(const Order& order) {
   for (std::size_t i = 0; i < order.lines.size(); ++i) {
     const OrderLine& line = order.lines[i];
     db_.query(
@@ -208,7 +205,7 @@ void SqliteTx::insert_order(const Order& o, const std::string& idempotency_key,
   q.bind(23, o.notes).bind(24, o.hold_reason).bind_or_null(25, idempotency_key);
   q.bind(26, fingerprint).bind(27, to_millis(o.created_at)).bind(28, to_millis(o.updated_at));
   q.run();
-  write_lines(o);
+  insert_lines(o);
   write_history(o);
 }
 
@@ -226,7 +223,10 @@ void SqliteTx::update_order(const Order& o) {
                 o.shipping_address.detail, o.shipping_address.postcode, o.notes, o.hold_reason,
                 to_millis(o.updated_at), tenant_, o.id)
       .run();
-  write_lines(o);
+  db_.query("DELETE FROM order_lines WHERE tenant_id = ? AND order_id = ?")
+      .bind_all(tenant_, o.id)
+      .run();
+  insert_lines(o);
   write_history(o);
 }
 
@@ -259,10 +259,7 @@ std::vector<Reservation> SqliteTx::reservations_of(std::int64_t order_id) {
   return rows;
 }
 
-void SqliteTx::set_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) {
-  db_.query("DELETE FROM order_reservations WHERE tenant_id = ? AND order_id = ?")
-      .bind_all(tenant_, order_id)
-      .run();
+void SqliteTx::add_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) {
   for (const Reservation& r : rows) {
     db_.query(
            "INSERT INTO order_reservations (tenant_id, order_id, sku, location_id, quantity) "
@@ -271,6 +268,12 @@ void SqliteTx::set_reservations(std::int64_t order_id, const std::vector<Reserva
         .bind_all(tenant_, order_id, r.sku, r.location_id, r.quantity)
         .run();
   }
+}
+
+void SqliteTx::clear_reservations(std::int64_t order_id) {
+  db_.query("DELETE FROM order_reservations WHERE tenant_id = ? AND order_id = ?")
+      .bind_all(tenant_, order_id)
+      .run();
 }
 
 void SqliteTx::record_payment(std::int64_t order_id, const Payment& p, Instant at) {

@@ -31,7 +31,7 @@ void save_order(WriteTx& tx, Order& order, Instant now) {
   order.stored_history = order.history.size();
 }
 
-// Product existence is checked where the reservation happens, in the same transaction.
+// Names every line whose SKU is not a product of this merchant.
 Status check_skus_exist(WriteTx& tx, const std::vector<OrderLine>& lines) {
   Error unknown{ErrorCode::invalid, "unknown SKU", {}};
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -91,7 +91,6 @@ void OrderService::create(const Actor& actor, CreateOrderCommand command,
             return existing(tx, seen->first);
           }
         }
-        if (Status known = check_skus_exist(tx, draft.lines); !known.ok()) return known.error();
 
         Instant now = clock_.now();
         MerchantSettings settings = tx.settings();
@@ -112,6 +111,8 @@ void OrderService::create(const Actor& actor, CreateOrderCommand command,
 
         StockKeeper keeper(tx, actor.name, now);
         if (Status held = keeper.reserve_order(order.id, merge_lines(order.lines)); !held.ok()) {
+          // Short of stock, or no such product: the lookup is paid only when something failed.
+          if (Status known = check_skus_exist(tx, draft.lines); !known.ok()) return known.error();
           return held.error();
         }
         tx.insert_order(order, command.idempotency_key, fingerprint);

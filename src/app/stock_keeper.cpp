@@ -20,7 +20,8 @@ std::vector<StockRow>& StockKeeper::rows_of(const std::string& sku) {
 
 std::optional<std::int64_t> StockKeeper::threshold(const std::string& sku) {
   auto found = thresholds_.find(sku);
-  if (found == thresholds_.end()) found = thresholds_.emplace(sku, tx_.low_stock_threshold(sku)).first;
+  if (found == thresholds_.end())
+    found = thresholds_.emplace(sku, tx_.low_stock_threshold(sku)).first;
   return found->second;
 }
 
@@ -113,13 +114,12 @@ void StockKeeper::settle_alerts() {
       case LowStockChange::open: {
         Alert alert{0, "low_stock", sku, now_available, *limit, now_};
         std::int64_t id = tx_.open_alert(alert);
-        tx_.append_event(DomainEvent{"stock.low",
-                                     0,
-                                     sku,
-                                     {{"alert_id", id},
-                                      {"available", now_available},
-                                      {"threshold", *limit}}},
-                         now_);
+        tx_.append_event(
+            DomainEvent{"stock.low",
+                        0,
+                        sku,
+                        {{"alert_id", id}, {"available", now_available}, {"threshold", *limit}}},
+            now_);
         break;
       }
       case LowStockChange::close:

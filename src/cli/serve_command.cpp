@@ -1,6 +1,7 @@
 // `depot serve`: the composition root. It builds the adapters, hands them to the use cases,
 // mounts the routes and runs until SIGINT or SIGTERM, then stops gracefully: no new connections,
 // in-flight requests answered, queued writes committed, and only then the store closed.
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
@@ -96,7 +97,10 @@ int serve(ServeConfig config) {
 
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) {
-    pool.emplace_back([context = contexts[i].get()] { context->run(); });
+    pool.emplace_back([context = contexts[i].get(), i] {
+      pthread_setname_np(pthread_self(), ("depot-http-" + std::to_string(i)).c_str());
+      context->run();
+    });
   }
   io.run();
   for (std::thread& t : pool) t.join();

@@ -1,11 +1,13 @@
 #include "workers/scheduler.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 namespace depot::workers {
 
 void Scheduler::start() {
   thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "depot-schedule");
     std::unique_lock lock(mutex_);
     while (!stopping_) {
       lock.unlock();

@@ -64,7 +64,20 @@ bool Query::is_null(int column) const {
   return sqlite3_column_type(statement_, column) == SQLITE_NULL;
 }
 
+namespace {
+
+// Process-wide settings, before the first connection: each connection is used by one thread at a
+// time, and SQLite's allocation statistics would take a global mutex on every malloc.
+const bool kConfigured = [] {
+  sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  return sqlite3_initialize() == SQLITE_OK;
+}();
+
+}  // namespace
+
 Connection::Connection(const std::string& path, bool writer) {
+  if (!kConfigured) throw SqliteError("SQLite could not be initialised");
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string message = "open " + path;
@@ -90,8 +103,8 @@ Query Connection::query(std::string_view sql) {
   auto found = statements_.find(sql);
   if (found == statements_.end()) {
     sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                           SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &statement, nullptr) != SQLITE_OK) {
       fail(db_, "prepare " + std::string(sql));
     }
     found = statements_.emplace(std::string(sql), statement).first;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <pthread.h>
+
 #include <future>
 
 namespace depot::sqlite {
@@ -81,6 +83,7 @@ void SqliteStore::write(TenantId tenant, Work work, Done done) {
 }
 
 void SqliteStore::writer_loop() {
+  pthread_setname_np(pthread_self(), "depot-writer");
   std::vector<Job> batch;
   for (;;) {
     {

@@ -96,9 +96,11 @@ CREATE TABLE stock_movements (
 );
 CREATE INDEX stock_movements_sku ON stock_movements (tenant_id, sku, id);
 
+-- Order ids are unique across merchants, so the id is the rowid: reading an order by id is one
+-- b-tree descent; every query still names the tenant, and (tenant_id, id) is indexed for lists.
 CREATE TABLE orders (
+  id INTEGER PRIMARY KEY,
   tenant_id INTEGER NOT NULL,
-  id INTEGER NOT NULL,
   order_no TEXT NOT NULL,
   status TEXT NOT NULL,
   version INTEGER NOT NULL,
@@ -124,9 +126,9 @@ CREATE TABLE orders (
   idempotency_key TEXT,
   fingerprint TEXT NOT NULL,
   created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  PRIMARY KEY (tenant_id, id)
+  updated_at INTEGER NOT NULL
 );
+CREATE UNIQUE INDEX orders_tenant_id ON orders (tenant_id, id);
 CREATE UNIQUE INDEX orders_order_no ON orders (tenant_id, order_no);
 CREATE UNIQUE INDEX orders_idempotency_key ON orders (tenant_id, idempotency_key)
   WHERE idempotency_key IS NOT NULL;

@@ -6,6 +6,8 @@ JSON object: CPU use (in % of one core) of each depot thread, labelled by what i
 when idle (HTTP threads sit in epoll_wait; the store's writer and the scheduler in a futex, the
 writer being the one that has used by far the most CPU since the start), of wrk, of every other
 process on the machine (noise from neighbours), and the machine-wide split from /proc/stat.
+Roles are best decided while the server is idle: `--classify` does that once and writes them to
+--out; the samples then take them from `--roles`.
 Python standard library only.
 """
 
@@ -58,14 +60,41 @@ def snapshot(server, wrk):
             "wrk": wrk_ticks, "machine": machine}
 
 
+def classify(server, out):
+    """Roles of the server's threads, from what each waits on while idle."""
+    roles = {}
+    for _ in range(50):
+        threads = snapshot(server, None)["threads"]
+        if threads and all(w for _, w in threads.values()):  # nobody running
+            waiting = {tid: t for tid, t in threads.items() if "epoll" not in t[1]}
+            writer = max(waiting, key=lambda tid: waiting[tid][0]) if waiting else None
+            roles = {str(tid): ("http" if "epoll" in w else "writer" if tid == writer else "other")
+                     for tid, (_, w) in threads.items()}
+            break
+        time.sleep(0.1)
+    with open(out, "w") as f:
+        json.dump(roles, f, indent=2)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", type=int, required=True)
+    parser.add_argument("--classify", action="store_true", help="only write the thread roles")
+    parser.add_argument("--roles", help="thread roles written by --classify")
     parser.add_argument("--wrk", type=int)
     parser.add_argument("--delay", type=float, default=2)
     parser.add_argument("--window", type=float, default=10)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
+    if args.classify:
+        return classify(args.server, args.out)
+    known = {}
+    if args.roles:
+        try:
+            with open(args.roles) as f:
+                known = {int(tid): role for tid, role in json.load(f).items()}
+        except (OSError, ValueError):
+            known = {}
 
     time.sleep(args.delay)
     a = snapshot(args.server, args.wrk)
@@ -84,7 +113,9 @@ def main():
     waiting = [t for t in threads if "epoll" not in t["wchan"]]
     writer = max(waiting, key=lambda t: t["total_ticks"]) if waiting else None
     for t in threads:
-        if "epoll" in t["wchan"]:
+        if t["tid"] in known:
+            t["role"] = known[t["tid"]]
+        elif "epoll" in t["wchan"]:
             t["role"] = "http"
         elif t is writer:
             t["role"] = "writer"

@@ -8,7 +8,6 @@ measured (see PLACEHOLDERS below). Python standard library only.
 import argparse
 import datetime
 import glob
-import hashlib
 import json
 import os
 import re
@@ -95,23 +94,6 @@ def machine():
     }
 
 
-def git_state(root):
-    commit = sh("git", "rev-parse", "HEAD", cwd=root)
-    dirty = sh("git", "status", "--porcelain", "--", "src", "CMakeLists.txt", "cmake", cwd=root)
-    return commit, dirty
-
-
-def file_digest(path):
-    try:
-        h = hashlib.sha256()
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
-        return h.hexdigest()[:16]
-    except OSError:
-        return "?"
-
-
 def status_fields(text):
     fields = {}
     for line in text.splitlines():
@@ -132,6 +114,11 @@ def db_sizes(path):
         if len(parts) >= 9:
             sizes[os.path.basename(parts[-1])] = int(parts[4])
     return sizes
+
+
+def fill_errors(w):
+    return sum(w.get(k, 0) for k in ("non2xx", "connect_errors", "read_errors", "write_errors",
+                                      "timeouts"))
 
 
 def median(values):
@@ -172,22 +159,36 @@ def per_thread_syscalls(path):
     return counts, seconds
 
 
-def top_symbols(path, limit=8):
+def short_symbol(name, width=60):
+    while True:  # drop template arguments, innermost first
+        shorter = re.sub(r"<[^<>]*>", "", name)
+        if shorter == name:
+            break
+        name = shorter
+    name = re.sub(r"\(.*\)", "", name).replace("[abi:cxx11]", "")
+    return name if len(name) <= width else name[:width - 1] + "…"
+
+
+def profile_rows(path):
     rows = []
     for line in read(path).splitlines():
-        m = re.match(r"\s*([\d.]+)%\s+(\S+)\s+\[[.k]\]\s+(.*?)\s*$", line)
+        m = re.match(r"\s*([\d.]+)%\s+(\S+(?: \(deleted\))?)\s+\[[.k]\]\s+(.*?)\s*$", line)
         if m:
             rows.append((float(m.group(1)), m.group(2), m.group(3)))
-    return rows[:limit]
+    return rows
+
+
+def top_symbols(path, limit=8):
+    return [(pct, dso, short_symbol(sym)) for pct, dso, sym in profile_rows(path)[:limit]]
 
 
 def dso_split(path, limit=5):
-    rows = []
-    for line in read(path).splitlines():
-        m = re.match(r"\s*([\d.]+)%\s+(\S+)\s*$", line)
-        if m:
-            rows.append(f"{m.group(2)} {float(m.group(1)):.0f}%")
-    return ", ".join(rows[:limit])
+    sums = {}
+    for pct, dso, _ in profile_rows(path):
+        name = {"[kernel.kallsyms]": "kernel"}.get(dso, dso.split(".so")[0])
+        sums[name] = sums.get(name, 0) + pct
+    return ", ".join(f"{d} {p:.0f}%" for d, p in sorted(sums.items(), key=lambda kv: -kv[1])[:limit]
+                     if p >= 1)
 
 
 def thread_shares(path):
@@ -214,8 +215,17 @@ def main():
     stop = load_json(os.path.join(res, "server_stop.json"), {})
     status = status_fields(read(os.path.join(res, "server_status.txt")))
     m = machine()
-    commit, dirty = git_state(root)
-    depot = os.path.join(root, config.get("depot", "build/depot"))
+    commit, dirty, binary_mtime, newer = "unknown", [], "?", 0
+    for line in read(os.path.join(res, "git.txt")).splitlines():
+        key, _, value = line.partition(" ")
+        if key == "commit":
+            commit = value
+        elif key == "dirty":
+            dirty.append(value[3:])
+        elif key == "binary_mtime":
+            binary_mtime = value
+        elif key == "sources_newer_than_binary":
+            newer = int(value or 0)
     stamp = os.path.basename(os.path.realpath(res))
     when = datetime.datetime.strptime(stamp, "%Y%m%d-%H%M%S").strftime("%Y-%m-%d %H:%M UTC")
 
@@ -262,15 +272,16 @@ def main():
             + (f"**{errors} — flagged**" if errors else "0") + " |")
 
     # ---- machine and run description ----
-    src_state = "clean" if not dirty else (
-        "**uncommitted changes** in " + ", ".join(sorted({l[3:].split('/')[0] + '/' + l[3:].split('/')[1]
-                                                          if '/' in l[3:] else l[3:]
-                                                          for l in dirty.splitlines()})))
+    src_state = "clean" if not dirty else ("with **uncommitted changes** to "
+                                           + ", ".join(f"`{d}`" for d in sorted(dirty)))
+    if newer:
+        src_state += (f"; **{newer} source file(s) were newer than the binary** (built "
+                      f"{binary_mtime}), so the binary may not match the tree")
     meta = [
         f"- **Date:** {when}",
         f"- **Machine:** {m['nproc']} cores, {m['cpu']}, {m['memory']} RAM, Linux {m['kernel']}",
-        f"- **depot:** commit `{commit[:12]}` (source tree {src_state}); binary "
-        f"`{config.get('depot', 'build/depot')}` (RelWithDebInfo, sha256 {file_digest(depot)}…), "
+        f"- **depot:** commit `{commit[:12]}` (source tree {src_state} when the run started); "
+        f"binary `{config.get('depot', 'build/depot')}` (RelWithDebInfo, built {binary_mtime}), "
         f"`--threads {config.get('server_threads', 0)}`"
         + (" (one HTTP thread per core)" if str(config.get('server_threads', 0)) == "0" else ""),
         f"- **Load:** wrk {m['wrk']}, {config.get('wrk_threads')} threads, "
@@ -301,9 +312,8 @@ def main():
             f"- **Fill:** {fill['created']:,} orders created through `POST /api/v1/orders` in "
             f"{fill['seconds']:.0f} s ({fill['rate_per_s']:,.0f} orders/s on average)"
             + (f", p50 {ms(fw['p50_us'])}, p99 {ms(fw['p99_us'])}" if fw else "")
-            + (f", **{fw['errors'] if 'errors' in fw else fw.get('non2xx', 0)} errors**"
-               if fw and (fw.get("non2xx") or fw.get("timeouts") or fw.get("read_errors")) else
-               ", no errors" if fw else "")
+            + ("" if not fw else
+               ", no errors" if not fill_errors(fw) else f", **{fill_errors(fw)} errors — flagged**")
             + (" — **stopped by the time limit**" if fill.get("timed_out") else ""))
     progress = []
     for line in read(os.path.join(res, "fill_progress.tsv")).splitlines()[1:]:
@@ -343,11 +353,8 @@ def main():
 
     # ---- profile ----
     profile = []
-    threads_roles = {}
-    for line in read(os.path.join(res, "server_threads.txt")).splitlines():
-        parts = line.split()
-        if len(parts) >= 1:
-            threads_roles[int(parts[0])] = parts[1] if len(parts) > 1 else ""
+    threads_roles = {int(t): r for t, r in
+                     (load_json(os.path.join(res, "thread_roles.json"), {}) or {}).items()}
     # The writer is the thread that calls fdatasync.
     create_sys, create_seconds = per_thread_syscalls(os.path.join(res, "profile_create_syscalls.txt"))
     writer_tid = None
@@ -370,20 +377,28 @@ def main():
         shares = thread_shares(os.path.join(res, f"profile_{name}_threads.txt"))
         if not shares:
             continue
+        whole = []
+        for line in read(os.path.join(res, f"profile_{name}_dso.txt")).splitlines():
+            mm = re.match(r"\s*([\d.]+)%\s+(.+?)\s*$", line)
+            if mm and float(mm.group(1)) >= 1:
+                d = mm.group(2)
+                whole.append(f"{ {'[kernel.kallsyms]': 'kernel'}.get(d, d.split('.so')[0]) } "
+                             f"{float(mm.group(1)):.0f}%")
         parts = []
         for tid, share in sorted(shares.items(), key=lambda kv: -kv[1]):
             role = ("writer" if tid == writer_tid else
-                    "HTTP" if "epoll" in threads_roles.get(tid, "") else "other")
+                    "HTTP" if threads_roles.get(tid) == "http" else "other")
             if share < 1:
                 continue
-            split = dso_split(os.path.join(res, f"profile_{name}_tid{tid}_dso.txt"))
+            split = dso_split(os.path.join(res, f"profile_{name}_tid{tid}.txt"))
             symbols = top_symbols(os.path.join(res, f"profile_{name}_tid{tid}.txt"), 6)
             parts.append(
-                f"  - thread {tid} ({role}), {share:.0f}% of depot's samples — by library: "
+                f"  - thread {tid} ({role}), {share:.0f}% of depot's samples; within it, by library: "
                 f"{split or '?'}; hottest: "
                 + ", ".join(f"`{sym}` {pct:.1f}%" for pct, _, sym in symbols))
         if parts:
-            profile.append(f"- **perf, {name} run** (share of depot's CPU samples per thread):")
+            profile.append(f"- **perf, {name} run** — depot's CPU samples by library: "
+                           + ", ".join(whole) + "; per thread:")
             profile.extend(parts)
 
     # ---- server health ----

@@ -12,8 +12,9 @@
 #
 # Knobs (environment): BENCH_ORDERS (1000000), BENCH_DURATION (15), BENCH_RUNS (3),
 # BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_SERVER_THREADS (0: one per core),
-# BENCH_PORT (0: any free port), BENCH_FILL_TIMEOUT (1500 s), BENCH_QUIET_WAIT (120 s to wait
-# for other processes to calm down before each run), BENCH_PROFILE (1), BENCH_DATA (reuse or keep
+# BENCH_PORT (0: any free port), BENCH_FILL_TIMEOUT (1500 s), BENCH_QUIET_WAIT (60 s to wait
+# for other processes to calm down before each run), BENCH_RETRIES (2 repeats of a run that was
+# noisy all the same), BENCH_PROFILE (1), BENCH_DATA (reuse or keep
 # this data directory instead of a temporary one), BENCH_DEPOT (build/depot),
 # BENCH_DOC (docs/benchmarks.md; empty: do not write it).
 set -euo pipefail
@@ -30,7 +31,8 @@ WRK_THREADS=${BENCH_WRK_THREADS:-2}
 SERVER_THREADS=${BENCH_SERVER_THREADS:-0}
 PORT=${BENCH_PORT:-0}
 FILL_TIMEOUT=${BENCH_FILL_TIMEOUT:-1500}
-QUIET_WAIT=${BENCH_QUIET_WAIT:-120}
+QUIET_WAIT=${BENCH_QUIET_WAIT:-60}
+RETRIES=${BENCH_RETRIES:-2}
 PROFILE=${BENCH_PROFILE:-1}
 DOC=${BENCH_DOC-docs/benchmarks.md}
 
@@ -57,7 +59,7 @@ log "results in bench/results/$STAMP"
 # ---- cleanup: every process we start, and the temporary data directory ----
 SERVER_PID=
 CHILD_PIDS=()
-TEMP_DATA=
+WORK=
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
@@ -69,23 +71,33 @@ cleanup() {
     for _ in $(seq 1 300); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$SERVER_PID" 2>/dev/null || true
   fi
-  wait 2>/dev/null || true
-  if [ -n "$TEMP_DATA" ]; then rm -rf "$TEMP_DATA"; fi
+  for pid in "${CHILD_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$WORK" ]; then rm -rf "$WORK"; fi
   exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# ---- data directory and key ----
+# ---- work directory: a private copy of the binary (a rebuild during the run must not change
+# what is measured, and perf needs the file to name symbols), and the data unless BENCH_DATA ----
+WORK=$(mktemp -d /tmp/depot-bench.XXXXXX)
+cp "$DEPOT" "$WORK/depot"
+{
+  echo "commit $(git rev-parse HEAD 2>/dev/null || echo unknown)"
+  echo "binary_mtime $(date -u -r "$DEPOT" +%Y-%m-%dT%H:%M:%SZ)"
+  echo "sources_newer_than_binary $(find src CMakeLists.txt -newer "$DEPOT" -type f 2>/dev/null | wc -l)"
+  git status --porcelain -- src CMakeLists.txt cmake 2>/dev/null | sed 's/^/dirty /'
+} >"$RES/git.txt"
+DEPOT_COPY=$WORK/depot
 if [ -n "${BENCH_DATA:-}" ]; then
   DATA=$BENCH_DATA
   mkdir -p "$DATA"
 else
-  DATA=$(mktemp -d /tmp/depot-bench.XXXXXX)
-  TEMP_DATA=$DATA
+  DATA=$WORK/data
+  mkdir -p "$DATA"
 fi
 if [ ! -s "$DATA/bench.key" ]; then
-  "$DEPOT" apikey create --data "$DATA" --tenant bench --role owner 2>>"$RES/server.log" \
+  "$DEPOT_COPY" apikey create --data "$DATA" --tenant bench --role owner 2>>"$RES/server.log" \
     | tail -n 1 >"$DATA/bench.key"
 fi
 KEY=$(cat "$DATA/bench.key")
@@ -97,7 +109,7 @@ fi
 BASE=http://127.0.0.1:$PORT
 
 # ---- server ----
-"$DEPOT" serve --data "$DATA" --listen "127.0.0.1:$PORT" --threads "$SERVER_THREADS" \
+"$DEPOT_COPY" serve --data "$DATA" --listen "127.0.0.1:$PORT" --threads "$SERVER_THREADS" \
   --web-root "$ROOT/web/dist" --log-level warn >>"$RES/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
@@ -116,12 +128,15 @@ log "depot (pid $SERVER_PID, --threads $SERVER_THREADS) on $BASE, data in $DATA"
 MIN_ID=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["min_id"])' "$RES/fill.json")
 MAX_ID=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["max_id"])' "$RES/fill.json")
 sleep 3  # let the writer finish its checkpoint before measuring
+# Which depot thread is what (HTTP threads wait in epoll, the writer in a futex), while idle.
+"$PY" bench/cpu_sample.py --server "$SERVER_PID" --classify --out "$RES/thread_roles.json"
 
 # Waits (up to QUIET_WAIT s in all per run) until other processes use under 30% of a core.
 wait_quiet() {
   local waited=0 others
   while :; do
-    "$PY" bench/cpu_sample.py --server "$SERVER_PID" --delay 0 --window 2 --out "$RES/.quiet.json"
+    "$PY" bench/cpu_sample.py --server "$SERVER_PID" --delay 0 --window 2 \
+      --roles "$RES/thread_roles.json" --out "$RES/.quiet.json"
     others=$("$PY" -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["others_pct"]))' \
       "$RES/.quiet.json")
     if [ "$others" -lt 30 ] || [ "$waited" -ge "$QUIET_WAIT" ]; then break; fi
@@ -131,25 +146,38 @@ wait_quiet() {
   echo "$others"
 }
 
-# run_wrk NAME SCRIPT RUN: one wrk run with its CPU sample.
+# run_wrk NAME SCRIPT RUN: one wrk run with its CPU sample. A run during which other processes
+# used 30% of a core or more is kept as noisy_NAME_RUN_aN.* and repeated (BENCH_RETRIES times).
 run_wrk() {
-  local name=$1 script=$2 run=$3 quiet wrk_pid sampler_pid
-  quiet=$(wait_quiet)
-  BENCH_KEY=$KEY BENCH_DIR=$ROOT/bench BENCH_MIN_ID=$MIN_ID BENCH_MAX_ID=$MAX_ID \
-    wrk "-t$WRK_THREADS" "-c$CONNS" "-d${DURATION}s" --latency -s "bench/$script" "$BASE/" \
-    >"$RES/${name}_$run.txt" 2>&1 &
-  wrk_pid=$!
-  CHILD_PIDS+=("$wrk_pid")
-  "$PY" bench/cpu_sample.py --server "$SERVER_PID" --wrk "$wrk_pid" --delay 2 \
-    --window $((DURATION - 4)) --out "$RES/${name}_$run.cpu.json" &
-  sampler_pid=$!
-  CHILD_PIDS+=("$sampler_pid")
-  wait "$wrk_pid" || log "wrk exited with $? in $name run $run"
-  wait "$sampler_pid" || true
-  echo "$quiet" >"$RES/${name}_$run.quiet"
-  log "$name run $run: $(grep -E '^Requests/sec' "$RES/${name}_$run.txt" || echo 'no result')" \
-    "$(grep -E 'Non-2xx|Socket errors' "$RES/${name}_$run.txt" | tr '\n' ' ')"
-  kill -0 "$SERVER_PID" 2>/dev/null || die "depot died during $name run $run; see $RES/server.log"
+  local name=$1 script=$2 run=$3 quiet wrk_pid sampler_pid others attempt=0
+  while :; do
+    attempt=$((attempt + 1))
+    quiet=$(wait_quiet)
+    BENCH_KEY=$KEY BENCH_DIR=$ROOT/bench BENCH_MIN_ID=$MIN_ID BENCH_MAX_ID=$MAX_ID \
+      wrk "-t$WRK_THREADS" "-c$CONNS" "-d${DURATION}s" --latency -s "bench/$script" "$BASE/" \
+      >"$RES/${name}_$run.txt" 2>&1 &
+    wrk_pid=$!
+    CHILD_PIDS+=("$wrk_pid")
+    "$PY" bench/cpu_sample.py --server "$SERVER_PID" --wrk "$wrk_pid" --delay 2 \
+      --roles "$RES/thread_roles.json" \
+      --window $((DURATION - 4)) --out "$RES/${name}_$run.cpu.json" &
+    sampler_pid=$!
+    CHILD_PIDS+=("$sampler_pid")
+    wait "$wrk_pid" || log "wrk exited with $? in $name run $run"
+    wait "$sampler_pid" || true
+    echo "$quiet" >"$RES/${name}_$run.quiet"
+    kill -0 "$SERVER_PID" 2>/dev/null || die "depot died during $name run $run; see $RES/server.log"
+    others=$("$PY" -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["others_pct"]))' \
+      "$RES/${name}_$run.cpu.json" 2>/dev/null || echo 0)
+    log "$name run $run: $(grep -E '^Requests/sec' "$RES/${name}_$run.txt" || echo 'no result')" \
+      "$(grep -E 'Non-2xx|Socket errors' "$RES/${name}_$run.txt" | tr '\n' ' ')" \
+      "(other processes: ${others}% of a core)"
+    if [ "$others" -lt 30 ] || [ "$attempt" -gt "$RETRIES" ]; then break; fi
+    for f in "$RES/${name}_$run".*; do
+      mv "$f" "$RES/noisy_${name}_${run}_a$attempt.${f#"$RES/${name}_$run."}"
+    done
+    log "$name run $run was noisy: repeating it"
+  done
 }
 
 for run in $(seq 1 "$RUNS"); do
@@ -175,13 +203,12 @@ profile() {
   wait "$wrk_pid" || true
   perf report -i "$RES/profile_${name}.data" --no-children --sort pid --stdio 2>/dev/null \
     | grep -v '^#' | grep -v '^$' >"$RES/profile_${name}_threads.txt" || true
+  perf report -i "$RES/profile_${name}.data" --no-children --sort dso --stdio 2>/dev/null \
+    | grep -v '^#' | grep -v '^$' >"$RES/profile_${name}_dso.txt" || true
   for tid in $(ls "/proc/$SERVER_PID/task"); do
     perf report -i "$RES/profile_${name}.data" --no-children --tid "$tid" --sort dso,sym \
-      --stdio --percent-limit 0.5 2>/dev/null | grep -v '^#' | grep -v '^$' | head -25 \
-      >"$RES/profile_${name}_tid$tid.txt" || true
-    perf report -i "$RES/profile_${name}.data" --no-children --tid "$tid" --sort dso \
-      --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -10 \
-      >"$RES/profile_${name}_tid${tid}_dso.txt" || true
+      --percentage relative --stdio --percent-limit 0.2 2>/dev/null | grep -v '^#' \
+      | grep -v '^$' >"$RES/profile_${name}_tid$tid.txt" || true
   done
   rm -f "$RES/profile_${name}.data"
 }

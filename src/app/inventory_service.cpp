@@ -4,6 +4,7 @@
 
 #include "app/order_service.h"
 #include "app/stock_keeper.h"
+#include "domain/fingerprint.h"
 #include "domain/text.h"
 
 namespace depot {
@@ -37,6 +38,25 @@ Result<Product> known_product(ReadTx& tx, const std::string& sku) {
 Error first_of(std::vector<FieldError> errors) {
   std::string message = errors.front().field + ": " + errors.front().message;
   return Error{ErrorCode::invalid, std::move(message), std::move(errors)};
+}
+
+// Whether `key` was used before by the same request (true), by none (false, and it is now
+// remembered in this transaction), or by a different request (an error).
+Result<bool> seen_before(WriteTx& tx, const std::string& key, const std::string& fingerprint,
+                         Instant now) {
+  if (key.empty()) return false;
+  if (key.size() > 200) return invalid_field("Idempotency-Key", "must be at most 200 bytes");
+  std::optional<std::string> earlier = tx.request_fingerprint(key);
+  if (!earlier) {
+    tx.remember_request(key, fingerprint, now);
+    return false;
+  }
+  if (*earlier != fingerprint) {
+    return Error{ErrorCode::invalid,
+                 "this Idempotency-Key was used for a different request",
+                 {{"Idempotency-Key", "was used for a different request"}}};
+  }
+  return true;
 }
 
 std::string random_name(const std::string& extension) {
@@ -239,17 +259,25 @@ std::vector<Warehouse> InventoryService::warehouses(const Actor& actor) {
 }
 
 void InventoryService::change_at_location(const Actor& actor, StockCommand command,
-                                          StockKeeper::Rule rule, DomainEvent event,
-                                          Callback<StockLevel> done) {
+                                          std::string fingerprint, StockKeeper::Rule rule,
+                                          DomainEvent event, Callback<StockLevel> done) {
   run_write<StockLevel>(
       store_, actor.tenant_id,
-      [this, actor, command = std::move(command), rule = std::move(rule),
+      [this, actor, command = std::move(command), fingerprint = std::move(fingerprint),
+       rule = std::move(rule),
        event = std::move(event)](WriteTx& tx) mutable -> Result<StockLevel> {
         Result<Product> product = known_product(tx, command.sku);
         if (!product.ok()) return product.error();
         Result<std::int64_t> location = resolve_location(tx, command.location, "location");
         if (!location.ok()) return location.error();
         Instant now = clock_.now();
+        Result<bool> repeat = seen_before(tx, command.idempotency_key, fingerprint, now);
+        if (!repeat.ok()) return repeat.error();
+        if (*repeat) {
+          StockLevel level = level_of(tx, *product);
+          level.repeated = true;
+          return level;
+        }
         StockKeeper keeper(tx, actor.name, now);
         Status moved = keeper.move(command.sku, *location, rule, command.reason);
         if (!moved.ok()) return moved.error();
@@ -271,8 +299,15 @@ void InventoryService::receive(const Actor& actor, ReceiveCommand command,
   if (command.quantity <= 0) return done(invalid_field("quantity", "must be greater than 0"));
   if (command.reason.empty()) command.reason = "received";
   std::int64_t quantity = command.quantity;
+  std::string fingerprint = Fingerprint()
+                                .add("receipt")
+                                .add(command.sku)
+                                .add(command.location)
+                                .add(quantity)
+                                .add(command.reason)
+                                .hex();
   change_at_location(
-      actor, std::move(command),
+      actor, std::move(command), std::move(fingerprint),
       [quantity](const StockBalance& b) { return depot::receive(b, quantity); },
       DomainEvent{"stock.received", 0, {}, {{"quantity", quantity}}}, std::move(done));
 }
@@ -289,8 +324,15 @@ void InventoryService::adjust(const Actor& actor, AdjustCommand command,
   if (trimmed(command.reason).empty()) return done(invalid_field("reason", "is required"));
   std::optional<std::int64_t> counted = command.counted_quantity;
   std::optional<std::int64_t> delta = command.delta;
+  std::string fingerprint = Fingerprint()
+                                .add(counted ? "count" : "delta")
+                                .add(command.sku)
+                                .add(command.location)
+                                .add(counted.value_or(delta.value_or(0)))
+                                .add(command.reason)
+                                .hex();
   change_at_location(
-      actor, std::move(command),
+      actor, std::move(command), std::move(fingerprint),
       [counted, delta](const StockBalance& b) {
         return counted ? adjust_to_count(b, *counted) : adjust_by(b, *delta);
       },
@@ -314,6 +356,21 @@ void InventoryService::transfer(const Actor& actor, TransferCommand command,
         if (!to.ok()) return to.error();
         if (*from == *to) return invalid_field("to", "must differ from `from`");
         Instant now = clock_.now();
+        std::string fingerprint = Fingerprint()
+                                      .add("transfer")
+                                      .add(command.sku)
+                                      .add(command.from)
+                                      .add(command.to)
+                                      .add(command.quantity)
+                                      .add(command.reason)
+                                      .hex();
+        Result<bool> repeat = seen_before(tx, command.idempotency_key, fingerprint, now);
+        if (!repeat.ok()) return repeat.error();
+        if (*repeat) {
+          StockLevel level = level_of(tx, *product);
+          level.repeated = true;
+          return level;
+        }
         std::string reason = command.reason.empty() ? "transfer" : command.reason;
         StockKeeper keeper(tx, actor.name, now);
         Status out = keeper.move(

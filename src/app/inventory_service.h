@@ -26,6 +26,7 @@ struct StockCommand {
   std::string sku;
   std::string location;  // "warehouse/location"; empty means main/default
   std::string reason;
+  std::string idempotency_key;  // a retry with the same key and command changes nothing again
 };
 
 struct ReceiveCommand : StockCommand {
@@ -43,12 +44,14 @@ struct TransferCommand {
   std::string to;
   std::int64_t quantity = 0;
   std::string reason;
+  std::string idempotency_key;
 };
 
 struct StockLevel {
   std::string sku;
   std::int64_t low_stock_threshold = 0;
   std::vector<StockRow> locations;
+  bool repeated = false;  // an earlier request with the same Idempotency-Key made the change
 
   StockBalance total() const;
 };
@@ -95,8 +98,8 @@ class InventoryService {
  private:
   // A change at one location (receipt, adjustment): checks the SKU and location, applies `rule`,
   // records `event` with the reason and the new available stock, and answers the SKU's stock.
-  void change_at_location(const Actor& actor, StockCommand command, StockKeeper::Rule rule,
-                          DomainEvent event, Callback<StockLevel> done);
+  void change_at_location(const Actor& actor, StockCommand command, std::string fingerprint,
+                          StockKeeper::Rule rule, DomainEvent event, Callback<StockLevel> done);
 
   Store& store_;
   Clock& clock_;

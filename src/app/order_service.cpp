@@ -264,6 +264,9 @@ void OrderService::pay(const Actor& actor, std::int64_t id, Payment payment, Cal
       [this, actor, id, payment = std::move(payment)](WriteTx& tx) mutable -> Result<Order> {
         std::optional<Order> order = tx.find_order(id);
         if (!order) return order_not_found(id);
+        // A payment reference is recorded once: a platform or client retrying the same payment
+        // gets the order as it is instead of paying twice.
+        if (!payment.reference.empty() && tx.has_payment(id, payment.reference)) return *order;
         Instant now = clock_.now();
         if (payment.paid_at == Instant{}) payment.paid_at = now;
         OrderStatus before = order->status;

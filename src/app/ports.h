@@ -161,10 +161,17 @@ class WriteTx : public ReadTx {
   virtual void add_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) = 0;
   virtual void clear_reservations(std::int64_t order_id) = 0;
   virtual void record_payment(std::int64_t order_id, const Payment& payment, Instant at) = 0;
+  virtual bool has_payment(std::int64_t order_id, const std::string& reference) = 0;
 
   virtual std::int64_t open_alert(const Alert& alert) = 0;
   virtual void close_alert(std::int64_t alert_id, Instant at) = 0;
   virtual void append_event(const DomainEvent& event, Instant at) = 0;
+
+  // The fingerprint of the request that first used `key`, if any; remembering it is part of
+  // the same transaction as the request's effect.
+  virtual std::optional<std::string> request_fingerprint(const std::string& key) = 0;
+  virtual void remember_request(const std::string& key, const std::string& fingerprint,
+                                Instant at) = 0;
 };
 
 class Store {

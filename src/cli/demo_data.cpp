@@ -87,7 +87,7 @@ std::string seed_demo(const std::string& data_dir, AccessService& access,
   }
   wait_for<LocationRef>(
       [&](auto done) { inventory.create_location(actor, "main", "A-01-01", done); });
-  TransferCommand transfer{"BAG-CANVAS", "main/default", "main/A-01-01", 50, "shelving"};
+  TransferCommand transfer{"BAG-CANVAS", "main/default", "main/A-01-01", 50, "shelving", ""};
   wait_for<StockLevel>([&](auto done) { inventory.transfer(actor, transfer, done); });
 
   int n = 0;

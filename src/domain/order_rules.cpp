@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "domain/fingerprint.h"
 #include "domain/order_state_machine.h"
 #include "domain/text.h"
 
@@ -207,33 +208,8 @@ bool is_payment_overdue(const Order& order, Instant now, Seconds unpaid_timeout)
 
 namespace depot {
 
-namespace {
-
-class Fnv1a {
- public:
-  void add(std::string_view text) {
-    for (unsigned char c : text) {
-      hash_ ^= c;
-      hash_ *= 1099511628211ULL;
-    }
-    hash_ ^= 0x1f;  // field separator, so ("ab","c") differs from ("a","bc")
-    hash_ *= 1099511628211ULL;
-  }
-  void add(std::int64_t number) { add(std::to_string(number)); }
-  std::string hex() const {
-    char text[17];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash_));
-    return text;
-  }
-
- private:
-  std::uint64_t hash_ = 14695981039346656037ULL;
-};
-
-}  // namespace
-
 std::string draft_fingerprint(const OrderDraft& draft) {
-  Fnv1a h;
+  Fingerprint h;
   h.add(static_cast<std::int64_t>(draft.lines.size()));
   for (const OrderLine& line : draft.lines) {
     h.add(line.sku);

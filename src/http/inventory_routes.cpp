@@ -37,7 +37,7 @@ Response product_response(int status, const Product& product) {
 // A stock command's answer: the SKU's stock, 201.
 Response stock_changed(const Result<StockLevel>& level) {
   if (!level.ok()) return problem(level.error());
-  return json_response(201, to_json(*level));
+  return json_response(level->repeated ? 200 : 201, to_json(*level));
 }
 
 }  // namespace
@@ -187,6 +187,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                command.quantity = f.integer("quantity", true).value_or(1);
                command.location = f.text("location", false, 130).value_or("");
                command.reason = f.text("reason", false, 500).value_or("");
+               command.idempotency_key = req.header("idempotency-key");
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<StockLevel> level = co_await await_result<StockLevel>([&](auto done) {
                  inventory.receive(req.actor, std::move(command), std::move(done));
@@ -207,6 +208,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                command.counted_quantity = f.integer("counted_quantity");
                command.delta = f.integer("delta");
                command.reason = f.text("reason", true, 500).value_or("");
+               command.idempotency_key = req.header("idempotency-key");
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<StockLevel> level = co_await await_result<StockLevel>([&](auto done) {
                  inventory.adjust(req.actor, std::move(command), std::move(done));
@@ -227,6 +229,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                command.to = f.text("to", true, 130).value_or("");
                command.quantity = f.integer("quantity", true).value_or(1);
                command.reason = f.text("reason", false, 500).value_or("");
+               command.idempotency_key = req.header("idempotency-key");
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<StockLevel> level = co_await await_result<StockLevel>([&](auto done) {
                  inventory.transfer(req.actor, std::move(command), std::move(done));

@@ -283,3 +283,18 @@ def test_paid_order_cannot_grow_beyond_what_was_paid(api):
     r = edit(api, order["id"], line_patch(sku, 3, 1000), version=r.json["version"])
     assert r.status in (409, 422), r
     assert snapshot(api, order["id"], sku) == before
+
+
+def test_a_payment_reference_is_recorded_once(api):
+    sku = api.product_with_stock(10)
+    order = api.order_ok(sku, 2, unit_price=500)
+    first = api.post(f"/api/v1/orders/{order['id']}/payments",
+                     {"amount": 400, "method": "wechat", "reference": "WX-1"})
+    assert first.status == 201 and first.json["paid_amount"] == 400
+    again = api.post(f"/api/v1/orders/{order['id']}/payments",
+                     {"amount": 400, "method": "wechat", "reference": "WX-1"})
+    assert again.status == 201 and again.json["paid_amount"] == 400, "a retry pays nothing"
+    assert again.json["version"] == first.json["version"]
+    rest = api.post(f"/api/v1/orders/{order['id']}/payments",
+                    {"amount": 600, "method": "wechat", "reference": "WX-2"})
+    assert rest.json["paid_amount"] == 1000 and rest.json["status"] == "awaiting_shipment"

@@ -278,7 +278,7 @@ TEST_F(StoreTest, TransfersAndAdjustmentsKeepTheLedger) {
   add_product(a, "SKU-1", 10);
   ASSERT_OK(
       wait<LocationRef>([&](auto done) { inventory->create_location(a, "main", "B-2", done); }));
-  TransferCommand transfer{"SKU-1", "", "main/B-2", 4, "shelving"};
+  TransferCommand transfer{"SKU-1", "", "main/B-2", 4, "shelving", ""};
   ASSERT_OK(wait<StockLevel>([&](auto done) { inventory->transfer(a, transfer, done); }));
   AdjustCommand count;
   count.sku = "SKU-1";

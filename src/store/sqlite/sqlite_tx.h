@@ -68,9 +68,13 @@ class SqliteTx : public WriteTx {
   void add_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) override;
   void clear_reservations(std::int64_t order_id) override;
   void record_payment(std::int64_t order_id, const Payment& payment, Instant at) override;
+  bool has_payment(std::int64_t order_id, const std::string& reference) override;
   std::int64_t open_alert(const Alert& alert) override;
   void close_alert(std::int64_t alert_id, Instant at) override;
   void append_event(const DomainEvent& event, Instant at) override;
+  std::optional<std::string> request_fingerprint(const std::string& key) override;
+  void remember_request(const std::string& key, const std::string& fingerprint,
+                        Instant at) override;
 
  private:
   std::int64_t next_id(const std::string& table);

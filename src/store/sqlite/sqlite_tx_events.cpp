@@ -1,4 +1,4 @@
-// The outbox: events are stored with their data as a JSON object.
+// The outbox (events stored with their data as a JSON object) and request idempotency keys.
 #include <boost/json.hpp>
 
 #include "store/sqlite/sqlite_tx.h"
@@ -58,6 +58,21 @@ std::vector<EventRecord> SqliteTx::events_after(std::int64_t after_id, int limit
     records.push_back(std::move(record));
   }
   return records;
+}
+
+std::optional<std::string> SqliteTx::request_fingerprint(const std::string& key) {
+  Query q = db_.query("SELECT fingerprint FROM request_keys WHERE tenant_id = ? AND key = ?");
+  q.bind_all(tenant_, key);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+void SqliteTx::remember_request(const std::string& key, const std::string& fingerprint,
+                                Instant at) {
+  db_.query(
+         "INSERT INTO request_keys (tenant_id, key, fingerprint, created_at) VALUES (?, ?, ?, ?)")
+      .bind_all(tenant_, key, fingerprint, to_millis(at))
+      .run();
 }
 
 }  // namespace depot::sqlite

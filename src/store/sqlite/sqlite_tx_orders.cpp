@@ -276,6 +276,13 @@ void SqliteTx::clear_reservations(std::int64_t order_id) {
       .run();
 }
 
+bool SqliteTx::has_payment(std::int64_t order_id, const std::string& reference) {
+  Query q =
+      db_.query("SELECT 1 FROM payments WHERE tenant_id = ? AND order_id = ? AND reference = ?");
+  q.bind_all(tenant_, order_id, reference);
+  return q.step();
+}
+
 void SqliteTx::record_payment(std::int64_t order_id, const Payment& p, Instant at) {
   db_.query(
          "INSERT INTO payments (tenant_id, id, order_id, amount, method, reference, paid_at, "

@@ -181,7 +181,7 @@ CREATE TABLE payments (
   created_at INTEGER NOT NULL,
   PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX payments_order ON payments (tenant_id, order_id);
+CREATE INDEX payments_order ON payments (tenant_id, order_id, reference);
 
 CREATE TABLE alerts (
   tenant_id INTEGER NOT NULL,
@@ -195,6 +195,16 @@ CREATE TABLE alerts (
   PRIMARY KEY (tenant_id, id)
 );
 CREATE UNIQUE INDEX alerts_open ON alerts (tenant_id, kind, sku) WHERE closed_at IS NULL;
+
+-- Idempotency keys of requests other than order creation (stock receipts, adjustments,
+-- transfers): a retry with the same key and body does nothing again.
+CREATE TABLE request_keys (
+  tenant_id INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, key)
+) WITHOUT ROWID;
 
 -- The outbox: written with the change that caused each event.
 CREATE TABLE events (

@@ -40,23 +40,27 @@ Error first_of(std::vector<FieldError> errors) {
   return Error{ErrorCode::invalid, std::move(message), std::move(errors)};
 }
 
-// Whether `key` was used before by the same request (true), by none (false, and it is now
-// remembered in this transaction), or by a different request (an error).
-Result<bool> seen_before(WriteTx& tx, const std::string& key, const std::string& fingerprint,
-                         Instant now) {
-  if (key.empty()) return false;
+// For a request carrying an Idempotency-Key: the answer to a repeat (the stock as it is now),
+// nothing for a first use (the key is then remembered in this transaction, so a request that
+// fails leaves it unused), or an error when a different request used the key.
+Result<std::optional<StockLevel>> answer_if_repeat(WriteTx& tx, const std::string& key,
+                                                   const std::string& fingerprint,
+                                                   const Product& product, Instant now) {
+  if (key.empty()) return std::optional<StockLevel>();
   if (key.size() > 200) return invalid_field("Idempotency-Key", "must be at most 200 bytes");
   std::optional<std::string> earlier = tx.request_fingerprint(key);
   if (!earlier) {
     tx.remember_request(key, fingerprint, now);
-    return false;
+    return std::optional<StockLevel>();
   }
   if (*earlier != fingerprint) {
     return Error{ErrorCode::invalid,
                  "this Idempotency-Key was used for a different request",
                  {{"Idempotency-Key", "was used for a different request"}}};
   }
-  return true;
+  StockLevel level = level_of(tx, product);
+  level.repeated = true;
+  return std::optional<StockLevel>(std::move(level));
 }
 
 std::string random_name(const std::string& extension) {
@@ -271,13 +275,9 @@ void InventoryService::change_at_location(const Actor& actor, StockCommand comma
         Result<std::int64_t> location = resolve_location(tx, command.location, "location");
         if (!location.ok()) return location.error();
         Instant now = clock_.now();
-        Result<bool> repeat = seen_before(tx, command.idempotency_key, fingerprint, now);
+        auto repeat = answer_if_repeat(tx, command.idempotency_key, fingerprint, *product, now);
         if (!repeat.ok()) return repeat.error();
-        if (*repeat) {
-          StockLevel level = level_of(tx, *product);
-          level.repeated = true;
-          return level;
-        }
+        if (*repeat) return std::move(**repeat);
         StockKeeper keeper(tx, actor.name, now);
         Status moved = keeper.move(command.sku, *location, rule, command.reason);
         if (!moved.ok()) return moved.error();
@@ -364,13 +364,9 @@ void InventoryService::transfer(const Actor& actor, TransferCommand command,
                                       .add(command.quantity)
                                       .add(command.reason)
                                       .hex();
-        Result<bool> repeat = seen_before(tx, command.idempotency_key, fingerprint, now);
+        auto repeat = answer_if_repeat(tx, command.idempotency_key, fingerprint, *product, now);
         if (!repeat.ok()) return repeat.error();
-        if (*repeat) {
-          StockLevel level = level_of(tx, *product);
-          level.repeated = true;
-          return level;
-        }
+        if (*repeat) return std::move(**repeat);
         std::string reason = command.reason.empty() ? "transfer" : command.reason;
         StockKeeper keeper(tx, actor.name, now);
         Status out = keeper.move(

@@ -1,6 +1,7 @@
 #include "app/stock_keeper.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace depot {
 
@@ -88,11 +89,13 @@ Status StockKeeper::reserve_order(std::int64_t order_id, const std::vector<Order
 
 void StockKeeper::release_order(std::int64_t order_id, const std::string& reason) {
   for (const Reservation& held : tx_.reservations_of(order_id)) {
-    // The reservation rows and the balances are written together, so a release always fits.
     Status released = move(
         held.sku, held.location_id,
         [&](const StockBalance& b) { return release(b, held.quantity); }, reason, order_id);
-    (void)released;
+    // Reservation rows and balances are written together, so a release that does not fit means
+    // the store is inconsistent: fail the whole use case rather than write around it.
+    if (!released.ok()) throw std::logic_error("release of order " + std::to_string(order_id) +
+                                               ": " + released.error().message);
   }
   tx_.clear_reservations(order_id);
 }

@@ -92,3 +92,9 @@ def test_warehouses_locations_and_transfers(api):
     stock = {l["location"]: l["reserved"] for l in api.stock(sku)["locations"]}
     assert stock == {"main/default": 6, f"{code}/A-01": 2}
     api.assert_ledger_consistent(sku)
+
+
+def test_unknown_paths_and_methods_answer_problems(api):
+    assert_problem(api.request("DELETE", "/api/v1/orders"), 405)
+    assert_problem(api.get("/api/v1/nothing-here"), 404)
+    assert_problem(api.get("/api/v1/orders/not-a-number"), 404)

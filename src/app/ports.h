@@ -118,6 +118,9 @@ class ReadTx {
   virtual std::optional<std::int64_t> find_location(const LocationRef& ref) = 0;
   // Every location holding a balance row for the SKU, the default location first.
   virtual std::vector<StockRow> stock_of(const std::string& sku) = 0;
+  // The same balances without the locations' names, for the write path: in the order
+  // reservations take from them (the default location, created with the merchant, first).
+  virtual std::vector<LocationAvailability> balances_of(const std::string& sku) = 0;
   virtual std::vector<LedgerEntry> ledger(const std::string& sku, std::int64_t after_id,
                                           int limit) = 0;
   virtual std::vector<Alert> open_alerts() = 0;

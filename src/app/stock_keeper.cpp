@@ -8,12 +8,12 @@ namespace depot {
 StockKeeper::StockKeeper(WriteTx& tx, std::string actor, Instant now)
     : tx_(tx), actor_(std::move(actor)), now_(now) {}
 
-std::vector<StockRow>& StockKeeper::rows_of(const std::string& sku) {
+std::vector<LocationAvailability>& StockKeeper::rows_of(const std::string& sku) {
   auto found = rows_.find(sku);
   if (found == rows_.end()) {
-    found = rows_.emplace(sku, tx_.stock_of(sku)).first;
+    found = rows_.emplace(sku, tx_.balances_of(sku)).first;
     std::int64_t sum = 0;
-    for (const StockRow& row : found->second) sum += row.balance.available();
+    for (const LocationAvailability& row : found->second) sum += row.balance.available();
     available_before_[sku] = sum;
   }
   return found->second;
@@ -27,7 +27,7 @@ std::optional<std::int64_t> StockKeeper::threshold(const std::string& sku) {
 }
 
 StockBalance StockKeeper::balance(const std::string& sku, std::int64_t location_id) {
-  for (const StockRow& row : rows_of(sku)) {
+  for (const LocationAvailability& row : rows_of(sku)) {
     if (row.location_id == location_id) return row.balance;
   }
   return {};
@@ -35,17 +35,18 @@ StockBalance StockKeeper::balance(const std::string& sku, std::int64_t location_
 
 std::int64_t StockKeeper::available(const std::string& sku) {
   std::int64_t sum = 0;
-  for (const StockRow& row : rows_of(sku)) sum += row.balance.available();
+  for (const LocationAvailability& row : rows_of(sku)) sum += row.balance.available();
   return sum;
 }
 
 Status StockKeeper::move(const std::string& sku, std::int64_t location_id, const Rule& rule,
                          const std::string& reason, std::int64_t order_id) {
-  std::vector<StockRow>& rows = rows_of(sku);
-  auto row = std::find_if(rows.begin(), rows.end(),
-                          [&](const StockRow& r) { return r.location_id == location_id; });
+  std::vector<LocationAvailability>& rows = rows_of(sku);
+  auto row = std::find_if(rows.begin(), rows.end(), [&](const LocationAvailability& r) {
+    return r.location_id == location_id;
+  });
   if (row == rows.end()) {
-    rows.push_back(StockRow{location_id, {}, {}});
+    rows.push_back(LocationAvailability{location_id, {}});
     row = rows.end() - 1;
   }
   Result<Movement> movement = rule(row->balance);
@@ -62,11 +63,7 @@ Status StockKeeper::reserve_order(std::int64_t order_id, const std::vector<Order
   std::vector<Reservation> reservations;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const OrderLine& line = lines[i];
-    std::vector<LocationAvailability> locations;
-    for (const StockRow& row : rows_of(line.sku)) {
-      locations.push_back({row.location_id, row.balance});
-    }
-    Result<std::vector<Allocation>> allocations = allocate(locations, line.quantity);
+    Result<std::vector<Allocation>> allocations = allocate(rows_of(line.sku), line.quantity);
     if (!allocations.ok()) {
       Error short_line = allocations.error();
       std::string field = "lines[" + std::to_string(i) + "].sku";
@@ -94,8 +91,9 @@ void StockKeeper::release_order(std::int64_t order_id, const std::string& reason
         [&](const StockBalance& b) { return release(b, held.quantity); }, reason, order_id);
     // Reservation rows and balances are written together, so a release that does not fit means
     // the store is inconsistent: fail the whole use case rather than write around it.
-    if (!released.ok()) throw std::logic_error("release of order " + std::to_string(order_id) +
-                                               ": " + released.error().message);
+    if (!released.ok())
+      throw std::logic_error("release of order " + std::to_string(order_id) + ": " +
+                             released.error().message);
   }
   tx_.clear_reservations(order_id);
 }

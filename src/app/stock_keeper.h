@@ -46,13 +46,13 @@ class StockKeeper {
   void settle_alerts();
 
  private:
-  std::vector<StockRow>& rows_of(const std::string& sku);
+  std::vector<LocationAvailability>& rows_of(const std::string& sku);
   std::optional<std::int64_t> threshold(const std::string& sku);
 
   WriteTx& tx_;
   std::string actor_;
   Instant now_;
-  std::map<std::string, std::vector<StockRow>> rows_;
+  std::map<std::string, std::vector<LocationAvailability>> rows_;
   std::map<std::string, std::int64_t> available_before_;  // when this keeper first saw the SKU
   std::map<std::string, std::optional<std::int64_t>> thresholds_;
   std::set<std::string> touched_;

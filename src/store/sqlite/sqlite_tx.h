@@ -34,6 +34,7 @@ class SqliteTx : public WriteTx {
   std::vector<Warehouse> warehouses() override;
   std::optional<std::int64_t> find_location(const LocationRef& ref) override;
   std::vector<StockRow> stock_of(const std::string& sku) override;
+  std::vector<LocationAvailability> balances_of(const std::string& sku) override;
   std::vector<LedgerEntry> ledger(const std::string& sku, std::int64_t after_id,
                                   int limit) override;
   std::vector<Alert> open_alerts() override;

@@ -222,6 +222,17 @@ std::vector<StockRow> SqliteTx::stock_of(const std::string& sku) {
   return rows;
 }
 
+std::vector<LocationAvailability> SqliteTx::balances_of(const std::string& sku) {
+  // Location ids grow with creation, and a merchant's default location is created with it.
+  Query q = db_.query(
+      "SELECT location_id, on_hand, reserved FROM stock_balances WHERE tenant_id = ? AND sku = ? "
+      "ORDER BY location_id");
+  q.bind_all(tenant_, sku);
+  std::vector<LocationAvailability> rows;
+  while (q.step()) rows.push_back({q.integer(0), {q.integer(1), q.integer(2)}});
+  return rows;
+}
+
 void SqliteTx::put_balance(const std::string& sku, std::int64_t location_id,
                            const StockBalance& balance) {
   db_.query(

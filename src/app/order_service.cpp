@@ -66,11 +66,14 @@ void OrderService::create(const Actor& actor, CreateOrderCommand command,
   if (std::vector<FieldError> errors = validate_draft(command.draft); !errors.empty()) {
     return done(missing_fields(std::move(errors)));
   }
+  // Everything that needs no stored state is prepared here, off the store's single writer.
+  std::string fingerprint = draft_fingerprint(command.draft);
+  std::vector<OrderLine> to_reserve = merge_lines(command.draft.lines);
   run_write<CreatedOrder>(
       store_, actor.tenant_id,
-      [this, actor, command = std::move(command)](WriteTx& tx) -> Result<CreatedOrder> {
+      [this, actor, command = std::move(command), fingerprint = std::move(fingerprint),
+       to_reserve = std::move(to_reserve)](WriteTx& tx) -> Result<CreatedOrder> {
         const OrderDraft& draft = command.draft;
-        std::string fingerprint = draft_fingerprint(draft);
         if (!command.idempotency_key.empty()) {
           if (auto seen = tx.find_order_by_idempotency_key(command.idempotency_key)) {
             if (seen->second != fingerprint) {
@@ -93,24 +96,10 @@ void OrderService::create(const Actor& actor, CreateOrderCommand command,
         }
 
         Instant now = clock_.now();
-        MerchantSettings settings = tx.settings();
-        Order order;
-        order.id = tx.next_order_id();
-        order.order_no = make_order_no(order.id, now);
-        order.currency = draft.currency.empty() ? settings.currency : draft.currency;
-        order.lines = draft.lines;
-        order.total = order_total(draft.lines);
-        order.customer = draft.customer;
-        order.shipping_address = draft.shipping_address;
-        order.platform = draft.platform;
-        order.external_no = draft.external_no;
-        order.notes = draft.notes;
-        order.created_at = order.updated_at = now;
-        order.history.push_back(
-            HistoryEntry{std::nullopt, OrderStatus::pending_payment, actor.name, "created", now});
-
+        Order order =
+            open_order(tx.next_order_id(), draft, tx.settings().currency, actor.name, now);
         StockKeeper keeper(tx, actor.name, now);
-        if (Status held = keeper.reserve_order(order.id, merge_lines(order.lines)); !held.ok()) {
+        if (Status held = keeper.reserve_order(order.id, to_reserve); !held.ok()) {
           // Short of stock, or no such product: the lookup is paid only when something failed.
           if (Status known = check_skus_exist(tx, draft.lines); !known.ok()) return known.error();
           return held.error();

@@ -146,6 +146,25 @@ std::vector<OrderLine> merge_lines(const std::vector<OrderLine>& lines) {
   return merged;
 }
 
+Order open_order(std::int64_t id, const OrderDraft& draft, const std::string& default_currency,
+                 const std::string& actor, Instant now) {
+  Order order;
+  order.id = id;
+  order.order_no = make_order_no(id, now);
+  order.currency = draft.currency.empty() ? default_currency : draft.currency;
+  order.lines = draft.lines;
+  order.total = order_total(draft.lines);
+  order.customer = draft.customer;
+  order.shipping_address = draft.shipping_address;
+  order.platform = draft.platform;
+  order.external_no = draft.external_no;
+  order.notes = draft.notes;
+  order.created_at = order.updated_at = now;
+  order.history.push_back(
+      HistoryEntry{std::nullopt, OrderStatus::pending_payment, actor, "created", now});
+  return order;
+}
+
 std::string make_order_no(std::int64_t id, Instant created_at) {
   std::time_t seconds = std::chrono::system_clock::to_time_t(created_at);
   std::tm utc{};

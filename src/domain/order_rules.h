@@ -30,6 +30,11 @@ std::int64_t order_total(const std::vector<OrderLine>& lines);
 // Lines with the same SKU merged, in first-seen order: a SKU is reserved once per order.
 std::vector<OrderLine> merge_lines(const std::vector<OrderLine>& lines);
 
+// A new order from a validated draft: pending payment, totalled, with its creation in the history.
+// The draft's currency, or `default_currency` when it names none.
+Order open_order(std::int64_t id, const OrderDraft& draft, const std::string& default_currency,
+                 const std::string& actor, Instant now);
+
 // "D" + creation date + zero-padded id: unique per merchant and readable on the phone.
 std::string make_order_no(std::int64_t id, Instant created_at);
 

@@ -148,3 +148,23 @@ TEST(OrderRules, OrderNumberCarriesDateAndId) {
 
 }  // namespace
 }  // namespace depot
+
+namespace depot {
+namespace {
+
+TEST(OrderRules, OpenOrderIsPendingAndTotalled) {
+  OrderDraft draft;
+  draft.lines = {{"A", 2, 150}, {"B", 1, 700}};
+  Order order = open_order(7, draft, "CNY", "key:1", Instant{std::chrono::seconds{1795320000}});
+  EXPECT_EQ(order.status, OrderStatus::pending_payment);
+  EXPECT_EQ(order.total, 1000);
+  EXPECT_EQ(order.currency, "CNY");
+  EXPECT_EQ(order.order_no, "D2026112200000007");
+  ASSERT_EQ(order.history.size(), 1u);
+  EXPECT_FALSE(order.history[0].from.has_value());
+  draft.currency = "USD";
+  EXPECT_EQ(open_order(8, draft, "CNY", "key:1", Instant{}).currency, "USD");
+}
+
+}  // namespace
+}  // namespace depot

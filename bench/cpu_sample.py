@@ -49,7 +49,8 @@ def snapshot(server, wrk):
         text = read(f"/proc/{server}/task/{tid}/stat")
         if text:
             threads[int(tid)] = (cpu_ticks(text),
-                                 (read(f"/proc/{server}/task/{tid}/wchan") or "").strip())
+                                 (read(f"/proc/{server}/task/{tid}/wchan") or "").strip(),
+                                 comm_of(text))
     wrk_ticks = 0
     for tid in os.listdir(f"/proc/{wrk}/task") if wrk and os.path.isdir(f"/proc/{wrk}/task") else []:
         text = read(f"/proc/{wrk}/task/{tid}/stat")
@@ -61,15 +62,24 @@ def snapshot(server, wrk):
 
 
 def classify(server, out):
-    """Roles of the server's threads, from what each waits on while idle."""
+    """Roles of the server's threads: from their names when depot names them (depot-writer,
+    depot-http-N), else from what each waits on while idle."""
     roles = {}
     for _ in range(50):
         threads = snapshot(server, None)["threads"]
-        if threads and all(w for _, w in threads.values()):  # nobody running
+        if threads and all(w for _, w, _ in threads.values()):  # nobody running
             waiting = {tid: t for tid, t in threads.items() if "epoll" not in t[1]}
             writer = max(waiting, key=lambda tid: waiting[tid][0]) if waiting else None
-            roles = {str(tid): ("http" if "epoll" in w else "writer" if tid == writer else "other")
-                     for tid, (_, w) in threads.items()}
+            for tid, (_, wchan, comm) in threads.items():
+                if "writer" in comm:
+                    role = "writer"
+                elif "http" in comm or "epoll" in wchan:
+                    role = "http"
+                elif tid == writer and not any("writer" in t[2] for t in threads.values()):
+                    role = "writer"
+                else:
+                    role = "other"
+                roles[str(tid)] = role
             break
         time.sleep(0.1)
     with open(out, "w") as f:
@@ -106,10 +116,10 @@ def main():
         return round(100.0 * ticks / TICK / seconds, 1)
 
     threads = []
-    for tid, (ticks, wchan) in b["threads"].items():
-        before = a["threads"].get(tid, (0, ""))[0]
-        threads.append({"tid": tid, "cpu_pct": pct(ticks - before), "total_ticks": ticks,
-                        "wchan": wchan})
+    for tid, (ticks, wchan, comm) in b["threads"].items():
+        before = a["threads"].get(tid, (0, "", ""))[0]
+        threads.append({"tid": tid, "name": comm, "cpu_pct": pct(ticks - before),
+                        "total_ticks": ticks, "wchan": wchan})
     waiting = [t for t in threads if "epoll" not in t["wchan"]]
     writer = max(waiting, key=lambda t: t["total_ticks"]) if waiting else None
     for t in threads:

@@ -88,14 +88,16 @@ def set_up(api):
 
 
 def rss_kib(pid):
+    """(VmRSS, RssAnon) of the process in KiB, or (None, None)."""
+    found = {}
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+                if line.startswith(("VmRSS:", "RssAnon:")):
+                    found[line.split(":")[0]] = int(line.split()[1])
     except OSError:
         pass
-    return None
+    return found.get("VmRSS"), found.get("RssAnon")
 
 
 def main():
@@ -121,7 +123,7 @@ def main():
 
     progress = open(args.progress, "w") if args.progress else None
     if progress:
-        progress.write("elapsed_s\torders\trate_per_s\tserver_rss_kib\n")
+        progress.write("elapsed_s\torders\trate_per_s\tserver_rss_kib\tserver_anon_kib\n")
 
     started = time.monotonic()
     count = start_count
@@ -142,12 +144,14 @@ def main():
                 now = time.monotonic()
                 rate = (count - last_n) / (now - last_t)
                 last_t, last_n = now, count
-                rss = rss_kib(args.server_pid) if args.server_pid else None
+                rss, anon = rss_kib(args.server_pid) if args.server_pid else (None, None)
                 if progress:
-                    progress.write(f"{now - started:.1f}\t{count}\t{rate:.0f}\t{rss or ''}\n")
+                    progress.write(f"{now - started:.1f}\t{count}\t{rate:.0f}\t{rss or ''}"
+                                   f"\t{anon or ''}\n")
                     progress.flush()
                 print(f"fill: {now - started:7.1f}s {count:>9} orders {rate:8.0f}/s"
-                      + (f"  server RSS {rss // 1024} MiB" if rss else ""), flush=True)
+                      + (f"  server RSS {rss // 1024} MiB ({anon // 1024} MiB anonymous)"
+                         if rss and anon else ""), flush=True)
                 if count >= args.orders or wrk.poll() is not None:
                     break
                 if now - started > args.timeout:

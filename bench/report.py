@@ -314,29 +314,55 @@ def main():
             + (f", p50 {ms(fw['p50_us'])}, p99 {ms(fw['p99_us'])}" if fw else "")
             + ("" if not fw else
                ", no errors" if not fill_errors(fw) else f", **{fill_errors(fw)} errors — flagged**")
-            + (" — **stopped by the time limit**" if fill.get("timed_out") else ""))
+            + (" — **stopped by the time limit**" if fill.get("timed_out") else "")
+            + " (the fill does not wait for a quiet machine, so its rate is only indicative)")
     progress = []
     for line in read(os.path.join(res, "fill_progress.tsv")).splitlines()[1:]:
         parts = line.split("\t")
-        if len(parts) == 4 and parts[3]:
-            progress.append((float(parts[0]), int(parts[1]), float(parts[2]), int(parts[3])))
+        if len(parts) >= 4 and parts[3]:
+            anon = int(parts[4]) if len(parts) >= 5 and parts[4] else None
+            progress.append((float(parts[0]), int(parts[1]), float(parts[2]), int(parts[3]), anon))
     if len(progress) >= 10:
         tenth = max(1, len(progress) // 10)
         first = statistics.mean(p[2] for p in progress[:tenth])
         last = statistics.mean(p[2] for p in progress[-tenth:])
+        anon_text = (f" (anonymous {mib(progress[0][4])} → {mib(progress[-1][4])})"
+                     if progress[0][4] and progress[-1][4] else "")
         store.append(
             f"- **Create rate while filling:** {first:,.0f}/s over the first tenth of the fill, "
             f"{last:,.0f}/s over the last tenth (`fill_progress.tsv`); server RSS "
-            f"{mib(progress[0][3])} → {mib(progress[-1][3])}")
+            f"{mib(progress[0][3])} → {mib(progress[-1][3])}{anon_text}")
 
     # ---- memory ----
+    rollup = status_fields(read(os.path.join(res, "server_smaps_rollup.txt")))
+    maps = [l.split()[0] for l in read(os.path.join(res, "server_db_maps.txt")).splitlines() if l]
+    mapped = [int(b, 16) - int(a, 16) for a, b in (r.split("-") for r in maps)]
     memory = [
         f"- **Peak RSS (VmHWM):** {mib(kib(status.get('VmHWM')))}; at the end VmRSS "
         f"{mib(kib(status.get('VmRSS')))} = {mib(kib(status.get('RssAnon')))} anonymous (heap: "
-        f"SQLite page caches, buffers) + {mib(kib(status.get('RssFile')))} file-backed (the "
-        f"binary and the memory-mapped database) + {mib(kib(status.get('RssShmem')))} shared "
-        f"(the WAL index); {status.get('Threads', '?')} threads",
+        f"SQLite page caches, buffers) + {mib(kib(status.get('RssFile')))} file-backed + "
+        f"{mib(kib(status.get('RssShmem')))} shared; {status.get('Threads', '?')} threads",
     ]
+    after_runs = []
+    for line in read(os.path.join(res, "server_memory.txt")).splitlines():
+        parts = line.split()
+        fields = dict(zip(parts[1::2], parts[2::2]))
+        if "RssAnon:" in fields:
+            after_runs.append((parts[0], int(fields["RssAnon:"]), int(fields.get("VmRSS:", 0))))
+    if after_runs:
+        memory.append(
+            "- **Memory after each run** (anonymous / total RSS): "
+            + ", ".join(f"{n} {mib(a)} / {mib(t)}" for n, a, t in after_runs))
+    if rollup.get("Pss"):
+        memory.append(
+            f"- **What the RSS is made of:** the database file is memory-mapped "
+            f"{len(mapped)} times ({', '.join(mib(m // 1024) for m in mapped)}: SQLite's "
+            f"`mmap_size` per connection — the writer and each pooled reader), and RSS counts a "
+            f"file page once per mapping; the proportional set size, which counts each page "
+            f"once, is {mib(kib(rollup.get('Pss')))} "
+            f"({mib(kib(rollup.get('Pss_Anon')))} anonymous + "
+            f"{mib(kib(rollup.get('Pss_File')))} file). The file-backed part is page cache that "
+            f"the kernel can drop; the anonymous part is what depot itself holds.")
 
     # ---- CPU ----
     cpu_table = ["| test | depot total | writer thread | HTTP threads | other depot threads "
@@ -350,6 +376,36 @@ def main():
             f"| {what} | {c['server']:.0f}% | {c['writer']:.0f}% | {c['http']:.0f}% "
             f"({c['http_threads']:.0f} threads) | {c['other']:.0f}% | {c['wrk']:.0f}% | "
             f"{c['others']:.0f}% | {c['idle']:.0f}% | {c['iowait']:.0f}% |")
+
+    # ---- cost per request, from the CPU medians and the rate medians ----
+    costs = []
+
+    def us_per(name, key):
+        c, x = cpu.get(name), med.get(name)
+        if not c or not x or c.get(key) is None or not x["rate"]:
+            return None
+        return c[key] / 100 / x["rate"] * 1e6  # % of a core / (req/s) -> µs of CPU per request
+
+    h, r, c_all, c_writer = (us_per("healthz", "server"), us_per("read", "server"),
+                             us_per("create", "server"), us_per("create", "writer"))
+    if h and r and c_all and c_writer:
+        costs.append(
+            f"- **depot CPU per request:** `/healthz` {h:.1f} µs, order read {r:.1f} µs "
+            f"({r / h:.1f}× healthz), order create {c_all:.1f} µs ({c_all / h:.1f}× healthz) of "
+            f"which {c_writer:.1f} µs on the writer thread. If CPU were the only limit, a ratio to "
+            f"the ceiling could be at most healthz cost ÷ request cost: {h / r:.0%} for reads, "
+            f"{h / c_all:.0%} for creates.")
+        wr = cpu["create"]["writer"]
+        costs.append(
+            f"- **The writer bounds creates:** it was busy {wr:.0f}% of the time at "
+            f"{med['create']['rate']:,.0f} orders/s; even fully busy (never waiting for "
+            f"`fdatasync`) it would top out near {med['create']['rate'] * 100 / wr:,.0f} "
+            f"orders/s = {med['create']['rate'] * 100 / wr / ceiling:.0%} of the ceiling.")
+    if cpu.get("healthz", {}).get("wrk") is not None and cpu.get("read", {}).get("wrk") is not None:
+        costs.append(
+            f"- **wrk shares the cores:** it used {cpu['healthz']['wrk']:.0f}% of a core during "
+            f"`/healthz` and {cpu['read']['wrk']:.0f}% during reads, out of the machine's "
+            f"{100 * int(m['nproc'] or 2)}%.")
 
     # ---- profile ----
     profile = []
@@ -374,6 +430,19 @@ def main():
             f"({pwrites / commits:.0f} WAL pages written per commit, "
             f"{pwrites / rate:.1f} per order).")
     for name in ("create", "read"):
+        sys_counts, sys_seconds = per_thread_syscalls(
+            os.path.join(res, f"profile_{name}_syscalls.txt"))
+        wrk_run = parse_wrk(os.path.join(res, f"profile_{name}_wrk.txt"))
+        if sys_counts and sys_seconds and wrk_run and wrk_run["rate"]:
+            served = wrk_run["rate"] * sys_seconds
+            per = []
+            for event, by_tid in sys_counts.items():
+                n = sum(by_tid.values()) / served
+                if n >= 0.01:
+                    per.append(f"{n:.2f} `{event.replace('syscalls:sys_enter_', '')}`")
+            profile.append(f"- **System calls per request, {name} run** (perf stat over "
+                           f"{sys_seconds:.0f} s at ~{wrk_run['rate']:,.0f} req/s): "
+                           + ", ".join(per))
         shares = thread_shares(os.path.join(res, f"profile_{name}_threads.txt"))
         if not shares:
             continue
@@ -433,6 +502,7 @@ def main():
         "MEMORY": "\n".join(memory),
         "HEALTH": "\n".join(health),
         "CPU_TABLE": "\n".join(cpu_table),
+        "COSTS": "\n".join(c for c in costs if c) or "- (not enough data)",
         "PROFILE": "\n".join(profile) or "- (no perf profile in this run)",
     }
     text = read(args.template)

@@ -13,10 +13,10 @@
 # Knobs (environment): BENCH_ORDERS (1000000), BENCH_DURATION (15), BENCH_RUNS (3),
 # BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_SERVER_THREADS (0: one per core),
 # BENCH_PORT (0: any free port), BENCH_FILL_TIMEOUT (1500 s), BENCH_QUIET_WAIT (60 s to wait
-# for other processes to calm down before each run), BENCH_RETRIES (2 repeats of a run that was
-# noisy all the same), BENCH_PROFILE (1), BENCH_DATA (reuse or keep
-# this data directory instead of a temporary one), BENCH_DEPOT (build/depot),
-# BENCH_DOC (docs/benchmarks.md; empty: do not write it).
+# for other processes to calm down before each run), BENCH_RETRIES (2: repeats of a run that was
+# noisy all the same), BENCH_PROFILE (1; needs perf), BENCH_DATA (reuse or keep this data
+# directory instead of a temporary one), BENCH_DEPOT (build/depot), BENCH_DOC
+# (docs/benchmarks.md; empty: write the page into the results directory only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -167,6 +167,8 @@ run_wrk() {
     wait "$sampler_pid" || true
     echo "$quiet" >"$RES/${name}_$run.quiet"
     kill -0 "$SERVER_PID" 2>/dev/null || die "depot died during $name run $run; see $RES/server.log"
+    echo "${name}_$run $(awk '/^(VmRSS|RssAnon|VmHWM):/ {printf "%s %s ", $1, $2}' \
+      "/proc/$SERVER_PID/status")" >>"$RES/server_memory.txt"
     others=$("$PY" -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["others_pct"]))' \
       "$RES/${name}_$run.cpu.json" 2>/dev/null || echo 0)
     log "$name run $run: $(grep -E '^Requests/sec' "$RES/${name}_$run.txt" || echo 'no result')" \
@@ -195,7 +197,8 @@ profile() {
   wrk_pid=$!
   CHILD_PIDS+=("$wrk_pid")
   sleep 3
-  perf stat --per-thread -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_pwrite64 \
+  perf stat --per-thread -e "$(printf 'syscalls:sys_enter_%s,' fdatasync pwrite64 pread64 fcntl \
+    futex sendmsg recvmsg epoll_wait | sed 's/,$//')" \
     -p "$SERVER_PID" -o "$RES/profile_${name}_syscalls.txt" -- sleep 6 >/dev/null 2>&1 &
   CHILD_PIDS+=("$!")
   perf record -q -F 499 -p "$SERVER_PID" -o "$RES/profile_${name}.data" -- sleep 6 \
@@ -220,6 +223,8 @@ fi
 
 # ---- the end state: memory, store size, orders; then a graceful stop ----
 cat "/proc/$SERVER_PID/status" >"$RES/server_status.txt"
+cat "/proc/$SERVER_PID/smaps_rollup" >"$RES/server_smaps_rollup.txt" 2>/dev/null || true
+grep -F "$DATA/depot.db" "/proc/$SERVER_PID/maps" >"$RES/server_db_maps.txt" || true
 for tid in $(ls "/proc/$SERVER_PID/task"); do
   echo "$tid $(cat "/proc/$SERVER_PID/task/$tid/wchan" 2>/dev/null)"
 done >"$RES/server_threads.txt"

@@ -332,3 +332,49 @@ TEST(Backup, CopiesALiveDatabase) {
 
 }  // namespace
 }  // namespace depot
+
+namespace depot {
+namespace {
+
+TEST_F(StoreTest, StatusCountsFollowEveryChange) {
+  Actor a = merchant("shop-a");
+  add_product(a, "SKU-1", 10);
+  auto first = order(a, "SKU-1", 1);
+  auto second = order(a, "SKU-1", 1);
+  ASSERT_OK(first);
+  ASSERT_OK(second);
+  ASSERT_OK(wait<Order>([&](auto done) {
+    orders->pay(a, first->order.id, Payment{first->order.total, "alipay", "", {}}, done);
+  }));
+  ASSERT_OK(wait<Order>([&](auto done) { orders->cancel(a, second->order.id, "", done); }));
+  std::map<OrderStatus, std::int64_t> counts;
+  for (auto [status, n] : orders->counts(a)) counts[status] = n;
+  EXPECT_EQ(counts[OrderStatus::pending_payment], 0);
+  EXPECT_EQ(counts[OrderStatus::awaiting_shipment], 1);
+  EXPECT_EQ(counts[OrderStatus::cancelled], 1);
+  EXPECT_EQ(counts.size(), std::size(kAllOrderStatuses));
+}
+
+TEST_F(StoreTest, AnOrderListedBySkuAppearsOnceWhateverItsLines) {
+  Actor a = merchant("shop-a");
+  add_product(a, "SKU-1", 10);
+  add_product(a, "SKU-2", 10);
+  CreateOrderCommand command;
+  command.draft.lines = {{"SKU-1", 1, 100}, {"SKU-2", 1, 100}, {"SKU-1", 2, 90}};
+  command.draft.customer = {"张三", "13800138000", "", "", "", {}};
+  command.draft.shipping_address = {"浙江省", "杭州市", "西湖区", "文三路 1 号", ""};
+  ASSERT_OK(wait<CreatedOrder>([&](auto done) { orders->create(a, command, done); }));
+  ASSERT_OK(order(a, "SKU-2", 1));
+  OrderQuery query;
+  query.sku = "SKU-1";
+  auto page = orders->list(a, query);
+  ASSERT_OK(page);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].lines.size(), 3u);
+  query.sku = "SKU-2";
+  EXPECT_EQ(orders->list(a, query)->items.size(), 2u);
+  EXPECT_EQ(inventory->stock(a, "SKU-1")->total().reserved, 3);
+}
+
+}  // namespace
+}  // namespace depot

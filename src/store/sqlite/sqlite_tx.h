@@ -85,6 +85,7 @@ class SqliteTx : public WriteTx {
   void load_lines(Order& order);
   void load_history(Order& order);
   void insert_lines(const Order& order);
+  void count_status(OrderStatus status, std::int64_t change);
   void write_history(const Order& order);
 
   Connection& db_;

@@ -1,6 +1,9 @@
 // Orders, their lines, history, reservations and payments.
 #include <boost/json.hpp>
 
+#include <set>
+#include <string_view>
+
 #include "store/sqlite/sqlite_tx.h"
 
 namespace depot::sqlite {
@@ -10,10 +13,10 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* kOrderColumns =
-    "SELECT id, order_no, status, version, currency, total, paid_amount, refund_due, "
+    "SELECT orders.id, order_no, status, version, currency, total, paid_amount, refund_due, "
     "customer_name, customer_phone, customer_email, customer_wechat_openid, "
     "customer_device_token, customer_channels, province, city, district, detail, postcode, "
-    "platform, external_no, notes, hold_reason, created_at, updated_at FROM orders ";
+    "platform, external_no, notes, hold_reason, created_at, updated_at ";
 
 std::string encode_channels(const std::vector<std::string>& channels) {
   json::array array;
@@ -82,7 +85,7 @@ void SqliteTx::load_history(Order& order) {
 std::optional<Order> SqliteTx::find_order(std::int64_t id) {
   std::optional<Order> order;
   {
-    Query q = db_.query(std::string(kOrderColumns) + "WHERE tenant_id = ? AND id = ?");
+    Query q = db_.query(std::string(kOrderColumns) + "FROM orders WHERE tenant_id = ? AND id = ?");
     q.bind_all(tenant_, id);
     if (!q.step()) return std::nullopt;
     order = order_from(q);
@@ -93,8 +96,13 @@ std::optional<Order> SqliteTx::find_order(std::int64_t id) {
 }
 
 std::vector<Order> SqliteTx::list_orders(const OrderQuery& query) {
-  // The statement text depends only on which filters are present, so it is cached per shape.
-  std::string sql = std::string(kOrderColumns) + "WHERE tenant_id = ?";
+  // The statement text depends only on which filters are present, so it is cached per shape. A
+  // SKU filter drives the query from order_skus, newest first, so it stops at the page size.
+  bool by_sku = !query.sku.empty();
+  std::string sql = kOrderColumns;
+  sql += by_sku ? "FROM order_skus s CROSS JOIN orders ON orders.id = s.order_id "
+                  "WHERE s.tenant_id = ? AND s.sku = ? AND orders.tenant_id = s.tenant_id"
+                : "FROM orders WHERE tenant_id = ?";
   if (query.status) sql += " AND status = ?";
   if (query.created_from) sql += " AND created_at >= ?";
   if (query.created_to) sql += " AND created_at < ?";
@@ -103,19 +111,16 @@ std::vector<Order> SqliteTx::list_orders(const OrderQuery& query) {
   if (!query.external_no.empty()) sql += " AND external_no = ?";
   if (!query.phone.empty()) sql += " AND customer_phone = ?";
   if (!query.hold_reason.empty()) sql += " AND hold_reason = ?";
-  if (!query.sku.empty()) {
-    sql +=
-        " AND id IN (SELECT order_id FROM order_lines WHERE tenant_id = orders.tenant_id "
-        "AND sku = ?)";
-  }
   if (query.after_id > 0) sql += query.newest_first ? " AND id < ?" : " AND id > ?";
-  sql += query.newest_first ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id LIMIT ?";
+  std::string order_key = by_sku ? "s.order_id" : "id";
+  sql += " ORDER BY " + order_key + (query.newest_first ? " DESC" : "") + " LIMIT ?";
 
   std::vector<Order> orders;
   {
     Query q = db_.query(sql);
     int i = 0;
     q.bind(++i, tenant_);
+    if (by_sku) q.bind(++i, query.sku);
     if (query.status) q.bind(++i, to_string(*query.status));
     if (query.created_from) q.bind(++i, to_millis(*query.created_from));
     if (query.created_to) q.bind(++i, to_millis(*query.created_to));
@@ -124,7 +129,6 @@ std::vector<Order> SqliteTx::list_orders(const OrderQuery& query) {
     if (!query.external_no.empty()) q.bind(++i, query.external_no);
     if (!query.phone.empty()) q.bind(++i, query.phone);
     if (!query.hold_reason.empty()) q.bind(++i, query.hold_reason);
-    if (!query.sku.empty()) q.bind(++i, query.sku);
     if (query.after_id > 0) q.bind(++i, query.after_id);
     q.bind(++i, query.limit);
     while (q.step()) orders.push_back(order_from(q));
@@ -135,13 +139,24 @@ std::vector<Order> SqliteTx::list_orders(const OrderQuery& query) {
 
 std::vector<std::pair<OrderStatus, std::int64_t>> SqliteTx::count_orders() {
   std::vector<std::pair<OrderStatus, std::int64_t>> counts;
-  for (OrderStatus status : kAllOrderStatuses) {
-    Query q = db_.query("SELECT COUNT(*) FROM orders WHERE tenant_id = ? AND status = ?");
-    q.bind_all(tenant_, to_string(status));
-    q.step();
-    counts.emplace_back(status, q.integer(0));
+  for (OrderStatus status : kAllOrderStatuses) counts.emplace_back(status, 0);
+  Query q = db_.query("SELECT status, orders FROM order_status_counts WHERE tenant_id = ?");
+  q.bind_all(tenant_);
+  while (q.step()) {
+    std::optional<OrderStatus> status = parse_order_status(q.text(0));
+    for (auto& [known, count] : counts) {
+      if (status == known) count = q.integer(1);
+    }
   }
   return counts;
+}
+
+void SqliteTx::count_status(OrderStatus status, std::int64_t change) {
+  db_.query(
+         "INSERT INTO order_status_counts (tenant_id, status, orders) VALUES (?, ?, ?) "
+         "ON CONFLICT (tenant_id, status) DO UPDATE SET orders = orders + excluded.orders")
+      .bind_all(tenant_, to_string(status), change)
+      .run();
 }
 
 std::vector<std::int64_t> SqliteTx::unpaid_orders_created_before(Instant cutoff, int limit) {
@@ -164,6 +179,13 @@ void SqliteTx::insert_lines(const Order& order) {
            "VALUES (?, ?, ?, ?, ?, ?)")
         .bind_all(tenant_, order.id, static_cast<std::int64_t>(i), line.sku, line.quantity,
                   line.unit_price)
+        .run();
+  }
+  std::set<std::string_view> skus;
+  for (const OrderLine& line : order.lines) skus.insert(line.sku);
+  for (std::string_view sku : skus) {
+    db_.query("INSERT INTO order_skus (tenant_id, sku, order_id) VALUES (?, ?, ?)")
+        .bind_all(tenant_, sku, order.id)
         .run();
   }
 }
@@ -207,6 +229,7 @@ void SqliteTx::insert_order(const Order& o, const std::string& idempotency_key,
   q.run();
   insert_lines(o);
   write_history(o);
+  count_status(o.status, 1);
 }
 
 void SqliteTx::update_order(const Order& o) {
@@ -226,7 +249,18 @@ void SqliteTx::update_order(const Order& o) {
   db_.query("DELETE FROM order_lines WHERE tenant_id = ? AND order_id = ?")
       .bind_all(tenant_, o.id)
       .run();
+  db_.query("DELETE FROM order_skus WHERE tenant_id = ? AND order_id = ?")
+      .bind_all(tenant_, o.id)
+      .run();
   insert_lines(o);
+  // The status when the order was loaded is the `from` of its first unsaved history entry.
+  if (o.stored_history < o.history.size()) {
+    std::optional<OrderStatus> before = o.history[o.stored_history].from;
+    if (before && *before != o.status) {
+      count_status(*before, -1);
+      count_status(o.status, 1);
+    }
+  }
   write_history(o);
 }
 

@@ -147,7 +147,24 @@ CREATE TABLE order_lines (
   unit_price INTEGER NOT NULL,
   PRIMARY KEY (tenant_id, order_id, line_no)
 ) WITHOUT ROWID;
-CREATE INDEX order_lines_sku ON order_lines (tenant_id, sku, order_id);
+
+-- Which orders hold a SKU, once per order however many lines name it: lists by SKU walk this key
+-- newest first and stop at the page size.
+CREATE TABLE order_skus (
+  tenant_id INTEGER NOT NULL,
+  sku TEXT NOT NULL,
+  order_id INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, sku, order_id)
+) WITHOUT ROWID;
+
+-- Orders per status, kept with every change of status: the console's tabs read them without
+-- counting a merchant's whole history.
+CREATE TABLE order_status_counts (
+  tenant_id INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  orders INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, status)
+) WITHOUT ROWID;
 
 CREATE TABLE order_reservations (
   tenant_id INTEGER NOT NULL,

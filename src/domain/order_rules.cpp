@@ -52,6 +52,18 @@ std::vector<FieldError> validate_lines(const std::vector<OrderLine>& lines) {
       errors.push_back({line_field(i, "unit_price"), "is too large"});
     }
   }
+  if (errors.empty()) {
+    // Each line is bounded, but many large lines could still overflow the total.
+    std::int64_t total = 0;
+    for (const OrderLine& line : lines) {
+      std::int64_t amount = 0;
+      if (__builtin_mul_overflow(line.quantity, line.unit_price, &amount) ||
+          __builtin_add_overflow(total, amount, &total) || total > kMaxOrderTotal) {
+        errors.push_back({"lines", "the order total is too large"});
+        break;
+      }
+    }
+  }
   return errors;
 }
 

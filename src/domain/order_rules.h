@@ -13,7 +13,8 @@ namespace depot {
 
 inline constexpr std::size_t kMaxOrderLines = 200;
 inline constexpr std::int64_t kMaxLineQuantity = 1'000'000;
-inline constexpr std::int64_t kMaxUnitPrice = 1'000'000'000'00;  // one billion yuan in fen
+inline constexpr std::int64_t kMaxUnitPrice = 1'000'000'000'00;       // one billion yuan in fen
+inline constexpr std::int64_t kMaxOrderTotal = 1'000'000'000'000'00;  // a trillion yuan in fen
 
 // Field errors of a draft, each named by its path ("lines[1].quantity", "customer.phone").
 std::vector<FieldError> validate_lines(const std::vector<OrderLine>& lines);

@@ -78,9 +78,9 @@ Result<Movement> adjust_to_count(const StockBalance& balance, std::int64_t count
 Result<Movement> adjust_by(const StockBalance& balance, std::int64_t delta) {
   if (delta == 0) return invalid_field("delta", "must not be 0");
   if (delta > 0 && delta > kMaxStockQuantity - balance.on_hand) return too_much("delta");
-  if (delta < 0 && -delta > balance.available()) {
-    return error(ErrorCode::conflict, "cannot remove " + std::to_string(-delta) + ", only " +
-                                          std::to_string(balance.available()) +
+  if (delta < 0 && delta < -balance.available()) {
+    return error(ErrorCode::conflict, "cannot remove " + std::to_string(delta).substr(1) +
+                                          ", only " + std::to_string(balance.available()) +
                                           " available (the rest is reserved for orders)");
   }
   return Movement{MovementKind::adjustment, delta, 0};

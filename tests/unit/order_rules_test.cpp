@@ -168,3 +168,16 @@ TEST(OrderRules, OpenOrderIsPendingAndTotalled) {
 
 }  // namespace
 }  // namespace depot
+
+namespace depot {
+namespace {
+
+TEST(OrderRules, TotalsThatWouldOverflowAreRefused) {
+  std::vector<OrderLine> lines(kMaxOrderLines, OrderLine{"A", kMaxLineQuantity, kMaxUnitPrice});
+  auto errors = validate_lines(lines);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "lines");
+}
+
+}  // namespace
+}  // namespace depot

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "domain/catalog.h"
 
 namespace depot {
@@ -76,6 +78,18 @@ TEST(Catalog, ValidatesProducts) {
   p.sku = "no spaces";
   p.price = -1;
   EXPECT_EQ(validate_product(p).size(), 2u);
+}
+
+}  // namespace
+}  // namespace depot
+
+namespace depot {
+namespace {
+
+TEST(Stock, ExtremeDeltasAreRefusedWithoutOverflow) {
+  StockBalance balance{10, 0};
+  EXPECT_EQ(adjust_by(balance, INT64_MIN).error().code, ErrorCode::conflict);
+  EXPECT_FALSE(adjust_by(balance, INT64_MAX).ok());
 }
 
 }  // namespace

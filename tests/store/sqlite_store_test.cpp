@@ -63,8 +63,13 @@ class StoreTest : public ::testing::Test {
 
   Result<CreatedOrder> order(const Actor& actor, const std::string& sku, std::int64_t quantity,
                              const std::string& key = "") {
+    return order_of(actor, {{sku, quantity, 100}}, key);
+  }
+
+  Result<CreatedOrder> order_of(const Actor& actor, std::vector<OrderLine> lines,
+                                const std::string& key = "") {
     CreateOrderCommand command;
-    command.draft.lines = {{sku, quantity, 100}};
+    command.draft.lines = std::move(lines);
     command.draft.customer = {"张三", "13800138000", "", "", "", {}};
     command.draft.shipping_address = {"浙江省", "杭州市", "西湖区", "文三路 1 号", ""};
     command.idempotency_key = key;
@@ -359,11 +364,7 @@ TEST_F(StoreTest, AnOrderListedBySkuAppearsOnceWhateverItsLines) {
   Actor a = merchant("shop-a");
   add_product(a, "SKU-1", 10);
   add_product(a, "SKU-2", 10);
-  CreateOrderCommand command;
-  command.draft.lines = {{"SKU-1", 1, 100}, {"SKU-2", 1, 100}, {"SKU-1", 2, 90}};
-  command.draft.customer = {"张三", "13800138000", "", "", "", {}};
-  command.draft.shipping_address = {"浙江省", "杭州市", "西湖区", "文三路 1 号", ""};
-  ASSERT_OK(wait<CreatedOrder>([&](auto done) { orders->create(a, command, done); }));
+  ASSERT_OK(order_of(a, {{"SKU-1", 1, 100}, {"SKU-2", 1, 100}, {"SKU-1", 2, 90}}));
   ASSERT_OK(order(a, "SKU-2", 1));
   OrderQuery query;
   query.sku = "SKU-1";

@@ -47,6 +47,12 @@ void SqliteStore::close() {
   }
   queue_ready_.notify_all();
   if (writer_.joinable()) writer_.join();
+  // Refreshes the planner's statistics where the data changed enough, as SQLite advises at close.
+  try {
+    writer_db_->exec("PRAGMA optimize");
+  } catch (const std::exception& e) {
+    spdlog::warn("PRAGMA optimize at close failed: {}", e.what());
+  }
 }
 
 std::unique_ptr<Connection> SqliteStore::lease_reader() {

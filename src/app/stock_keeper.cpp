@@ -12,6 +12,8 @@ std::vector<LocationAvailability>& StockKeeper::rows_of(const std::string& sku) 
   auto found = rows_.find(sku);
   if (found == rows_.end()) {
     found = rows_.emplace(sku, tx_.balances_of(sku)).first;
+    // A SKU's first stock has had no movement that could have opened its alert yet.
+    if (found->second.empty()) rechecked_.insert(sku);
     std::int64_t sum = 0;
     for (const LocationAvailability& row : found->second) sum += row.balance.available();
     available_before_[sku] = sum;
@@ -104,7 +106,8 @@ void StockKeeper::settle_alerts() {
     if (!limit) continue;
     std::int64_t now_available = available(sku);
     // An alert is open exactly while available is below the threshold, so unless this use case
-    // crossed the threshold (or the threshold itself changed) there is nothing to look up.
+    // crossed the threshold (or the threshold changed, or the SKU got its first stock) there is
+    // nothing to look up.
     if (!rechecked_.count(sku)) {
       bool was_low = *limit > 0 && available_before_[sku] < *limit;
       bool is_low = *limit > 0 && now_available < *limit;

@@ -379,3 +379,19 @@ TEST_F(StoreTest, AnOrderListedBySkuAppearsOnceWhateverItsLines) {
 
 }  // namespace
 }  // namespace depot
+
+namespace depot {
+namespace {
+
+TEST_F(StoreTest, AFirstReceiptBelowTheThresholdOpensAnAlert) {
+  Actor a = merchant("shop-a");
+  add_product(a, "SKU-1", 15, 20);
+  auto alerts = inventory->alerts(a);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].available, 15);
+  add_product(a, "SKU-2", 25, 20);
+  EXPECT_EQ(inventory->alerts(a).size(), 1u);
+}
+
+}  // namespace
+}  // namespace depot

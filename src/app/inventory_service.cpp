@@ -2,7 +2,7 @@
 
 #include <random>
 
-#include "app/order_service.h"
+#include "app/paging.h"
 #include "app/stock_keeper.h"
 #include "domain/fingerprint.h"
 #include "domain/text.h"
@@ -193,15 +193,10 @@ Result<Product> InventoryService::product(const Actor& actor, const std::string&
 
 Result<ProductPage> InventoryService::products(const Actor& actor, const std::string& after_sku,
                                                int limit) {
-  if (limit < 1 || limit > kMaxPageSize) {
-    return invalid_field("limit", "must be between 1 and " + std::to_string(kMaxPageSize));
-  }
+  if (Status size = check_page_size(limit); !size.ok()) return size.error();
   ProductPage page;
   page.items = store_.read(actor.tenant_id)->list_products(after_sku, limit + 1);
-  if (static_cast<int>(page.items.size()) > limit) {
-    page.items.resize(limit);
-    page.next_after_sku = page.items.back().sku;
-  }
+  page.next_after_sku = trim_page(page.items, limit, [](const Product& p) { return p.sku; });
   return page;
 }
 
@@ -398,17 +393,12 @@ Result<StockLevel> InventoryService::stock(const Actor& actor, const std::string
 
 Result<LedgerPage> InventoryService::ledger(const Actor& actor, const std::string& sku,
                                             std::int64_t after_id, int limit) {
-  if (limit < 1 || limit > kMaxPageSize) {
-    return invalid_field("limit", "must be between 1 and " + std::to_string(kMaxPageSize));
-  }
+  if (Status size = check_page_size(limit); !size.ok()) return size.error();
   auto tx = store_.read(actor.tenant_id);
-  if (!tx->find_product(sku)) return product_not_found(sku);
+  if (!tx->low_stock_threshold(sku)) return product_not_found(sku);
   LedgerPage page;
   page.items = tx->ledger(sku, after_id, limit + 1);
-  if (static_cast<int>(page.items.size()) > limit) {
-    page.items.resize(limit);
-    page.next_after_id = page.items.back().id;
-  }
+  page.next_after_id = trim_page(page.items, limit, [](const LedgerEntry& e) { return e.id; });
   return page;
 }
 

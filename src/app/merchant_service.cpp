@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "app/order_service.h"
+#include "app/paging.h"
 
 namespace depot {
 
@@ -58,15 +58,10 @@ void MerchantService::update_settings(const Actor& actor, SettingsPatch patch,
 }
 
 Result<EventPage> MerchantService::events(const Actor& actor, std::int64_t after_id, int limit) {
-  if (limit < 1 || limit > kMaxPageSize) {
-    return invalid_field("limit", "must be between 1 and " + std::to_string(kMaxPageSize));
-  }
+  if (Status size = check_page_size(limit); !size.ok()) return size.error();
   EventPage page;
   page.items = store_.read(actor.tenant_id)->events_after(after_id, limit + 1);
-  if (static_cast<int>(page.items.size()) > limit) {
-    page.items.resize(limit);
-    page.next_after_id = page.items.back().id;
-  }
+  page.next_after_id = trim_page(page.items, limit, [](const EventRecord& r) { return r.id; });
   return page;
 }
 

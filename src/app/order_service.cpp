@@ -289,17 +289,12 @@ Result<Order> OrderService::get(const Actor& actor, std::int64_t id) {
 }
 
 Result<OrderPage> OrderService::list(const Actor& actor, OrderQuery query) {
-  if (query.limit < 1 || query.limit > kMaxPageSize) {
-    return invalid_field("limit", "must be between 1 and " + std::to_string(kMaxPageSize));
-  }
+  if (Status size = check_page_size(query.limit); !size.ok()) return size.error();
   int wanted = query.limit;
-  query.limit = wanted + 1;  // one more tells whether another page follows
+  query.limit = wanted + 1;
   OrderPage page;
   page.items = store_.read(actor.tenant_id)->list_orders(query);
-  if (static_cast<int>(page.items.size()) > wanted) {
-    page.items.resize(wanted);
-    page.next_after_id = page.items.back().id;
-  }
+  page.next_after_id = trim_page(page.items, wanted, [](const Order& o) { return o.id; });
   return page;
 }
 

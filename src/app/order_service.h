@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/actor.h"
+#include "app/paging.h"
 #include "app/write.h"
 
 namespace depot {
@@ -33,8 +34,6 @@ struct OrderPage {
   std::vector<Order> items;
   std::int64_t next_after_id = 0;  // 0 when this is the last page
 };
-
-inline constexpr int kMaxPageSize = 200;
 
 class OrderService {
  public:

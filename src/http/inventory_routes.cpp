@@ -71,7 +71,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
 
   router.add(
       Method::get, "/api/v1/products", [&inventory](Request& req) -> asio::awaitable<Response> {
-        Result<std::int64_t> limit = query_integer(req, "limit", 50, 1, kMaxPageSize);
+        Result<std::int64_t> limit = query_integer(req, "limit", 50, INT32_MIN, INT32_MAX);
         if (!limit.ok()) co_return problem(limit.error());
         auto cursor = req.query.find("cursor");
         Result<ProductPage> found = inventory.products(
@@ -248,7 +248,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
              [&inventory](Request& req) -> asio::awaitable<Response> {
                Result<std::int64_t> cursor = query_integer(req, "cursor", 0, 0, INT64_MAX);
                if (!cursor.ok()) co_return problem(cursor.error());
-               Result<std::int64_t> limit = query_integer(req, "limit", 50, 1, kMaxPageSize);
+               Result<std::int64_t> limit = query_integer(req, "limit", 50, INT32_MIN, INT32_MAX);
                if (!limit.ok()) co_return problem(limit.error());
                Result<LedgerPage> found = inventory.ledger(req.actor, req.params.at("sku"), *cursor,
                                                            static_cast<int>(*limit));

@@ -56,6 +56,7 @@ std::optional<Instant> parse_instant(std::string_view text);
 std::string format_instant(Instant instant);
 
 // Query-string helpers: a missing parameter gives the fallback, a bad one an error naming it.
+// Page sizes are parsed here and judged by the use case (check_page_size).
 Result<std::int64_t> query_integer(const Request& request, const std::string& name,
                                    std::int64_t fallback, std::int64_t min, std::int64_t max);
 

@@ -160,7 +160,7 @@ Result<OrderQuery> read_query(const Request& request) {
   }
   Result<std::int64_t> cursor = query_integer(request, "cursor", 0, 0, INT64_MAX);
   if (!cursor.ok()) errors.push_back({"cursor", "is not a cursor from this list"});
-  Result<std::int64_t> limit = query_integer(request, "limit", 50, 1, kMaxPageSize);
+  Result<std::int64_t> limit = query_integer(request, "limit", 50, INT32_MIN, INT32_MAX);
   if (!limit.ok()) errors.push_back(limit.error().fields.front());
   if (auto failed = field_errors(std::move(errors))) return *failed;
   query.after_id = *cursor;

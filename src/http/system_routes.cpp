@@ -154,7 +154,7 @@ void add_system_routes(Router& router, MerchantService& merchant, InventoryServi
   router.add(Method::get, "/api/v1/events", [&merchant](Request& req) -> asio::awaitable<Response> {
     Result<std::int64_t> after = query_integer(req, "after", 0, 0, INT64_MAX);
     if (!after.ok()) co_return problem(after.error());
-    Result<std::int64_t> limit = query_integer(req, "limit", 100, 1, kMaxPageSize);
+    Result<std::int64_t> limit = query_integer(req, "limit", 100, INT32_MIN, INT32_MAX);
     if (!limit.ok()) co_return problem(limit.error());
     Result<EventPage> found = merchant.events(req.actor, *after, static_cast<int>(*limit));
     if (!found.ok()) co_return problem(found.error());

@@ -76,6 +76,12 @@ class StoreTest : public ::testing::Test {
     return wait<CreatedOrder>([&](auto done) { orders->create(actor, command, done); });
   }
 
+  Result<Order> pay_in_full(const Actor& actor, const Order& order) {
+    return wait<Order>([&](auto done) {
+      orders->pay(actor, order.id, Payment{order.total, "alipay", "", {}}, done);
+    });
+  }
+
   // on hand and reserved as the ledger adds them up, against the balances.
   void expect_ledger_matches(const Actor& actor, const std::string& sku) {
     std::int64_t on_hand = 0;
@@ -250,9 +256,7 @@ TEST_F(StoreTest, UnpaidOrdersAreCancelledAfterTheTimeout) {
   auto paid = order(a, "SKU-1", 2);
   ASSERT_OK(unpaid);
   ASSERT_OK(paid);
-  ASSERT_OK(wait<Order>([&](auto done) {
-    orders->pay(a, paid->order.id, Payment{paid->order.total, "alipay", "", {}}, done);
-  }));
+  ASSERT_OK(pay_in_full(a, paid->order));
   clock.advance(std::chrono::minutes(29));
   EXPECT_EQ(*orders->cancel_overdue_unpaid(a.tenant_id), 0);
   clock.advance(std::chrono::minutes(2));
@@ -348,9 +352,7 @@ TEST_F(StoreTest, StatusCountsFollowEveryChange) {
   auto second = order(a, "SKU-1", 1);
   ASSERT_OK(first);
   ASSERT_OK(second);
-  ASSERT_OK(wait<Order>([&](auto done) {
-    orders->pay(a, first->order.id, Payment{first->order.total, "alipay", "", {}}, done);
-  }));
+  ASSERT_OK(pay_in_full(a, first->order));
   ASSERT_OK(wait<Order>([&](auto done) { orders->cancel(a, second->order.id, "", done); }));
   std::map<OrderStatus, std::int64_t> counts;
   for (auto [status, n] : orders->counts(a)) counts[status] = n;

@@ -206,13 +206,13 @@ std::int64_t SqliteTx::insert_location(std::int64_t warehouse_id, const std::str
 }
 
 std::vector<StockRow> SqliteTx::stock_of(const std::string& sku) {
-  // The default location first: reservations take from it before any other.
+  // In the order reservations take from them, as balances_of() below.
   Query q = db_.query(
       "SELECT b.location_id, w.code, l.code, b.on_hand, b.reserved FROM stock_balances b "
       "JOIN locations l ON l.tenant_id = b.tenant_id AND l.id = b.location_id "
       "JOIN warehouses w ON w.tenant_id = l.tenant_id AND w.id = l.warehouse_id "
       "WHERE b.tenant_id = ? AND b.sku = ? "
-      "ORDER BY (w.code = 'main' AND l.code = 'default') DESC, b.location_id");
+      "ORDER BY b.location_id");
   q.bind_all(tenant_, sku);
   std::vector<StockRow> rows;
   while (q.step()) {

@@ -35,11 +35,6 @@ Result<Product> known_product(ReadTx& tx, const std::string& sku) {
   return std::move(*product);
 }
 
-Error first_of(std::vector<FieldError> errors) {
-  std::string message = errors.front().field + ": " + errors.front().message;
-  return Error{ErrorCode::invalid, std::move(message), std::move(errors)};
-}
-
 // For a request carrying an Idempotency-Key: the answer to a repeat (the stock as it is now),
 // nothing for a first use (the key is then remembered in this transaction, so a request that
 // fails leaves it unused), or an error when a different request used the key.
@@ -97,7 +92,7 @@ void InventoryService::create_product(const Actor& actor, Product product, Callb
     return done(allowed.error());
   }
   if (auto errors = validate_product(product); !errors.empty()) {
-    return done(first_of(std::move(errors)));
+    return done(invalid_fields(std::move(errors)));
   }
   run_write<Product>(
       store_, actor.tenant_id,
@@ -142,7 +137,7 @@ void InventoryService::update_product(const Actor& actor, std::string sku,
         if (patch.weight_grams) product->weight_grams = *patch.weight_grams;
         if (patch.low_stock_threshold) product->low_stock_threshold = *patch.low_stock_threshold;
         if (auto errors = validate_product(*product); !errors.empty()) {
-          return first_of(std::move(errors));
+          return invalid_fields(std::move(errors));
         }
         Instant now = clock_.now();
         product->version += 1;

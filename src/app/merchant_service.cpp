@@ -39,8 +39,7 @@ void MerchantService::update_settings(const Actor& actor, SettingsPatch patch,
     return done(allowed.error());
   }
   if (auto errors = validate(patch); !errors.empty()) {
-    std::string message = errors.front().field + ": " + errors.front().message;
-    return done(Error{ErrorCode::invalid, std::move(message), std::move(errors)});
+    return done(invalid_fields(std::move(errors)));
   }
   run_write<MerchantSettings>(
       store_, actor.tenant_id,

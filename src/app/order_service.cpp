@@ -45,11 +45,6 @@ Status check_skus_exist(WriteTx& tx, const std::vector<OrderLine>& lines) {
   return unknown;
 }
 
-Error missing_fields(std::vector<FieldError> fields) {
-  std::string message = fields.front().field + ": " + fields.front().message;
-  return Error{ErrorCode::invalid, std::move(message), std::move(fields)};
-}
-
 Result<CreatedOrder> existing(WriteTx& tx, std::int64_t id) {
   std::optional<Order> order = tx.find_order(id);
   if (!order) return order_not_found(id);
@@ -64,7 +59,7 @@ void OrderService::create(const Actor& actor, CreateOrderCommand command,
     return done(allowed.error());
   }
   if (std::vector<FieldError> errors = validate_draft(command.draft); !errors.empty()) {
-    return done(missing_fields(std::move(errors)));
+    return done(invalid_fields(std::move(errors)));
   }
   // Everything that needs no stored state is prepared here, off the store's single writer.
   std::string fingerprint = draft_fingerprint(command.draft);
@@ -132,7 +127,7 @@ void OrderService::edit(const Actor& actor, std::int64_t id, std::int64_t expect
   if (patch.shipping_address) {
     for (auto& e : validate_address(*patch.shipping_address)) errors.push_back(std::move(e));
   }
-  if (!errors.empty()) return done(missing_fields(std::move(errors)));
+  if (!errors.empty()) return done(invalid_fields(std::move(errors)));
 
   run_write<Order>(
       store_, actor.tenant_id,

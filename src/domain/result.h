@@ -43,6 +43,13 @@ inline Error invalid_field(std::string field, std::string message) {
   return Error{ErrorCode::invalid, std::move(summary), {{std::move(field), std::move(message)}}};
 }
 
+// An `invalid` Error naming every field in `fields` (not empty); its message names the first.
+inline Error invalid_fields(std::vector<FieldError> fields) {
+  std::string message = fields.front().field + ": " + fields.front().message;
+  if (fields.size() > 1) message += " (and " + std::to_string(fields.size() - 1) + " more)";
+  return Error{ErrorCode::invalid, std::move(message), std::move(fields)};
+}
+
 inline Error error(ErrorCode code, std::string message) {
   return Error{code, std::move(message), {}};
 }

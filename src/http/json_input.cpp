@@ -128,9 +128,7 @@ void Fields::reject_unknown(std::initializer_list<std::string_view> known) {
 
 std::optional<Error> field_errors(std::vector<FieldError> errors) {
   if (errors.empty()) return std::nullopt;
-  std::string message = errors.front().field + ": " + errors.front().message;
-  if (errors.size() > 1) message += " (and " + std::to_string(errors.size() - 1) + " more)";
-  return Error{ErrorCode::invalid, std::move(message), std::move(errors)};
+  return invalid_fields(std::move(errors));
 }
 
 std::optional<Instant> parse_instant(std::string_view text) {

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 debian_packages=(
   build-essential cmake pkg-config clang-format
   libboost1.81-dev libboost-json1.81-dev
-  libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev
+  libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev liblua5.4-dev
   libspdlog-dev libfmt-dev libcli11-dev libargon2-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-pytest wrk
@@ -36,4 +36,11 @@ fi
 if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
   echo "setup: installing web packages"
   (cd web && SCARF_ANALYTICS=false npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# China's administrative divisions come from the npm registry too; the build compiles them in.
+if [ ! -d tools/divisions/node_modules ] ||
+  [ tools/divisions/package-lock.json -nt tools/divisions/node_modules/.package-lock.json ]; then
+  echo "setup: installing division data"
+  (cd tools/divisions && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -1,5 +1,7 @@
 #include "app/inventory_service.h"
 
+#include "domain/event_catalog.h"
+
 #include <random>
 
 #include "app/paging.h"
@@ -107,8 +109,7 @@ void InventoryService::create_product(const Actor& actor, Product product, Callb
         product.version = 1;
         product.created_at = product.updated_at = now;
         tx.insert_product(product);
-        tx.append_event(DomainEvent{"product.created", 0, product.sku, {{"name", product.name}}},
-                        now);
+        tx.append_event(events::product_created(product.sku, product.name), now);
         return std::move(product);
       },
       std::move(done));
@@ -299,7 +300,7 @@ void InventoryService::receive(const Actor& actor, ReceiveCommand command,
   change_at_location(
       actor, std::move(command), std::move(fingerprint),
       [quantity](const StockBalance& b) { return depot::receive(b, quantity); },
-      DomainEvent{"stock.received", 0, {}, {{"quantity", quantity}}}, std::move(done));
+      events::stock_received(command.sku, quantity), std::move(done));
 }
 
 void InventoryService::adjust(const Actor& actor, AdjustCommand command,
@@ -326,7 +327,7 @@ void InventoryService::adjust(const Actor& actor, AdjustCommand command,
       [counted, delta](const StockBalance& b) {
         return counted ? adjust_to_count(b, *counted) : adjust_by(b, *delta);
       },
-      DomainEvent{"stock.adjusted", 0, {}, {}}, std::move(done));
+      events::stock_adjusted(command.sku), std::move(done));
 }
 
 void InventoryService::transfer(const Actor& actor, TransferCommand command,
@@ -368,11 +369,7 @@ void InventoryService::transfer(const Actor& actor, TransferCommand command,
             [&](const StockBalance& b) { return transfer_in(b, command.quantity); }, reason);
         if (!in.ok()) return in.error();
         tx.append_event(
-            DomainEvent{
-                "stock.transferred",
-                0,
-                command.sku,
-                {{"from", command.from}, {"to", command.to}, {"quantity", command.quantity}}},
+            events::stock_transferred(command.sku, command.from, command.to, command.quantity),
             now);
         return level_of(tx, *product);
       },

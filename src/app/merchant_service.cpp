@@ -9,6 +9,7 @@ namespace depot {
 namespace {
 
 constexpr std::int64_t kMaxWindowSeconds = 90LL * 24 * 3600;
+constexpr std::int64_t kMaxShipHours = 90LL * 24;
 
 std::vector<FieldError> validate(const SettingsPatch& patch) {
   std::vector<FieldError> errors;
@@ -23,6 +24,24 @@ std::vector<FieldError> validate(const SettingsPatch& patch) {
       (patch.currency->size() != 3 || !std::all_of(patch.currency->begin(), patch.currency->end(),
                                                    [](char c) { return c >= 'A' && c <= 'Z'; }))) {
     errors.push_back({"currency", "must be an ISO 4217 code such as CNY"});
+  }
+  auto check_hours = [&](const std::optional<std::int64_t>& value, const std::string& field,
+                         std::int64_t min) {
+    if (value && (*value < min || *value > kMaxShipHours)) {
+      errors.push_back({field, "must be between " + std::to_string(min) + " and " +
+                                   std::to_string(kMaxShipHours) + " hours"});
+    }
+  };
+  check_hours(patch.ship_sla_hours, "ship_sla_hours", 1);
+  check_hours(patch.ship_due_soon_hours, "ship_due_soon_hours", 0);
+  check_hours(patch.ship_escalate_hours, "ship_escalate_hours", 0);
+  if (patch.ship_sla_hours_by_platform) {
+    for (const auto& [platform, hours] : *patch.ship_sla_hours_by_platform) {
+      if (platform.empty() || platform.size() > 32) {
+        errors.push_back({"ship_sla_hours_by_platform", "platform names are 1-32 bytes"});
+      }
+      check_hours(hours, "ship_sla_hours_by_platform." + platform, 1);
+    }
   }
   return errors;
 }
@@ -50,6 +69,12 @@ void MerchantService::update_settings(const Actor& actor, SettingsPatch patch,
           settings.unpaid_timeout_seconds = *patch.unpaid_timeout_seconds;
         }
         if (patch.currency) settings.currency = *patch.currency;
+        if (patch.ship_sla_hours) settings.ship.sla_hours = *patch.ship_sla_hours;
+        if (patch.ship_due_soon_hours) settings.ship.due_soon_hours = *patch.ship_due_soon_hours;
+        if (patch.ship_escalate_hours) settings.ship.escalate_hours = *patch.ship_escalate_hours;
+        if (patch.ship_sla_hours_by_platform) {
+          settings.ship.sla_hours_by_platform = *patch.ship_sla_hours_by_platform;
+        }
         tx.save_settings(settings);
         return settings;
       },

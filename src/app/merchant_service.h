@@ -1,7 +1,8 @@
 #pragma once
-// A merchant's settings (edit window, unpaid timeout, currency) and its event outbox as a feed
+// A merchant's settings (edit window, unpaid timeout, currency, promised ship times) and its event outbox as a feed
 // (GET /api/v1/events). Thread-safe.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,10 @@ struct SettingsPatch {
   std::optional<std::int64_t> edit_window_seconds;
   std::optional<std::int64_t> unpaid_timeout_seconds;
   std::optional<std::string> currency;
+  std::optional<std::int64_t> ship_sla_hours;
+  std::optional<std::int64_t> ship_due_soon_hours;
+  std::optional<std::int64_t> ship_escalate_hours;
+  std::optional<std::map<std::string, std::int64_t>> ship_sla_hours_by_platform;
 };
 
 struct EventPage {

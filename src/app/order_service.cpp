@@ -1,35 +1,14 @@
 #include "app/order_service.h"
 
+#include "app/order_writes.h"
 #include "app/stock_keeper.h"
+#include "domain/event_catalog.h"
 #include "domain/order_rules.h"
 #include "domain/order_state_machine.h"
 
 namespace depot {
 
 namespace {
-
-Error order_not_found(std::int64_t id) {
-  return error(ErrorCode::not_found, "order " + std::to_string(id) + " was not found");
-}
-
-// Every status change of a saved order becomes an order.status_changed event.
-void save_order(WriteTx& tx, Order& order, Instant now) {
-  order.updated_at = now;
-  for (std::size_t i = order.stored_history; i < order.history.size(); ++i) {
-    const HistoryEntry& entry = order.history[i];
-    if (entry.from && *entry.from != entry.to) {
-      tx.append_event(DomainEvent{"order.status_changed",
-                                  order.id,
-                                  {},
-                                  {{"from", std::string(to_string(*entry.from))},
-                                   {"to", std::string(to_string(entry.to))},
-                                   {"reason", entry.reason}}},
-                      now);
-    }
-  }
-  tx.update_order(order);
-  order.stored_history = order.history.size();
-}
 
 // Names every line whose SKU is not a product of this merchant.
 Status check_skus_exist(WriteTx& tx, const std::vector<OrderLine>& lines) {
@@ -63,6 +42,7 @@ void OrderService::create(const Actor& actor, CreateOrderCommand command,
   }
   // Everything that needs no stored state is prepared here, off the store's single writer.
   std::string fingerprint = draft_fingerprint(command.draft);
+  normalise_address(command.draft.shipping_address);
   std::vector<OrderLine> to_reserve = merge_lines(command.draft.lines);
   run_write<CreatedOrder>(
       store_, actor.tenant_id,
@@ -101,13 +81,7 @@ void OrderService::create(const Actor& actor, CreateOrderCommand command,
         }
         tx.insert_order(order, command.idempotency_key, fingerprint);
         order.stored_history = order.history.size();
-        tx.append_event(DomainEvent{"order.created",
-                                    order.id,
-                                    {},
-                                    {{"order_no", order.order_no},
-                                     {"total", order.total},
-                                     {"currency", order.currency}}},
-                        now);
+        tx.append_event(events::order_created(order), now);
         keeper.settle_alerts();
         return CreatedOrder{std::move(order), true};
       },
@@ -128,69 +102,84 @@ void OrderService::edit(const Actor& actor, std::int64_t id, std::int64_t expect
     for (auto& e : validate_address(*patch.shipping_address)) errors.push_back(std::move(e));
   }
   if (!errors.empty()) return done(invalid_fields(std::move(errors)));
+  if (patch.shipping_address) normalise_address(*patch.shipping_address);
 
-  run_write<Order>(
-      store_, actor.tenant_id,
-      [this, actor, id, expected_version, patch = std::move(patch)](WriteTx& tx) -> Result<Order> {
-        std::optional<Order> order = tx.find_order(id);
-        if (!order) return order_not_found(id);
-        if (order->version != expected_version) {
-          return error(ErrorCode::precondition_failed,
-                       "the order is at version " + std::to_string(order->version) + ", not " +
-                           std::to_string(expected_version));
-        }
-        Instant now = clock_.now();
-        Seconds window{tx.settings().edit_window_seconds};
-        if (Status editable = check_editable(*order, now, window); !editable.ok()) {
-          return editable.error();
-        }
-        std::string changed;
-        auto mark = [&](const char* field) {
-          changed += (changed.empty() ? "" : ", ") + std::string(field);
-        };
-        StockKeeper keeper(tx, actor.name, now);
-        if (patch.lines) {
-          if (Status known = check_skus_exist(tx, *patch.lines); !known.ok()) {
-            return known.error();
-          }
-          keeper.release_order(order->id, "order edited");
-          if (Status changed_lines = change_lines(*order, *patch.lines, actor.name, now);
-              !changed_lines.ok()) {
-            return changed_lines.error();
-          }
-          if (Status held = keeper.reserve_order(order->id, merge_lines(order->lines));
-              !held.ok()) {
-            return held.error();
-          }
-          mark("lines");
-        }
-        if (patch.shipping_address) {
-          order->shipping_address = *patch.shipping_address;
-          mark("shipping_address");
-        }
-        if (patch.customer) {
-          order->customer = *patch.customer;
-          mark("customer");
-        }
-        if (patch.notes) {
-          order->notes = *patch.notes;
-          mark("notes");
-        }
-        if (changed.empty()) return *order;
-        note(*order, actor.name, "edited: " + changed, now);
-        order->version += 1;
-        save_order(tx, *order, now);
-        tx.append_event(
-            DomainEvent{
-                "order.edited",
-                order->id,
-                {},
-                {{"order_no", order->order_no}, {"changed", changed}, {"version", order->version}}},
-            now);
-        keeper.settle_alerts();
-        return *order;
-      },
-      std::move(done));
+  auto write = [this, actor, id, expected_version, patch = std::move(patch),
+                done = std::move(done)](std::optional<Located> located) mutable {
+    run_write<Order>(
+        store_, actor.tenant_id,
+        [this, actor, id, expected_version, patch = std::move(patch),
+         located = std::move(located)](WriteTx& tx) -> Result<Order> {
+          return apply_edit(tx, actor, id, expected_version, patch, located);
+        },
+        std::move(done));
+  };
+  if (patch.shipping_address) {
+    Address address = *patch.shipping_address;
+    verifier_.locate(actor.tenant_id, address, std::move(write));
+  } else {
+    write(std::nullopt);
+  }
+}
+
+Result<Order> OrderService::apply_edit(WriteTx& tx, const Actor& actor, std::int64_t id,
+                                       std::int64_t expected_version, const OrderPatch& patch,
+                                       const std::optional<Located>& located) {
+  std::optional<Order> order = tx.find_order(id);
+  if (!order) return order_not_found(id);
+  if (order->version != expected_version) {
+    return error(ErrorCode::precondition_failed, "the order is at version " +
+                                                     std::to_string(order->version) + ", not " +
+                                                     std::to_string(expected_version));
+  }
+  Instant now = clock_.now();
+  Seconds window{tx.settings().edit_window_seconds};
+  if (Status editable = check_editable(*order, now, window); !editable.ok()) {
+    return editable.error();
+  }
+  std::string changed;
+  auto mark = [&](const char* field) {
+    changed += (changed.empty() ? "" : ", ") + std::string(field);
+  };
+  StockKeeper keeper(tx, actor.name, now);
+  if (patch.lines) {
+    if (Status known = check_skus_exist(tx, *patch.lines); !known.ok()) return known.error();
+    if (!tx.shipments_of(order->id).empty()) {
+      return error(ErrorCode::conflict, "part of the order has shipped: its lines are settled");
+    }
+    keeper.release_order(order->id, "order edited");
+    if (Status changed_lines = change_lines(*order, *patch.lines, actor.name, now);
+        !changed_lines.ok()) {
+      return changed_lines.error();
+    }
+    if (Status held = keeper.reserve_order(order->id, merge_lines(order->lines)); !held.ok()) {
+      return held.error();
+    }
+    mark("lines");
+  }
+  if (patch.shipping_address) {
+    order->shipping_address = *patch.shipping_address;
+    mark("shipping_address");
+  }
+  if (patch.customer) {
+    order->customer = *patch.customer;
+    mark("customer");
+  }
+  if (patch.notes) {
+    order->notes = *patch.notes;
+    mark("notes");
+  }
+  if (changed.empty()) return *order;
+  note(*order, actor.name, "edited: " + changed, now);
+  order->version += 1;
+  // What verification reads has changed: check again, and let a held order go if it now passes.
+  if (patch.lines || patch.shipping_address || patch.customer) {
+    verifier_.verify(tx, *order, located, true, actor.name, now);
+  }
+  save_order(tx, *order, now);
+  tx.append_event(events::order_edited(*order, changed), now);
+  keeper.settle_alerts();
+  return *order;
 }
 
 namespace {
@@ -198,21 +187,19 @@ namespace {
 // Shared by a merchant's cancel and the unpaid timeout.
 Status cancel_in(WriteTx& tx, Order& order, const std::string& actor, const std::string& reason,
                  bool automatic, Instant now) {
+  if (order.status == OrderStatus::on_hold && !tx.shipments_of(order.id).empty()) {
+    return error(ErrorCode::conflict,
+                 "part of the order has shipped: it cannot be cancelled; open an after-sales case");
+  }
   if (Status cancelled = cancel_order(order, actor, reason, now); !cancelled.ok()) {
     return cancelled;
   }
+  close_hold_alert(tx, order, now);
   StockKeeper keeper(tx, actor, now);
   keeper.release_order(order.id, "order cancelled");
   order.version += 1;
   save_order(tx, order, now);
-  tx.append_event(DomainEvent{"order.cancelled",
-                              order.id,
-                              {},
-                              {{"order_no", order.order_no},
-                               {"reason", reason},
-                               {"refund_due", order.refund_due},
-                               {"automatic", automatic}}},
-                  now);
+  tx.append_event(events::order_cancelled(order, reason, automatic), now);
   keeper.settle_alerts();
   return {};
 }
@@ -243,38 +230,48 @@ void OrderService::pay(const Actor& actor, std::int64_t id, Payment payment, Cal
   if (Status allowed = require(actor, Permission::write_orders); !allowed.ok()) {
     return done(allowed.error());
   }
-  run_write<Order>(
-      store_, actor.tenant_id,
-      [this, actor, id, payment = std::move(payment)](WriteTx& tx) mutable -> Result<Order> {
-        std::optional<Order> order = tx.find_order(id);
-        if (!order) return order_not_found(id);
-        // A payment reference is recorded once: a platform or client retrying the same payment
-        // gets the order as it is instead of paying twice.
-        if (!payment.reference.empty() && tx.has_payment(id, payment.reference)) return *order;
-        Instant now = clock_.now();
-        if (payment.paid_at == Instant{}) payment.paid_at = now;
-        OrderStatus before = order->status;
-        if (Status paid = apply_payment(*order, payment.amount, actor.name, now); !paid.ok()) {
-          return paid.error();
-        }
-        if (order->status == before) {
-          note(*order, actor.name, "payment of " + std::to_string(payment.amount), now);
-        }
-        order->version += 1;
-        tx.record_payment(order->id, payment, now);
-        save_order(tx, *order, now);
-        tx.append_event(DomainEvent{"order.paid",
-                                    order->id,
-                                    {},
-                                    {{"order_no", order->order_no},
-                                     {"amount", payment.amount},
-                                     {"method", payment.method},
-                                     {"paid_amount", order->paid_amount},
-                                     {"fully_paid", order->paid_amount == order->total}}},
-                        now);
-        return *order;
-      },
-      std::move(done));
+  verifier_.locate_order(
+      actor.tenant_id, id,
+      [this, actor, id, payment = std::move(payment),
+       done = std::move(done)](std::optional<Located> located) mutable {
+        run_write<Order>(
+            store_, actor.tenant_id,
+            [this, actor, id, payment = std::move(payment),
+             located = std::move(located)](WriteTx& tx) mutable -> Result<Order> {
+              return apply_payment_in(tx, actor, id, std::move(payment), located);
+            },
+            std::move(done));
+      });
+}
+
+Result<Order> OrderService::apply_payment_in(WriteTx& tx, const Actor& actor, std::int64_t id,
+                                             Payment payment,
+                                             const std::optional<Located>& located) {
+  std::optional<Order> order = tx.find_order(id);
+  if (!order) return order_not_found(id);
+  // A payment reference is recorded once: a platform or client retrying the same payment gets
+  // the order as it is instead of paying twice.
+  if (!payment.reference.empty() && tx.has_payment(id, payment.reference)) return *order;
+  Instant now = clock_.now();
+  if (payment.paid_at == Instant{}) payment.paid_at = now;
+  OrderStatus before = order->status;
+  if (Status paid = apply_payment(*order, payment.amount, actor.name, now); !paid.ok()) {
+    return paid.error();
+  }
+  if (order->status == before) {
+    note(*order, actor.name, "payment of " + std::to_string(payment.amount), now);
+  }
+  order->version += 1;
+  tx.record_payment(order->id, payment, now);
+  if (order->status == OrderStatus::awaiting_shipment) {
+    // Paid in full: the promise to ship starts now, and the order is checked before it may ship.
+    MerchantSettings settings = tx.settings();
+    if (!order->ship_due_at) order->ship_due_at = ship_due_at(settings.ship, order->platform, now);
+    verifier_.verify(tx, *order, located, false, actor.name, now);
+  }
+  save_order(tx, *order, now);
+  tx.append_event(events::order_paid(*order, payment.amount, payment.method), now);
+  return *order;
 }
 
 Result<Order> OrderService::get(const Actor& actor, std::int64_t id) {

@@ -1,6 +1,7 @@
 #pragma once
 // Order use cases (SPEC ORD-1 … ORD-6): create with reservation, read and query, edit within the
-// window, cancel, record payments, and cancel unpaid orders after the merchant's timeout.
+// window, cancel, record payments, and cancel unpaid orders after the merchant's timeout. A paid
+// order is verified (SHP-1) when it is paid and whenever its address, customer or lines change.
 // Writes complete through a callback once durable; reads are synchronous. Thread-safe.
 
 #include <optional>
@@ -9,6 +10,7 @@
 
 #include "app/actor.h"
 #include "app/paging.h"
+#include "app/verifier.h"
 #include "app/write.h"
 
 namespace depot {
@@ -37,7 +39,8 @@ struct OrderPage {
 
 class OrderService {
  public:
-  OrderService(Store& store, Clock& clock) : store_(store), clock_(clock) {}
+  OrderService(Store& store, Clock& clock, Verifier& verifier)
+      : store_(store), clock_(clock), verifier_(verifier) {}
 
   void create(const Actor& actor, CreateOrderCommand command, Callback<CreatedOrder> done);
   void edit(const Actor& actor, std::int64_t id, std::int64_t expected_version, OrderPatch patch,
@@ -53,8 +56,15 @@ class OrderService {
   Result<int> cancel_overdue_unpaid(TenantId tenant);
 
  private:
+  Result<Order> apply_edit(WriteTx& tx, const Actor& actor, std::int64_t id,
+                           std::int64_t expected_version, const OrderPatch& patch,
+                           const std::optional<Located>& located);
+  Result<Order> apply_payment_in(WriteTx& tx, const Actor& actor, std::int64_t id,
+                                 Payment payment, const std::optional<Located>& located);
+
   Store& store_;
   Clock& clock_;
+  Verifier& verifier_;
 };
 
 }  // namespace depot

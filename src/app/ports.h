@@ -13,10 +13,12 @@
 #include <utility>
 #include <vector>
 
+#include "app/shipping_ports.h"
 #include "domain/catalog.h"
 #include "domain/event.h"
 #include "domain/order.h"
 #include "domain/result.h"
+#include "domain/ship_reminders.h"
 #include "domain/stock.h"
 #include "domain/time.h"
 
@@ -32,6 +34,7 @@ struct MerchantSettings {
   std::int64_t edit_window_seconds = 30 * 60;
   std::int64_t unpaid_timeout_seconds = 30 * 60;
   std::string currency = "CNY";
+  ShipPromise ship;  // promised ship times and reminder thresholds (SHP-4)
 };
 
 struct LedgerEntry {
@@ -54,8 +57,10 @@ struct StockRow {
 
 struct Alert {
   std::int64_t id = 0;
-  std::string kind;  // "low_stock"
+  std::string kind;  // "low_stock", "order_held"
   std::string sku;
+  std::int64_t order_id = 0;
+  std::string message;
   std::int64_t available = 0;
   std::int64_t threshold = 0;
   Instant opened_at;
@@ -104,7 +109,7 @@ struct ApiKeyRecord {
 };
 
 // Reads see one consistent snapshot of one merchant's data.
-class ReadTx {
+class ReadTx : public ShippingReads, public RuleReads {
  public:
   virtual ~ReadTx() = default;
 
@@ -124,17 +129,19 @@ class ReadTx {
   virtual std::vector<LedgerEntry> ledger(const std::string& sku, std::int64_t after_id,
                                           int limit) = 0;
   virtual std::vector<Alert> open_alerts() = 0;
-  virtual std::optional<Alert> find_open_alert(const std::string& kind, const std::string& sku) = 0;
+  virtual std::optional<Alert> find_open_alert(const std::string& kind, const std::string& sku,
+                                               std::int64_t order_id) = 0;
   virtual std::optional<Order> find_order(std::int64_t id) = 0;
   virtual std::vector<Order> list_orders(const OrderQuery& query) = 0;
   virtual std::vector<std::pair<OrderStatus, std::int64_t>> count_orders() = 0;
   virtual std::vector<EventRecord> events_after(std::int64_t after_id, int limit) = 0;
   virtual std::vector<std::int64_t> unpaid_orders_created_before(Instant cutoff, int limit) = 0;
+  virtual std::vector<Reservation> reservations_of(std::int64_t order_id) = 0;
 };
 
 // Writes of one use case. The store wraps each in a savepoint inside a group-committed
 // transaction: returning false from the work undoes everything it wrote.
-class WriteTx : public ReadTx {
+class WriteTx : public ReadTx, public ShippingWrites, public RuleWrites {
  public:
   virtual void save_settings(const MerchantSettings& settings) = 0;
   virtual void insert_product(const Product& product) = 0;
@@ -160,7 +167,6 @@ class WriteTx : public ReadTx {
       const std::string& key) = 0;
   virtual std::optional<std::pair<std::int64_t, std::string>> find_order_by_external_no(
       const std::string& platform, const std::string& external_no) = 0;
-  virtual std::vector<Reservation> reservations_of(std::int64_t order_id) = 0;
   virtual void add_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) = 0;
   virtual void clear_reservations(std::int64_t order_id) = 0;
   virtual void record_payment(std::int64_t order_id, const Payment& payment, Instant at) = 0;

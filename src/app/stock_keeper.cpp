@@ -1,5 +1,7 @@
 #include "app/stock_keeper.h"
 
+#include "domain/event_catalog.h"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -86,6 +88,37 @@ Status StockKeeper::reserve_order(std::int64_t order_id, const std::vector<Order
   return {};
 }
 
+Status StockKeeper::ship_order(std::int64_t order_id, const std::vector<ShipmentLine>& parcel) {
+  std::vector<Reservation> held = tx_.reservations_of(order_id);
+  for (const ShipmentLine& line : parcel) {
+    std::int64_t left = line.quantity;
+    for (Reservation& r : held) {
+      if (r.sku != line.sku || r.quantity == 0 || left == 0) continue;
+      std::int64_t taken = std::min(left, r.quantity);
+      Status moved = move(
+          r.sku, r.location_id, [&](const StockBalance& b) { return ship_reserved(b, taken); },
+          "shipped", order_id);
+      if (!moved.ok()) return moved;
+      r.quantity -= taken;
+      left -= taken;
+    }
+    if (left > 0) {
+      return error(ErrorCode::insufficient_stock,
+                   std::to_string(left) + " of " + line.sku + " are not reserved for the order");
+    }
+  }
+  std::erase_if(held, [](const Reservation& r) { return r.quantity == 0; });
+  tx_.clear_reservations(order_id);
+  tx_.add_reservations(order_id, held);
+  return {};
+}
+
+std::map<std::string, std::int64_t> StockKeeper::reserved_for(std::int64_t order_id) {
+  std::map<std::string, std::int64_t> reserved;
+  for (const Reservation& r : tx_.reservations_of(order_id)) reserved[r.sku] += r.quantity;
+  return reserved;
+}
+
 void StockKeeper::release_order(std::int64_t order_id, const std::string& reason) {
   for (const Reservation& held : tx_.reservations_of(order_id)) {
     Status released = move(
@@ -113,25 +146,24 @@ void StockKeeper::settle_alerts() {
       bool is_low = *limit > 0 && now_available < *limit;
       if (was_low == is_low) continue;
     }
-    std::optional<Alert> open = tx_.find_open_alert("low_stock", sku);
+    std::optional<Alert> open = tx_.find_open_alert("low_stock", sku, 0);
     switch (low_stock_change(open.has_value(), now_available, *limit)) {
       case LowStockChange::open: {
-        Alert alert{0, "low_stock", sku, now_available, *limit, now_};
+        Alert alert;
+        alert.kind = "low_stock";
+        alert.sku = sku;
+        alert.available = now_available;
+        alert.threshold = *limit;
+        alert.opened_at = now_;
         std::int64_t id = tx_.open_alert(alert);
         tx_.append_event(
-            DomainEvent{"stock.low",
-                        0,
-                        sku,
-                        {{"alert_id", id}, {"available", now_available}, {"threshold", *limit}}},
+            events::stock_low(sku, id, now_available, *limit),
             now_);
         break;
       }
       case LowStockChange::close:
         tx_.close_alert(open->id, now_);
-        tx_.append_event(DomainEvent{"stock.replenished",
-                                     0,
-                                     sku,
-                                     {{"alert_id", open->id}, {"available", now_available}}},
+        tx_.append_event(events::stock_replenished(sku, open->id, now_available),
                          now_);
         break;
       case LowStockChange::none:

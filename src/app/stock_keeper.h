@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/ports.h"
+#include "domain/shipment.h"
 
 namespace depot {
 
@@ -28,6 +29,11 @@ class StockKeeper {
 
   // Reserves every line (SKUs unique) or none; an error names the short line as lines[i].sku.
   Status reserve_order(std::int64_t order_id, const std::vector<OrderLine>& lines);
+  // Ships a parcel's units out of what the order holds reserved (reserved and on hand both
+  // fall); refuses with insufficient_stock when the reservation does not cover it.
+  Status ship_order(std::int64_t order_id, const std::vector<ShipmentLine>& parcel);
+  // Units reserved for the order, per SKU.
+  std::map<std::string, std::int64_t> reserved_for(std::int64_t order_id);
   // Releases whatever the order holds reserved.
   void release_order(std::int64_t order_id, const std::string& reason);
 

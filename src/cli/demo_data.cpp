@@ -97,7 +97,7 @@ std::string seed_demo(const std::string& data_dir, AccessService& access,
     CreateOrderCommand command;
     command.draft.lines = {{first.sku, 1 + n % 2, first.price}, {second.sku, 1, second.price}};
     command.draft.customer = Customer{c.name, c.phone, "", "", "", {"sms"}};
-    command.draft.shipping_address = Address{c.province, c.city, c.district, c.detail, ""};
+    command.draft.shipping_address = Address{c.province, c.city, c.district, c.detail, "", {}, {}, {}};
     command.draft.platform = "taobao";
     command.draft.external_no = "TB" + std::to_string(20261122000 + n);
     command.idempotency_key = "demo-" + std::to_string(n);

@@ -16,13 +16,21 @@
 #include "app/inventory_service.h"
 #include "app/merchant_service.h"
 #include "app/order_service.h"
+#include "app/rule_book.h"
+#include "app/rule_service.h"
+#include "app/shipment_imports.h"
+#include "app/shipping_service.h"
+#include "app/verifier.h"
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/demo_data.h"
 #include "http/routes.h"
+#include "geocoders/amap/amap_geocoder.h"
 #include "http/server.h"
+#include "rules/lua/lua_rule_engine.h"
 #include "store/files/media_directory.h"
 #include "store/sqlite/sqlite_store.h"
+#include "workers/import_runner.h"
 #include "workers/scheduler.h"
 
 namespace depot::cli {
@@ -52,10 +60,19 @@ int serve(ServeConfig config) {
   sqlite::SqliteStore store(database_path(config.data_dir));
   files::MediaDirectory media((std::filesystem::path(config.data_dir) / "media").string());
   SystemClock clock;
+  rules::LuaRuleEngine rule_engine;
+  geocoders::AmapGeocoder geocoder;
+  RuleBook rule_book(rule_engine);
+  Verifier verifier(store, rule_book, &geocoder);
   AccessService access(store, clock);
-  OrderService orders(store, clock);
+  OrderService orders(store, clock, verifier);
   InventoryService inventory(store, clock, media);
   MerchantService merchant(store);
+  ShippingService shipping(store, clock, verifier);
+  ShipmentImports imports(store, clock, shipping);
+  RuleService rules(store, clock, rule_book);
+  workers::ImportRunner import_runner(imports);
+  imports.on_queued([&import_runner] { import_runner.wake(); });
 
   std::string demo_key;
   if (config.demo) demo_key = seed_demo(config.data_dir, access, inventory, orders);
@@ -64,6 +81,8 @@ int serve(ServeConfig config) {
   http::Router router(access, limiter);
   http::add_order_routes(router, orders);
   http::add_inventory_routes(router, inventory);
+  http::add_shipping_routes(router, shipping, imports);
+  http::add_rule_routes(router, rules);
   http::add_system_routes(router, merchant, inventory, store, config.web_root);
 
   std::vector<std::unique_ptr<asio::io_context>> contexts;
@@ -75,8 +94,16 @@ int serve(ServeConfig config) {
   asio::io_context& io = *contexts.front();
   http::Server server(context_list, parse_endpoint(config.listen), router, http::ServerOptions{});
   server.start();
-  workers::Scheduler scheduler(store, orders, std::chrono::milliseconds(config.sweep_interval_ms));
+  std::vector<workers::PeriodicJob> jobs = {
+      {"auto-cancel of unpaid orders",
+       [&orders](TenantId tenant) { return orders.cancel_overdue_unpaid(tenant); }},
+      {"shipping reminders",
+       [&shipping](TenantId tenant) { return shipping.raise_reminders(tenant); }},
+  };
+  workers::Scheduler scheduler(store, std::move(jobs),
+                               std::chrono::milliseconds(config.sweep_interval_ms));
   scheduler.start();
+  import_runner.start();
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -106,6 +133,7 @@ int serve(ServeConfig config) {
   for (std::thread& t : pool) t.join();
 
   scheduler.stop();
+  import_runner.stop();
   store.close();
   spdlog::info("stopped");
   return 0;
@@ -127,7 +155,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->envname("DEPOT_THREADS");
   command
       ->add_option("--sweep-interval-ms", config->sweep_interval_ms,
-                   "How often background work (unpaid auto-cancel) runs")
+                   "How often background work (unpaid auto-cancel, shipping reminders) runs")
       ->envname("DEPOT_SWEEP_INTERVAL_MS");
   command
       ->add_option("--rate-limit", config->rate_limit,

@@ -1,5 +1,6 @@
 #pragma once
-// The order aggregate (SPEC ORD-1, ORD-2): lines, customer, address, money and history.
+// The order aggregate (SPEC ORD-1, ORD-2, SHP-1): lines, customer, address, money, what holds it
+// and its history.
 
 #include <cstdint>
 #include <optional>
@@ -56,9 +57,29 @@ struct Address {
   std::string district;
   std::string detail;
   std::string postcode;
+  // GB/T 2260 codes of the divisions, filled when the names were found in the division table.
+  std::string province_code;
+  std::string city_code;
+  std::string district_code;
 
   bool operator==(const Address&) const = default;
 };
+
+// Why verification stopped an order (SHP-1, SHP-2): a stable code ("address.district_not_in_city",
+// "rule.matched"), a message for people and, where one field is at fault, its path.
+struct HoldReason {
+  std::string code;
+  std::string message;
+  std::string field;
+  std::int64_t rule_id = 0;  // the rule that matched, for "rule.matched"
+
+  bool operator==(const HoldReason&) const = default;
+};
+
+// How far past its promised ship time an unshipped order is (SHP-4). Ordered: each is raised once.
+enum class ReminderLevel { none, due_soon, overdue, escalated };
+
+std::string_view to_string(ReminderLevel level);
 
 struct HistoryEntry {
   std::optional<OrderStatus> from;  // empty for the creation entry
@@ -94,7 +115,13 @@ struct Order {
   std::string platform;
   std::string external_no;
   std::string notes;
-  std::string hold_reason;
+  // Why the order is on hold; empty unless it is.
+  std::vector<HoldReason> hold_reasons;
+  // Check codes an operator has overridden for this order: verification no longer holds for them.
+  std::vector<std::string> overrides;
+  // When the merchant promised to ship it (set once it is paid) and which reminder was raised.
+  std::optional<Instant> ship_due_at;
+  ReminderLevel reminder = ReminderLevel::none;
   Instant created_at;
   Instant updated_at;
   // Entries already stored come first; entries appended by a use case are stored on save.

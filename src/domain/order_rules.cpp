@@ -71,11 +71,8 @@ std::vector<FieldError> validate_customer(const Customer& customer) {
   std::vector<FieldError> errors;
   require(errors, customer.name, "customer.name");
   limit_length(errors, customer.name, "customer.name", 100);
-  if (trimmed(customer.phone).empty()) {
-    errors.push_back({"customer.phone", "is required"});
-  } else if (!is_valid_phone(customer.phone)) {
-    errors.push_back({"customer.phone", "must be a phone number"});
-  }
+  // A phone that is missing or malformed does not refuse the order: verification holds it.
+  limit_length(errors, customer.phone, "customer.phone", 32);
   if (!customer.email.empty() && !is_valid_email(customer.email)) {
     errors.push_back({"customer.email", "must be an email address"});
   }
@@ -92,17 +89,14 @@ std::vector<FieldError> validate_customer(const Customer& customer) {
 }
 
 std::vector<FieldError> validate_address(const Address& address) {
+  // Only what cannot be stored is refused here; an incomplete or unknown address is recorded and
+  // held by verification (SHP-1).
   std::vector<FieldError> errors;
-  require(errors, address.province, "shipping_address.province");
-  require(errors, address.city, "shipping_address.city");
-  require(errors, address.district, "shipping_address.district");
-  require(errors, address.detail, "shipping_address.detail");
+  limit_length(errors, address.province, "shipping_address.province", 32);
+  limit_length(errors, address.city, "shipping_address.city", 32);
+  limit_length(errors, address.district, "shipping_address.district", 32);
   limit_length(errors, address.detail, "shipping_address.detail", 200);
-  if (!address.postcode.empty() && (address.postcode.size() != 6 ||
-                                    !std::all_of(address.postcode.begin(), address.postcode.end(),
-                                                 [](char c) { return c >= '0' && c <= '9'; }))) {
-    errors.push_back({"shipping_address.postcode", "must be 6 digits"});
-  }
+  limit_length(errors, address.postcode, "shipping_address.postcode", 16);
   return errors;
 }
 
@@ -118,16 +112,6 @@ std::vector<FieldError> validate_draft(const OrderDraft& draft) {
   limit_length(errors, draft.external_no, "external_no", 64);
   limit_length(errors, draft.notes, "notes", 500);
   return errors;
-}
-
-bool is_valid_phone(const std::string& phone) {
-  std::string digits = phone;
-  if (digits.rfind("+86", 0) == 0) digits = digits.substr(3);
-  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return false;
-  }
-  if (digits.size() == 11 && digits[0] == '1') return digits[1] >= '3' && digits[1] <= '9';
-  return digits.size() >= 6 && digits.size() <= 20 && digits[0] != '1';
 }
 
 bool is_valid_email(const std::string& email) {

@@ -22,8 +22,6 @@ std::vector<FieldError> validate_customer(const Customer& customer);
 std::vector<FieldError> validate_address(const Address& address);
 std::vector<FieldError> validate_draft(const OrderDraft& draft);
 
-// Mainland mobile numbers (1[3-9]xxxxxxxxx, optionally +86) or other digits-only numbers of 6–20.
-bool is_valid_phone(const std::string& phone);
 bool is_valid_email(const std::string& email);
 
 std::int64_t order_total(const std::vector<OrderLine>& lines);

@@ -22,6 +22,7 @@ constexpr std::array kEdges = {
     Edge{OrderStatus::awaiting_shipment, OrderStatus::cancelled},
     Edge{OrderStatus::on_hold, OrderStatus::pending_payment},
     Edge{OrderStatus::on_hold, OrderStatus::awaiting_shipment},
+    Edge{OrderStatus::on_hold, OrderStatus::partially_shipped},
     Edge{OrderStatus::on_hold, OrderStatus::cancelled},
     Edge{OrderStatus::partially_shipped, OrderStatus::shipped},
     Edge{OrderStatus::partially_shipped, OrderStatus::on_hold},

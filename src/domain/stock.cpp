@@ -64,6 +64,15 @@ Result<Movement> release(const StockBalance& balance, std::int64_t quantity) {
   return Movement{MovementKind::release, 0, -quantity};
 }
 
+Result<Movement> ship_reserved(const StockBalance& balance, std::int64_t quantity) {
+  if (quantity <= 0) return invalid_field("quantity", "must be greater than 0");
+  if (quantity > balance.reserved) {
+    return error(ErrorCode::conflict, "cannot ship " + std::to_string(quantity) + ", only " +
+                                          std::to_string(balance.reserved) + " reserved");
+  }
+  return Movement{MovementKind::shipment, -quantity, -quantity};
+}
+
 Result<Movement> adjust_to_count(const StockBalance& balance, std::int64_t counted) {
   if (counted < 0) return invalid_field("counted_quantity", "must not be negative");
   if (counted > kMaxStockQuantity) return too_much("counted_quantity");

@@ -51,6 +51,8 @@ Result<Movement> receive(const StockBalance& balance, std::int64_t quantity);
 Result<Movement> reserve(const StockBalance& balance, std::int64_t quantity);
 // Releasing more than is reserved is a bug in the caller, refused as a conflict.
 Result<Movement> release(const StockBalance& balance, std::int64_t quantity);
+// Units reserved for an order leave the warehouse: on hand and reserved both fall.
+Result<Movement> ship_reserved(const StockBalance& balance, std::int64_t quantity);
 // Stocktake: the counted quantity replaces on hand; it may not fall below what is reserved.
 Result<Movement> adjust_to_count(const StockBalance& balance, std::int64_t counted);
 Result<Movement> adjust_by(const StockBalance& balance, std::int64_t delta);

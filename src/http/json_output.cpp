@@ -28,10 +28,30 @@ json::object to_json(const Address& a) {
           {"city", a.city},
           {"district", a.district},
           {"detail", a.detail},
-          {"postcode", text_or_null(a.postcode)}};
+          {"postcode", text_or_null(a.postcode)},
+          {"province_code", text_or_null(a.province_code)},
+          {"city_code", text_or_null(a.city_code)},
+          {"district_code", text_or_null(a.district_code)}};
 }
 
 }  // namespace
+
+json::array to_json(const std::vector<HoldReason>& reasons) {
+  json::array out;
+  for (const HoldReason& r : reasons) {
+    json::object reason{{"code", r.code}, {"message", r.message}};
+    if (!r.field.empty()) reason["field"] = r.field;
+    if (r.rule_id != 0) reason["rule_id"] = r.rule_id;
+    out.push_back(std::move(reason));
+  }
+  return out;
+}
+
+json::array to_json(const std::vector<std::string>& texts) {
+  json::array out;
+  for (const std::string& text : texts) out.emplace_back(text);
+  return out;
+}
 
 json::object to_json(const Order& o, bool with_history) {
   json::array lines;
@@ -53,7 +73,10 @@ json::object to_json(const Order& o, bool with_history) {
                    {"platform", text_or_null(o.platform)},
                    {"external_no", text_or_null(o.external_no)},
                    {"notes", o.notes},
-                   {"hold_reason", text_or_null(o.hold_reason)},
+                   {"hold_reasons", to_json(o.hold_reasons)},
+                   {"overrides", to_json(o.overrides)},
+                   {"ship_due_at", o.ship_due_at ? json::value(format_instant(*o.ship_due_at))
+                                                 : json::value(nullptr)},
                    {"created_at", format_instant(o.created_at)},
                    {"updated_at", format_instant(o.updated_at)}};
   if (with_history) {
@@ -130,7 +153,9 @@ json::object to_json(const LedgerEntry& e) {
 json::object to_json(const Alert& a) {
   return {{"id", a.id},
           {"kind", a.kind},
-          {"sku", a.sku},
+          {"sku", text_or_null(a.sku)},
+          {"order_id", a.order_id ? json::value(a.order_id) : json::value(nullptr)},
+          {"message", text_or_null(a.message)},
           {"available", a.available},
           {"threshold", a.threshold},
           {"opened_at", format_instant(a.opened_at)}};
@@ -147,7 +172,7 @@ json::object to_json(const EventRecord& r) {
   for (const auto& [key, value] : r.event.data) {
     std::visit([&, &k = key](const auto& v) { data[k] = v; }, value);
   }
-  json::object out{{"id", r.id}, {"type", r.event.type}, {"at", format_instant(r.at)}};
+  json::object out{{"id", r.id}, {"type", to_string(r.event.type)}, {"at", format_instant(r.at)}};
   if (r.event.order_id != 0) out["order_id"] = r.event.order_id;
   if (!r.event.sku.empty()) out["sku"] = r.event.sku;
   out["data"] = std::move(data);
@@ -155,9 +180,15 @@ json::object to_json(const EventRecord& r) {
 }
 
 json::object to_json(const MerchantSettings& s) {
+  json::object by_platform;
+  for (const auto& [platform, hours] : s.ship.sla_hours_by_platform) by_platform[platform] = hours;
   return {{"edit_window_seconds", s.edit_window_seconds},
           {"unpaid_timeout_seconds", s.unpaid_timeout_seconds},
-          {"currency", s.currency}};
+          {"currency", s.currency},
+          {"ship_sla_hours", s.ship.sla_hours},
+          {"ship_sla_hours_by_platform", std::move(by_platform)},
+          {"ship_due_soon_hours", s.ship.due_soon_hours},
+          {"ship_escalate_hours", s.ship.escalate_hours}};
 }
 
 json::object page(json::array items, const std::string& next_cursor) {

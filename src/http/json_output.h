@@ -8,11 +8,19 @@
 #include "app/inventory_service.h"
 #include "app/merchant_service.h"
 #include "app/order_service.h"
+#include "app/rule_service.h"
+#include "app/shipment_imports.h"
 #include "http/message.h"
 
 namespace depot::http {
 
 boost::json::object to_json(const Order& order, bool with_history);
+boost::json::array to_json(const std::vector<HoldReason>& reasons);
+boost::json::array to_json(const std::vector<std::string>& texts);
+boost::json::object to_json(const Shipment& shipment);
+boost::json::object to_json(const Rule& rule, const std::string& last_error);
+boost::json::object to_json(const BlacklistEntry& entry);
+boost::json::object to_json(const ImportReport& report);
 boost::json::object to_json(const Product& product);
 boost::json::object to_json(const ProductImage& image);
 boost::json::object to_json(const StockLevel& stock);

@@ -7,15 +7,25 @@
 #include "app/inventory_service.h"
 #include "app/merchant_service.h"
 #include "app/order_service.h"
+#include "app/rule_service.h"
+#include "app/shipment_imports.h"
+#include "app/shipping_service.h"
 #include "http/router.h"
 
 namespace depot::http {
 
 void add_order_routes(Router& router, OrderService& orders);
 void add_inventory_routes(Router& router, InventoryService& inventory);
+// Shipments, release of held orders, reminders, bulk imports, carriers.
+void add_shipping_routes(Router& router, ShippingService& shipping, ShipmentImports& imports);
+// Rules, their dry run, blacklists and the geocoder account.
+void add_rule_routes(Router& router, RuleService& rules);
 // Health, readiness, the API document and page, settings, the event feed, media.
 void add_system_routes(Router& router, MerchantService& merchant, InventoryService& inventory,
                        Store& store, std::string web_root);
+
+// The numeric {id} of a path, or a 404 naming `what` ("order 12x was not found").
+Result<std::int64_t> id_param(const Request& request, std::string_view what);
 
 // The version an edit names in If-Match ("3", "\"3\"" or W/"3"): 428 when missing.
 Result<std::int64_t> expected_version(const Request& request);

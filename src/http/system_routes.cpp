@@ -139,11 +139,24 @@ void add_system_routes(Router& router, MerchantService& merchant, InventoryServi
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
                Fields f(*body, "", errors);
-               f.reject_unknown({"edit_window_seconds", "unpaid_timeout_seconds", "currency"});
+               f.reject_unknown({"edit_window_seconds", "unpaid_timeout_seconds", "currency",
+                                 "ship_sla_hours", "ship_sla_hours_by_platform",
+                                 "ship_due_soon_hours", "ship_escalate_hours"});
                SettingsPatch patch;
                patch.edit_window_seconds = f.integer("edit_window_seconds");
                patch.unpaid_timeout_seconds = f.integer("unpaid_timeout_seconds");
                patch.currency = f.text("currency", false, 3);
+               patch.ship_sla_hours = f.integer("ship_sla_hours");
+               patch.ship_due_soon_hours = f.integer("ship_due_soon_hours");
+               patch.ship_escalate_hours = f.integer("ship_escalate_hours");
+               if (const json::object* hours = f.object("ship_sla_hours_by_platform")) {
+                 std::map<std::string, std::int64_t> by_platform;
+                 Fields platforms(*hours, "ship_sla_hours_by_platform", errors);
+                 for (const auto& [platform, value] : *hours) {
+                   if (auto h = platforms.integer(platform)) by_platform[platform] = *h;
+                 }
+                 patch.ship_sla_hours_by_platform = std::move(by_platform);
+               }
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<MerchantSettings> saved = co_await await_result<MerchantSettings>(
                    [&](auto done) { merchant.update_settings(req.actor, patch, std::move(done)); });

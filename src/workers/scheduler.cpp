@@ -32,17 +32,19 @@ void Scheduler::stop() {
 }
 
 int Scheduler::run_once() {
-  int cancelled = 0;
+  int changed = 0;
   for (TenantId tenant : store_.tenant_ids()) {
-    Result<int> round = orders_.cancel_overdue_unpaid(tenant);
-    if (!round.ok()) {
-      spdlog::warn("auto-cancel for merchant {} failed: {}", tenant, round.error().message);
-      continue;
+    for (const PeriodicJob& job : jobs_) {
+      Result<int> round = job.run(tenant);
+      if (!round.ok()) {
+        spdlog::warn("{} for merchant {} failed: {}", job.name, tenant, round.error().message);
+        continue;
+      }
+      if (*round > 0) spdlog::info("{}: {} change(s) for merchant {}", job.name, *round, tenant);
+      changed += *round;
     }
-    if (*round > 0) spdlog::info("cancelled {} unpaid order(s) of merchant {}", *round, tenant);
-    cancelled += *round;
   }
-  return cancelled;
+  return changed;
 }
 
 }  // namespace depot::workers

@@ -1,31 +1,40 @@
 #pragma once
-// The background scheduler: at a fixed interval it runs the periodic use cases for every merchant
-// (today: cancelling orders left unpaid past the merchant's timeout). On SQLite one process owns
-// this work. stop() waits for the current round to finish.
+// The background scheduler: at a fixed interval it runs a list of periodic jobs (unpaid
+// auto-cancel, shipping reminders, …) for every merchant, each job a use case. On SQLite one
+// process owns this work. stop() waits for the current round to finish.
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
-#include "app/order_service.h"
+#include "app/ports.h"
 
 namespace depot::workers {
 
+struct PeriodicJob {
+  std::string name;  // for the log: "auto-cancel", "shipping reminders"
+  // Does this merchant's share of the job; answers how many things it changed.
+  std::function<Result<int>(TenantId)> run;
+};
+
 class Scheduler {
  public:
-  Scheduler(Store& store, OrderService& orders, std::chrono::milliseconds interval)
-      : store_(store), orders_(orders), interval_(interval) {}
+  Scheduler(Store& store, std::vector<PeriodicJob> jobs, std::chrono::milliseconds interval)
+      : store_(store), jobs_(std::move(jobs)), interval_(interval) {}
   ~Scheduler() { stop(); }
 
   void start();
   void stop();
-  // One round over every merchant; returns how many orders it cancelled.
+  // One round of every job over every merchant; returns how many things the jobs changed.
   int run_once();
 
  private:
   Store& store_;
-  OrderService& orders_;
+  std::vector<PeriodicJob> jobs_;
   std::chrono::milliseconds interval_;
   std::mutex mutex_;
   std::condition_variable wake_;

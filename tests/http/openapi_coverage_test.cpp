@@ -10,6 +10,7 @@
 #include "app/inventory_service.h"
 #include "app/merchant_service.h"
 #include "app/order_service.h"
+#include "rules/lua/lua_rule_engine.h"
 #include "http/routes.h"
 #include "store/files/media_directory.h"
 #include "store/sqlite/sqlite_store.h"
@@ -35,13 +36,21 @@ TEST(OpenApi, DocumentsExactlyTheMountedApiRoutes) {
   sqlite::SqliteStore store(dir.file("depot.db"));
   files::MediaDirectory media(dir.file("media"));
   AccessService access(store, clock);
-  OrderService orders(store, clock);
+  rules::LuaRuleEngine rule_engine;
+  RuleBook rule_book(rule_engine);
+  Verifier verifier(store, rule_book, nullptr);
+  OrderService orders(store, clock, verifier);
   InventoryService inventory(store, clock, media);
   MerchantService merchant(store);
+  ShippingService shipping(store, clock, verifier);
+  ShipmentImports imports(store, clock, shipping);
+  RuleService rules(store, clock, rule_book);
   RateLimiter limiter(0, 1);
   Router router(access, limiter);
   add_order_routes(router, orders);
   add_inventory_routes(router, inventory);
+  add_shipping_routes(router, shipping, imports);
+  add_rule_routes(router, rules);
   add_system_routes(router, merchant, inventory, store, dir.path());
 
   boost::json::object document = boost::json::parse(embedded::openapi_document()).as_object();

@@ -9,6 +9,7 @@
 #include "app/access_service.h"
 #include "app/inventory_service.h"
 #include "app/order_service.h"
+#include "rules/lua/lua_rule_engine.h"
 #include "store/files/media_directory.h"
 #include "support/test_support.h"
 
@@ -27,13 +28,15 @@ class StoreTest : public ::testing::Test {
     store = std::make_unique<sqlite::SqliteStore>(dir.file("depot.db"));
     media = std::make_unique<files::MediaDirectory>(dir.file("media"));
     access = std::make_unique<AccessService>(*store, clock);
-    orders = std::make_unique<OrderService>(*store, clock);
+    verifier = std::make_unique<Verifier>(*store, rule_book, nullptr);
+    orders = std::make_unique<OrderService>(*store, clock, *verifier);
     inventory = std::make_unique<InventoryService>(*store, clock, *media);
   }
 
   void reopen() {
     inventory.reset();
     orders.reset();
+    verifier.reset();
     access.reset();
     store.reset();
     open();
@@ -71,7 +74,7 @@ class StoreTest : public ::testing::Test {
     CreateOrderCommand command;
     command.draft.lines = std::move(lines);
     command.draft.customer = {"张三", "13800138000", "", "", "", {}};
-    command.draft.shipping_address = {"浙江省", "杭州市", "西湖区", "文三路 1 号", ""};
+    command.draft.shipping_address = {"浙江省", "杭州市", "西湖区", "文三路 1 号", "", {}, {}, {}};
     command.idempotency_key = key;
     return wait<CreatedOrder>([&](auto done) { orders->create(actor, command, done); });
   }
@@ -108,6 +111,9 @@ class StoreTest : public ::testing::Test {
   std::unique_ptr<sqlite::SqliteStore> store;
   std::unique_ptr<files::MediaDirectory> media;
   std::unique_ptr<AccessService> access;
+  rules::LuaRuleEngine rule_engine;
+  RuleBook rule_book{rule_engine};
+  std::unique_ptr<Verifier> verifier;
   std::unique_ptr<OrderService> orders;
   std::unique_ptr<InventoryService> inventory;
 };

@@ -38,6 +38,9 @@ class Query {
   Query& bind_null(int index);
   // Binds NULL for an empty string: optional text columns.
   Query& bind_or_null(int index, std::string_view value);
+  Query& bind_or_null(int index, std::optional<std::int64_t> value) {
+    return value ? bind(index, *value) : bind_null(index);
+  }
 
   template <class... Values>
   Query& bind_all(const Values&... values) {
@@ -72,6 +75,8 @@ class Connection {
   // Runs a script of statements, uncached: schema migrations and pragmas.
   void exec(const char* sql);
   sqlite3* handle() { return db_; }
+  // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
+  int changes() { return sqlite3_changes(db_); }
 
  private:
   sqlite3* db_ = nullptr;

@@ -7,6 +7,7 @@
 
 namespace depot::embedded {
 std::string_view sqlite_migration_0001();
+std::string_view sqlite_migration_0002();
 }  // namespace depot::embedded
 
 namespace depot::sqlite {
@@ -21,6 +22,7 @@ struct Migration {
 // Append new migrations here, numbered in order; never edit one that has shipped.
 constexpr Migration kMigrations[] = {
     {1, &embedded::sqlite_migration_0001},
+    {2, &embedded::sqlite_migration_0002},
 };
 
 }  // namespace

@@ -38,12 +38,33 @@ class SqliteTx : public WriteTx {
   std::vector<LedgerEntry> ledger(const std::string& sku, std::int64_t after_id,
                                   int limit) override;
   std::vector<Alert> open_alerts() override;
-  std::optional<Alert> find_open_alert(const std::string& kind, const std::string& sku) override;
+  std::optional<Alert> find_open_alert(const std::string& kind, const std::string& sku,
+                                       std::int64_t order_id) override;
   std::optional<Order> find_order(std::int64_t id) override;
   std::vector<Order> list_orders(const OrderQuery& query) override;
   std::vector<std::pair<OrderStatus, std::int64_t>> count_orders() override;
   std::vector<EventRecord> events_after(std::int64_t after_id, int limit) override;
   std::vector<std::int64_t> unpaid_orders_created_before(Instant cutoff, int limit) override;
+
+  // ShippingReads
+  std::vector<Shipment> shipments_of(std::int64_t order_id) override;
+  std::optional<std::int64_t> find_order_id(const std::string& order_no) override;
+  std::vector<Order> orders_due_before(Instant cutoff, Instant after_due, std::int64_t after_id,
+                                       int limit) override;
+  std::optional<ImportJob> find_import(std::int64_t id) override;
+  std::vector<std::pair<std::int64_t, ImportRow>> import_rows(std::int64_t import_id,
+                                                              std::int64_t after_seq,
+                                                              int limit) override;
+  std::vector<ImportRow> failed_import_rows(std::int64_t import_id, int limit) override;
+  std::vector<std::int64_t> unfinished_imports() override;
+
+  // RuleReads
+  std::vector<Rule> rules() override;
+  std::optional<Rule> find_rule(std::int64_t id) override;
+  bool on_blacklist(const std::string& list, const std::string& key) override;
+  std::vector<BlacklistEntry> blacklist(const std::string& list) override;
+  std::int64_t count_orders_by_phone(const std::string& phone, Instant from, Instant to) override;
+  std::optional<GeocoderConfig> geocoder_config() override;
 
   // WriteTx
   void save_settings(const MerchantSettings& settings) override;
@@ -77,11 +98,28 @@ class SqliteTx : public WriteTx {
   void remember_request(const std::string& key, const std::string& fingerprint,
                         Instant at) override;
 
+  // ShippingWrites
+  void insert_shipment(Shipment& shipment) override;
+  std::int64_t insert_import(const ImportJob& job, const std::vector<ImportRow>& rows) override;
+  void update_import(const ImportJob& job) override;
+  void record_import_row(std::int64_t import_id, std::int64_t seq, const ImportRow& row) override;
+
+  // RuleWrites
+  std::int64_t insert_rule(const Rule& rule) override;
+  void update_rule(const Rule& rule) override;
+  bool delete_rule(std::int64_t id) override;
+  void add_to_blacklist(const BlacklistEntry& entry) override;
+  bool remove_from_blacklist(const std::string& list, const std::string& key) override;
+  void save_geocoder_config(const std::optional<GeocoderConfig>& config) override;
+
  private:
   std::int64_t next_id(const std::string& table);
   std::vector<ProductImage> images_of(const std::string& sku);
   Product product_from(Query& row);
   Order order_from(Query& row);
+  // Steps `rows` (selected with order_columns()) and loads each order's lines.
+  std::vector<Order> orders_from(Query& rows);
+  static const char* order_columns();
   void load_lines(Order& order);
   void load_history(Order& order);
   void insert_lines(const Order& order);

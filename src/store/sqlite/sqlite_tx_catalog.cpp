@@ -47,7 +47,8 @@ std::int64_t SqliteTx::next_id(const std::string& table) {
 
 MerchantSettings SqliteTx::settings() {
   Query q = db_.query(
-      "SELECT edit_window_seconds, unpaid_timeout_seconds, currency FROM tenant_settings "
+      "SELECT edit_window_seconds, unpaid_timeout_seconds, currency, ship_sla_hours, "
+      "ship_due_soon_hours, ship_escalate_hours, ship_sla_hours_by_platform FROM tenant_settings "
       "WHERE tenant_id = ?");
   q.bind_all(tenant_);
   MerchantSettings settings;
@@ -55,17 +56,33 @@ MerchantSettings SqliteTx::settings() {
     settings.edit_window_seconds = q.integer(0);
     settings.unpaid_timeout_seconds = q.integer(1);
     settings.currency = q.text(2);
+    settings.ship.sla_hours = q.integer(3);
+    settings.ship.due_soon_hours = q.integer(4);
+    settings.ship.escalate_hours = q.integer(5);
+    for (const auto& [platform, hours] : json::parse(q.text(6)).as_object()) {
+      settings.ship.sla_hours_by_platform[std::string(platform)] = hours.as_int64();
+    }
   }
   return settings;
 }
 
 void SqliteTx::save_settings(const MerchantSettings& s) {
+  json::object by_platform;
+  for (const auto& [platform, hours] : s.ship.sla_hours_by_platform) by_platform[platform] = hours;
   db_.query(
          "INSERT INTO tenant_settings (tenant_id, edit_window_seconds, unpaid_timeout_seconds, "
-         "currency) VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET "
+         "currency, ship_sla_hours, ship_due_soon_hours, ship_escalate_hours, "
+         "ship_sla_hours_by_platform) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+         "ON CONFLICT (tenant_id) DO UPDATE SET "
          "edit_window_seconds = excluded.edit_window_seconds, "
-         "unpaid_timeout_seconds = excluded.unpaid_timeout_seconds, currency = excluded.currency")
-      .bind_all(tenant_, s.edit_window_seconds, s.unpaid_timeout_seconds, s.currency)
+         "unpaid_timeout_seconds = excluded.unpaid_timeout_seconds, currency = excluded.currency, "
+         "ship_sla_hours = excluded.ship_sla_hours, "
+         "ship_due_soon_hours = excluded.ship_due_soon_hours, "
+         "ship_escalate_hours = excluded.ship_escalate_hours, "
+         "ship_sla_hours_by_platform = excluded.ship_sla_hours_by_platform")
+      .bind_all(tenant_, s.edit_window_seconds, s.unpaid_timeout_seconds, s.currency,
+                s.ship.sla_hours, s.ship.due_soon_hours, s.ship.escalate_hours,
+                json::serialize(by_platform))
       .run();
 }
 
@@ -284,11 +301,11 @@ std::vector<LedgerEntry> SqliteTx::ledger(const std::string& sku, std::int64_t a
 namespace {
 
 constexpr const char* kAlertColumns =
-    "SELECT id, kind, sku, available, threshold, opened_at FROM alerts ";
+    "SELECT id, kind, sku, order_id, message, available, threshold, opened_at FROM alerts ";
 
 Alert alert_from(Query& q) {
-  return Alert{q.integer(0), q.text(1),    q.text(2),
-               q.integer(3), q.integer(4), from_millis(q.integer(5))};
+  return Alert{q.integer(0), q.text(1),    q.text(2),    q.integer(3),
+               q.text(4),    q.integer(5), q.integer(6), from_millis(q.integer(7))};
 }
 
 }  // namespace
@@ -302,10 +319,12 @@ std::vector<Alert> SqliteTx::open_alerts() {
   return alerts;
 }
 
-std::optional<Alert> SqliteTx::find_open_alert(const std::string& kind, const std::string& sku) {
+std::optional<Alert> SqliteTx::find_open_alert(const std::string& kind, const std::string& sku,
+                                               std::int64_t order_id) {
   Query q = db_.query(std::string(kAlertColumns) +
-                      "WHERE tenant_id = ? AND kind = ? AND sku = ? AND closed_at IS NULL");
-  q.bind_all(tenant_, kind, sku);
+                      "WHERE tenant_id = ? AND kind = ? AND sku = ? AND order_id = ? "
+                      "AND closed_at IS NULL");
+  q.bind_all(tenant_, kind, sku, order_id);
   if (!q.step()) return std::nullopt;
   return alert_from(q);
 }
@@ -313,9 +332,10 @@ std::optional<Alert> SqliteTx::find_open_alert(const std::string& kind, const st
 std::int64_t SqliteTx::open_alert(const Alert& a) {
   std::int64_t id = next_id("alerts");
   db_.query(
-         "INSERT INTO alerts (tenant_id, id, kind, sku, available, threshold, opened_at) "
-         "VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .bind_all(tenant_, id, a.kind, a.sku, a.available, a.threshold, to_millis(a.opened_at))
+         "INSERT INTO alerts (tenant_id, id, kind, sku, order_id, message, available, threshold, "
+         "opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(tenant_, id, a.kind, a.sku, a.order_id, a.message, a.available, a.threshold,
+                to_millis(a.opened_at))
       .run();
   return id;
 }

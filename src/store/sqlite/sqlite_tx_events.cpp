@@ -36,7 +36,7 @@ void SqliteTx::append_event(const DomainEvent& event, Instant at) {
   db_.query(
          "INSERT INTO events (tenant_id, id, type, order_id, sku, data, at) "
          "VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .bind_all(tenant_, next_id("events"), event.type, event.order_id, event.sku,
+      .bind_all(tenant_, next_id("events"), to_string(event.type), event.order_id, event.sku,
                 encode_data(event), to_millis(at))
       .run();
 }
@@ -50,7 +50,9 @@ std::vector<EventRecord> SqliteTx::events_after(std::int64_t after_id, int limit
   while (q.step()) {
     EventRecord record;
     record.id = q.integer(0);
-    record.event.type = q.text(1);
+    std::optional<EventType> type = parse_event_type(q.text(1));
+    if (!type) continue;  // a type this build does not know was written by a newer one
+    record.event.type = *type;
     record.event.order_id = q.integer(2);
     record.event.sku = q.text(3);
     decode_data(q.text(4), record.event);

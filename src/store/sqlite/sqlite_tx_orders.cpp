@@ -16,7 +16,8 @@ constexpr const char* kOrderColumns =
     "SELECT orders.id, order_no, status, version, currency, total, paid_amount, refund_due, "
     "customer_name, customer_phone, customer_email, customer_wechat_openid, "
     "customer_device_token, customer_channels, province, city, district, detail, postcode, "
-    "platform, external_no, notes, hold_reason, created_at, updated_at ";
+    "platform, external_no, notes, created_at, updated_at, province_code, city_code, "
+    "district_code, hold_reasons, overrides, ship_due_at, reminder ";
 
 std::string encode_channels(const std::vector<std::string>& channels) {
   json::array array;
@@ -33,6 +34,55 @@ std::vector<std::string> decode_channels(const std::string& text) {
   return channels;
 }
 
+std::string encode_reasons(const std::vector<HoldReason>& reasons) {
+  json::array array;
+  for (const HoldReason& r : reasons) {
+    json::object object{{"code", r.code}, {"message", r.message}};
+    if (!r.field.empty()) object["field"] = r.field;
+    if (r.rule_id != 0) object["rule_id"] = r.rule_id;
+    array.push_back(std::move(object));
+  }
+  return json::serialize(array);
+}
+
+std::vector<HoldReason> decode_reasons(const std::string& text) {
+  std::vector<HoldReason> reasons;
+  json::value parsed = json::parse(text);
+  for (const json::value& v : parsed.as_array()) {
+    const json::object& o = v.as_object();
+    HoldReason reason;
+    reason.code = o.at("code").as_string();
+    reason.message = o.at("message").as_string();
+    if (const json::value* field = o.if_contains("field")) reason.field = field->as_string();
+    if (const json::value* rule = o.if_contains("rule_id")) reason.rule_id = rule->as_int64();
+    reasons.push_back(std::move(reason));
+  }
+  return reasons;
+}
+
+std::optional<ReminderLevel> parse_reminder(std::string_view text) {
+  for (ReminderLevel level : {ReminderLevel::none, ReminderLevel::due_soon, ReminderLevel::overdue,
+                              ReminderLevel::escalated}) {
+    if (to_string(level) == text) return level;
+  }
+  return std::nullopt;
+}
+
+std::string first_code(const Order& order) {
+  return order.hold_reasons.empty() ? std::string() : order.hold_reasons.front().code;
+}
+
+std::optional<std::int64_t> ship_due(const Order& order) {
+  if (!order.ship_due_at) return std::nullopt;
+  return to_millis(*order.ship_due_at);
+}
+
+// The promised time, while the order still waits to ship: what the reminder sweep walks.
+std::optional<std::int64_t> awaiting_due(const Order& order) {
+  if (!awaits_shipment(order)) return std::nullopt;
+  return to_millis(*order.ship_due_at);
+}
+
 }  // namespace
 
 Order SqliteTx::order_from(Query& q) {
@@ -47,13 +97,19 @@ Order SqliteTx::order_from(Query& q) {
   o.refund_due = q.integer(7);
   o.customer = Customer{q.text(8),  q.text(9),  q.text(10),
                         q.text(11), q.text(12), decode_channels(q.text(13))};
-  o.shipping_address = Address{q.text(14), q.text(15), q.text(16), q.text(17), q.text(18)};
+  o.shipping_address = Address{q.text(14), q.text(15), q.text(16), q.text(17), q.text(18), {}, {}, {}};
   o.platform = q.text(19);
   o.external_no = q.text(20);
   o.notes = q.text(21);
-  o.hold_reason = q.text(22);
-  o.created_at = from_millis(q.integer(23));
-  o.updated_at = from_millis(q.integer(24));
+  o.created_at = from_millis(q.integer(22));
+  o.updated_at = from_millis(q.integer(23));
+  o.shipping_address.province_code = q.text(24);
+  o.shipping_address.city_code = q.text(25);
+  o.shipping_address.district_code = q.text(26);
+  o.hold_reasons = decode_reasons(q.text(27));
+  o.overrides = decode_channels(q.text(28));
+  if (!q.is_null(29)) o.ship_due_at = from_millis(q.integer(29));
+  o.reminder = parse_reminder(q.text(30)).value_or(ReminderLevel::none);
   return o;
 }
 
@@ -95,14 +151,34 @@ std::optional<Order> SqliteTx::find_order(std::int64_t id) {
   return order;
 }
 
+const char* SqliteTx::order_columns() { return kOrderColumns; }
+
+std::vector<Order> SqliteTx::orders_from(Query& q) {
+  std::vector<Order> orders;
+  while (q.step()) orders.push_back(order_from(q));
+  for (Order& order : orders) load_lines(order);
+  return orders;
+}
+
 std::vector<Order> SqliteTx::list_orders(const OrderQuery& query) {
   // The statement text depends only on which filters are present, so it is cached per shape. A
   // SKU filter drives the query from order_skus, newest first, so it stops at the page size.
+  // A hold reason drives it from order_hold_codes the same way.
   bool by_sku = !query.sku.empty();
+  bool by_hold = !by_sku && !query.hold_reason.empty();
   std::string sql = kOrderColumns;
-  sql += by_sku ? "FROM order_skus s CROSS JOIN orders ON orders.id = s.order_id "
-                  "WHERE s.tenant_id = ? AND s.sku = ? AND orders.tenant_id = s.tenant_id"
-                : "FROM orders WHERE tenant_id = ?";
+  if (by_sku) {
+    sql +=
+        "FROM order_skus s CROSS JOIN orders ON orders.id = s.order_id "
+        "WHERE s.tenant_id = ? AND s.sku = ? AND orders.tenant_id = s.tenant_id";
+  } else if (by_hold) {
+    sql +=
+        "FROM order_hold_codes s INDEXED BY order_hold_codes_code CROSS JOIN orders "
+        "ON orders.id = s.order_id WHERE s.tenant_id = ? AND s.code = ? "
+        "AND orders.tenant_id = s.tenant_id";
+  } else {
+    sql += "FROM orders WHERE tenant_id = ?";
+  }
   if (query.status) sql += " AND status = ?";
   if (query.created_from) sql += " AND created_at >= ?";
   if (query.created_to) sql += " AND created_at < ?";
@@ -110,9 +186,13 @@ std::vector<Order> SqliteTx::list_orders(const OrderQuery& query) {
   if (!query.platform.empty()) sql += " AND platform = ?";
   if (!query.external_no.empty()) sql += " AND external_no = ?";
   if (!query.phone.empty()) sql += " AND customer_phone = ?";
-  if (!query.hold_reason.empty()) sql += " AND hold_reason = ?";
+  if (by_sku && !query.hold_reason.empty()) {
+    sql +=
+        " AND EXISTS (SELECT 1 FROM order_hold_codes h WHERE h.tenant_id = orders.tenant_id "
+        "AND h.order_id = orders.id AND h.code = ?)";
+  }
   if (query.after_id > 0) sql += query.newest_first ? " AND id < ?" : " AND id > ?";
-  std::string order_key = by_sku ? "s.order_id" : "id";
+  std::string order_key = by_sku || by_hold ? "s.order_id" : "id";
   sql += " ORDER BY " + order_key + (query.newest_first ? " DESC" : "") + " LIMIT ?";
 
   std::vector<Order> orders;
@@ -121,6 +201,7 @@ std::vector<Order> SqliteTx::list_orders(const OrderQuery& query) {
     int i = 0;
     q.bind(++i, tenant_);
     if (by_sku) q.bind(++i, query.sku);
+    if (by_hold) q.bind(++i, query.hold_reason);
     if (query.status) q.bind(++i, to_string(*query.status));
     if (query.created_from) q.bind(++i, to_millis(*query.created_from));
     if (query.created_to) q.bind(++i, to_millis(*query.created_to));
@@ -128,7 +209,7 @@ std::vector<Order> SqliteTx::list_orders(const OrderQuery& query) {
     if (!query.platform.empty()) q.bind(++i, query.platform);
     if (!query.external_no.empty()) q.bind(++i, query.external_no);
     if (!query.phone.empty()) q.bind(++i, query.phone);
-    if (!query.hold_reason.empty()) q.bind(++i, query.hold_reason);
+    if (by_sku && !query.hold_reason.empty()) q.bind(++i, query.hold_reason);
     if (query.after_id > 0) q.bind(++i, query.after_id);
     q.bind(++i, query.limit);
     while (q.step()) orders.push_back(order_from(q));
@@ -214,9 +295,10 @@ void SqliteTx::insert_order(const Order& o, const std::string& idempotency_key,
       "paid_amount, refund_due, customer_name, customer_phone, customer_email, "
       "customer_wechat_openid, customer_device_token, customer_channels, province, city, "
       "district, detail, postcode, platform, external_no, notes, hold_reason, idempotency_key, "
-      "fingerprint, created_at, updated_at) "
+      "fingerprint, created_at, updated_at, province_code, city_code, district_code, "
+      "hold_reasons, overrides, ship_due_at, reminder, awaiting_due_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?)");
+      "?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind_all(tenant_, o.id, o.order_no, to_string(o.status), o.version, o.currency, o.total,
              o.paid_amount, o.refund_due, o.customer.name, o.customer.phone, o.customer.email,
              o.customer.wechat_openid, o.customer.device_token,
@@ -224,8 +306,14 @@ void SqliteTx::insert_order(const Order& o, const std::string& idempotency_key,
              o.shipping_address.city, o.shipping_address.district, o.shipping_address.detail,
              o.shipping_address.postcode);
   q.bind_or_null(21, o.platform).bind_or_null(22, o.external_no);
-  q.bind(23, o.notes).bind(24, o.hold_reason).bind_or_null(25, idempotency_key);
+  q.bind(23, o.notes).bind(24, first_code(o)).bind_or_null(25, idempotency_key);
   q.bind(26, fingerprint).bind(27, to_millis(o.created_at)).bind(28, to_millis(o.updated_at));
+  q.bind(29, o.shipping_address.province_code).bind(30, o.shipping_address.city_code);
+  q.bind(31, o.shipping_address.district_code).bind(32, encode_reasons(o.hold_reasons));
+  q.bind(33, encode_channels(o.overrides));
+  q.bind_or_null(34, ship_due(o));
+  q.bind(35, to_string(o.reminder));
+  q.bind_or_null(36, awaiting_due(o));
   q.run();
   insert_lines(o);
   write_history(o);
@@ -233,19 +321,36 @@ void SqliteTx::insert_order(const Order& o, const std::string& idempotency_key,
 }
 
 void SqliteTx::update_order(const Order& o) {
-  db_.query(
-         "UPDATE orders SET status = ?, version = ?, currency = ?, total = ?, paid_amount = ?, "
+  Query q = db_.query(
+      "UPDATE orders SET status = ?, version = ?, currency = ?, total = ?, paid_amount = ?, "
          "refund_due = ?, customer_name = ?, customer_phone = ?, customer_email = ?, "
          "customer_wechat_openid = ?, customer_device_token = ?, customer_channels = ?, "
          "province = ?, city = ?, district = ?, detail = ?, postcode = ?, notes = ?, "
-         "hold_reason = ?, updated_at = ? WHERE tenant_id = ? AND id = ?")
-      .bind_all(to_string(o.status), o.version, o.currency, o.total, o.paid_amount, o.refund_due,
-                o.customer.name, o.customer.phone, o.customer.email, o.customer.wechat_openid,
-                o.customer.device_token, encode_channels(o.customer.preferred_channels),
-                o.shipping_address.province, o.shipping_address.city, o.shipping_address.district,
-                o.shipping_address.detail, o.shipping_address.postcode, o.notes, o.hold_reason,
-                to_millis(o.updated_at), tenant_, o.id)
+         "hold_reason = ?, updated_at = ?, province_code = ?, city_code = ?, district_code = ?, "
+         "hold_reasons = ?, overrides = ?, ship_due_at = ?, reminder = ?, awaiting_due_at = ? "
+         "WHERE tenant_id = ? AND id = ?");
+  q.bind_all(to_string(o.status), o.version, o.currency, o.total, o.paid_amount, o.refund_due,
+             o.customer.name, o.customer.phone, o.customer.email, o.customer.wechat_openid,
+             o.customer.device_token, encode_channels(o.customer.preferred_channels),
+             o.shipping_address.province, o.shipping_address.city, o.shipping_address.district,
+             o.shipping_address.detail, o.shipping_address.postcode, o.notes, first_code(o),
+             to_millis(o.updated_at), o.shipping_address.province_code,
+             o.shipping_address.city_code, o.shipping_address.district_code,
+             encode_reasons(o.hold_reasons), encode_channels(o.overrides));
+  q.bind_or_null(26, ship_due(o));
+  q.bind(27, to_string(o.reminder));
+  q.bind_or_null(28, awaiting_due(o));
+  q.bind(29, tenant_).bind(30, o.id);
+  q.run();
+  db_.query("DELETE FROM order_hold_codes WHERE tenant_id = ? AND order_id = ?")
+      .bind_all(tenant_, o.id)
       .run();
+  for (const HoldReason& reason : o.hold_reasons) {
+    db_.query(
+           "INSERT OR IGNORE INTO order_hold_codes (tenant_id, order_id, code) VALUES (?, ?, ?)")
+        .bind_all(tenant_, o.id, reason.code)
+        .run();
+  }
   db_.query("DELETE FROM order_lines WHERE tenant_id = ? AND order_id = ?")
       .bind_all(tenant_, o.id)
       .run();

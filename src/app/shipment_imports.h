@@ -1,0 +1,51 @@
+#pragma once
+// Bulk shipping from a file (SPEC SHP-5): the rows are stored as a queued import when the file is
+// accepted, then applied in batches by a background runner, each batch one write: every good row
+// ships, every bad row is kept with its line, column and reason, and progress is readable while it
+// runs. Rows of one parcel (order, carrier, tracking number) ship together; a parcel that already
+// shipped is left unchanged, so the same file twice applies once. An import interrupted by a
+// restart resumes where its last batch committed. Thread-safe.
+
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "app/actor.h"
+#include "app/shipping_service.h"
+#include "app/write.h"
+
+namespace depot {
+
+struct ImportReport {
+  ImportJob job;
+  std::vector<ImportRow> errors;  // failed rows, in file order (the first kMaxReportedErrors)
+};
+
+inline constexpr int kMaxReportedErrors = 1000;
+inline constexpr std::size_t kMaxImportRows = 100'000;
+
+class ShipmentImports {
+ public:
+  ShipmentImports(Store& store, Clock& clock, ShippingService& shipping)
+      : store_(store), clock_(clock), shipping_(shipping) {}
+
+  // Called after an import is queued, to wake whatever runs them. Set once, before serving.
+  void on_queued(std::function<void()> wake) { wake_ = std::move(wake); }
+
+  // Queues the rows (those already failed by the file's reader keep their outcome).
+  void start(const Actor& actor, std::vector<ImportRow> rows, Callback<ImportJob> done);
+  Result<ImportReport> report(const Actor& actor, std::int64_t import_id);
+
+  // Applies the next batch of one import; true once it has finished. Blocking: for the runner.
+  Result<bool> run_batch(TenantId tenant, std::int64_t import_id);
+  // Imports not finished yet, of every merchant.
+  std::vector<std::pair<TenantId, std::int64_t>> unfinished();
+
+ private:
+  Store& store_;
+  Clock& clock_;
+  ShippingService& shipping_;
+  std::function<void()> wake_;
+};
+
+}  // namespace depot

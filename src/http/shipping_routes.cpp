@@ -1,0 +1,235 @@
+// Shipments, release of held orders, shipping reminders, bulk imports and the carrier table.
+#include <boost/asio/awaitable.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+#include "domain/carriers.h"
+#include "domain/order_rules.h"
+#include "domain/text.h"
+#include "http/await.h"
+#include "http/csv.h"
+#include "http/json_input.h"
+#include "http/json_output.h"
+#include "http/problem.h"
+#include "http/routes.h"
+
+namespace depot::http {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+ShipCommand read_shipment(const json::object& body, std::vector<FieldError>& errors) {
+  Fields f(body, "", errors);
+  f.reject_unknown({"carrier", "tracking_no", "shipped_at", "lines"});
+  ShipCommand command;
+  command.carrier = f.text("carrier", true, 32).value_or("");
+  command.tracking_no = f.text("tracking_no", true, 64).value_or("");
+  command.shipped_at = f.instant("shipped_at");
+  if (const json::array* lines = f.array("lines")) {
+    for (std::size_t i = 0; i < lines->size(); ++i) {
+      std::string prefix = "lines[" + std::to_string(i) + "]";
+      if (!(*lines)[i].is_object()) {
+        errors.push_back({prefix, "must be an object"});
+        continue;
+      }
+      Fields line((*lines)[i].get_object(), prefix, errors);
+      line.reject_unknown({"sku", "quantity"});
+      command.lines.push_back(
+          {line.text("sku", true, 64).value_or(""), line.integer("quantity", true).value_or(0)});
+    }
+    if (lines->empty()) errors.push_back({"lines", "must hold at least one line when given"});
+  }
+  return command;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(trimmed(text));
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// Rows of a bulk shipment file: order_no,carrier,tracking_no[,sku,quantity], with or without that
+// header line. What cannot be read is kept as a failed row naming its column.
+std::vector<ImportRow> read_import_rows(const std::vector<CsvRow>& records) {
+  static constexpr std::string_view kColumns[] = {"order_no", "carrier", "tracking_no", "sku",
+                                                  "quantity"};
+  std::vector<ImportRow> rows;
+  std::size_t first = 0;
+  if (!records.empty() && !records[0].fields.empty()) {
+    std::string head = lower(records[0].fields[0]);
+    if (head.starts_with("\xEF\xBB\xBF")) head.erase(0, 3);
+    if (head == "order_no") first = 1;
+  }
+  for (std::size_t r = first; r < records.size(); ++r) {
+    const CsvRow& record = records[r];
+    // Spreadsheets save rows that were merely formatted as ",,,,": they hold nothing to ship.
+    if (std::all_of(record.fields.begin(), record.fields.end(),
+                    [](const std::string& field) { return trimmed(field).empty(); })) {
+      continue;
+    }
+    ImportRow row;
+    row.line = static_cast<std::int64_t>(record.line);
+    auto fail = [&](std::string column, std::string message) {
+      if (row.outcome == RowOutcome::failed) return;
+      row.outcome = RowOutcome::failed;
+      row.column = std::move(column);
+      row.message = std::move(message);
+    };
+    std::vector<std::string> f = record.fields;
+    if (f.size() != 3 && f.size() != 5) {
+      fail(f.size() == 4 ? "quantity" : "",
+           "expected 3 columns (order_no,carrier,tracking_no) or 5 (…,sku,quantity), found " +
+               std::to_string(f.size()));
+      f.resize(5);
+    }
+    f.resize(5);
+    for (std::size_t c = 0; c < 3; ++c) {
+      if (trimmed(f[c]).empty()) fail(std::string(kColumns[c]), "is empty");
+      if (f[c].size() > 64) fail(std::string(kColumns[c]), "is longer than 64 bytes");
+    }
+    row.order_no = trimmed(f[0]);
+    row.carrier = trimmed(f[1]);
+    row.tracking_no = trimmed(f[2]);
+    row.sku = trimmed(f[3]);
+    std::string_view quantity = trimmed(f[4]);
+    if (!row.sku.empty() || !quantity.empty()) {
+      if (!is_valid_sku(row.sku)) fail("sku", "is not a SKU");
+      std::int64_t q = 0;
+      auto [end, ec] = std::from_chars(quantity.data(), quantity.data() + quantity.size(), q);
+      if (ec != std::errc() || end != quantity.data() + quantity.size() || q <= 0 ||
+          q > kMaxLineQuantity) {
+        fail("quantity", "must be a whole number from 1 to " + std::to_string(kMaxLineQuantity));
+      }
+      row.quantity = q;
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
+void add_shipping_routes(Router& router, ShippingService& shipping, ShipmentImports& imports) {
+  router.add(Method::post, "/api/v1/orders/{id}/shipments",
+             [&shipping](Request& req) -> asio::awaitable<Response> {
+               Result<std::int64_t> id = id_param(req, "order");
+               if (!id.ok()) co_return problem(id.error());
+               Result<json::object> body = parse_object(req);
+               if (!body.ok()) co_return problem(body.error());
+               std::vector<FieldError> errors;
+               ShipCommand command = read_shipment(*body, errors);
+               if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+               Result<Shipped> shipped = co_await await_result<Shipped>([&](auto done) {
+                 shipping.ship(req.actor, *id, std::move(command), std::move(done));
+               });
+               if (!shipped.ok()) co_return problem(shipped.error());
+               Response response =
+                   json_response(shipped->created ? 201 : 200, to_json(shipped->shipment));
+               co_return response.with_header(
+                   "Location", "/api/v1/orders/" + std::to_string(*id) + "/shipments");
+             });
+
+  router.add(Method::get, "/api/v1/orders/{id}/shipments",
+             [&shipping](Request& req) -> asio::awaitable<Response> {
+               Result<std::int64_t> id = id_param(req, "order");
+               if (!id.ok()) co_return problem(id.error());
+               Result<std::vector<Shipment>> found = shipping.shipments(req.actor, *id);
+               if (!found.ok()) co_return problem(found.error());
+               json::array items;
+               for (const Shipment& s : *found) items.push_back(to_json(s));
+               co_return json_response(200, json::object{{"items", std::move(items)}});
+             });
+
+  router.add(Method::post, "/api/v1/orders/{id}/release",
+             [&shipping](Request& req) -> asio::awaitable<Response> {
+               Result<std::int64_t> id = id_param(req, "order");
+               if (!id.ok()) co_return problem(id.error());
+               ReleaseCommand command;
+               if (!req.body.empty()) {
+                 Result<json::object> body = parse_object(req);
+                 if (!body.ok()) co_return problem(body.error());
+                 std::vector<FieldError> errors;
+                 Fields f(*body, "", errors);
+                 f.reject_unknown({"overrides", "reason"});
+                 command.overrides = f.text_list("overrides").value_or(std::vector<std::string>{});
+                 command.reason = f.text("reason", false, 500).value_or("");
+                 if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+               }
+               Result<Order> released = co_await await_result<Order>([&](auto done) {
+                 shipping.release(req.actor, *id, std::move(command), std::move(done));
+               });
+               if (!released.ok()) co_return problem(released.error());
+               co_return json_response(200, to_json(*released, true))
+                   .with_header("ETag", "\"" + std::to_string(released->version) + "\"");
+             });
+
+  router.add(Method::get, "/api/v1/shipping/reminders",
+             [&shipping](Request& req) -> asio::awaitable<Response> {
+               Result<std::int64_t> limit = query_integer(req, "limit", 100, INT32_MIN, INT32_MAX);
+               if (!limit.ok()) co_return problem(limit.error());
+               auto cursor = req.query.find("cursor");
+               Result<ReminderPage> found = shipping.reminders(
+                   req.actor, cursor == req.query.end() ? std::string() : cursor->second,
+                   static_cast<int>(*limit));
+               if (!found.ok()) co_return problem(found.error());
+               json::array items;
+               for (const Reminder& r : found->items) {
+                 items.push_back(json::object{{"order_id", r.order.id},
+                                              {"order_no", r.order.order_no},
+                                              {"status", to_string(r.order.status)},
+                                              {"due_at", format_instant(r.due_at)},
+                                              {"state", to_string(r.level)}});
+               }
+               co_return json_response(200, page(std::move(items), found->next_cursor));
+             });
+
+  router.add(Method::post, "/api/v1/shipments/import",
+             [&imports](Request& req) -> asio::awaitable<Response> {
+               std::string type = lower(req.header("content-type"));
+               if (!type.starts_with("text/csv")) {
+                 co_return problem(
+                     error(ErrorCode::unsupported_media, "the body must be text/csv"));
+               }
+               Result<std::string> text = decode_csv_text(req.body);
+               if (!text.ok()) co_return problem(text.error());
+               Result<std::vector<CsvRow>> records = parse_csv(*text);
+               if (!records.ok()) co_return problem(records.error());
+               std::vector<ImportRow> rows = read_import_rows(*records);
+               Result<ImportJob> job = co_await await_result<ImportJob>([&](auto done) {
+                 imports.start(req.actor, std::move(rows), std::move(done));
+               });
+               if (!job.ok()) co_return problem(job.error());
+               std::string location = "/api/v1/shipments/imports/" + std::to_string(job->id);
+               co_return json_response(
+                   202, json::object{{"id", job->id}, {"status", to_string(job->status)},
+                                     {"total", job->total}})
+                   .with_header("Location", location);
+             });
+
+  router.add(Method::get, "/api/v1/shipments/imports/{id}",
+             [&imports](Request& req) -> asio::awaitable<Response> {
+               Result<std::int64_t> id = id_param(req, "import");
+               if (!id.ok()) co_return problem(id.error());
+               Result<ImportReport> report = imports.report(req.actor, *id);
+               if (!report.ok()) co_return problem(report.error());
+               co_return json_response(200, to_json(*report));
+             });
+
+  router.add(Method::get, "/api/v1/carriers", [](Request&) -> asio::awaitable<Response> {
+    json::array items;
+    for (const Carrier& c : all_carriers()) {
+      items.push_back(json::object{{"code", c.code},
+                                   {"kuaidi100", c.kuaidi100},
+                                   {"name_zh", c.name_zh},
+                                   {"name_en", c.name_en},
+                                   {"tracking_format", c.tracking_format}});
+    }
+    co_return json_response(200, json::object{{"items", std::move(items)}});
+  });
+}
+
+}  // namespace depot::http

@@ -1,0 +1,193 @@
+// Shipments, the reminder sweep's index and bulk shipment imports.
+#include "store/sqlite/sqlite_tx.h"
+
+namespace depot::sqlite {
+
+namespace {
+
+std::string_view to_string(RowOutcome outcome) {
+  switch (outcome) {
+    case RowOutcome::pending:
+      return "pending";
+    case RowOutcome::applied:
+      return "applied";
+    case RowOutcome::unchanged:
+      return "unchanged";
+    case RowOutcome::failed:
+      return "failed";
+  }
+  return "pending";
+}
+
+RowOutcome parse_outcome(std::string_view text) {
+  for (RowOutcome outcome :
+       {RowOutcome::pending, RowOutcome::applied, RowOutcome::unchanged, RowOutcome::failed}) {
+    if (to_string(outcome) == text) return outcome;
+  }
+  return RowOutcome::pending;
+}
+
+constexpr const char* kRowColumns =
+    "SELECT seq, line, order_no, carrier, tracking_no, sku, quantity, outcome, column_name, "
+    "message FROM shipment_import_rows ";
+
+ImportRow row_from(Query& q) {
+  return ImportRow{q.integer(1), q.text(2), q.text(3),
+                   q.text(4),    q.text(5), q.integer(6),
+                   parse_outcome(q.text(7)), q.text(8), q.text(9)};
+}
+
+}  // namespace
+
+std::vector<Shipment> SqliteTx::shipments_of(std::int64_t order_id) {
+  std::vector<Shipment> shipments;
+  {
+    Query q = db_.query(
+        "SELECT id, carrier, tracking_no, shipped_at, actor, created_at FROM shipments "
+        "WHERE tenant_id = ? AND order_id = ? ORDER BY id");
+    q.bind_all(tenant_, order_id);
+    while (q.step()) {
+      Shipment s;
+      s.id = q.integer(0);
+      s.order_id = order_id;
+      s.carrier = q.text(1);
+      s.tracking_no = q.text(2);
+      s.shipped_at = from_millis(q.integer(3));
+      s.actor = q.text(4);
+      s.created_at = from_millis(q.integer(5));
+      shipments.push_back(std::move(s));
+    }
+  }
+  for (Shipment& s : shipments) {
+    Query q = db_.query(
+        "SELECT sku, quantity FROM shipment_lines WHERE tenant_id = ? AND shipment_id = ? "
+        "ORDER BY sku");
+    q.bind_all(tenant_, s.id);
+    while (q.step()) s.lines.push_back({q.text(0), q.integer(1)});
+  }
+  return shipments;
+}
+
+void SqliteTx::insert_shipment(Shipment& s) {
+  s.id = next_id("shipments");
+  db_.query(
+         "INSERT INTO shipments (tenant_id, id, order_id, carrier, tracking_no, shipped_at, actor, "
+         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(tenant_, s.id, s.order_id, s.carrier, s.tracking_no, to_millis(s.shipped_at),
+                s.actor, to_millis(s.created_at))
+      .run();
+  for (const ShipmentLine& line : s.lines) {
+    db_.query(
+           "INSERT INTO shipment_lines (tenant_id, shipment_id, sku, quantity) VALUES (?, ?, ?, ?)")
+        .bind_all(tenant_, s.id, line.sku, line.quantity)
+        .run();
+  }
+}
+
+std::optional<std::int64_t> SqliteTx::find_order_id(const std::string& order_no) {
+  Query q = db_.query("SELECT id FROM orders WHERE tenant_id = ? AND order_no = ?");
+  q.bind_all(tenant_, order_no);
+  if (!q.step()) return std::nullopt;
+  return q.integer(0);
+}
+
+std::vector<Order> SqliteTx::orders_due_before(Instant cutoff, Instant after_due,
+                                               std::int64_t after_id, int limit) {
+  Query q = db_.query(
+      std::string(order_columns()) +
+      "FROM orders INDEXED BY orders_awaiting_due WHERE tenant_id = ? "
+      "AND awaiting_due_at IS NOT NULL AND awaiting_due_at <= ? "
+      "AND (awaiting_due_at, id) > (?, ?) ORDER BY awaiting_due_at, id LIMIT ?");
+  q.bind_all(tenant_, to_millis(cutoff), to_millis(after_due), after_id, limit);
+  return orders_from(q);
+}
+
+std::optional<ImportJob> SqliteTx::find_import(std::int64_t id) {
+  Query q = db_.query(
+      "SELECT status, total, applied, unchanged, failed, actor, created_at, finished_at "
+      "FROM shipment_imports WHERE tenant_id = ? AND id = ?");
+  q.bind_all(tenant_, id);
+  if (!q.step()) return std::nullopt;
+  ImportJob job;
+  job.id = id;
+  job.status = parse_import_status(q.text(0)).value_or(ImportStatus::queued);
+  job.total = q.integer(1);
+  job.applied = q.integer(2);
+  job.unchanged = q.integer(3);
+  job.failed = q.integer(4);
+  job.actor = q.text(5);
+  job.created_at = from_millis(q.integer(6));
+  if (!q.is_null(7)) job.finished_at = from_millis(q.integer(7));
+  return job;
+}
+
+std::vector<std::pair<std::int64_t, ImportRow>> SqliteTx::import_rows(std::int64_t import_id,
+                                                                      std::int64_t after_seq,
+                                                                      int limit) {
+  Query q = db_.query(std::string(kRowColumns) +
+                      "WHERE tenant_id = ? AND import_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+  q.bind_all(tenant_, import_id, after_seq, limit);
+  std::vector<std::pair<std::int64_t, ImportRow>> rows;
+  while (q.step()) rows.emplace_back(q.integer(0), row_from(q));
+  return rows;
+}
+
+std::vector<ImportRow> SqliteTx::failed_import_rows(std::int64_t import_id, int limit) {
+  Query q = db_.query(std::string(kRowColumns) +
+                      "WHERE tenant_id = ? AND import_id = ? AND outcome = 'failed' "
+                      "ORDER BY seq LIMIT ?");
+  q.bind_all(tenant_, import_id, limit);
+  std::vector<ImportRow> rows;
+  while (q.step()) rows.push_back(row_from(q));
+  return rows;
+}
+
+std::vector<std::int64_t> SqliteTx::unfinished_imports() {
+  Query q = db_.query(
+      "SELECT id FROM shipment_imports WHERE status <> 'finished' AND tenant_id = ? ORDER BY id");
+  q.bind_all(tenant_);
+  std::vector<std::int64_t> ids;
+  while (q.step()) ids.push_back(q.integer(0));
+  return ids;
+}
+
+std::int64_t SqliteTx::insert_import(const ImportJob& job, const std::vector<ImportRow>& rows) {
+  std::int64_t id = next_id("shipment_imports");
+  db_.query(
+         "INSERT INTO shipment_imports (tenant_id, id, status, total, applied, unchanged, failed, "
+         "actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(tenant_, id, to_string(job.status), job.total, job.applied, job.unchanged,
+                job.failed, job.actor, to_millis(job.created_at))
+      .run();
+  std::int64_t seq = 0;
+  for (const ImportRow& row : rows) {
+    db_.query(
+           "INSERT INTO shipment_import_rows (tenant_id, import_id, seq, line, order_no, carrier, "
+           "tracking_no, sku, quantity, outcome, column_name, message) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind_all(tenant_, id, ++seq, row.line, row.order_no, row.carrier, row.tracking_no,
+                  row.sku, row.quantity, to_string(row.outcome), row.column, row.message)
+        .run();
+  }
+  return id;
+}
+
+void SqliteTx::update_import(const ImportJob& job) {
+  Query q = db_.query(
+      "UPDATE shipment_imports SET status = ?, applied = ?, unchanged = ?, failed = ?, "
+      "finished_at = ? WHERE tenant_id = ? AND id = ?");
+  q.bind_all(to_string(job.status), job.applied, job.unchanged, job.failed);
+  q.bind_or_null(5, job.finished_at ? std::optional(to_millis(*job.finished_at)) : std::nullopt);
+  q.bind(6, tenant_).bind(7, job.id);
+  q.run();
+}
+
+void SqliteTx::record_import_row(std::int64_t import_id, std::int64_t seq, const ImportRow& row) {
+  db_.query(
+         "UPDATE shipment_import_rows SET outcome = ?, column_name = ?, message = ? "
+         "WHERE tenant_id = ? AND import_id = ? AND seq = ?")
+      .bind_all(to_string(row.outcome), row.column, row.message, tenant_, import_id, seq)
+      .run();
+}
+
+}  // namespace depot::sqlite

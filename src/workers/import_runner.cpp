@@ -1,0 +1,65 @@
+#include "workers/import_runner.h"
+
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+namespace depot::workers {
+
+void ImportRunner::start() {
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "depot-import");
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      wake_.wait(lock, [this] { return stopping_ || pending_; });
+      if (stopping_) break;
+      pending_ = false;
+      lock.unlock();
+      try {
+        drain();
+      } catch (const std::exception& e) {
+        spdlog::error("shipment import failed: {}", e.what());
+      }
+      lock.lock();
+    }
+  });
+}
+
+void ImportRunner::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ImportRunner::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    pending_ = true;
+  }
+  wake_.notify_all();
+}
+
+void ImportRunner::drain() {
+  for (auto [tenant, id] : imports_.unfinished()) {
+    while (true) {
+      {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+      }
+      Result<bool> finished = imports_.run_batch(tenant, id);
+      if (!finished.ok()) {
+        spdlog::error("shipment import {} of merchant {}: {}", id, tenant,
+                      finished.error().message);
+        break;
+      }
+      if (*finished) {
+        spdlog::info("shipment import {} of merchant {} finished", id, tenant);
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace depot::workers

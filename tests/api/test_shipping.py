@@ -1,8 +1,12 @@
 """Verification, holds, release and shipments (SHP-1, SHP-3, ORD-4)."""
 
+import time
+
 import pytest
 
 from conftest import assert_problem
+
+SERVE_ARGS = ["--sweep-interval-ms", "200"]
 
 GOOD_ADDRESS = {"province": "上海市", "city": "上海市", "district": "浦东新区",
                 "detail": "世纪大道 1 号", "postcode": "200120"}
@@ -211,3 +215,29 @@ def test_a_viewer_cannot_ship(server, api):
     sku = api.product_with_stock(5)
     paid = paid_order(api, sku, 1)
     assert_problem(ship(server.viewer, paid["id"]), 403)
+
+
+def test_reminders_list_orders_near_their_promise_and_raise_events(server):
+    api = server.c
+    r = api.patch("/api/v1/settings", {"ship_sla_hours": 1, "ship_due_soon_hours": 2,
+                                       "ship_escalate_hours": 24,
+                                       "ship_sla_hours_by_platform": {"jd": 1}})
+    assert r.status == 200, r
+    assert r.json["ship_sla_hours"] == 1 and r.json["ship_sla_hours_by_platform"] == {"jd": 1}
+    assert_problem(api.patch("/api/v1/settings", {"ship_sla_hours": 0}), 422, "ship_sla_hours")
+    sku = api.product_with_stock(5)
+    order = paid_order(api, sku, 1)
+    assert order["ship_due_at"] is not None
+    items = api.list_all("/api/v1/shipping/reminders")
+    mine = [i for i in items if i["order_id"] == order["id"]]
+    assert mine and mine[0]["state"] == "due_soon" and mine[0]["order_no"] == order["order_no"]
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        raised = [e for e in api.events() if e["type"] == "shipment.due_soon"
+                  and e.get("order_id") == order["id"]]
+        if raised:
+            break
+        time.sleep(0.1)
+    assert len(raised) == 1, "the scheduler did not raise shipment.due_soon"
+    assert ship(api, order["id"]).status == 201
+    assert order["id"] not in [i["order_id"] for i in api.list_all("/api/v1/shipping/reminders")]

@@ -320,10 +320,10 @@ TEST_F(StoreTest, EveryChangeWritesItsEvents) {
   auto created = order(a, "SKU-1", 1);
   ASSERT_OK(created);
   auto events = store->read(a.tenant_id)->events_after(0, 100);
-  std::vector<std::string> types;
-  for (const auto& e : events) types.push_back(e.event.type);
+  std::vector<std::string_view> types;
+  for (const auto& e : events) types.push_back(to_string(e.event.type));
   EXPECT_EQ(types,
-            (std::vector<std::string>{"product.created", "stock.received", "order.created"}));
+            (std::vector<std::string_view>{"product.created", "stock.received", "order.created"}));
   EXPECT_EQ(events.back().event.order_id, created->order.id);
 }
 

@@ -59,7 +59,8 @@ MerchantSettings SqliteTx::settings() {
     settings.ship.sla_hours = q.integer(3);
     settings.ship.due_soon_hours = q.integer(4);
     settings.ship.escalate_hours = q.integer(5);
-    for (const auto& [platform, hours] : json::parse(q.text(6)).as_object()) {
+    json::value by_platform = json::parse(q.text(6));
+    for (const auto& [platform, hours] : by_platform.as_object()) {
       settings.ship.sla_hours_by_platform[std::string(platform)] = hours.as_int64();
     }
   }

@@ -230,18 +230,13 @@ void OrderService::pay(const Actor& actor, std::int64_t id, Payment payment, Cal
   if (Status allowed = require(actor, Permission::write_orders); !allowed.ok()) {
     return done(allowed.error());
   }
-  verifier_.locate_order(
-      actor.tenant_id, id,
-      [this, actor, id, payment = std::move(payment),
-       done = std::move(done)](std::optional<Located> located) mutable {
-        run_write<Order>(
-            store_, actor.tenant_id,
-            [this, actor, id, payment = std::move(payment),
-             located = std::move(located)](WriteTx& tx) mutable -> Result<Order> {
-              return apply_payment_in(tx, actor, id, std::move(payment), located);
-            },
-            std::move(done));
-      });
+  write_located<Order>(
+      store_, verifier_, actor.tenant_id, id,
+      [this, actor, id, payment = std::move(payment)](
+          WriteTx& tx, const std::optional<Located>& located) -> Result<Order> {
+        return apply_payment_in(tx, actor, id, payment, located);
+      },
+      std::move(done));
 }
 
 Result<Order> OrderService::apply_payment_in(WriteTx& tx, const Actor& actor, std::int64_t id,

@@ -158,51 +158,48 @@ void ShippingService::release(const Actor& actor, std::int64_t order_id, Release
   }
   if (!errors.empty()) return done(invalid_fields(std::move(errors)));
 
-  verifier_.locate_order(
-      actor.tenant_id, order_id,
-      [this, actor, order_id, command = std::move(command),
-       done = std::move(done)](std::optional<Located> located) mutable {
-        run_write<Order>(
-            store_, actor.tenant_id,
-            [this, actor, order_id, command = std::move(command),
-             located = std::move(located)](WriteTx& tx) -> Result<Order> {
-              std::optional<Order> order = tx.find_order(order_id);
-              if (!order) return order_not_found(order_id);
-              if (order->status == OrderStatus::awaiting_shipment ||
-                  order->status == OrderStatus::partially_shipped) {
-                return *order;  // not held (any more): releasing again changes nothing
-              }
-              if (order->status != OrderStatus::on_hold) {
-                return error(ErrorCode::conflict, "an order that is " +
-                                                      std::string(to_string(order->status)) +
-                                                      " is not held");
-              }
-              Instant now = clock_.now();
-              for (const std::string& code : command.overrides) {
-                if (std::find(order->overrides.begin(), order->overrides.end(), code) ==
-                    order->overrides.end()) {
-                  order->overrides.push_back(code);
-                }
-              }
-              if (!command.overrides.empty()) {
-                std::string codes;
-                for (const std::string& c : command.overrides) codes += (codes.empty() ? "" : ", ") + c;
-                note(*order, actor.name, "overrode " + codes + ": " + command.reason, now);
-              }
-              if (verifier_.verify(tx, *order, located, true, actor.name, now) !=
-                  HoldChange::released) {
-                Error still{ErrorCode::conflict, "the order still fails verification", {}};
-                for (const HoldReason& reason : order->hold_reasons) {
-                  still.fields.push_back({reason.code, reason.message});
-                }
-                return still;
-              }
-              order->version += 1;
-              save_order(tx, *order, now);
-              return *order;
-            },
-            std::move(done));
-      });
+  write_located<Order>(
+      store_, verifier_, actor.tenant_id, order_id,
+      [this, actor, order_id, command = std::move(command)](
+          WriteTx& tx, const std::optional<Located>& located) -> Result<Order> {
+        return release_in(tx, actor.name, order_id, command, located);
+      },
+      std::move(done));
+}
+
+Result<Order> ShippingService::release_in(WriteTx& tx, const std::string& actor,
+                                          std::int64_t order_id, const ReleaseCommand& command,
+                                          const std::optional<Located>& located) {
+  std::optional<Order> order = tx.find_order(order_id);
+  if (!order) return order_not_found(order_id);
+  if (order->status == OrderStatus::awaiting_shipment ||
+      order->status == OrderStatus::partially_shipped) {
+    return *order;  // not held (any more): releasing again changes nothing
+  }
+  if (order->status != OrderStatus::on_hold) {
+    return error(ErrorCode::conflict,
+                 "an order that is " + std::string(to_string(order->status)) + " is not held");
+  }
+  Instant now = clock_.now();
+  std::string codes;
+  for (const std::string& code : command.overrides) {
+    if (std::find(order->overrides.begin(), order->overrides.end(), code) ==
+        order->overrides.end()) {
+      order->overrides.push_back(code);
+    }
+    codes += (codes.empty() ? "" : ", ") + code;
+  }
+  if (!codes.empty()) note(*order, actor, "overrode " + codes + ": " + command.reason, now);
+  if (verifier_.verify(tx, *order, located, true, actor, now) != HoldChange::released) {
+    Error still{ErrorCode::conflict, "the order still fails verification", {}};
+    for (const HoldReason& reason : order->hold_reasons) {
+      still.fields.push_back({reason.code, reason.message});
+    }
+    return still;
+  }
+  order->version += 1;
+  save_order(tx, *order, now);
+  return *order;
 }
 
 Result<ReminderPage> ShippingService::reminders(const Actor& actor, const std::string& cursor,

@@ -72,6 +72,9 @@ class ShippingService {
                           const ShipCommand& command, Instant now);
 
  private:
+  Result<Order> release_in(WriteTx& tx, const std::string& actor, std::int64_t order_id,
+                           const ReleaseCommand& command, const std::optional<Located>& located);
+
   Store& store_;
   Clock& clock_;
   Verifier& verifier_;

@@ -14,6 +14,7 @@
 #include "app/geocoder.h"
 #include "app/ports.h"
 #include "app/rule_book.h"
+#include "app/write.h"
 #include "domain/verification.h"
 
 namespace depot {
@@ -55,6 +56,24 @@ class Verifier {
   RuleBook& rules_;
   Geocoder* geocoder_;
 };
+
+// Looks the stored order's address up (Verifier::locate_order), then runs `work(tx, located)` as a
+// write of the merchant's and hands its result to `done` once durable.
+template <class T, class Work>
+void write_located(Store& store, Verifier& verifier, TenantId tenant, std::int64_t order_id,
+                   Work work, Callback<T> done) {
+  verifier.locate_order(
+      tenant, order_id,
+      [&store, tenant, work = std::move(work),
+       done = std::move(done)](std::optional<Located> located) mutable {
+        run_write<T>(
+            store, tenant,
+            [work = std::move(work), located = std::move(located)](WriteTx& tx) mutable {
+              return work(tx, located);
+            },
+            std::move(done));
+      });
+}
 
 // Closes a held order's alert (it was released or cancelled).
 void close_hold_alert(WriteTx& tx, const Order& order, Instant now);

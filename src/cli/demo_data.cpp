@@ -53,12 +53,19 @@ constexpr DemoCustomer kCustomers[] = {
     {"王芳", "13700137003", "广东省", "深圳市", "南山区", "科技园南区 8 栋 1203"},
     {"刘洋", "13600136004", "北京市", "北京市", "朝阳区", "建国路 88 号 SOHO 2 号楼"},
     {"陈静", "13500135005", "四川省", "成都市", "武侯区", "天府大道北段 1700 号"},
+    // Two orders verification will hold: a district in another city, and a phone that is too short.
+    {"赵磊", "13300133006", "上海市", "上海市", "朝阳区", "淮海中路 300 号"},
+    {"孙丽", "1380013", "江苏省", "南京市", "鼓楼区", "中山北路 30 号"},
+    // One the demo rule will hold.
+    {"周杰", "13200132008", "广东省", "广州市", "天河区", "天河路 385 号"},
 };
 
 }  // namespace
 
-std::string seed_demo(const std::string& data_dir, AccessService& access,
-                      InventoryService& inventory, OrderService& orders) {
+std::string seed_demo(const std::string& data_dir, const DemoServices& services) {
+  AccessService& access = services.access;
+  InventoryService& inventory = services.inventory;
+  OrderService& orders = services.orders;
   std::filesystem::path key_file = std::filesystem::path(data_dir) / "demo-api-key.txt";
   if (std::filesystem::exists(key_file)) {
     std::ifstream in(key_file);
@@ -90,25 +97,42 @@ std::string seed_demo(const std::string& data_dir, AccessService& access,
   TransferCommand transfer{"BAG-CANVAS", "main/default", "main/A-01-01", 50, "shelving", ""};
   wait_for<StockLevel>([&](auto done) { inventory.transfer(actor, transfer, done); });
 
+  Rule big_orders;
+  big_orders.name = "大额订单 Large orders";
+  big_orders.expression = "order.total > 30000";
+  big_orders.message = "大额订单，请人工核对 Large order: check it by hand";
+  wait_for<Rule>([&](auto done) { services.rules.create(actor, big_orders, done); });
+
+  std::vector<Order> paid;
   int n = 0;
   for (const DemoCustomer& c : kCustomers) {
     const DemoProduct& first = kProducts[n % 4];
     const DemoProduct& second = kProducts[(n + 1) % 4];
     CreateOrderCommand command;
     command.draft.lines = {{first.sku, 1 + n % 2, first.price}, {second.sku, 1, second.price}};
+    if (n + 1 == static_cast<int>(std::size(kCustomers))) command.draft.lines = {{"TEA-LONGJING", 2, 16800}};
     command.draft.customer = Customer{c.name, c.phone, "", "", "", {"sms"}};
-    command.draft.shipping_address = Address{c.province, c.city, c.district, c.detail, "", {}, {}, {}};
+    command.draft.shipping_address =
+        Address{c.province, c.city, c.district, c.detail, "", {}, {}, {}};
     command.draft.platform = "taobao";
     command.draft.external_no = "TB" + std::to_string(20261122000 + n);
     command.idempotency_key = "demo-" + std::to_string(n);
     CreatedOrder order =
         wait_for<CreatedOrder>([&](auto done) { orders.create(actor, command, done); });
-    if (n % 2 == 0) {
+    if (n != 1 && n != 3) {
       Payment payment{order.order.total, "alipay", "DEMO-PAY-" + std::to_string(n), {}};
-      wait_for<Order>([&](auto done) { orders.pay(actor, order.order.id, payment, done); });
+      paid.push_back(
+          wait_for<Order>([&](auto done) { orders.pay(actor, order.order.id, payment, done); }));
     }
     ++n;
   }
+
+  // One parcel for the first paid order, and the first line of the second as a partial parcel.
+  ShipCommand whole{"SF", "SF1234567890123", std::nullopt, {}};
+  wait_for<Shipped>([&](auto done) { services.shipping.ship(actor, paid[0].id, whole, done); });
+  ShipCommand part{"ZTO", "73100000000001", std::nullopt,
+                   {{paid[1].lines[0].sku, paid[1].lines[0].quantity}}};
+  wait_for<Shipped>([&](auto done) { services.shipping.ship(actor, paid[1].id, part, done); });
 
   std::ofstream out(key_file);
   out << created->key << "\n";

@@ -75,7 +75,9 @@ int serve(ServeConfig config) {
   imports.on_queued([&import_runner] { import_runner.wake(); });
 
   std::string demo_key;
-  if (config.demo) demo_key = seed_demo(config.data_dir, access, inventory, orders);
+  if (config.demo) {
+    demo_key = seed_demo(config.data_dir, {access, inventory, orders, shipping, rules});
+  }
 
   http::RateLimiter limiter(config.rate_limit, std::max(1.0, config.rate_limit * 2));
   http::Router router(access, limiter);

@@ -14,9 +14,10 @@ constexpr std::string_view kChunkHead = "return (";
 constexpr std::string_view kChunkTail = "\n)";
 constexpr std::string_view kChunkName = "expression:";  // Lua's prefix for chunk name "=expression"
 
-constexpr std::string_view kKeywords[] = {
-    "and", "break", "do",  "else", "elseif", "end",    "false", "for",  "function", "goto", "if",
-    "in",  "local", "nil", "not",  "or",     "repeat", "return", "then", "true",     "until", "while"};
+constexpr std::string_view kKeywords[] = {"and",   "break", "do",       "else", "elseif", "end",
+                                          "false", "for",   "function", "goto", "if",     "in",
+                                          "local", "nil",   "not",      "or",   "repeat", "return",
+                                          "then",  "true",  "until",    "while"};
 
 // Lua's symbols of more than one character, longest first, and the conveniences: what the
 // merchant wrote, how Lua spells it, and what goes into the chunk (spaced, since `a&&b` has none).
@@ -26,9 +27,9 @@ struct Spelling {
   std::string_view chunk;
 };
 constexpr Spelling kSymbols[] = {
-    {"...", "...", "..."}, {"..", "..", ".."},         {"==", "==", "=="},      {"~=", "~=", "~="},
-    {"<=", "<=", "<="},    {">=", ">=", ">="},         {"<<", "<<", "<<"},      {">>", ">>", ">>"},
-    {"//", "//", "//"},    {"::", "::", "::"},         {"!=", "~=", "~="},      {"&&", "and", " and "},
+    {"...", "...", "..."}, {"..", "..", ".."},    {"==", "==", "=="}, {"~=", "~=", "~="},
+    {"<=", "<=", "<="},    {">=", ">=", ">="},    {"<<", "<<", "<<"}, {">>", ">>", ">>"},
+    {"//", "//", "//"},    {"::", "::", "::"},    {"!=", "~=", "~="}, {"&&", "and", " and "},
     {"||", "or", " or "},  {"!", "not", " not "},
 };
 
@@ -199,8 +200,9 @@ std::optional<Error> ExpressionText::lex() {
       if (end == std::string_view::npos) return error_at(i, "unfinished long string");
     } else if (is_ascii_punct(c)) {
       token.kind = Token::Kind::symbol;
-      const auto spelling = std::find_if(std::begin(kSymbols), std::end(kSymbols),
-                                         [&](const Spelling& x) { return s.substr(i).starts_with(x.written); });
+      const auto spelling =
+          std::find_if(std::begin(kSymbols), std::end(kSymbols),
+                       [&](const Spelling& x) { return s.substr(i).starts_with(x.written); });
       if (spelling != std::end(kSymbols)) {
         end = i + spelling->written.size();
         token.text = spelling->lua;
@@ -243,22 +245,28 @@ std::optional<Error> ExpressionText::check_brackets() const {
     if (kind == std::string_view::npos) continue;
     if (open.empty()) return error_at(token.begin, "'" + token.text + "' closes nothing");
     if (open.back()->text[0] != kOpen[kind]) {
-      return error_at(token.begin, "'" + token.text + "' does not close the '" +
-                                       open.back()->text + "' before it");
+      return error_at(token.begin, "'" + token.text + "' does not close the '" + open.back()->text +
+                                       "' before it");
     }
     open.pop_back();
   }
-  if (!open.empty()) return error_at(open.back()->begin, "'" + open.back()->text + "' is never closed");
+  if (!open.empty()) {
+    return error_at(open.back()->begin, "'" + open.back()->text + "' is never closed");
+  }
   return std::nullopt;
 }
 
 std::optional<Error> ExpressionText::check_is_expression() const {
   if (tokens_.empty()) return error_at(0, "the expression is empty");
   const Token& first = tokens_.front();
-  if (first.text == "return") return error_at(first.begin, "leave out 'return': a rule is an expression");
-  for (std::string_view statement : {"local", "if", "while", "for", "repeat", "do", "goto", "break"}) {
+  if (first.text == "return") {
+    return error_at(first.begin, "leave out 'return': a rule is an expression");
+  }
+  for (std::string_view statement :
+       {"local", "if", "while", "for", "repeat", "do", "goto", "break"}) {
     if (first.text == statement) {
-      return error_at(first.begin, "a rule is an expression, not a statement ('" + first.text + "')");
+      return error_at(first.begin,
+                      "a rule is an expression, not a statement ('" + first.text + "')");
     }
   }
   // Outside a function, `=` can only be a comparison written wrong. Inside one Lua judges it.
@@ -267,10 +275,8 @@ std::optional<Error> ExpressionText::check_is_expression() const {
   if (has_function) return std::nullopt;
   int depth = 0;
   for (const Token& token : tokens_) {
-    if (token.kind != Token::Kind::symbol) continue;
-    if (token.text == "(" || token.text == "[" || token.text == "{") ++depth;
-    if (token.text == ")" || token.text == "]" || token.text == "}") --depth;
-    if (token.text == "=" && depth == 0) {
+    depth += nesting(token);
+    if (token.kind == Token::Kind::symbol && token.text == "=" && depth == 0) {
       return error_at(token.begin, "compare with '==': a rule cannot assign with '='");
     }
   }
@@ -280,10 +286,8 @@ std::optional<Error> ExpressionText::check_is_expression() const {
 std::size_t ExpressionText::matching_bracket(std::size_t open) const {
   int depth = 0;
   for (std::size_t i = open; i < tokens_.size(); ++i) {
-    const std::string& t = tokens_[i].text;
-    if (tokens_[i].kind != Token::Kind::symbol) continue;
-    if (t == "(" || t == "[" || t == "{") ++depth;
-    if ((t == ")" || t == "]" || t == "}") && --depth == 0) return i;
+    depth += nesting(tokens_[i]);
+    if (depth == 0) return i;
   }
   return tokens_.size();
 }
@@ -322,18 +326,22 @@ std::optional<Error> ExpressionText::check_names() const {
     const std::string_view before = i > 0 ? text_at(i - 1) : std::string_view();
     if (before == "." || before == ":" || before == "goto" || before == "::") continue;
     if (text_at(i + 1) == "=") continue;  // a table key, or an assignment the sandbox refuses
-    if (!vocabulary::is_global(token.text)) return error_at(token.begin, "unknown name " + token.text);
+    if (!vocabulary::is_global(token.text)) {
+      return error_at(token.begin, "unknown name " + token.text);
+    }
 
     const std::string_view separator = text_at(i + 1);
     if (const vocabulary::Table* table = vocabulary::find_table(token.text)) {
       if ((separator != "." && separator != ":") || !is_name_at(i + 2)) continue;
       const Token& member = tokens_[i + 2];
       if (!vocabulary::index_of(table->members, member.text)) {
-        return error_at(member.begin, std::string(table->library ? "unknown function " : "unknown field ") +
-                                          token.text + "." + member.text);
+        return error_at(member.begin,
+                        std::string(table->library ? "unknown function " : "unknown field ") +
+                            token.text + "." + member.text);
       }
       if (separator == ":" && !table->library) {
-        return error_at(tokens_[i + 1].begin, "write " + token.text + "." + member.text + " with a dot");
+        return error_at(tokens_[i + 1].begin,
+                        "write " + token.text + "." + member.text + " with a dot");
       }
     } else if (token.text == vocabulary::kLineFunction) {
       std::size_t close = i + 1;  // line "SKU" needs no parentheses
@@ -348,6 +356,19 @@ std::optional<Error> ExpressionText::check_names() const {
   return std::nullopt;
 }
 
+int ExpressionText::nesting(const Token& token) {
+  if (token.kind != Token::Kind::symbol) return 0;
+  if (token.text == "(" || token.text == "[" || token.text == "{") return 1;
+  if (token.text == ")" || token.text == "]" || token.text == "}") return -1;
+  return 0;
+}
+
+int ExpressionText::depth_before(const Token& token) const {
+  int depth = 0;
+  for (const Token* t = tokens_.data(); t != &token; ++t) depth += nesting(*t);
+  return depth;
+}
+
 std::size_t ExpressionText::end_of_line(int line) const {
   std::size_t i = line_starts_[static_cast<std::size_t>(std::clamp(line, 1, line_count()) - 1)];
   while (i < source_.size() && !is_newline(source_[i])) ++i;
@@ -356,14 +377,16 @@ std::size_t ExpressionText::end_of_line(int line) const {
 
 Error ExpressionText::error_at(std::size_t offset, std::string_view message) const {
   offset = std::min(offset, source_.size());
-  const auto line_start = std::prev(std::upper_bound(line_starts_.begin(), line_starts_.end(), offset));
+  const auto line_start =
+      std::prev(std::upper_bound(line_starts_.begin(), line_starts_.end(), offset));
   // Columns count characters, not bytes: rules quote Chinese names.
-  const auto column = 1 + std::count_if(source_.begin() + static_cast<std::ptrdiff_t>(*line_start),
-                                        source_.begin() + static_cast<std::ptrdiff_t>(offset),
-                                        [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
-  return invalid_field("expression", "line " + std::to_string(line_start - line_starts_.begin() + 1) +
-                                         ", column " + std::to_string(column) + ": " +
-                                         std::string(message));
+  const auto column =
+      1 + std::count_if(source_.begin() + static_cast<std::ptrdiff_t>(*line_start),
+                        source_.begin() + static_cast<std::ptrdiff_t>(offset),
+                        [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+  return invalid_field(
+      "expression", "line " + std::to_string(line_start - line_starts_.begin() + 1) + ", column " +
+                        std::to_string(column) + ": " + std::string(message));
 }
 
 Error ExpressionText::syntax_error(std::string_view lua_message,
@@ -396,6 +419,10 @@ Error ExpressionText::syntax_error(std::string_view lua_message,
   if (meant == nullptr) return error_at(end_of_line(line), message);
   if (meant->kind == Token::Kind::other) {
     return error_at(meant->begin, "'" + meant->text + "' belongs inside quotes");
+  }
+  // Outside all brackets, the ')' Lua expected is the chunk's own.
+  if (message.starts_with("')' expected near") && depth_before(*meant) == 0) {
+    return error_at(meant->begin, "'" + meant->text + "' follows a complete expression");
   }
   return error_at(meant->begin, message);
 }

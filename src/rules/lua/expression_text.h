@@ -58,7 +58,9 @@ class ExpressionText {
   std::optional<Error> check_brackets() const;
   std::optional<Error> check_is_expression() const;
   std::optional<Error> check_names() const;
+  static int nesting(const Token& token);  // 1 opens a bracket, -1 closes one
   std::size_t matching_bracket(std::size_t open) const;
+  int depth_before(const Token& token) const;  // brackets open before it
   std::size_t end_of_line(int line) const;
   int line_count() const { return static_cast<int>(line_starts_.size()); }
 

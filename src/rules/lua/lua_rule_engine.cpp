@@ -97,17 +97,23 @@ std::string type_text(const std::string& type) { return type == "nil" ? type : "
 Error describe(const ExpressionText& text, const RunOutcome& outcome, const LuaBudgets& budgets) {
   switch (outcome.kind) {
     case RunOutcome::Kind::not_boolean:
-      return text.error_at(0, "the expression must yield true or false, not " +
-                                  type_text(outcome.message));
+      return text.error_at(
+          0, "the expression must yield true or false, not " + type_text(outcome.message));
     case RunOutcome::Kind::instruction_budget:
       return text.runtime_error("the expression exceeded its instruction budget of " +
                                 std::to_string(budgets.instructions) + " instructions");
+    case RunOutcome::Kind::pattern_budget:
+      return text.runtime_error("the expression exceeded its pattern budget of " +
+                                std::to_string(budgets.pattern_steps) +
+                                " steps (a pattern counts at its worst: anchor it with ^, or "
+                                "repeat less)");
     case RunOutcome::Kind::memory_budget:
       return text.runtime_error("the expression exceeded its memory budget of " +
                                 memory_text(budgets.memory_bytes));
     case RunOutcome::Kind::stack_overflow:
-      return text.runtime_error("the expression caused a stack overflow (calls nested deeper than " +
-                                std::to_string(budgets.call_depth) + ")");
+      return text.runtime_error(
+          "the expression caused a stack overflow (calls nested deeper than " +
+          std::to_string(budgets.call_depth) + ")");
     case RunOutcome::Kind::yielded:
     case RunOutcome::Kind::syntax_error:
     case RunOutcome::Kind::runtime_error:
@@ -149,7 +155,8 @@ std::unique_ptr<Sandbox> LuaRuleEngine::acquire() {
       return sandbox;
     }
   }
-  return Sandbox::open({budgets_.instructions, budgets_.memory_bytes, budgets_.call_depth});
+  return Sandbox::open(
+      {budgets_.instructions, budgets_.memory_bytes, budgets_.call_depth, budgets_.pattern_steps});
 }
 
 void LuaRuleEngine::release(std::unique_ptr<Sandbox> sandbox) {

@@ -4,8 +4,8 @@
 // fields), has Lua load it as `return (<expression>)`, and probes it against two sample orders, so
 // that unknown facts, run-time errors on ordinary data and results that are not booleans are
 // refused when a rule is saved. Every evaluation, probes included, runs under budgets (Lua
-// instructions, call depth, memory growth); a rule over one answers an `invalid` Error and the
-// engine stays usable.
+// instructions, call depth, pattern matching, memory growth); a rule over one answers an `invalid`
+// Error and the engine stays usable.
 //
 // Lua states are pooled: an evaluation borrows one, and one is created when all are busy, so there
 // are as many as evaluations ever ran at once. A state loads a rule on the first evaluation of it
@@ -28,9 +28,12 @@ namespace depot::rules {
 class Sandbox;
 
 struct LuaBudgets {
-  std::int64_t instructions = 100'000;      // Lua VM instructions per evaluation
+  std::int64_t instructions = 100'000;         // Lua VM instructions per evaluation
   std::size_t memory_bytes = 4 * 1024 * 1024;  // growth of the Lua state per evaluation
-  int call_depth = 200;                     // nested function calls
+  int call_depth = 200;                        // nested function calls
+  // Steps of string pattern matching per evaluation, each call counted at its worst case
+  // (rules/lua/pattern_cost.h): about a tenth of a second at most.
+  std::int64_t pattern_steps = 100'000'000;
 };
 
 class LuaRuleEngine final : public RuleEngine {

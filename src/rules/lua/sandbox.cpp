@@ -9,6 +9,7 @@
 #include <lua.hpp>
 
 #include "rules/lua/fact_bindings.h"
+#include "rules/lua/pattern_cost.h"
 #include "rules/lua/vocabulary.h"
 
 namespace depot::rules {
@@ -21,7 +22,8 @@ struct SandboxContext {
   std::size_t used = 0;
   std::size_t cap = std::numeric_limits<std::size_t>::max();  // allocations past it fail
   std::int64_t instructions_left = 0;
-  RunOutcome::Kind stopped_for = RunOutcome::Kind::yielded;  // yielded: the hook has not stopped it
+  double pattern_steps_left = 0;
+  RunOutcome::Kind stopped_for = RunOutcome::Kind::yielded;  // the budget that stopped the run
   bool spent = false;
   int env_ref = LUA_NOREF;    // what rules see as their globals
   int cache_ref = LUA_NOREF;  // loaded rules by id
@@ -97,6 +99,46 @@ int copy_fields(lua_State* L, int from, int to, std::span<const std::string_view
   return 0;
 }
 
+// string.find, match, gmatch and gsub: charged their worst case before Lua's own function runs,
+// which the instruction hook cannot interrupt. Upvalue 1: Lua's function. kPlain: the argument
+// that makes find search plain text (0: none).
+template <Starts kStarts, int kPlain>
+int charged_pattern(lua_State* L) {
+  std::size_t subject = 0;
+  std::size_t length = 0;
+  luaL_checklstring(L, 1, &subject);
+  const char* pattern = luaL_checklstring(L, 2, &length);
+  if (kPlain == 0 || !lua_toboolean(L, kPlain)) {
+    SandboxContext& context = context_of(L);
+    const double cost = pattern_cost(std::string_view(pattern, length), subject, kStarts);
+    if (cost > context.pattern_steps_left) {
+      context.stopped_for = RunOutcome::Kind::pattern_budget;
+      lua_pushliteral(L, "stopped by its budget");
+      return lua_error(L);
+    }
+    context.pattern_steps_left -= cost;
+  }
+  // Called in this frame rather than through lua_call, so that its errors name the rule's line.
+  return lua_tocfunction(L, lua_upvalueindex(1))(L);
+}
+
+// Replaces the pattern functions in the string table at `strings` with charged ones.
+void charge_patterns(lua_State* L, int strings) {
+  const struct {
+    const char* name;
+    lua_CFunction charged;
+  } functions[] = {{"find", charged_pattern<Starts::unless_anchored, 4>},
+                   {"match", charged_pattern<Starts::unless_anchored, 0>},
+                   {"gmatch", charged_pattern<Starts::all, 0>},
+                   {"gsub", charged_pattern<Starts::unless_anchored, 0>}};
+  strings = lua_absindex(L, strings);
+  for (const auto& function : functions) {
+    lua_getfield(L, strings, function.name);
+    lua_pushcclosure(L, function.charged, 1);
+    lua_setfield(L, strings, function.name);
+  }
+}
+
 int unknown_name(lua_State* L) {
   if (lua_type(L, 2) == LUA_TSTRING) return luaL_error(L, "unknown name %s", lua_tostring(L, 2));
   return luaL_error(L, "unknown name");
@@ -123,6 +165,7 @@ int build_environment(lua_State* L) {
     lua_newtable(L);
     copy_fields(L, -2, -1, vocabulary::find_table(library.name)->members);
     if (library.open == luaopen_string) {
+      charge_patterns(L, -1);
       // s:upper() finds its functions through the strings' metatable: the kept ones only.
       lua_pushliteral(L, "");
       lua_getmetatable(L, -1);
@@ -211,6 +254,7 @@ RunOutcome Sandbox::run(std::uint64_t rule_id, std::string_view chunk, const Rul
   SandboxContext& context = *context_;
   RunJob job{static_cast<lua_Integer>(rule_id), chunk.data(), chunk.size(), LUA_OK};
   context.instructions_left = context.limits.instructions;
+  context.pattern_steps_left = static_cast<double>(context.limits.pattern_steps);
   context.stopped_for = RunOutcome::Kind::yielded;
   lua_sethook(state_, count_hook, LUA_MASKCOUNT, context.hook_step);
   set_current_facts(state_, &facts);
@@ -237,7 +281,8 @@ RunOutcome Sandbox::run(std::uint64_t rule_id, std::string_view chunk, const Rul
   } else if (status == LUA_ERRERR) {  // Lua's own stack overflow while handling one
     outcome.kind = RunOutcome::Kind::stack_overflow;
   } else {
-    outcome.message = type == LUA_TSTRING ? lua_tostring(state_, -1) : "error object is not a string";
+    outcome.message =
+        type == LUA_TSTRING ? lua_tostring(state_, -1) : "error object is not a string";
     outcome.kind = job.load_status != LUA_OK ? RunOutcome::Kind::syntax_error
                    : outcome.message.find("stack overflow") != std::string::npos
                        ? RunOutcome::Kind::stack_overflow

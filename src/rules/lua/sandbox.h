@@ -1,9 +1,9 @@
 #pragma once
 // One Lua 5.4 state for rule expressions (SPEC SHP-2): an environment holding only the facts and a
 // safe part of Lua's libraries (rules/lua/vocabulary.h), budgets for every run (instructions, call
-// depth, memory growth), and the rules it has loaded, by id, so that a rule is parsed once per
-// state. Lua raises errors with longjmp (Debian builds it as C), so every call into Lua that may
-// raise runs under lua_pcall, and nothing Lua calls back raises past a C++ destructor.
+// depth, pattern matching, memory growth), and the rules it has loaded, by id, so that a rule is
+// parsed once per state. Lua raises errors with longjmp (Debian builds it as C), so every call into
+// Lua that may raise runs under lua_pcall, and nothing Lua calls back raises past a C++ destructor.
 //
 // Thread safety: none; one thread at a time uses a Sandbox (the engine's pool hands them out).
 
@@ -20,9 +20,10 @@ struct lua_State;
 namespace depot::rules {
 
 struct SandboxLimits {
-  std::int64_t instructions = 0;  // Lua VM instructions per run
-  std::size_t memory_bytes = 0;   // growth of the state per run (or per load)
-  int call_depth = 0;             // nested calls
+  std::int64_t instructions = 0;   // Lua VM instructions per run
+  std::size_t memory_bytes = 0;    // growth of the state per run (or per load)
+  int call_depth = 0;              // nested calls
+  std::int64_t pattern_steps = 0;  // worst-case pattern matching per run (rules/lua/pattern_cost.h)
 };
 
 struct RunOutcome {
@@ -32,6 +33,7 @@ struct RunOutcome {
     syntax_error,
     runtime_error,
     instruction_budget,
+    pattern_budget,
     memory_budget,
     stack_overflow,
   };

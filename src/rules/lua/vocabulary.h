@@ -35,14 +35,14 @@ inline constexpr std::string_view kLineFields[] = {"quantity", "unit_price"};
 // What the sandbox keeps of Lua's libraries: nothing that reaches files, the clock, randomness,
 // other code (string.dump) or metatables.
 inline constexpr std::string_view kStringFunctions[] = {
-    "byte", "char", "find", "format", "gmatch", "gsub", "len",
-    "lower", "match", "rep", "reverse", "sub", "upper"};
+    "byte",  "char",  "find", "format",  "gmatch", "gsub", "len",
+    "lower", "match", "rep",  "reverse", "sub",    "upper"};
 inline constexpr std::string_view kMathFunctions[] = {
-    "abs", "acos", "asin",  "atan", "ceil",       "cos", "deg",  "exp",       "floor",
-    "fmod", "huge", "log",  "max",  "maxinteger", "min", "mininteger", "modf", "pi",
-    "rad",  "sin", "sqrt", "tan",  "tointeger",  "type", "ult"};
-inline constexpr std::string_view kUtf8Functions[] = {"char", "charpattern", "codepoint",
-                                                      "codes", "len", "offset"};
+    "abs",  "acos", "asin", "atan", "ceil",       "cos",  "deg",        "exp",  "floor",
+    "fmod", "huge", "log",  "max",  "maxinteger", "min",  "mininteger", "modf", "pi",
+    "rad",  "sin",  "sqrt", "tan",  "tointeger",  "type", "ult"};
+inline constexpr std::string_view kUtf8Functions[] = {"char",  "charpattern", "codepoint",
+                                                      "codes", "len",         "offset"};
 inline constexpr std::string_view kBaseFunctions[] = {"tonumber", "tostring", "type"};
 
 // A global table a rule reads fields of, with every field it has.

@@ -1,6 +1,6 @@
 #pragma once
-// A merchant's settings (edit window, unpaid timeout, currency, promised ship times) and its event outbox as a feed
-// (GET /api/v1/events). Thread-safe.
+// A merchant's settings (edit window, unpaid timeout, currency, promised ship times) and its event
+// outbox as a feed (GET /api/v1/events). Thread-safe.
 
 #include <map>
 #include <optional>

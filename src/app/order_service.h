@@ -59,8 +59,8 @@ class OrderService {
   Result<Order> apply_edit(WriteTx& tx, const Actor& actor, std::int64_t id,
                            std::int64_t expected_version, const OrderPatch& patch,
                            const std::optional<Located>& located);
-  Result<Order> apply_payment_in(WriteTx& tx, const Actor& actor, std::int64_t id,
-                                 Payment payment, const std::optional<Located>& located);
+  Result<Order> apply_payment_in(WriteTx& tx, const Actor& actor, std::int64_t id, Payment payment,
+                                 const std::optional<Located>& located);
 
   Store& store_;
   Clock& clock_;

@@ -113,8 +113,7 @@ Result<std::vector<RuleView>> RuleService::list(const Actor& actor) {
   return views;
 }
 
-Result<DryRun> RuleService::dry_run(const Actor& actor, const std::string& expression,
-                                    int limit) {
+Result<DryRun> RuleService::dry_run(const Actor& actor, const std::string& expression, int limit) {
   if (trimmed(expression).empty()) return invalid_field("expression", "is required");
   if (expression.size() > kMaxRuleExpressionBytes) {
     return invalid_field("expression", "is too long");

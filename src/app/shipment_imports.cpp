@@ -46,8 +46,8 @@ std::string_view to_string(ImportStatus status) {
 }
 
 std::optional<ImportStatus> parse_import_status(std::string_view text) {
-  for (ImportStatus status : {ImportStatus::queued, ImportStatus::running,
-                              ImportStatus::finished}) {
+  for (ImportStatus status :
+       {ImportStatus::queued, ImportStatus::running, ImportStatus::finished}) {
     if (to_string(status) == text) return status;
   }
   return std::nullopt;
@@ -131,8 +131,9 @@ Result<bool> ShipmentImports::run_batch(TenantId tenant, std::int64_t import_id)
           if (outcome == RowOutcome::failed) ++job->failed;
         }
       };
-      bool readable = std::any_of(parcel.begin(), parcel.end(),
-                                  [](auto* row) { return row->second.outcome != RowOutcome::failed; });
+      bool readable = std::any_of(parcel.begin(), parcel.end(), [](auto* row) {
+        return row->second.outcome != RowOutcome::failed;
+      });
       if (!readable) {
         settle(RowOutcome::failed, {}, {});
         continue;

@@ -52,8 +52,7 @@ class ShippingService {
   // Confirms a parcel. Refuses (422) naming every failed check at once: unpaid, held, unknown
   // carrier, malformed tracking number, more than was ordered. An order that fails the last
   // verification is put on hold (that commits) and the shipment is refused.
-  void ship(const Actor& actor, std::int64_t order_id, ShipCommand command,
-            Callback<Shipped> done);
+  void ship(const Actor& actor, std::int64_t order_id, ShipCommand command, Callback<Shipped> done);
   Result<std::vector<Shipment>> shipments(const Actor& actor, std::int64_t order_id);
 
   // Verifies a held order again; it goes back to awaiting shipment only if every check passes

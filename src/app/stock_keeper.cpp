@@ -156,15 +156,12 @@ void StockKeeper::settle_alerts() {
         alert.threshold = *limit;
         alert.opened_at = now_;
         std::int64_t id = tx_.open_alert(alert);
-        tx_.append_event(
-            events::stock_low(sku, id, now_available, *limit),
-            now_);
+        tx_.append_event(events::stock_low(sku, id, now_available, *limit), now_);
         break;
       }
       case LowStockChange::close:
         tx_.close_alert(open->id, now_);
-        tx_.append_event(events::stock_replenished(sku, open->id, now_available),
-                         now_);
+        tx_.append_event(events::stock_replenished(sku, open->id, now_available), now_);
         break;
       case LowStockChange::none:
         break;

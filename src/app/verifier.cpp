@@ -37,12 +37,12 @@ void Verifier::locate_order(TenantId tenant, std::int64_t order_id,
   std::optional<Order> order = config ? tx->find_order(order_id) : std::nullopt;
   tx.reset();
   if (!order) return then(std::nullopt);
-  geocoder_->geocode(*config, order->shipping_address,
-                     [address = order->shipping_address,
-                      then = std::move(then)](Result<GeocodeAnswer> answer) {
-                       if (!answer.ok()) return then(std::nullopt);
-                       then(Located{address, std::move(*answer)});
-                     });
+  geocoder_->geocode(
+      *config, order->shipping_address,
+      [address = order->shipping_address, then = std::move(then)](Result<GeocodeAnswer> answer) {
+        if (!answer.ok()) return then(std::nullopt);
+        then(Located{address, std::move(*answer)});
+      });
 }
 
 std::vector<HoldReason> Verifier::reasons(ReadTx& tx, const Order& order,
@@ -59,7 +59,8 @@ HoldChange Verifier::verify(WriteTx& tx, Order& order, const std::optional<Locat
                             bool may_release, const std::string& actor, Instant now) {
   std::vector<HoldReason> found = reasons(tx, order, located);
   ShippedUnits shipped = shipped_units(tx.shipments_of(order.id));
-  HoldChange change = settle_verification(order, std::move(found), may_release, shipped, actor, now);
+  HoldChange change =
+      settle_verification(order, std::move(found), may_release, shipped, actor, now);
   switch (change) {
     case HoldChange::held: {
       tx.append_event(events::order_held(order), now);

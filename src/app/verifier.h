@@ -62,17 +62,15 @@ class Verifier {
 template <class T, class Work>
 void write_located(Store& store, Verifier& verifier, TenantId tenant, std::int64_t order_id,
                    Work work, Callback<T> done) {
-  verifier.locate_order(
-      tenant, order_id,
-      [&store, tenant, work = std::move(work),
-       done = std::move(done)](std::optional<Located> located) mutable {
-        run_write<T>(
-            store, tenant,
-            [work = std::move(work), located = std::move(located)](WriteTx& tx) mutable {
-              return work(tx, located);
-            },
-            std::move(done));
-      });
+  verifier.locate_order(tenant, order_id,
+                        [&store, tenant, work = std::move(work),
+                         done = std::move(done)](std::optional<Located> located) mutable {
+                          run_write<T>(
+                              store, tenant,
+                              [work = std::move(work), located = std::move(located)](
+                                  WriteTx& tx) mutable { return work(tx, located); },
+                              std::move(done));
+                        });
 }
 
 // Closes a held order's alert (it was released or cancelled).

@@ -110,7 +110,8 @@ std::string seed_demo(const std::string& data_dir, const DemoServices& services)
     const DemoProduct& second = kProducts[(n + 1) % 4];
     CreateOrderCommand command;
     command.draft.lines = {{first.sku, 1 + n % 2, first.price}, {second.sku, 1, second.price}};
-    if (n + 1 == static_cast<int>(std::size(kCustomers))) command.draft.lines = {{"TEA-LONGJING", 2, 16800}};
+    if (n + 1 == static_cast<int>(std::size(kCustomers)))
+      command.draft.lines = {{"TEA-LONGJING", 2, 16800}};
     command.draft.customer = Customer{c.name, c.phone, "", "", "", {"sms"}};
     command.draft.shipping_address =
         Address{c.province, c.city, c.district, c.detail, "", {}, {}, {}};
@@ -130,8 +131,8 @@ std::string seed_demo(const std::string& data_dir, const DemoServices& services)
   // One parcel for the first paid order, and the first line of the second as a partial parcel.
   ShipCommand whole{"SF", "SF1234567890123", std::nullopt, {}};
   wait_for<Shipped>([&](auto done) { services.shipping.ship(actor, paid[0].id, whole, done); });
-  ShipCommand part{"ZTO", "73100000000001", std::nullopt,
-                   {{paid[1].lines[0].sku, paid[1].lines[0].quantity}}};
+  ShipCommand part{
+      "ZTO", "73100000000001", std::nullopt, {{paid[1].lines[0].sku, paid[1].lines[0].quantity}}};
   wait_for<Shipped>([&](auto done) { services.shipping.ship(actor, paid[1].id, part, done); });
 
   std::ofstream out(key_file);

@@ -32,8 +32,7 @@ constexpr std::array kCatalog = {
                   "order_no, due_at"},
     EventTypeInfo{EventType::product_created, "product.created", "a product was created", "name"},
     EventTypeInfo{EventType::stock_received, "stock.received", "stock was received", "quantity"},
-    EventTypeInfo{EventType::stock_adjusted, "stock.adjusted",
-                  "stock was adjusted or counted", ""},
+    EventTypeInfo{EventType::stock_adjusted, "stock.adjusted", "stock was adjusted or counted", ""},
     EventTypeInfo{EventType::stock_transferred, "stock.transferred",
                   "stock moved between locations", "from, to, quantity"},
     EventTypeInfo{EventType::stock_low, "stock.low", "available stock fell below the threshold",
@@ -42,7 +41,7 @@ constexpr std::array kCatalog = {
                   "available stock is back at or above the threshold", "alert_id, available"},
 };
 
-std::string joined(const std::vector<HoldReason>& reasons, std::string HoldReason::* part,
+std::string joined(const std::vector<HoldReason>& reasons, std::string HoldReason::*part,
                    std::string_view separator) {
   std::string text;
   for (const HoldReason& reason : reasons) {
@@ -176,10 +175,8 @@ DomainEvent stock_adjusted(const std::string& sku) {
 
 DomainEvent stock_transferred(const std::string& sku, const std::string& from,
                               const std::string& to, std::int64_t quantity) {
-  return {EventType::stock_transferred,
-          0,
-          sku,
-          {{"from", from}, {"to", to}, {"quantity", quantity}}};
+  return {
+      EventType::stock_transferred, 0, sku, {{"from", from}, {"to", to}, {"quantity", quantity}}};
 }
 
 DomainEvent stock_low(const std::string& sku, std::int64_t alert_id, std::int64_t available,
@@ -192,10 +189,7 @@ DomainEvent stock_low(const std::string& sku, std::int64_t alert_id, std::int64_
 
 DomainEvent stock_replenished(const std::string& sku, std::int64_t alert_id,
                               std::int64_t available) {
-  return {EventType::stock_replenished,
-          0,
-          sku,
-          {{"alert_id", alert_id}, {"available", available}}};
+  return {EventType::stock_replenished, 0, sku, {{"alert_id", alert_id}, {"available", available}}};
 }
 
 }  // namespace events

@@ -36,9 +36,9 @@ ReminderLevel reminder_level(const ShipPromise& promise, Instant due_at, Instant
 }
 
 bool awaits_shipment(const Order& order) {
-  return order.ship_due_at && (order.status == OrderStatus::awaiting_shipment ||
-                               order.status == OrderStatus::partially_shipped ||
-                               order.status == OrderStatus::on_hold);
+  return order.ship_due_at &&
+         (order.status == OrderStatus::awaiting_shipment ||
+          order.status == OrderStatus::partially_shipped || order.status == OrderStatus::on_hold);
 }
 
 std::optional<ReminderLevel> reminder_to_raise(const ShipPromise& promise, const Order& order,

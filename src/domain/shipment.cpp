@@ -96,8 +96,8 @@ std::vector<FieldError> shipping_blockers(const Order& order) {
       return {{"status", "the order is on hold" + why}};
     }
     default:
-      return {{"status", "an order that is " + std::string(to_string(order.status)) +
-                             " cannot ship"}};
+      return {
+          {"status", "an order that is " + std::string(to_string(order.status)) + " cannot ship"}};
   }
 }
 

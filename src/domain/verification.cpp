@@ -86,8 +86,8 @@ void check_geocode(const Address& address, const GeocodeAnswer& answer,
 
 void check_phone(const Customer& customer, std::vector<HoldReason>& reasons) {
   if (trimmed(customer.phone).empty()) {
-    reasons.push_back({"customer.phone_missing", "the customer has no phone number",
-                       "customer.phone"});
+    reasons.push_back(
+        {"customer.phone_missing", "the customer has no phone number", "customer.phone"});
   } else if (!is_mainland_phone(customer.phone)) {
     reasons.push_back({"customer.phone_invalid",
                        customer.phone + " is no mainland mobile or landline number",
@@ -102,8 +102,8 @@ void check_stock(const Order& order, const VerificationFacts& facts,
     std::int64_t reserved = held == facts.reserved.end() ? 0 : held->second;
     if (reserved < line.quantity) {
       reasons.push_back({"stock.not_reserved",
-                         std::to_string(line.quantity) + " of " + line.sku +
-                             " to ship but only " + std::to_string(reserved) + " reserved",
+                         std::to_string(line.quantity) + " of " + line.sku + " to ship but only " +
+                             std::to_string(reserved) + " reserved",
                          "lines"});
     }
   }
@@ -116,10 +116,10 @@ std::span<const CheckInfo> verification_checks() { return kChecks; }
 std::vector<HoldReason> verify_order(const Order& order, const VerificationFacts& facts) {
   std::vector<HoldReason> reasons;
   if (order.paid_amount < order.total) {
-    reasons.push_back({"payment.incomplete",
-                       "paid " + std::to_string(order.paid_amount) + " of " +
-                           std::to_string(order.total),
-                       "paid_amount"});
+    reasons.push_back(
+        {"payment.incomplete",
+         "paid " + std::to_string(order.paid_amount) + " of " + std::to_string(order.total),
+         "paid_amount"});
   }
   check_address(order.shipping_address, reasons);
   if (facts.geocode) check_geocode(order.shipping_address, *facts.geocode, reasons);
@@ -203,13 +203,11 @@ bool is_mainland_phone(std::string_view phone) {
 }
 
 bool is_plausible_postcode(std::string_view postcode) {
-  return postcode.size() == 6 && all_digits(postcode) && postcode[0] != '9' &&
-         postcode != "000000";
+  return postcode.size() == 6 && all_digits(postcode) && postcode[0] != '9' && postcode != "000000";
 }
 
 HoldChange settle_verification(Order& order, std::vector<HoldReason> reasons, bool may_release,
-                               const ShippedUnits& shipped, const std::string& actor,
-                               Instant now) {
+                               const ShippedUnits& shipped, const std::string& actor, Instant now) {
   bool held = order.status == OrderStatus::on_hold;
   bool verifiable = held || order.status == OrderStatus::awaiting_shipment ||
                     order.status == OrderStatus::partially_shipped;

@@ -60,7 +60,6 @@ enum class HoldChange {
 // `may_release`, returns a held order that now passes to where it was. Orders before payment or
 // after shipment are left alone.
 HoldChange settle_verification(Order& order, std::vector<HoldReason> reasons, bool may_release,
-                               const ShippedUnits& shipped, const std::string& actor,
-                               Instant now);
+                               const ShippedUnits& shipped, const std::string& actor, Instant now);
 
 }  // namespace depot

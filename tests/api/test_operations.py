@@ -119,8 +119,11 @@ def test_demo_seeds_once_and_prints_a_working_key(server_factory):
     srv.start()
     demo = srv.a
     orders = demo.list_all("/api/v1/orders")
-    assert len(orders) == 5, "a second start does not seed again"
+    assert len(orders) == 8, "a second start does not seed again"
     statuses = {o["status"] for o in orders}
-    assert {"pending_payment", "awaiting_shipment"} <= statuses
-    assert demo.stock("MUG-RED")["on_hand"] == 120
+    assert {"pending_payment", "awaiting_shipment", "partially_shipped", "shipped",
+            "on_hold"} <= statuses
+    held = {r["code"] for o in orders for r in o["hold_reasons"]}
+    assert held == {"address.district_not_in_city", "customer.phone_invalid", "rule.matched"}
+    assert demo.stock("MUG-RED")["on_hand"] == 119  # one shipped in the demo's first parcel
     assert srv.log_path.read_text().count("demo key:") == 2

@@ -28,8 +28,8 @@ class ShippingRemindersTest : public ::testing::Test {
     promise.ship_due_soon_hours = 4;
     promise.ship_escalate_hours = 12;
     promise.ship_sla_hours_by_platform = std::map<std::string, std::int64_t>{{"jd", 6}};
-    ASSERT_OK(wait<MerchantSettings>(
-        [&](auto done) { merchant.update_settings(actor, promise, done); }));
+    ASSERT_OK(
+        wait<MerchantSettings>([&](auto done) { merchant.update_settings(actor, promise, done); }));
     Product mug;
     mug.sku = "MUG";
     mug.name = "Mug";
@@ -45,8 +45,7 @@ class ShippingRemindersTest : public ::testing::Test {
     CreateOrderCommand command;
     command.draft.lines = {{"MUG", 1, 100}};
     command.draft.customer = {"张三", "13800138000", "", "", "", {}};
-    command.draft.shipping_address = {"浙江省", "杭州市", "西湖区", "文三路 1 号", "",
-                                      {},       {},       {}};
+    command.draft.shipping_address = {"浙江省", "杭州市", "西湖区", "文三路 1 号", "", {}, {}, {}};
     if (!platform.empty()) {
       command.draft.platform = platform;
       command.draft.external_no = "X" + std::to_string(++external_);

@@ -55,11 +55,10 @@ TEST(Verification, EachCheckNamesItsCodeAndField) {
   facts.reserved["TEA"] = 0;
   facts.rule_matches = {{"rule.matched", "金额过大", "", 3}};
   auto reasons = verify_order(order, facts);
-  EXPECT_EQ(codes(reasons),
-            (std::vector<std::string>{"payment.incomplete", "address.district_not_in_city",
-                                      "address.detail_missing", "address.postcode_invalid",
-                                      "customer.phone_invalid", "stock.not_reserved",
-                                      "rule.matched"}));
+  EXPECT_EQ(codes(reasons), (std::vector<std::string>{
+                                "payment.incomplete", "address.district_not_in_city",
+                                "address.detail_missing", "address.postcode_invalid",
+                                "customer.phone_invalid", "stock.not_reserved", "rule.matched"}));
   EXPECT_EQ(reasons[1].field, "shipping_address.district");
   EXPECT_EQ(reasons[4].field, "customer.phone");
   EXPECT_EQ(reasons.back().rule_id, 3);
@@ -94,12 +93,12 @@ TEST(Verification, OverriddenChecksNoLongerHold) {
 
 TEST(Verification, EveryCodeIsCatalogued) {
   auto checks = verification_checks();
-  for (const char* code : {"payment.incomplete", "address.district_not_in_city",
-                           "address.geocode_mismatch", "customer.phone_invalid",
-                           "stock.not_reserved", "rule.matched"}) {
-    EXPECT_TRUE(std::any_of(checks.begin(), checks.end(),
-                            [&](const CheckInfo& c) { return c.code == code; }))
-        << code;
+  for (const char* code :
+       {"payment.incomplete", "address.district_not_in_city", "address.geocode_mismatch",
+        "customer.phone_invalid", "stock.not_reserved", "rule.matched"}) {
+    EXPECT_TRUE(std::any_of(checks.begin(), checks.end(), [&](const CheckInfo& c) {
+      return c.code == code;
+    })) << code;
   }
 }
 
@@ -109,9 +108,9 @@ TEST(Verification, MainlandPhones) {
                            "0571-87654321", "0571-87654321-123", "010-62345678转8001"}) {
     EXPECT_TRUE(is_mainland_phone(good)) << good;
   }
-  for (const char* bad : {"", "12800138000", "1380013800", "138001380001", "138-0013-8000",
-                          "12345", "010-1234567", "0571-0765432", "abc", "+1 4155550100",
-                          "0571-87654321-1234567", "05718765"}) {
+  for (const char* bad :
+       {"", "12800138000", "1380013800", "138001380001", "138-0013-8000", "12345", "010-1234567",
+        "0571-0765432", "abc", "+1 4155550100", "0571-87654321-1234567", "05718765"}) {
     EXPECT_FALSE(is_mainland_phone(bad)) << bad;
   }
 }

@@ -32,7 +32,7 @@ struct LuaBudgets {
   std::size_t memory_bytes = 4 * 1024 * 1024;  // growth of the Lua state per evaluation
   int call_depth = 200;                        // nested function calls
   // Steps of string pattern matching per evaluation, each call counted at its worst case
-  // (rules/lua/pattern_cost.h): about a tenth of a second at most.
+  // (rules/lua/pattern_cost.h): a few tenths of a second at the very worst, far less in practice.
   std::int64_t pattern_steps = 100'000'000;
 };
 

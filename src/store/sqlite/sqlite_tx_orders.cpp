@@ -97,7 +97,8 @@ Order SqliteTx::order_from(Query& q) {
   o.refund_due = q.integer(7);
   o.customer = Customer{q.text(8),  q.text(9),  q.text(10),
                         q.text(11), q.text(12), decode_channels(q.text(13))};
-  o.shipping_address = Address{q.text(14), q.text(15), q.text(16), q.text(17), q.text(18), {}, {}, {}};
+  o.shipping_address =
+      Address{q.text(14), q.text(15), q.text(16), q.text(17), q.text(18), {}, {}, {}};
   o.platform = q.text(19);
   o.external_no = q.text(20);
   o.notes = q.text(21);
@@ -323,12 +324,12 @@ void SqliteTx::insert_order(const Order& o, const std::string& idempotency_key,
 void SqliteTx::update_order(const Order& o) {
   Query q = db_.query(
       "UPDATE orders SET status = ?, version = ?, currency = ?, total = ?, paid_amount = ?, "
-         "refund_due = ?, customer_name = ?, customer_phone = ?, customer_email = ?, "
-         "customer_wechat_openid = ?, customer_device_token = ?, customer_channels = ?, "
-         "province = ?, city = ?, district = ?, detail = ?, postcode = ?, notes = ?, "
-         "hold_reason = ?, updated_at = ?, province_code = ?, city_code = ?, district_code = ?, "
-         "hold_reasons = ?, overrides = ?, ship_due_at = ?, reminder = ?, awaiting_due_at = ? "
-         "WHERE tenant_id = ? AND id = ?");
+      "refund_due = ?, customer_name = ?, customer_phone = ?, customer_email = ?, "
+      "customer_wechat_openid = ?, customer_device_token = ?, customer_channels = ?, "
+      "province = ?, city = ?, district = ?, detail = ?, postcode = ?, notes = ?, "
+      "hold_reason = ?, updated_at = ?, province_code = ?, city_code = ?, district_code = ?, "
+      "hold_reasons = ?, overrides = ?, ship_due_at = ?, reminder = ?, awaiting_due_at = ? "
+      "WHERE tenant_id = ? AND id = ?");
   q.bind_all(to_string(o.status), o.version, o.currency, o.total, o.paid_amount, o.refund_due,
              o.customer.name, o.customer.phone, o.customer.email, o.customer.wechat_openid,
              o.customer.device_token, encode_channels(o.customer.preferred_channels),
@@ -346,8 +347,7 @@ void SqliteTx::update_order(const Order& o) {
       .bind_all(tenant_, o.id)
       .run();
   for (const HoldReason& reason : o.hold_reasons) {
-    db_.query(
-           "INSERT OR IGNORE INTO order_hold_codes (tenant_id, order_id, code) VALUES (?, ?, ?)")
+    db_.query("INSERT OR IGNORE INTO order_hold_codes (tenant_id, order_id, code) VALUES (?, ?, ?)")
         .bind_all(tenant_, o.id, reason.code)
         .run();
   }

@@ -32,9 +32,15 @@ constexpr const char* kRowColumns =
     "message FROM shipment_import_rows ";
 
 ImportRow row_from(Query& q) {
-  return ImportRow{q.integer(1), q.text(2), q.text(3),
-                   q.text(4),    q.text(5), q.integer(6),
-                   parse_outcome(q.text(7)), q.text(8), q.text(9)};
+  return ImportRow{q.integer(1),
+                   q.text(2),
+                   q.text(3),
+                   q.text(4),
+                   q.text(5),
+                   q.integer(6),
+                   parse_outcome(q.text(7)),
+                   q.text(8),
+                   q.text(9)};
 }
 
 }  // namespace
@@ -93,11 +99,10 @@ std::optional<std::int64_t> SqliteTx::find_order_id(const std::string& order_no)
 
 std::vector<Order> SqliteTx::orders_due_before(Instant cutoff, Instant after_due,
                                                std::int64_t after_id, int limit) {
-  Query q = db_.query(
-      std::string(order_columns()) +
-      "FROM orders INDEXED BY orders_awaiting_due WHERE tenant_id = ? "
-      "AND awaiting_due_at IS NOT NULL AND awaiting_due_at <= ? "
-      "AND (awaiting_due_at, id) > (?, ?) ORDER BY awaiting_due_at, id LIMIT ?");
+  Query q = db_.query(std::string(order_columns()) +
+                      "FROM orders INDEXED BY orders_awaiting_due WHERE tenant_id = ? "
+                      "AND awaiting_due_at IS NOT NULL AND awaiting_due_at <= ? "
+                      "AND (awaiting_due_at, id) > (?, ?) ORDER BY awaiting_due_at, id LIMIT ?");
   q.bind_all(tenant_, to_millis(cutoff), to_millis(after_due), after_id, limit);
   return orders_from(q);
 }
@@ -165,8 +170,8 @@ std::int64_t SqliteTx::insert_import(const ImportJob& job, const std::vector<Imp
            "INSERT INTO shipment_import_rows (tenant_id, import_id, seq, line, order_no, carrier, "
            "tracking_no, sku, quantity, outcome, column_name, message) "
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind_all(tenant_, id, ++seq, row.line, row.order_no, row.carrier, row.tracking_no,
-                  row.sku, row.quantity, to_string(row.outcome), row.column, row.message)
+        .bind_all(tenant_, id, ++seq, row.line, row.order_no, row.carrier, row.tracking_no, row.sku,
+                  row.quantity, to_string(row.outcome), row.column, row.message)
         .run();
   }
   return id;

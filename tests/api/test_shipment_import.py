@@ -105,3 +105,29 @@ def test_a_file_that_is_not_csv_is_refused(api):
     assert_problem(api.post_raw("/api/v1/shipments/import", b"\n\n", content_type="text/csv"),
                    422, "body")
     assert_problem(api.get("/api/v1/shipments/imports/999999"), 404)
+
+
+def test_an_import_killed_mid_way_resumes_and_ships_each_parcel_once(server_factory):
+    srv = server_factory()
+    srv.start()
+    api = srv.a
+    sku = api.product_with_stock(5000)
+    orders = [paid_order(api, sku) for _ in range(1000)]
+    text = "".join(f"{o['order_no']},SF,SF{5000000000000 + i}\n" for i, o in enumerate(orders))
+    r = api.post_raw("/api/v1/shipments/import", text, content_type="text/csv")
+    assert r.status == 202, r
+    job_id = r.json["id"]
+    srv.kill9()
+    srv.start()
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        report = api.get(f"/api/v1/shipments/imports/{job_id}").json
+        if report["status"] == "finished":
+            break
+        time.sleep(0.05)
+    assert report["status"] == "finished", report
+    assert (report["applied"], report["unchanged"], report["failed"]) == (1000, 0, 0), report
+    st, ledger = api.assert_ledger_consistent(sku)
+    assert st["on_hand"] == 5000 - 1000 and st["reserved"] == 0
+    assert [m["kind"] for m in ledger].count("shipment") == 1000
+    assert api.orders(status="shipped") and len(api.orders(status="shipped")) == 1000

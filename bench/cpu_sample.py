@@ -7,7 +7,8 @@ when idle (HTTP threads sit in epoll_wait; the store's writer and the scheduler 
 writer being the one that has used by far the most CPU since the start), of wrk, of every other
 process on the machine (noise from neighbours), and the machine-wide split from /proc/stat.
 Roles are best decided while the server is idle: `--classify` does that once and writes them to
---out; the samples then take them from `--roles`.
+--out; the samples then take them from `--roles`. `--totals` writes the CPU time used so far
+instead, for work that does not last a fixed time (two of them around it give its cost).
 Python standard library only.
 """
 
@@ -86,10 +87,34 @@ def classify(server, out):
         json.dump(roles, f, indent=2)
 
 
+def totals(server, known, out):
+    """CPU seconds used so far by the server (all threads, and per role) and by every other
+    process now alive: two of these around a piece of work give its CPU cost, when the work does
+    not last a fixed time (the shipping runs)."""
+    s = snapshot(server, None)
+    roles = {"writer": 0, "http": 0, "other": 0}
+    for tid, (ticks, _, _) in s["threads"].items():
+        roles[known.get(tid, "other")] += ticks
+    ours = {server, os.getpid(), os.getppid()}
+    result = {
+        "t": s["t"],
+        "server_s": sum(roles.values()) / TICK,
+        "roles_s": {role: ticks / TICK for role, ticks in roles.items()},
+        # per process, so that a later snapshot can count only what each used in between
+        "others_s": {str(pid): ticks / TICK for pid, (_, ticks) in s["processes"].items()
+                     if pid not in ours},
+        "machine": s["machine"],
+    }
+    with open(out, "w") as f:
+        json.dump(result, f, indent=2)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", type=int, required=True)
     parser.add_argument("--classify", action="store_true", help="only write the thread roles")
+    parser.add_argument("--totals", action="store_true",
+                        help="only write the CPU time used so far (server per role, others)")
     parser.add_argument("--roles", help="thread roles written by --classify")
     parser.add_argument("--wrk", type=int)
     parser.add_argument("--delay", type=float, default=2)
@@ -105,6 +130,8 @@ def main():
                 known = {int(tid): role for tid, role in json.load(f).items()}
         except (OSError, ValueError):
             known = {}
+    if args.totals:
+        return totals(args.server, known, args.out)
 
     time.sleep(args.delay)
     a = snapshot(args.server, args.wrk)

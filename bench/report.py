@@ -200,6 +200,289 @@ def thread_shares(path):
     return shares
 
 
+# ---- shipping (micro benchmarks, shipments over HTTP, the CSV import) ----
+MICRO_ROWS = [  # Google Benchmark run name, what
+    ("BM_VerifyOrder", "`verify_order`: a paid 3-line order to a normalised Shanghai address, "
+                       "reservations covering it, every check passing"),
+    ("BM_NormaliseAddress", "`normalise_address`: 上海 / 上海 / 浦东 → full names and GB/T 2260 "
+                            "codes (with a copy of the address)"),
+    ("BM_MatchDivision_FullNames", "`match_division`: 上海市 / 上海市 / 浦东新区"),
+    ("BM_MatchDivision_ShortForms", "`match_division`: 广东 / 深圳 / 南山 (short forms)"),
+    ("BM_TrackingNo/SF", "`is_valid_tracking_no`: SF, `SF` + 13 digits"),
+    ("BM_TrackingNo/ZTO", "`is_valid_tracking_no`: ZTO, 14 digits"),
+]
+RULE_TARGET_US = 5.0     # the issue's aim: a rule evaluates in under 5 µs
+VERIFY_TARGET = 0.10     # verification and rules add under 10% to an order's creation cost
+
+
+def micro_results(path):
+    """Google Benchmark JSON -> ({run name: {"cpu_us", "real_us", "cv"}}, context)."""
+    data = load_json(path)
+    if not data:
+        return {}, {}
+    scale = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
+    out = {}
+    for b in data.get("benchmarks", []):
+        name = b.get("run_name", b.get("name"))
+        if b.get("error_occurred"):
+            out.setdefault(name, {})["error"] = b.get("error_message", "error")
+            continue
+        k = scale.get(b.get("time_unit", "ns"), 1e-3)
+        entry = out.setdefault(name, {})
+        if b.get("aggregate_name") == "median":
+            entry["cpu_us"] = b["cpu_time"] * k
+            entry["real_us"] = b["real_time"] * k
+        elif b.get("aggregate_name") == "cv":
+            entry["cv"] = b["cpu_time"]  # a fraction, not a time
+        elif b.get("run_type") == "iteration" and "cpu_us" not in entry:
+            entry["cpu_us"] = b["cpu_time"] * k  # a single repetition
+            entry["real_us"] = b["real_time"] * k
+    return out, data.get("context", {})
+
+
+def cpu_delta(res, name):
+    """CPU used between NAME_before and NAME_after (cpu_sample.py --totals): seconds of wall time,
+    depot's CPU seconds (all threads, the writer) and other processes' use in % of one core."""
+    a = load_json(os.path.join(res, f"{name}_before.cpu_totals.json"))
+    b = load_json(os.path.join(res, f"{name}_after.cpu_totals.json"))
+    if not a or not b or b["t"] <= a["t"]:
+        return None
+    wall = b["t"] - a["t"]
+    # Processes that ended in between are not counted; those that started count from zero.
+    if isinstance(b["others_s"], dict):
+        others = sum(t - a["others_s"].get(pid, 0) for pid, t in b["others_s"].items())
+    else:  # results of an earlier version: one total
+        others = b["others_s"] - a["others_s"]
+    return {"wall_s": wall, "server_s": b["server_s"] - a["server_s"],
+            "writer_s": b["roles_s"]["writer"] - a["roles_s"]["writer"],
+            "others_pct": 100 * others / wall}
+
+
+def count_text(n):
+    return f"{n:,}" if isinstance(n, int) else "?"
+
+
+def us_text(us):
+    if us is None:
+        return "?"
+    return f"{us:.3f}" if us < 1 else f"{us:.2f}" if us < 100 else f"{us:,.0f}"
+
+
+def shipping_section(res, ceiling, create_rate, create_us, writer_us):
+    """The rendered "Shipping" section: micro numbers, shipments/s over HTTP, the import."""
+    config = load_json(os.path.join(res, "config.json"), {}) or {}
+    lines = []
+
+    # -- micro benchmarks --
+    micro, context = micro_results(os.path.join(res, "micro.json"))
+    combined = None
+    if micro:
+        reps = config.get("micro_repetitions", "?")
+        lines += [
+            "### Verification and rules (Google Benchmark, `bench/micro/shipping_bench.cpp`)",
+            "",
+            f"CPU time per call, the median of {reps} repetitions (each repetition runs the call "
+            "as many times as fits in about half a second); cv is the spread of the "
+            "repetitions (standard deviation ÷ mean). The machine had a load average of "
+            + ", ".join(f"{x:.1f}" for x in context.get("load_avg", [])[:1]) + " when they ran"
+            + (" (Debian's libbenchmark reports a debug build of the library itself, which "
+               "times the loop, not the code measured)"
+               if context.get("library_build_type") == "debug" else "") + ".",
+            "",
+            "| what | µs per call (median) | cv |",
+            "|---|---:|---:|",
+        ]
+
+        def row(name, what):
+            m = micro.get(name, {})
+            if "error" in m:
+                return f"| {what} | **{m['error']}** | |"
+            cv = f"{m['cv']:.0%}" if m.get("cv") is not None else ""
+            return f"| {what} | {us_text(m.get('cpu_us'))} | {cv} |"
+
+        for name, what in MICRO_ROWS:
+            lines.append(row(name, what))
+        rule_times = []
+        for i in range(10):
+            expression = context.get(f"rule_{i}")
+            if expression is None:
+                break
+            name = f"BM_LuaRule/{i}"
+            lines.append(row(name, f"one Lua rule: `{expression}`"))
+            if micro.get(name, {}).get("cpu_us") is not None:
+                rule_times.append((micro[name]["cpu_us"], expression))
+        ten = micro.get("BM_LuaTenRules", {}).get("cpu_us")
+        combined = micro.get("BM_VerifyWithTenRules", {}).get("cpu_us")
+        lines.append(row("BM_LuaTenRules", f"the {len(rule_times) or 10} rules above, one after "
+                                           "the other, as the rule book evaluates them"))
+        lines.append(row("BM_VerifyWithTenRules", "**verification + the 10 rules** (the "
+                                                  "per-order cost)"))
+        lines.append("")
+        lines.append("The rules are compiled once and evaluated in a pooled Lua state, as in the "
+                     "server; their callbacks (`customer.orders_within_minutes`, "
+                     "`blacklist.phone`) are stubs that answer a constant, and none of the rules "
+                     "matches the order. These are CPU costs of the pure functions only: the "
+                     "store reads that verification does in the server (reservations, shipments, "
+                     "the merchant's rules, the customer's recent orders, the blacklist) are not "
+                     "in them, but they are in the shipment rate below.")
+        lines.append("")
+        if rule_times:
+            slowest = max(rule_times)
+            ok = slowest[0] < RULE_TARGET_US
+            lines.append(
+                f"- **Rules:** the slowest single rule took {us_text(slowest[0])} µs "
+                f"(`{slowest[1]}`), the fastest {us_text(min(rule_times)[0])} µs"
+                + (f"; the ten together {us_text(ten)} µs, {us_text(ten / 10)} µs per rule"
+                   if ten else "")
+                + f". Aim: under {RULE_TARGET_US:.0f} µs each — "
+                + ("met." if ok else "**not met**."))
+        if combined is not None and create_us:
+            share = combined / create_us
+            lines.append(
+                f"- **Verification + 10 rules against creating an order:** {us_text(combined)} µs "
+                f"= **{share:.1%}** of depot's CPU per created order ({create_us:.1f} µs: all of "
+                f"depot's threads, from the create runs above: the median CPU use ÷ the median "
+                f"create rate)"
+                + (f", and {combined / writer_us:.1%} of the writer thread's CPU per created "
+                   f"order ({writer_us:.1f} µs). Verification and the rules run inside the "
+                   f"writer's transaction (when an order is paid, and before each parcel), and "
+                   f"the writer is what bounds creates, so the second figure is the stricter one"
+                   if writer_us else "")
+                + f". Aim: under {VERIFY_TARGET:.0%} of an order's creation cost, judged on the "
+                f"first figure — " + ("met." if share < VERIFY_TARGET else "**not met**."))
+        elif combined is not None:
+            lines.append("- **Verification + 10 rules against creating an order:** no CPU "
+                         "sample of the create runs in this run to compare with.")
+    else:
+        lines += ["### Verification and rules", "",
+                  "- The micro benchmarks did not run (`build/depot_micro_bench` missing, or "
+                  "`BENCH_MICRO=0`)."]
+    lines.append("")
+
+    # -- shipments over HTTP --
+    pay = parse_wrk(os.path.join(res, "pay.txt"))
+    pay_json = None
+    m = re.search(r"^PAID_JSON (.*)$", read(os.path.join(res, "pay.txt")), re.M)
+    if m:
+        pay_json = json.loads(m.group(1))
+    ships = []
+    for path in sorted(glob.glob(os.path.join(res, "ship_[0-9]*.txt")),
+                       key=lambda p: int(re.search(r"_(\d+)\.txt$", p).group(1))):
+        mm = re.search(r"^SHIP_JSON (.*)$", read(path), re.M)
+        if not mm:
+            continue
+        r = json.loads(mm.group(1))
+        w = parse_wrk(path) or {}
+        r["p50_us"], r["p99_us"] = w.get("p50_us"), w.get("p99_us")
+        r["socket_errors"] = sum(w.get(k, 0) for k in ("connect_errors", "read_errors",
+                                                        "write_errors"))
+        quiet = read(path.replace(".txt", ".quiet")).strip()
+        r["quiet"] = int(quiet) if quiet.isdigit() else None
+        r["cpu"] = cpu_delta(res, os.path.basename(path)[:-4])
+        ships.append(r)
+    lines += ["### Shipment confirmations over HTTP", ""]
+    if ships:
+        rate = median([r["rate"] for r in ships])
+        p50 = median([r["p50_us"] for r in ships])
+        p99 = median([r["p99_us"] for r in ships])
+        bad = sum(r["repeated"] + r["failed"] + r["socket_errors"] for r in ships)
+        lines += [
+            "| test | shipments/s (median) | runs (shipments/s) | p50 | p99 | ratio to `/healthz` "
+            "| ratio to creates | 201 / 200 / failed |",
+            "|---|---:|---|---:|---:|---:|---:|---|",
+            f"| `POST /api/v1/orders/{{id}}/shipments` (SF, one new parcel per paid order) | "
+            f"{rate:,.0f} | " + ", ".join(f"{r['rate']:,.0f}" for r in ships) + " | "
+            + (ms(p50) if p50 is not None else "?") + " | " + (ms(p99) if p99 is not None else "?")
+            + " | " + (f"{rate / ceiling:.1%}" if ceiling else "?") + " | "
+            + (f"{rate / create_rate:.0%}" if create_rate else "?") + " | "
+            + " / ".join(f"{sum(r[k] for r in ships):,}" for k in ("created", "repeated", "failed"))
+            + (" **— flagged**" if bad else "") + " |",
+            "",
+        ]
+        orders_per_run = ", ".join(f"{r['created']:,} in {r['seconds']:.1f} s" for r in ships)
+        lines.append(
+            f"- **How:** wrk ({config.get('wrk_threads')} threads, {config.get('connections')} "
+            f"connections) with `bench/ship_orders.lua` confirms one parcel (`SF` + 13 digits) for "
+            f"each of a run's paid orders, every order once, so each request is a real "
+            f"confirmation (201) and none the idempotent repeat (200). A run ends when its "
+            f"orders are all confirmed or after {config.get('duration_s')} s; the rate is the "
+            f"201 answers ÷ the time from the first request to the last answer, measured by the "
+            f"script ({orders_per_run}). The merchant has no rules, so verification before each "
+            f"parcel reads the order's reservations and shipments but evaluates no rule."
+            + (f" The ceiling is the median `/healthz` rate of this run ({ceiling:,.0f} req/s)."
+               if ceiling else ""))
+        measured = [r for r in ships if r["cpu"] and r["created"]]
+        if measured:
+            per_all = median([r["cpu"]["server_s"] / r["created"] * 1e6 for r in measured])
+            per_writer = median([r["cpu"]["writer_s"] / r["created"] * 1e6 for r in measured])
+            lines.append(
+                f"- **depot CPU per shipment:** {per_all:,.0f} µs, of which {per_writer:,.0f} µs on "
+                f"the writer thread (depot's CPU time from just before to just after each run ÷ "
+                f"the shipments confirmed; median over the runs)"
+                + (f"; an order create costs {create_us:.0f} µs, {writer_us:.0f} µs on the writer "
+                   f"({per_writer / writer_us:.1f}× for a shipment)" if create_us and writer_us
+                   else "") + ".")
+        quiet = [r["quiet"] for r in ships if r["quiet"] is not None]
+        during = [r["cpu"]["others_pct"] for r in ships if r["cpu"]]
+        if quiet:
+            lines.append(
+                "- **Noise:** other processes used " + ", ".join(f"{q}%" for q in quiet)
+                + " of a core just before each run"
+                + (" and " + ", ".join(f"{d:.0f}%" for d in during) + " during it"
+                   if during else "")
+                + " (the shipping runs are not repeated when noisy: each uses up its orders).")
+        errs = [r["first_error"] for r in ships if r.get("first_error")]
+        if errs:
+            lines.append(f"- **First failed answer:** `{errs[0][:200]}`")
+    else:
+        lines.append("- The shipping runs did not run (`BENCH_SHIP=0`) or left no result.")
+    if pay and pay_json:
+        lines.append(
+            f"- **Paid orders for shipping:** {pay_json['paid']:,} orders created and paid in "
+            f"full through the API (`bench/paid_orders.lua`: each order is paid as soon as its "
+            f"creation is answered) in {pay['duration_us'] / 1e6:.0f} s, "
+            f"{pay['requests'] / (pay['duration_us'] / 1e6):,.0f} requests/s"
+            + (f"; **{pay_json['held']} held and {pay_json['failed']} failed answers — "
+               f"flagged** (`{pay_json.get('first_error', '')[:160]}`)"
+               if pay_json["failed"] or pay_json["held"] else "; every one passed verification")
+            + ".")
+    lines.append("")
+
+    # -- the CSV import --
+    imp = load_json(os.path.join(res, "import.json"))
+    lines += ["### Bulk shipping from a CSV file", ""]
+    if imp:
+        planned = imp.get("planned_rows", imp["rows"])
+        ok = imp.get("status") == "finished" and imp.get("applied") == imp["rows"] == planned
+        lines.append(
+            f"- **{imp['rows']:,}-row import** (`order_no,carrier,tracking_no`, "
+            f"{human_bytes(imp['bytes'])}, one parcel for each of {imp['rows']:,} paid orders): "
+            f"**{imp['seconds']:.2f} s** from the `POST /api/v1/shipments/import` to the first "
+            f"`GET /api/v1/shipments/imports/{{id}}` that answered `finished` (polled every "
+            f"50 ms), **{imp['rows_per_s']:,.0f} rows/s**; the 202 came after "
+            f"{imp['accepted_seconds']:.2f} s. Applied {count_text(imp.get('applied'))}, "
+            f"unchanged {count_text(imp.get('unchanged'))}, failed {count_text(imp.get('failed'))}"
+            + (" — as expected." if ok else
+               f" — **expected {planned:,} applied: flagged** (status {imp.get('status')}; "
+               f"first errors: {json.dumps(imp.get('errors'), ensure_ascii=False)[:300]})"))
+        cpu_import = cpu_delta(res, "import")
+        if cpu_import and imp["rows"]:
+            lines.append(
+                f"- **depot CPU per imported row:** "
+                f"{cpu_import['server_s'] / imp['rows'] * 1e6:,.0f} µs, of which "
+                f"{cpu_import['writer_s'] / imp['rows'] * 1e6:,.0f} µs on the writer thread "
+                f"(from just before the POST to just after `finished`, status polls included).")
+        quiet = read(os.path.join(res, "import.quiet")).strip()
+        if quiet.isdigit():
+            lines.append(f"- Other processes used {quiet}% of a core just before the import"
+                         + (f" and {cpu_import['others_pct']:.0f}% during it (the polling "
+                            f"client included)" if cpu_import else "")
+                         + "; it ran once.")
+    else:
+        lines.append("- The import did not run (`BENCH_SHIP=0`) or left no result.")
+    return "\n".join(lines).rstrip()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", required=True)
@@ -298,7 +581,7 @@ def main():
     orders_now = sum(final_counts.values()) if final_counts else None
     store = [
         f"- **Orders in the store:** {fill.get('orders', 0):,} after the fill "
-        f"(target {fill.get('target', 0):,}), {orders_now:,} at the end (the create runs add more)"
+        f"(target {fill.get('target', 0):,}), {orders_now:,} at the end (the create runs and the shipping test's orders add more)"
         if orders_now is not None else f"- **Orders in the store:** {fill.get('orders', 0):,}",
         f"- **Database file:** depot.db {human_bytes(sizes.get('depot.db', 0))}, WAL "
         f"{human_bytes(sizes.get('depot.db-wal', 0))} at the end of the runs; depot.db "
@@ -493,7 +776,11 @@ def main():
     else:
         health.append(f"- **Noise:** no run had other processes above {NOISE_LIMIT}% of a core")
 
+    create_rate = med.get("create", {}).get("rate")
+    shipping = shipping_section(res, ceiling, create_rate, c_all, c_writer)
+
     values = {
+        "SHIPPING": shipping,
         "META": "\n".join(meta),
         "RESULTS_TABLE": "\n".join(table),
         "CREATE_RATIO": f"{ratio_of['create']:.1%}" if ratio_of.get("create") else "?",

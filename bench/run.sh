@@ -6,9 +6,15 @@
 #   3. measures with wrk, BENCH_RUNS rounds of BENCH_DURATION seconds, 64 connections, 2 threads:
 #        GET /healthz (the ceiling), POST /api/v1/orders (3 lines, 201 once durable),
 #        GET /api/v1/orders/{id} (random existing ids); per-thread CPU is sampled in every run
-#   4. profiles one create and one read run with perf, when perf is there (BENCH_PROFILE=0: skip)
-#   5. stops the server, records its peak memory, and renders docs/benchmarks.md from
+#   4. shipping: creates and pays BENCH_SHIP_ORDERS + BENCH_IMPORT_ROWS orders (bench/paid_orders.lua),
+#      confirms one parcel per paid order over HTTP, BENCH_RUNS rounds of BENCH_SHIP_ORDERS/BENCH_RUNS
+#      orders each (bench/ship_orders.lua), and times a BENCH_IMPORT_ROWS-row CSV import
+#      (bench/import_csv.py)
+#   5. profiles one create and one read run with perf, when perf is there (BENCH_PROFILE=0: skip)
+#   6. stops the server, records its peak memory, and renders docs/benchmarks.md from
 #      bench/benchmarks.md.in (bench/report.py); raw outputs stay in bench/results/<timestamp>/
+# Before the server starts, the micro benchmarks (build/depot_micro_bench: verification, divisions,
+# tracking numbers, Lua rules) run alone on the machine.
 #
 # Knobs (environment): BENCH_ORDERS (1000000), BENCH_DURATION (15), BENCH_RUNS (3),
 # BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_SERVER_THREADS (0: one per core),
@@ -17,6 +23,10 @@
 # noisy all the same), BENCH_PROFILE (1; needs perf), BENCH_DATA (reuse or keep this data
 # directory instead of a temporary one), BENCH_DEPOT (build/depot), BENCH_DOC
 # (docs/benchmarks.md; empty: write the page into the results directory only).
+# Shipping: BENCH_SHIP_ORDERS (90000 orders to confirm over all runs; a run ends when its share is
+# confirmed or after BENCH_DURATION), BENCH_IMPORT_ROWS (10000), BENCH_PAY_TIMEOUT (900 s),
+# BENCH_SHIP (1; 0: skip). Micro benchmarks: BENCH_MICRO (1; 0: skip), BENCH_MICRO_BIN
+# (build/depot_micro_bench), BENCH_MICRO_REPETITIONS (5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -35,6 +45,13 @@ QUIET_WAIT=${BENCH_QUIET_WAIT:-60}
 RETRIES=${BENCH_RETRIES:-2}
 PROFILE=${BENCH_PROFILE:-1}
 DOC=${BENCH_DOC-docs/benchmarks.md}
+SHIP=${BENCH_SHIP:-1}
+SHIP_ORDERS=${BENCH_SHIP_ORDERS:-90000}
+IMPORT_ROWS=${BENCH_IMPORT_ROWS:-10000}
+PAY_TIMEOUT=${BENCH_PAY_TIMEOUT:-900}
+MICRO=${BENCH_MICRO:-1}
+MICRO_BIN=${BENCH_MICRO_BIN:-build/depot_micro_bench}
+MICRO_REPETITIONS=${BENCH_MICRO_REPETITIONS:-5}
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -44,6 +61,10 @@ for tool in wrk curl "$PY"; do
 done
 [ -x "$DEPOT" ] || die "$DEPOT is missing; run make build"
 [ "$DURATION" -ge 6 ] || die "BENCH_DURATION must be at least 6 seconds"
+if [ "$MICRO" = 1 ] && [ ! -x "$MICRO_BIN" ]; then
+  log "$MICRO_BIN is missing (make build builds it): skipping the micro benchmarks"
+  MICRO=0
+fi
 if [ "$PROFILE" = 1 ] && ! perf --version >/dev/null 2>&1; then
   log "perf is not available: skipping the profile"
   PROFILE=0
@@ -86,6 +107,10 @@ cp "$DEPOT" "$WORK/depot"
   echo "commit $(git rev-parse HEAD 2>/dev/null || echo unknown)"
   echo "binary_mtime $(date -u -r "$DEPOT" +%Y-%m-%dT%H:%M:%SZ)"
   echo "sources_newer_than_binary $(find src CMakeLists.txt -newer "$DEPOT" -type f 2>/dev/null | wc -l)"
+  if [ "$MICRO" = 1 ]; then
+    echo "micro_binary_mtime $(date -u -r "$MICRO_BIN" +%Y-%m-%dT%H:%M:%SZ)"
+    echo "sources_newer_than_micro $(find src bench/micro CMakeLists.txt -newer "$MICRO_BIN" -type f 2>/dev/null | wc -l)"
+  fi
   git status --porcelain -- src CMakeLists.txt cmake 2>/dev/null | sed 's/^/dirty /'
 } >"$RES/git.txt"
 DEPOT_COPY=$WORK/depot
@@ -107,6 +132,17 @@ if [ "$PORT" = 0 ]; then
   PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 fi
 BASE=http://127.0.0.1:$PORT
+
+# ---- micro benchmarks, alone on the machine before the server starts (Google Benchmark: each
+# benchmark BENCH_MICRO_REPETITIONS times; report.py takes the medians from the JSON) ----
+if [ "$MICRO" = 1 ]; then
+  cp "$MICRO_BIN" "$WORK/depot_micro_bench"
+  log "micro benchmarks ($MICRO_REPETITIONS repetitions each)"
+  "$WORK/depot_micro_bench" --benchmark_format=json --benchmark_out_format=json \
+    --benchmark_out="$RES/micro.json" --benchmark_repetitions="$MICRO_REPETITIONS" \
+    --benchmark_report_aggregates_only=true >/dev/null 2>"$RES/micro.stderr" \
+    || log "the micro benchmarks failed; see $RES/micro.stderr"
+fi
 
 # ---- server ----
 "$DEPOT_COPY" serve --data "$DATA" --listen "127.0.0.1:$PORT" --threads "$SERVER_THREADS" \
@@ -188,6 +224,77 @@ for run in $(seq 1 "$RUNS"); do
   run_wrk read read_orders.lua "$run"
 done
 
+# ---- shipping: paid orders, one parcel confirmed per order over HTTP, a bulk CSV import ----
+# wrk_until_done NAME SCRIPT DURATION: wrk runs SCRIPT until each of its threads has created its
+# mark file (it has done its fixed share of work) or DURATION seconds have passed; output in
+# $RES/NAME.txt. The extra environment for the script comes from the caller.
+wrk_until_done() {
+  local name=$1 script=$2 duration=$3 wrk_pid marks
+  rm -f "$WORK/mark.$name".*
+  BENCH_KEY=$KEY BENCH_DIR=$ROOT/bench BENCH_MARK=$WORK/mark.$name \
+    BENCH_WRK_THREADS=$WRK_THREADS \
+    wrk "-t$WRK_THREADS" "-c$CONNS" "-d${duration}s" --latency -s "bench/$script" "$BASE/" \
+    >"$RES/$name.txt" 2>&1 &
+  wrk_pid=$!
+  CHILD_PIDS+=("$wrk_pid")
+  while kill -0 "$wrk_pid" 2>/dev/null; do
+    marks=$(find "$WORK" -maxdepth 1 -name "mark.$name.*" | wc -l)
+    if [ "$marks" -ge "$WRK_THREADS" ]; then
+      kill -INT "$wrk_pid" 2>/dev/null || true  # wrk prints its summary (and runs done()) on SIGINT
+      break
+    fi
+    sleep 0.05
+  done
+  wait "$wrk_pid" || log "wrk exited with $? in $name"
+}
+
+# cpu_totals NAME: the CPU time depot (per thread role) and other processes have used so far.
+cpu_totals() {
+  "$PY" bench/cpu_sample.py --server "$SERVER_PID" --roles "$RES/thread_roles.json" --totals \
+    --out "$RES/$1.cpu_totals.json"
+}
+
+if [ "$SHIP" = 1 ]; then
+  paid_target=$((SHIP_ORDERS + IMPORT_ROWS))
+  log "shipping: creating and paying $paid_target orders"
+  BENCH_QUOTA=$(( (paid_target + WRK_THREADS - 1) / WRK_THREADS )) \
+    BENCH_PAID_OUT=$RES/paid_orders.txt wrk_until_done pay paid_orders.lua "$PAY_TIMEOUT"
+  paid=$(wc -l <"$RES/paid_orders.txt" 2>/dev/null || echo 0)
+  log "shipping: $paid orders paid ($(grep -E '^PAID_JSON' "$RES/pay.txt" || echo 'no summary'))"
+  ship_orders=$SHIP_ORDERS
+  import_rows=$IMPORT_ROWS
+  if [ "$paid" -lt "$paid_target" ]; then
+    ship_orders=$((paid * SHIP_ORDERS / paid_target))
+    import_rows=$((paid - ship_orders))
+    log "shipping: only $paid of $paid_target orders are paid (see BENCH_PAY_TIMEOUT):" \
+      "$ship_orders for the shipping runs, $import_rows for the import"
+  fi
+  per_run=$((ship_orders / RUNS))
+  sleep 2  # let the writer finish its checkpoint
+  for run in $(seq 1 "$RUNS"); do
+    [ "$per_run" -gt 0 ] || break
+    quiet=$(wait_quiet)
+    echo "$quiet" >"$RES/ship_$run.quiet"
+    cpu_totals "ship_${run}_before"
+    BENCH_SHIP_FILE=$RES/paid_orders.txt BENCH_SHIP_FIRST=$(( (run - 1) * per_run )) \
+      BENCH_SHIP_COUNT=$per_run wrk_until_done "ship_$run" ship_orders.lua "$DURATION"
+    cpu_totals "ship_${run}_after"
+    kill -0 "$SERVER_PID" 2>/dev/null || die "depot died during ship run $run; see $RES/server.log"
+    log "ship run $run: $(grep -E '^SHIP_JSON' "$RES/ship_$run.txt" || echo 'no result')" \
+      "(other processes before the run: ${quiet}% of a core)"
+  done
+  if [ "$import_rows" -gt 0 ]; then
+    quiet=$(wait_quiet)
+    echo "$quiet" >"$RES/import.quiet"
+    cpu_totals import_before
+    "$PY" bench/import_csv.py --base "$BASE" --key "$KEY" --orders "$RES/paid_orders.txt" \
+      --first "$ship_orders" --rows "$import_rows" --planned-rows "$IMPORT_ROWS" \
+      --csv "$RES/import.csv" --out "$RES/import.json" \
+      || log "the import failed"
+    cpu_totals import_after
+  fi
+fi
+
 # ---- profile: which code burns the CPU, and how many commits (fdatasync) per second ----
 profile() {
   local name=$1 script=$2 wrk_pid
@@ -245,7 +352,9 @@ log "depot stopped with exit code $server_exit in ${stop_seconds}s"
 cat >"$RES/config.json" <<EOF
 {"orders_target": $ORDERS, "duration_s": $DURATION, "runs": $RUNS, "connections": $CONNS,
  "wrk_threads": $WRK_THREADS, "server_threads": $SERVER_THREADS, "depot": "$DEPOT",
- "data_dir": "$DATA", "min_id": $MIN_ID, "max_id": $MAX_ID}
+ "data_dir": "$DATA", "min_id": $MIN_ID, "max_id": $MAX_ID,
+ "ship": $SHIP, "ship_orders": $SHIP_ORDERS, "import_rows": $IMPORT_ROWS, "micro": $MICRO,
+ "micro_repetitions": $MICRO_REPETITIONS}
 EOF
 
 if [ -n "$DOC" ]; then

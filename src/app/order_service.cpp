@@ -177,6 +177,7 @@ Result<Order> OrderService::apply_edit(WriteTx& tx, const Actor& actor, std::int
     verifier_.verify(tx, *order, located, true, actor.name, now);
   }
   save_order(tx, *order, now);
+  if (patch.lines) tx.replace_order_lines(*order);
   tx.append_event(events::order_edited(*order, changed), now);
   keeper.settle_alerts();
   return *order;

@@ -159,8 +159,12 @@ class WriteTx : public ReadTx, public ShippingWrites, public RuleWrites {
   virtual std::int64_t next_order_id() = 0;
   virtual void insert_order(const Order& order, const std::string& idempotency_key,
                             const std::string& fingerprint) = 0;
-  // Writes the order row, replaces its lines and appends history from order.stored_history on.
+  // Writes the order row (its hold reasons included) and appends history from
+  // order.stored_history on. Its lines are left as stored: most changes (payments, holds,
+  // shipments) do not touch them, and rewriting them costs index work on every change.
   virtual void update_order(const Order& order) = 0;
+  // Replaces the order's lines with order.lines (an edit of the lines).
+  virtual void replace_order_lines(const Order& order) = 0;
   // The order created with this key (or platform order number) and the fingerprint of the
   // request that created it.
   virtual std::optional<std::pair<std::int64_t, std::string>> find_order_by_idempotency_key(

@@ -60,9 +60,7 @@ std::vector<ImportRow> read_import_rows(const std::vector<CsvRow>& records) {
   std::vector<ImportRow> rows;
   std::size_t first = 0;
   if (!records.empty() && !records[0].fields.empty()) {
-    std::string head = lower(records[0].fields[0]);
-    if (head.starts_with("\xEF\xBB\xBF")) head.erase(0, 3);
-    if (head == "order_no") first = 1;
+    if (lower(records[0].fields[0]) == "order_no") first = 1;
   }
   for (std::size_t r = first; r < records.size(); ++r) {
     const CsvRow& record = records[r];
@@ -84,7 +82,6 @@ std::vector<ImportRow> read_import_rows(const std::vector<CsvRow>& records) {
       fail(f.size() == 4 ? "quantity" : "",
            "expected 3 columns (order_no,carrier,tracking_no) or 5 (…,sku,quantity), found " +
                std::to_string(f.size()));
-      f.resize(5);
     }
     f.resize(5);
     for (std::size_t c = 0; c < 3; ++c) {

@@ -385,6 +385,36 @@ TEST_F(StoreTest, AnOrderListedBySkuAppearsOnceWhateverItsLines) {
   EXPECT_EQ(inventory->stock(a, "SKU-1")->total().reserved, 3);
 }
 
+// Regression: an update rewrote every order's lines and SKU rows, scanning the merchant's
+// order_skus on each payment. Lines now change only with an edit of the lines, and lists by SKU
+// follow it.
+TEST_F(StoreTest, ListsBySkuFollowAnEditOfTheLinesAndNothingElse) {
+  Actor a = merchant("shop-a");
+  add_product(a, "SKU-1", 10);
+  add_product(a, "SKU-2", 10);
+  auto created = order_of(a, {{"SKU-1", 1, 100}, {"SKU-1", 1, 100}});
+  ASSERT_OK(created);
+  auto by_sku = [&](const std::string& sku) {
+    OrderQuery query;
+    query.sku = sku;
+    return orders->list(a, query)->items.size();
+  };
+  OrderPatch patch;
+  patch.lines = std::vector<OrderLine>{{"SKU-2", 2, 100}};
+  auto edited = wait<Order>(
+      [&](auto done) { orders->edit(a, created->order.id, created->order.version, patch, done); });
+  ASSERT_OK(edited);
+  EXPECT_EQ(by_sku("SKU-1"), 0u);
+  EXPECT_EQ(by_sku("SKU-2"), 1u);
+  ASSERT_OK(pay_in_full(a, *edited));
+  auto stored = orders->get(a, created->order.id);
+  ASSERT_OK(stored);
+  EXPECT_EQ(stored->lines, (std::vector<OrderLine>{{"SKU-2", 2, 100}}));
+  EXPECT_EQ(by_sku("SKU-2"), 1u);
+  EXPECT_EQ(inventory->stock(a, "SKU-1")->total().reserved, 0);
+  EXPECT_EQ(inventory->stock(a, "SKU-2")->total().reserved, 2);
+}
+
 }  // namespace
 }  // namespace depot
 

@@ -82,6 +82,7 @@ class SqliteTx : public WriteTx {
   void insert_order(const Order& order, const std::string& idempotency_key,
                     const std::string& fingerprint) override;
   void update_order(const Order& order) override;
+  void replace_order_lines(const Order& order) override;
   std::optional<std::pair<std::int64_t, std::string>> find_order_by_idempotency_key(
       const std::string& key) override;
   std::optional<std::pair<std::int64_t, std::string>> find_order_by_external_no(

@@ -351,13 +351,6 @@ void SqliteTx::update_order(const Order& o) {
         .bind_all(tenant_, o.id, reason.code)
         .run();
   }
-  db_.query("DELETE FROM order_lines WHERE tenant_id = ? AND order_id = ?")
-      .bind_all(tenant_, o.id)
-      .run();
-  db_.query("DELETE FROM order_skus WHERE tenant_id = ? AND order_id = ?")
-      .bind_all(tenant_, o.id)
-      .run();
-  insert_lines(o);
   // The status when the order was loaded is the `from` of its first unsaved history entry.
   if (o.stored_history < o.history.size()) {
     std::optional<OrderStatus> before = o.history[o.stored_history].from;
@@ -367,6 +360,26 @@ void SqliteTx::update_order(const Order& o) {
     }
   }
   write_history(o);
+}
+
+void SqliteTx::replace_order_lines(const Order& o) {
+  // order_skus is keyed by SKU first (lists by SKU walk it), so its rows are removed by their full
+  // key, from the SKUs the stored lines name.
+  std::set<std::string> skus;
+  {
+    Query q = db_.query("SELECT sku FROM order_lines WHERE tenant_id = ? AND order_id = ?");
+    q.bind_all(tenant_, o.id);
+    while (q.step()) skus.insert(q.text(0));
+  }
+  for (const std::string& sku : skus) {
+    db_.query("DELETE FROM order_skus WHERE tenant_id = ? AND sku = ? AND order_id = ?")
+        .bind_all(tenant_, sku, o.id)
+        .run();
+  }
+  db_.query("DELETE FROM order_lines WHERE tenant_id = ? AND order_id = ?")
+      .bind_all(tenant_, o.id)
+      .run();
+  insert_lines(o);
 }
 
 std::optional<std::pair<std::int64_t, std::string>> SqliteTx::find_order_by_idempotency_key(

@@ -49,9 +49,9 @@ CREATE TABLE shipments (
   shipped_at INTEGER NOT NULL,
   actor TEXT NOT NULL,
   created_at INTEGER NOT NULL,
-  PRIMARY KEY (tenant_id, id),
-  UNIQUE (tenant_id, order_id, tracking_no)
+  PRIMARY KEY (tenant_id, id)
 );
+CREATE UNIQUE INDEX shipments_order ON shipments (tenant_id, order_id, tracking_no);
 
 CREATE TABLE shipment_lines (
   tenant_id INTEGER NOT NULL,
@@ -107,7 +107,7 @@ CREATE TABLE shipment_imports (
   finished_at INTEGER,
   PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX shipment_imports_unfinished ON shipment_imports (status, tenant_id, id)
+CREATE INDEX shipment_imports_unfinished ON shipment_imports (tenant_id, id)
   WHERE status <> 'finished';
 
 CREATE TABLE shipment_import_rows (

@@ -110,70 +110,25 @@ Result<bool> ShipmentImports::run_batch(TenantId tenant, std::int64_t import_id)
         ++last;
       }
       if (last + 1 == rows.size() && rows.size() == 2 * kBatchRows && end > 0) break;
-      std::vector<std::pair<std::int64_t, ImportRow>*> parcel;
+      std::vector<NumberedRow*> parcel;
       for (std::size_t i = end; i <= last; ++i) parcel.push_back(&rows[i]);
       end = last + 1;
       processed += static_cast<int>(parcel.size());
 
-      auto settle = [&](RowOutcome outcome, const std::string& column, const std::string& why) {
-        for (auto* row : parcel) {
-          ImportRow& r = row->second;
-          if (r.outcome == RowOutcome::failed) {
-            ++job->failed;  // refused by the file's reader already
-            continue;
-          }
-          r.outcome = outcome;
-          r.column = column;
-          r.message = why;
-          tx.record_import_row(import_id, row->first, r);
-          if (outcome == RowOutcome::applied) ++job->applied;
-          if (outcome == RowOutcome::unchanged) ++job->unchanged;
-          if (outcome == RowOutcome::failed) ++job->failed;
-        }
-      };
-      bool readable = std::any_of(parcel.begin(), parcel.end(), [](auto* row) {
-        return row->second.outcome != RowOutcome::failed;
-      });
-      if (!readable) {
-        settle(RowOutcome::failed, {}, {});
-        continue;
-      }
-      const ImportRow& head = parcel.front()->second;
-      ShipCommand command{head.carrier, head.tracking_no, std::nullopt, {}};
-      bool some_sku = false, no_sku = false;
+      ParcelOutcome outcome = apply_parcel(tx, job->actor, parcel, now);
       for (auto* row : parcel) {
-        if (row->second.outcome == RowOutcome::failed) continue;
-        if (row->second.sku.empty()) {
-          no_sku = true;
-        } else {
-          some_sku = true;
-          command.lines.push_back({row->second.sku, row->second.quantity});
+        ImportRow& r = row->second;
+        if (r.outcome == RowOutcome::failed) {
+          ++job->failed;  // refused by the file's reader already
+          continue;
         }
-      }
-      if (some_sku && no_sku) {
-        settle(RowOutcome::failed, "sku",
-               "a parcel's rows must all name a SKU, or none (ship everything left)");
-        continue;
-      }
-      std::optional<std::int64_t> order_id = tx.find_order_id(head.order_no);
-      std::optional<Order> order = order_id ? tx.find_order(*order_id) : std::nullopt;
-      if (!order) {
-        settle(RowOutcome::failed, "order_no", "no order " + head.order_no);
-        continue;
-      }
-      Result<Shipped> shipped = shipping_.ship_in(tx, job->actor, *order, command, now);
-      if (!shipped.ok()) {
-        const Error& e = shipped.error();
-        std::string field = e.fields.empty() ? std::string() : e.fields.front().field;
-        std::string why = e.fields.empty() ? e.message : e.fields.front().message;
-        for (std::size_t i = 1; i < e.fields.size(); ++i) why += "; " + e.fields[i].message;
-        settle(RowOutcome::failed, column_of(field), why);
-      } else if (shipped->order.status == OrderStatus::on_hold) {
-        std::string why = "the order failed verification and is on hold:";
-        for (const HoldReason& r : shipped->order.hold_reasons) why += " " + r.message + ";";
-        settle(RowOutcome::failed, "order_no", why);
-      } else {
-        settle(shipped->created ? RowOutcome::applied : RowOutcome::unchanged, {}, {});
+        r.outcome = outcome.outcome;
+        r.column = outcome.column;
+        r.message = outcome.message;
+        tx.record_import_row(import_id, row->first, r);
+        if (r.outcome == RowOutcome::applied) ++job->applied;
+        if (r.outcome == RowOutcome::unchanged) ++job->unchanged;
+        if (r.outcome == RowOutcome::failed) ++job->failed;
       }
     }
     bool finished = job->applied + job->unchanged + job->failed >= job->total;
@@ -182,6 +137,43 @@ Result<bool> ShipmentImports::run_batch(TenantId tenant, std::int64_t import_id)
     tx.update_import(*job);
     return finished;
   });
+}
+
+ShipmentImports::ParcelOutcome ShipmentImports::apply_parcel(WriteTx& tx, const std::string& actor,
+                                                             const std::vector<NumberedRow*>& rows,
+                                                             Instant now) {
+  std::vector<const ImportRow*> readable;
+  for (const NumberedRow* row : rows) {
+    if (row->second.outcome != RowOutcome::failed) readable.push_back(&row->second);
+  }
+  if (readable.empty()) return {RowOutcome::failed, {}, {}};
+  const ImportRow& head = *readable.front();
+  ShipCommand command{head.carrier, head.tracking_no, std::nullopt, {}};
+  for (const ImportRow* row : readable) {
+    if (!row->sku.empty()) command.lines.push_back({row->sku, row->quantity});
+  }
+  if (!command.lines.empty() && command.lines.size() != readable.size()) {
+    return {RowOutcome::failed, "sku",
+            "a parcel's rows must all name a SKU, or none (ship everything left)"};
+  }
+  std::optional<std::int64_t> order_id = tx.find_order_id(head.order_no);
+  std::optional<Order> order = order_id ? tx.find_order(*order_id) : std::nullopt;
+  if (!order) return {RowOutcome::failed, "order_no", "no order " + head.order_no};
+
+  Result<Shipped> shipped = shipping_.ship_in(tx, actor, *order, command, now);
+  if (!shipped.ok()) {
+    const Error& e = shipped.error();
+    std::string field = e.fields.empty() ? std::string() : e.fields.front().field;
+    std::string why = e.fields.empty() ? e.message : e.fields.front().message;
+    for (std::size_t i = 1; i < e.fields.size(); ++i) why += "; " + e.fields[i].message;
+    return {RowOutcome::failed, column_of(field), why};
+  }
+  if (shipped->order.status == OrderStatus::on_hold) {
+    std::string why = "the order failed verification and is on hold:";
+    for (const HoldReason& r : shipped->order.hold_reasons) why += " " + r.message + ";";
+    return {RowOutcome::failed, "order_no", why};
+  }
+  return {shipped->created ? RowOutcome::applied : RowOutcome::unchanged, {}, {}};
 }
 
 std::vector<std::pair<TenantId, std::int64_t>> ShipmentImports::unfinished() {

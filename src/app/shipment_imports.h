@@ -42,6 +42,17 @@ class ShipmentImports {
   std::vector<std::pair<TenantId, std::int64_t>> unfinished();
 
  private:
+  using NumberedRow = std::pair<std::int64_t, ImportRow>;  // (seq, row)
+  struct ParcelOutcome {
+    RowOutcome outcome;
+    std::string column;
+    std::string message;
+  };
+  // Ships one parcel from its rows (rows the reader refused already are left out), the way a
+  // single shipment would.
+  ParcelOutcome apply_parcel(WriteTx& tx, const std::string& actor,
+                             const std::vector<NumberedRow*>& rows, Instant now);
+
   Store& store_;
   Clock& clock_;
   ShippingService& shipping_;

@@ -45,13 +45,11 @@ class Verifier {
   HoldChange verify(WriteTx& tx, Order& order, const std::optional<Located>& located,
                     bool may_release, const std::string& actor, Instant now);
 
-  // The facts verification reads, and what the checks say, without changing anything.
+ private:
+  // Gathers the facts verification reads and runs the checks, changing nothing.
   std::vector<HoldReason> reasons(ReadTx& tx, const Order& order,
                                   const std::optional<Located>& located);
 
-  RuleBook& rules() { return rules_; }
-
- private:
   Store& store_;
   RuleBook& rules_;
   Geocoder* geocoder_;

@@ -127,7 +127,7 @@ void InventoryService::update_product(const Actor& actor, std::string sku,
        patch = std::move(patch)](WriteTx& tx) -> Result<Product> {
         std::optional<Product> product = tx.find_product(sku);
         if (!product) return product_not_found(sku);
-        if (product->version != expected_version) {
+        if (!version_matches(product->version, expected_version)) {
           return error(ErrorCode::precondition_failed,
                        "the product is at version " + std::to_string(product->version));
         }

@@ -127,7 +127,7 @@ Result<Order> OrderService::apply_edit(WriteTx& tx, const Actor& actor, std::int
                                        const std::optional<Located>& located) {
   std::optional<Order> order = tx.find_order(id);
   if (!order) return order_not_found(id);
-  if (order->version != expected_version) {
+  if (!version_matches(order->version, expected_version)) {
     return error(ErrorCode::precondition_failed, "the order is at version " +
                                                      std::to_string(order->version) + ", not " +
                                                      std::to_string(expected_version));

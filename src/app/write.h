@@ -2,6 +2,7 @@
 // Runs a use case's work on the store's writer and hands its Result to a callback once the
 // transaction holding it is durable. A failed Result rolls the work back.
 
+#include <cstdint>
 #include <functional>
 #include <future>
 #include <memory>
@@ -14,6 +15,12 @@ namespace depot {
 
 template <class T>
 using Callback = std::function<void(Result<T>)>;
+
+// The version an edit expects (If-Match): kAnyVersion (If-Match: *) matches whatever is stored.
+inline constexpr std::int64_t kAnyVersion = -1;
+inline bool version_matches(std::int64_t stored, std::int64_t expected) {
+  return expected == kAnyVersion || stored == expected;
+}
 
 template <class T, class Work>
 void run_write(Store& store, TenantId tenant, Work work, Callback<T> done) {

@@ -14,6 +14,15 @@ namespace json = boost::json;
 
 namespace {
 
+// An optional location: left out means the default location; given, it must name one.
+std::string read_location(Fields& f) {
+  std::string location = f.text("location", false, 130).value_or("");
+  if (f.has("location") && location.empty()) {
+    f.fail("location", "must name a location such as main/default, or be left out");
+  }
+  return location;
+}
+
 std::optional<std::map<std::string, std::string>> read_attributes(Fields& f) {
   const json::object* object = f.object("attributes");
   if (!object) return std::nullopt;
@@ -185,7 +194,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                ReceiveCommand command;
                command.sku = f.text("sku", true, 64).value_or("");
                command.quantity = f.integer("quantity", true).value_or(1);
-               command.location = f.text("location", false, 130).value_or("");
+               command.location = read_location(f);
                command.reason = f.text("reason", false, 500).value_or("");
                command.idempotency_key = req.header("idempotency-key");
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
@@ -204,7 +213,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                f.reject_unknown({"sku", "location", "counted_quantity", "delta", "reason"});
                AdjustCommand command;
                command.sku = f.text("sku", true, 64).value_or("");
-               command.location = f.text("location", false, 130).value_or("");
+               command.location = read_location(f);
                command.counted_quantity = f.integer("counted_quantity");
                command.delta = f.integer("delta");
                command.reason = f.text("reason", true, 500).value_or("");

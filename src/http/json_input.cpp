@@ -1,5 +1,7 @@
 #include "http/json_input.h"
 
+#include "http/json_keys.h"
+
 #include <charconv>
 #include <cstdio>
 #include <ctime>
@@ -9,17 +11,28 @@ namespace depot::http {
 namespace json = boost::json;
 
 Result<json::object> parse_object(const Request& request) {
+  if (request.body.empty()) return error(ErrorCode::malformed, "the body must be a JSON object");
+  // A body must say what it is: one without Content-Type is not guessed to be JSON.
   std::string type = request.header("content-type");
-  if (!type.empty() && type.find("application/json") == std::string::npos &&
+  if (type.find("application/json") == std::string::npos &&
       type.find("+json") == std::string::npos) {
     return error(ErrorCode::unsupported_media, "the body must be application/json");
   }
-  if (request.body.empty()) return error(ErrorCode::malformed, "the body must be a JSON object");
   boost::system::error_code ec;
   json::value value = json::parse(request.body, ec);
   if (ec) return error(ErrorCode::malformed, "the body is not valid JSON: " + ec.message());
   if (!value.is_object()) return error(ErrorCode::malformed, "the body must be a JSON object");
+  // Boost.JSON keeps the last of repeated keys; a body that says two things is refused instead.
+  if (std::optional<std::string> repeated = repeated_key(request.body)) {
+    return error(ErrorCode::malformed, "the body repeats the key \"" + *repeated + "\"");
+  }
   return std::move(value.as_object());
+}
+
+void Fields::reject_nulls() {
+  for (const auto& [key, value] : object_) {
+    if (value.is_null()) fail(key, "must not be null");
+  }
 }
 
 std::string Fields::path(std::string_view key) const {

@@ -35,6 +35,9 @@ class Fields {
 
   // Names every field not in `known` as an error: a misspelt field must not be silently ignored.
   void reject_unknown(std::initializer_list<std::string_view> known);
+  // Names every field whose value is null, for inputs where null means nothing (a setting cannot
+  // be unset).
+  void reject_nulls();
 
   std::string path(std::string_view key) const;
   void fail(std::string_view key, std::string message);

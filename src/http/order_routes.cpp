@@ -284,13 +284,14 @@ Result<std::int64_t> expected_version(const Request& request) {
   if (text.empty()) {
     return error(ErrorCode::precondition_required, "send If-Match with the version you edit");
   }
+  if (text == "*") return kAnyVersion;  // RFC 9110: matches any current representation
   if (text.rfind("W/", 0) == 0) text = text.substr(2);
   if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
     text = text.substr(1, text.size() - 2);
   }
   std::int64_t version = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), version);
-  if (ec != std::errc() || end != text.data() + text.size()) {
+  if (ec != std::errc() || end != text.data() + text.size() || version < 1) {
     return error(ErrorCode::precondition_failed, "If-Match does not name a version");
   }
   return version;

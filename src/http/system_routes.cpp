@@ -142,6 +142,7 @@ void add_system_routes(Router& router, MerchantService& merchant, InventoryServi
                f.reject_unknown({"edit_window_seconds", "unpaid_timeout_seconds", "currency",
                                  "ship_sla_hours", "ship_sla_hours_by_platform",
                                  "ship_due_soon_hours", "ship_escalate_hours"});
+               f.reject_nulls();
                SettingsPatch patch;
                patch.edit_window_seconds = f.integer("edit_window_seconds");
                patch.unpaid_timeout_seconds = f.integer("unpaid_timeout_seconds");

@@ -40,8 +40,14 @@ std::optional<std::string> MediaDirectory::get(const std::string& name) {
   for (char c : name) {
     if (!is_valid_code(std::string_view(&c, 1))) return std::nullopt;
   }
-  if (name.empty() || name.find("..") != std::string::npos) return std::nullopt;
-  std::ifstream file(directory_ + "/" + name, std::ios::binary);
+  if (name.empty() || name.front() == '.' || name.find("..") != std::string::npos) {
+    return std::nullopt;
+  }
+  // "." and the like name the directory itself, which a stream opens and reads as empty.
+  std::string path = directory_ + "/" + name;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
+  std::ifstream file(path, std::ios::binary);
   if (!file) return std::nullopt;
   std::ostringstream bytes;
   bytes << file.rdbuf();

@@ -25,16 +25,34 @@ std::optional<Role> parse_role(std::string_view text) {
   return std::nullopt;
 }
 
-bool allows(Role role, Permission permission) {
+std::string_view to_string(Permission permission) {
   switch (permission) {
     case Permission::read:
-      return true;
-    case Permission::write_orders:
-      return role != Role::viewer;
+      return "read";
+    case Permission::create_orders:
+      return "create_orders";
+    case Permission::change_orders:
+      return "change_orders";
+    case Permission::ship_orders:
+      return "ship_orders";
     case Permission::write_inventory:
-      return role == Role::owner || role == Role::operator_;
+      return "write_inventory";
     case Permission::manage:
-      return role == Role::owner;
+      return "manage";
+  }
+  return "manage";
+}
+
+bool allows(Role role, Permission permission) {
+  switch (role) {
+    case Role::owner:
+      return true;
+    case Role::operator_:
+      return permission != Permission::manage;
+    case Role::service:
+      return permission == Permission::read || permission == Permission::change_orders;
+    case Role::viewer:
+      return permission == Permission::read;
   }
   return false;
 }

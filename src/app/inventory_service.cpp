@@ -202,7 +202,7 @@ std::optional<std::string> InventoryService::image_bytes(const std::string& file
 
 void InventoryService::create_warehouse(const Actor& actor, std::string code, std::string name,
                                         Callback<Warehouse> done) {
-  if (Status allowed = require(actor, Permission::manage); !allowed.ok()) {
+  if (Status allowed = require(actor, Permission::write_inventory); !allowed.ok()) {
     return done(allowed.error());
   }
   if (!is_valid_code(code)) {
@@ -225,7 +225,7 @@ void InventoryService::create_warehouse(const Actor& actor, std::string code, st
 
 void InventoryService::create_location(const Actor& actor, std::string warehouse, std::string code,
                                        Callback<LocationRef> done) {
-  if (Status allowed = require(actor, Permission::manage); !allowed.ok()) {
+  if (Status allowed = require(actor, Permission::write_inventory); !allowed.ok()) {
     return done(allowed.error());
   }
   if (!is_valid_code(code)) {

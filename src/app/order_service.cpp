@@ -34,7 +34,7 @@ Result<CreatedOrder> existing(WriteTx& tx, std::int64_t id) {
 
 void OrderService::create(const Actor& actor, CreateOrderCommand command,
                           Callback<CreatedOrder> done) {
-  if (Status allowed = require(actor, Permission::write_orders); !allowed.ok()) {
+  if (Status allowed = require(actor, Permission::create_orders); !allowed.ok()) {
     return done(allowed.error());
   }
   if (std::vector<FieldError> errors = validate_draft(command.draft); !errors.empty()) {
@@ -90,7 +90,7 @@ void OrderService::create(const Actor& actor, CreateOrderCommand command,
 
 void OrderService::edit(const Actor& actor, std::int64_t id, std::int64_t expected_version,
                         OrderPatch patch, Callback<Order> done) {
-  if (Status allowed = require(actor, Permission::write_orders); !allowed.ok()) {
+  if (Status allowed = require(actor, Permission::change_orders); !allowed.ok()) {
     return done(allowed.error());
   }
   std::vector<FieldError> errors;
@@ -209,7 +209,7 @@ Status cancel_in(WriteTx& tx, Order& order, const std::string& actor, const std:
 
 void OrderService::cancel(const Actor& actor, std::int64_t id, std::string reason,
                           Callback<Order> done) {
-  if (Status allowed = require(actor, Permission::write_orders); !allowed.ok()) {
+  if (Status allowed = require(actor, Permission::change_orders); !allowed.ok()) {
     return done(allowed.error());
   }
   if (reason.empty()) reason = "cancelled by merchant";
@@ -228,7 +228,7 @@ void OrderService::cancel(const Actor& actor, std::int64_t id, std::string reaso
 }
 
 void OrderService::pay(const Actor& actor, std::int64_t id, Payment payment, Callback<Order> done) {
-  if (Status allowed = require(actor, Permission::write_orders); !allowed.ok()) {
+  if (Status allowed = require(actor, Permission::change_orders); !allowed.ok()) {
     return done(allowed.error());
   }
   write_located<Order>(

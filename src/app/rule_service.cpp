@@ -114,6 +114,7 @@ Result<std::vector<RuleView>> RuleService::list(const Actor& actor) {
 }
 
 Result<DryRun> RuleService::dry_run(const Actor& actor, const std::string& expression, int limit) {
+  if (Status allowed = require(actor, Permission::manage); !allowed.ok()) return allowed.error();
   if (trimmed(expression).empty()) return invalid_field("expression", "is required");
   if (expression.size() > kMaxRuleExpressionBytes) {
     return invalid_field("expression", "is too long");

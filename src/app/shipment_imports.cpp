@@ -55,7 +55,7 @@ std::optional<ImportStatus> parse_import_status(std::string_view text) {
 
 void ShipmentImports::start(const Actor& actor, std::vector<ImportRow> rows,
                             Callback<ImportJob> done) {
-  if (Status allowed = require(actor, Permission::write_orders); !allowed.ok()) {
+  if (Status allowed = require(actor, Permission::ship_orders); !allowed.ok()) {
     return done(allowed.error());
   }
   if (rows.empty()) return done(invalid_field("body", "the file holds no rows"));

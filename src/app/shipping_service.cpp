@@ -111,7 +111,7 @@ Result<Shipped> ShippingService::ship_in(WriteTx& tx, const std::string& actor, 
 
 void ShippingService::ship(const Actor& actor, std::int64_t order_id, ShipCommand command,
                            Callback<Shipped> done) {
-  if (Status allowed = require(actor, Permission::write_orders); !allowed.ok()) {
+  if (Status allowed = require(actor, Permission::ship_orders); !allowed.ok()) {
     return done(allowed.error());
   }
   run_write<Shipped>(
@@ -140,7 +140,7 @@ Result<std::vector<Shipment>> ShippingService::shipments(const Actor& actor,
 
 void ShippingService::release(const Actor& actor, std::int64_t order_id, ReleaseCommand command,
                               Callback<Order> done) {
-  if (Status allowed = require(actor, Permission::write_orders); !allowed.ok()) {
+  if (Status allowed = require(actor, Permission::ship_orders); !allowed.ok()) {
     return done(allowed.error());
   }
   std::vector<FieldError> errors;

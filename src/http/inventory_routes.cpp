@@ -52,31 +52,32 @@ Response stock_changed(const Result<StockLevel>& level) {
 }  // namespace
 
 void add_inventory_routes(Router& router, InventoryService& inventory) {
-  router.add(
-      Method::post, "/api/v1/products", [&inventory](Request& req) -> asio::awaitable<Response> {
-        Result<json::object> body = parse_object(req);
-        if (!body.ok()) co_return problem(body.error());
-        std::vector<FieldError> errors;
-        Fields f(*body, "", errors);
-        f.reject_unknown({"sku", "name", "price", "currency", "barcode", "attributes",
-                          "weight_grams", "low_stock_threshold"});
-        Product product;
-        product.sku = f.text("sku", true, 64).value_or("");
-        product.name = f.text("name", true, 800).value_or("");
-        product.price = f.integer("price", true).value_or(0);
-        product.currency = f.text("currency", false, 3).value_or("");
-        product.barcode = f.text("barcode", false, 64).value_or("");
-        product.attributes = read_attributes(f).value_or(std::map<std::string, std::string>{});
-        product.weight_grams = f.integer("weight_grams").value_or(0);
-        product.low_stock_threshold = f.integer("low_stock_threshold").value_or(0);
-        if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
-        Result<Product> created = co_await await_result<Product>([&](auto done) {
-          inventory.create_product(req.actor, std::move(product), std::move(done));
-        });
-        if (!created.ok()) co_return problem(created.error());
-        co_return product_response(201, *created)
-            .with_header("Location", "/api/v1/products/" + created->sku);
-      });
+  router.add(Method::post, "/api/v1/products", Permission::write_inventory,
+             [&inventory](Request& req) -> asio::awaitable<Response> {
+               Result<json::object> body = parse_object(req);
+               if (!body.ok()) co_return problem(body.error());
+               std::vector<FieldError> errors;
+               Fields f(*body, "", errors);
+               f.reject_unknown({"sku", "name", "price", "currency", "barcode", "attributes",
+                                 "weight_grams", "low_stock_threshold"});
+               Product product;
+               product.sku = f.text("sku", true, 64).value_or("");
+               product.name = f.text("name", true, 800).value_or("");
+               product.price = f.integer("price", true).value_or(0);
+               product.currency = f.text("currency", false, 3).value_or("");
+               product.barcode = f.text("barcode", false, 64).value_or("");
+               product.attributes =
+                   read_attributes(f).value_or(std::map<std::string, std::string>{});
+               product.weight_grams = f.integer("weight_grams").value_or(0);
+               product.low_stock_threshold = f.integer("low_stock_threshold").value_or(0);
+               if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+               Result<Product> created = co_await await_result<Product>([&](auto done) {
+                 inventory.create_product(req.actor, std::move(product), std::move(done));
+               });
+               if (!created.ok()) co_return problem(created.error());
+               co_return product_response(201, *created)
+                   .with_header("Location", "/api/v1/products/" + created->sku);
+             });
 
   router.add(
       Method::get, "/api/v1/products", [&inventory](Request& req) -> asio::awaitable<Response> {
@@ -98,7 +99,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                co_return product_response(200, *product);
              });
 
-  router.add(Method::patch, "/api/v1/products/{sku}",
+  router.add(Method::patch, "/api/v1/products/{sku}", Permission::write_inventory,
              [&inventory](Request& req) -> asio::awaitable<Response> {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
@@ -124,7 +125,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                co_return product_response(200, *updated);
              });
 
-  router.add(Method::post, "/api/v1/products/{sku}/images",
+  router.add(Method::post, "/api/v1/products/{sku}/images", Permission::write_inventory,
              [&inventory](Request& req) -> asio::awaitable<Response> {
                Result<std::vector<FormPart>> parts =
                    parse_multipart(req.header("content-type"), req.body);
@@ -152,23 +153,24 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                co_return json_response(200, page(std::move(items), ""));
              });
 
-  router.add(
-      Method::post, "/api/v1/warehouses", [&inventory](Request& req) -> asio::awaitable<Response> {
-        Result<json::object> body = parse_object(req);
-        if (!body.ok()) co_return problem(body.error());
-        std::vector<FieldError> errors;
-        Fields f(*body, "", errors);
-        f.reject_unknown({"code", "name"});
-        std::string code = f.text("code", true, 64).value_or("");
-        std::string name = f.text("name", true, 200).value_or("");
-        if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
-        Result<Warehouse> created = co_await await_result<Warehouse>(
-            [&](auto done) { inventory.create_warehouse(req.actor, code, name, std::move(done)); });
-        if (!created.ok()) co_return problem(created.error());
-        co_return json_response(201, to_json(*created));
-      });
+  router.add(Method::post, "/api/v1/warehouses", Permission::write_inventory,
+             [&inventory](Request& req) -> asio::awaitable<Response> {
+               Result<json::object> body = parse_object(req);
+               if (!body.ok()) co_return problem(body.error());
+               std::vector<FieldError> errors;
+               Fields f(*body, "", errors);
+               f.reject_unknown({"code", "name"});
+               std::string code = f.text("code", true, 64).value_or("");
+               std::string name = f.text("name", true, 200).value_or("");
+               if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+               Result<Warehouse> created = co_await await_result<Warehouse>([&](auto done) {
+                 inventory.create_warehouse(req.actor, code, name, std::move(done));
+               });
+               if (!created.ok()) co_return problem(created.error());
+               co_return json_response(201, to_json(*created));
+             });
 
-  router.add(Method::post, "/api/v1/warehouses/{code}/locations",
+  router.add(Method::post, "/api/v1/warehouses/{code}/locations", Permission::write_inventory,
              [&inventory](Request& req) -> asio::awaitable<Response> {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
@@ -184,7 +186,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                co_return json_response(201, json::object{{"location", created->to_string()}});
              });
 
-  router.add(Method::post, "/api/v1/inventory/receipts",
+  router.add(Method::post, "/api/v1/inventory/receipts", Permission::write_inventory,
              [&inventory](Request& req) -> asio::awaitable<Response> {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
@@ -204,7 +206,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                co_return stock_changed(level);
              });
 
-  router.add(Method::post, "/api/v1/inventory/adjustments",
+  router.add(Method::post, "/api/v1/inventory/adjustments", Permission::write_inventory,
              [&inventory](Request& req) -> asio::awaitable<Response> {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
@@ -225,7 +227,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                co_return stock_changed(level);
              });
 
-  router.add(Method::post, "/api/v1/inventory/transfers",
+  router.add(Method::post, "/api/v1/inventory/transfers", Permission::write_inventory,
              [&inventory](Request& req) -> asio::awaitable<Response> {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());

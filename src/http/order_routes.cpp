@@ -162,22 +162,24 @@ Result<OrderQuery> read_query(const Request& request) {
 }  // namespace
 
 void add_order_routes(Router& router, OrderService& orders) {
-  router.add(Method::post, "/api/v1/orders", [&orders](Request& req) -> asio::awaitable<Response> {
-    Result<json::object> body = parse_object(req);
-    if (!body.ok()) co_return problem(body.error());
-    std::vector<FieldError> errors;
-    OrderDraft draft = read_draft(*body, errors);
-    if (!errors.empty()) add_rule_errors(errors, validate_draft(draft));
-    std::string key = req.header("idempotency-key");
-    if (key.size() > 200) errors.push_back({"Idempotency-Key", "must be at most 200 bytes"});
-    if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
-    Result<CreatedOrder> created = co_await await_result<CreatedOrder>([&](auto done) {
-      orders.create(req.actor, CreateOrderCommand{std::move(draft), std::move(key)},
-                    std::move(done));
-    });
-    if (!created.ok()) co_return problem(created.error());
-    co_return order_response(created->created ? 201 : 200, created->order);
-  });
+  router.add(Method::post, "/api/v1/orders", Permission::create_orders,
+             [&orders](Request& req) -> asio::awaitable<Response> {
+               Result<json::object> body = parse_object(req);
+               if (!body.ok()) co_return problem(body.error());
+               std::vector<FieldError> errors;
+               OrderDraft draft = read_draft(*body, errors);
+               if (!errors.empty()) add_rule_errors(errors, validate_draft(draft));
+               std::string key = req.header("idempotency-key");
+               if (key.size() > 200)
+                 errors.push_back({"Idempotency-Key", "must be at most 200 bytes"});
+               if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+               Result<CreatedOrder> created = co_await await_result<CreatedOrder>([&](auto done) {
+                 orders.create(req.actor, CreateOrderCommand{std::move(draft), std::move(key)},
+                               std::move(done));
+               });
+               if (!created.ok()) co_return problem(created.error());
+               co_return order_response(created->created ? 201 : 200, created->order);
+             });
 
   router.add(Method::get, "/api/v1/orders", [&orders](Request& req) -> asio::awaitable<Response> {
     Result<OrderQuery> query = read_query(req);
@@ -207,7 +209,7 @@ void add_order_routes(Router& router, OrderService& orders) {
                co_return order_answer(order, 200);
              });
 
-  router.add(Method::patch, "/api/v1/orders/{id}",
+  router.add(Method::patch, "/api/v1/orders/{id}", Permission::change_orders,
              [&orders](Request& req) -> asio::awaitable<Response> {
                Result<std::int64_t> id = id_param(req, "order");
                if (!id.ok()) co_return problem(id.error());
@@ -227,7 +229,7 @@ void add_order_routes(Router& router, OrderService& orders) {
                co_return order_answer(edited, 200);
              });
 
-  router.add(Method::post, "/api/v1/orders/{id}/cancel",
+  router.add(Method::post, "/api/v1/orders/{id}/cancel", Permission::change_orders,
              [&orders](Request& req) -> asio::awaitable<Response> {
                Result<std::int64_t> id = id_param(req, "order");
                if (!id.ok()) co_return problem(id.error());
@@ -247,7 +249,7 @@ void add_order_routes(Router& router, OrderService& orders) {
                co_return order_answer(cancelled, 200);
              });
 
-  router.add(Method::post, "/api/v1/orders/{id}/payments",
+  router.add(Method::post, "/api/v1/orders/{id}/payments", Permission::change_orders,
              [&orders](Request& req) -> asio::awaitable<Response> {
                Result<std::int64_t> id = id_param(req, "order");
                if (!id.ok()) co_return problem(id.error());

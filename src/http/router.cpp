@@ -73,8 +73,13 @@ bool RateLimiter::admit(const std::string& key, std::chrono::steady_clock::time_
 void Router::add(Method method, std::string pattern, Handler handler, Access access) {
   std::vector<std::string> segments;
   for (std::string_view s : split_path(pattern)) segments.emplace_back(s);
-  routes_.push_back(
-      Route{method, std::move(pattern), std::move(segments), std::move(handler), access});
+  routes_.push_back(Route{method, std::move(pattern), std::move(segments), std::move(handler),
+                          access, Permission::read});
+}
+
+void Router::add(Method method, std::string pattern, Permission permission, Handler handler) {
+  add(method, std::move(pattern), std::move(handler), Access::key);
+  routes_.back().permission = permission;
 }
 
 bool Router::match(const Route& route, const std::vector<std::string_view>& segments,
@@ -114,6 +119,9 @@ boost::asio::awaitable<Response> Router::dispatch(Request& request) {
         co_return problem(error(ErrorCode::rate_limited, "too many requests for this key"))
             .with_header("Retry-After", std::to_string(retry_after.count()));
       }
+      if (Status allowed = require(*actor, route.permission); !allowed.ok()) {
+        co_return problem(allowed.error());
+      }
       request.actor = std::move(*actor);
     }
     co_return co_await route.handler(request);
@@ -128,7 +136,9 @@ boost::asio::awaitable<Response> Router::dispatch(Request& request) {
 
 std::vector<Router::RouteInfo> Router::routes() const {
   std::vector<RouteInfo> list;
-  for (const Route& route : routes_) list.push_back({route.method, route.pattern, route.access});
+  for (const Route& route : routes_) {
+    list.push_back({route.method, route.pattern, route.access, route.permission});
+  }
   return list;
 }
 

@@ -47,13 +47,18 @@ class Router {
  public:
   Router(AccessService& access, RateLimiter& limiter) : access_(access), limiter_(limiter) {}
 
+  // A route that needs a key whose role has no more than read access, or no key at all.
   void add(Method method, std::string pattern, Handler handler, Access access = Access::key);
+  // A route that needs a key whose role allows `permission`: checked before the handler runs, so
+  // a refused role gets 403 whatever its request holds.
+  void add(Method method, std::string pattern, Permission permission, Handler handler);
   boost::asio::awaitable<Response> dispatch(Request& request);
 
   struct RouteInfo {
     Method method;
     std::string pattern;
     Access access;
+    Permission permission;
   };
   std::vector<RouteInfo> routes() const;
 
@@ -64,6 +69,7 @@ class Router {
     std::vector<std::string> segments;
     Handler handler;
     Access access;
+    Permission permission;
   };
   static bool match(const Route& route, const std::vector<std::string_view>& segments,
                     std::map<std::string, std::string>& params);

@@ -30,24 +30,26 @@ json::object geocoder_json(const std::optional<GeocoderConfig>& config) {
 }  // namespace
 
 void add_rule_routes(Router& router, RuleService& rules) {
-  router.add(Method::post, "/api/v1/rules", [&rules](Request& req) -> asio::awaitable<Response> {
-    Result<json::object> body = parse_object(req);
-    if (!body.ok()) co_return problem(body.error());
-    std::vector<FieldError> errors;
-    Fields f(*body, "", errors);
-    f.reject_unknown({"name", "expression", "message", "enabled"});
-    Rule rule;
-    rule.name = f.text("name", true, 400).value_or("");
-    rule.expression = f.text("expression", true, kMaxRuleExpressionBytes * 2).value_or("");
-    rule.message = f.text("message", true, 2000).value_or("");
-    rule.enabled = f.boolean("enabled").value_or(true);
-    if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
-    Result<Rule> created = co_await await_result<Rule>(
-        [&](auto done) { rules.create(req.actor, std::move(rule), std::move(done)); });
-    if (!created.ok()) co_return problem(created.error());
-    co_return json_response(201, to_json(*created, ""))
-        .with_header("Location", "/api/v1/rules/" + std::to_string(created->id));
-  });
+  router.add(Method::post, "/api/v1/rules", Permission::manage,
+             [&rules](Request& req) -> asio::awaitable<Response> {
+               Result<json::object> body = parse_object(req);
+               if (!body.ok()) co_return problem(body.error());
+               std::vector<FieldError> errors;
+               Fields f(*body, "", errors);
+               f.reject_unknown({"name", "expression", "message", "enabled"});
+               Rule rule;
+               rule.name = f.text("name", true, 400).value_or("");
+               rule.expression =
+                   f.text("expression", true, kMaxRuleExpressionBytes * 2).value_or("");
+               rule.message = f.text("message", true, 2000).value_or("");
+               rule.enabled = f.boolean("enabled").value_or(true);
+               if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+               Result<Rule> created = co_await await_result<Rule>(
+                   [&](auto done) { rules.create(req.actor, std::move(rule), std::move(done)); });
+               if (!created.ok()) co_return problem(created.error());
+               co_return json_response(201, to_json(*created, ""))
+                   .with_header("Location", "/api/v1/rules/" + std::to_string(created->id));
+             });
 
   router.add(Method::get, "/api/v1/rules", [&rules](Request& req) -> asio::awaitable<Response> {
     Result<std::vector<RuleView>> found = rules.list(req.actor);
@@ -66,29 +68,30 @@ void add_rule_routes(Router& router, RuleService& rules) {
                co_return json_response(200, to_json(found->rule, found->last_error));
              });
 
-  router.add(
-      Method::patch, "/api/v1/rules/{id}", [&rules](Request& req) -> asio::awaitable<Response> {
-        Result<std::int64_t> id = id_param(req, "rule");
-        if (!id.ok()) co_return problem(id.error());
-        Result<json::object> body = parse_object(req);
-        if (!body.ok()) co_return problem(body.error());
-        std::vector<FieldError> errors;
-        Fields f(*body, "", errors);
-        f.reject_unknown({"name", "expression", "message", "enabled"});
-        RulePatch patch;
-        patch.name = f.text("name", false, 400);
-        patch.expression = f.text("expression", false, kMaxRuleExpressionBytes * 2);
-        patch.message = f.text("message", false, 2000);
-        patch.enabled = f.boolean("enabled");
-        if (body->empty()) errors.push_back({"body", "names nothing to change"});
-        if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
-        Result<Rule> saved = co_await await_result<Rule>(
-            [&](auto done) { rules.update(req.actor, *id, std::move(patch), std::move(done)); });
-        if (!saved.ok()) co_return problem(saved.error());
-        co_return json_response(200, to_json(*saved, ""));
-      });
+  router.add(Method::patch, "/api/v1/rules/{id}", Permission::manage,
+             [&rules](Request& req) -> asio::awaitable<Response> {
+               Result<std::int64_t> id = id_param(req, "rule");
+               if (!id.ok()) co_return problem(id.error());
+               Result<json::object> body = parse_object(req);
+               if (!body.ok()) co_return problem(body.error());
+               std::vector<FieldError> errors;
+               Fields f(*body, "", errors);
+               f.reject_unknown({"name", "expression", "message", "enabled"});
+               RulePatch patch;
+               patch.name = f.text("name", false, 400);
+               patch.expression = f.text("expression", false, kMaxRuleExpressionBytes * 2);
+               patch.message = f.text("message", false, 2000);
+               patch.enabled = f.boolean("enabled");
+               if (body->empty()) errors.push_back({"body", "names nothing to change"});
+               if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+               Result<Rule> saved = co_await await_result<Rule>([&](auto done) {
+                 rules.update(req.actor, *id, std::move(patch), std::move(done));
+               });
+               if (!saved.ok()) co_return problem(saved.error());
+               co_return json_response(200, to_json(*saved, ""));
+             });
 
-  router.add(Method::del, "/api/v1/rules/{id}",
+  router.add(Method::del, "/api/v1/rules/{id}", Permission::manage,
              [&rules](Request& req) -> asio::awaitable<Response> {
                Result<std::int64_t> id = id_param(req, "rule");
                if (!id.ok()) co_return problem(id.error());
@@ -98,40 +101,40 @@ void add_rule_routes(Router& router, RuleService& rules) {
                co_return no_content();
              });
 
-  router.add(
-      Method::post, "/api/v1/rules/dry-run", [&rules](Request& req) -> asio::awaitable<Response> {
-        Result<json::object> body = parse_object(req);
-        if (!body.ok()) co_return problem(body.error());
-        std::vector<FieldError> errors;
-        Fields f(*body, "", errors);
-        f.reject_unknown({"expression", "limit"});
-        std::string expression =
-            f.text("expression", true, kMaxRuleExpressionBytes * 2).value_or("");
-        std::int64_t limit = f.integer("limit").value_or(200);
-        if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
-        Result<DryRun> run =
-            rules.dry_run(req.actor, expression,
-                          static_cast<int>(std::clamp<std::int64_t>(limit, INT32_MIN, INT32_MAX)));
-        if (!run.ok()) co_return problem(run.error());
-        json::array matches;
-        for (const DryRunMatch& m : run->matches) {
-          const Order& o = m.order;
-          matches.push_back(json::object{{"order_id", o.id},
-                                         {"order_no", o.order_no},
-                                         {"status", to_string(o.status)},
-                                         {"total", o.total},
-                                         {"phone", o.customer.phone},
-                                         {"province", o.shipping_address.province},
-                                         {"created_at", format_instant(o.created_at)}});
-        }
-        json::array failures;
-        for (const auto& [order_id, message] : run->errors) {
-          failures.push_back(json::object{{"order_id", order_id}, {"message", message}});
-        }
-        co_return json_response(200, json::object{{"evaluated", run->evaluated},
-                                                  {"matches", std::move(matches)},
-                                                  {"errors", std::move(failures)}});
-      });
+  router.add(Method::post, "/api/v1/rules/dry-run", Permission::manage,
+             [&rules](Request& req) -> asio::awaitable<Response> {
+               Result<json::object> body = parse_object(req);
+               if (!body.ok()) co_return problem(body.error());
+               std::vector<FieldError> errors;
+               Fields f(*body, "", errors);
+               f.reject_unknown({"expression", "limit"});
+               std::string expression =
+                   f.text("expression", true, kMaxRuleExpressionBytes * 2).value_or("");
+               std::int64_t limit = f.integer("limit").value_or(200);
+               if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+               Result<DryRun> run = rules.dry_run(
+                   req.actor, expression,
+                   static_cast<int>(std::clamp<std::int64_t>(limit, INT32_MIN, INT32_MAX)));
+               if (!run.ok()) co_return problem(run.error());
+               json::array matches;
+               for (const DryRunMatch& m : run->matches) {
+                 const Order& o = m.order;
+                 matches.push_back(json::object{{"order_id", o.id},
+                                                {"order_no", o.order_no},
+                                                {"status", to_string(o.status)},
+                                                {"total", o.total},
+                                                {"phone", o.customer.phone},
+                                                {"province", o.shipping_address.province},
+                                                {"created_at", format_instant(o.created_at)}});
+               }
+               json::array failures;
+               for (const auto& [order_id, message] : run->errors) {
+                 failures.push_back(json::object{{"order_id", order_id}, {"message", message}});
+               }
+               co_return json_response(200, json::object{{"evaluated", run->evaluated},
+                                                         {"matches", std::move(matches)},
+                                                         {"errors", std::move(failures)}});
+             });
 
   router.add(Method::get, "/api/v1/blacklist", [&rules](Request& req) -> asio::awaitable<Response> {
     Result<std::vector<BlacklistEntry>> found = rules.blacklist(req.actor, query_text(req, "list"));
@@ -141,7 +144,7 @@ void add_rule_routes(Router& router, RuleService& rules) {
     co_return json_response(200, json::object{{"items", std::move(items)}});
   });
 
-  router.add(Method::post, "/api/v1/blacklist",
+  router.add(Method::post, "/api/v1/blacklist", Permission::manage,
              [&rules](Request& req) -> asio::awaitable<Response> {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
@@ -160,15 +163,17 @@ void add_rule_routes(Router& router, RuleService& rules) {
                co_return json_response(201, to_json(*added));
              });
 
-  router.add(Method::del, "/api/v1/blacklist", [&rules](Request& req) -> asio::awaitable<Response> {
-    std::string list = query_text(req, "list");
-    std::string value = query_text(req, "value");
-    if (value.empty()) co_return problem(invalid_field("value", "is required"));
-    Result<bool> removed = co_await await_result<bool>(
-        [&](auto done) { rules.remove_from_blacklist(req.actor, list, value, std::move(done)); });
-    if (!removed.ok()) co_return problem(removed.error());
-    co_return no_content();
-  });
+  router.add(Method::del, "/api/v1/blacklist", Permission::manage,
+             [&rules](Request& req) -> asio::awaitable<Response> {
+               std::string list = query_text(req, "list");
+               std::string value = query_text(req, "value");
+               if (value.empty()) co_return problem(invalid_field("value", "is required"));
+               Result<bool> removed = co_await await_result<bool>([&](auto done) {
+                 rules.remove_from_blacklist(req.actor, list, value, std::move(done));
+               });
+               if (!removed.ok()) co_return problem(removed.error());
+               co_return no_content();
+             });
 
   router.add(Method::get, "/api/v1/geocoder", [&rules](Request& req) -> asio::awaitable<Response> {
     Result<std::optional<GeocoderConfig>> config = rules.geocoder(req.actor);
@@ -176,30 +181,34 @@ void add_rule_routes(Router& router, RuleService& rules) {
     co_return json_response(200, geocoder_json(*config));
   });
 
-  router.add(Method::put, "/api/v1/geocoder", [&rules](Request& req) -> asio::awaitable<Response> {
-    Result<json::object> body = parse_object(req);
-    if (!body.ok()) co_return problem(body.error());
-    std::vector<FieldError> errors;
-    Fields f(*body, "", errors);
-    f.reject_unknown({"url", "key"});
-    GeocoderConfig config;
-    config.url = f.text("url", true, 500).value_or("");
-    config.key = f.text("key", true, 200).value_or("");
-    if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
-    Result<std::optional<GeocoderConfig>> saved =
-        co_await await_result<std::optional<GeocoderConfig>>(
-            [&](auto done) { rules.set_geocoder(req.actor, std::move(config), std::move(done)); });
-    if (!saved.ok()) co_return problem(saved.error());
-    co_return json_response(200, geocoder_json(*saved));
-  });
+  router.add(Method::put, "/api/v1/geocoder", Permission::manage,
+             [&rules](Request& req) -> asio::awaitable<Response> {
+               Result<json::object> body = parse_object(req);
+               if (!body.ok()) co_return problem(body.error());
+               std::vector<FieldError> errors;
+               Fields f(*body, "", errors);
+               f.reject_unknown({"url", "key"});
+               GeocoderConfig config;
+               config.url = f.text("url", true, 500).value_or("");
+               config.key = f.text("key", true, 200).value_or("");
+               if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+               Result<std::optional<GeocoderConfig>> saved =
+                   co_await await_result<std::optional<GeocoderConfig>>([&](auto done) {
+                     rules.set_geocoder(req.actor, std::move(config), std::move(done));
+                   });
+               if (!saved.ok()) co_return problem(saved.error());
+               co_return json_response(200, geocoder_json(*saved));
+             });
 
-  router.add(Method::del, "/api/v1/geocoder", [&rules](Request& req) -> asio::awaitable<Response> {
-    Result<std::optional<GeocoderConfig>> saved =
-        co_await await_result<std::optional<GeocoderConfig>>(
-            [&](auto done) { rules.set_geocoder(req.actor, std::nullopt, std::move(done)); });
-    if (!saved.ok()) co_return problem(saved.error());
-    co_return no_content();
-  });
+  router.add(Method::del, "/api/v1/geocoder", Permission::manage,
+             [&rules](Request& req) -> asio::awaitable<Response> {
+               Result<std::optional<GeocoderConfig>> saved =
+                   co_await await_result<std::optional<GeocoderConfig>>([&](auto done) {
+                     rules.set_geocoder(req.actor, std::nullopt, std::move(done));
+                   });
+               if (!saved.ok()) co_return problem(saved.error());
+               co_return no_content();
+             });
 }
 
 }  // namespace depot::http

@@ -111,7 +111,7 @@ std::vector<ImportRow> read_import_rows(const std::vector<CsvRow>& records) {
 }  // namespace
 
 void add_shipping_routes(Router& router, ShippingService& shipping, ShipmentImports& imports) {
-  router.add(Method::post, "/api/v1/orders/{id}/shipments",
+  router.add(Method::post, "/api/v1/orders/{id}/shipments", Permission::ship_orders,
              [&shipping](Request& req) -> asio::awaitable<Response> {
                Result<std::int64_t> id = id_param(req, "order");
                if (!id.ok()) co_return problem(id.error());
@@ -141,7 +141,7 @@ void add_shipping_routes(Router& router, ShippingService& shipping, ShipmentImpo
                co_return json_response(200, json::object{{"items", std::move(items)}});
              });
 
-  router.add(Method::post, "/api/v1/orders/{id}/release",
+  router.add(Method::post, "/api/v1/orders/{id}/release", Permission::ship_orders,
              [&shipping](Request& req) -> asio::awaitable<Response> {
                Result<std::int64_t> id = id_param(req, "order");
                if (!id.ok()) co_return problem(id.error());
@@ -185,7 +185,7 @@ void add_shipping_routes(Router& router, ShippingService& shipping, ShipmentImpo
              });
 
   router.add(
-      Method::post, "/api/v1/shipments/import",
+      Method::post, "/api/v1/shipments/import", Permission::ship_orders,
       [&imports](Request& req) -> asio::awaitable<Response> {
         std::string type = lower(req.header("content-type"));
         if (!type.starts_with("text/csv")) {

@@ -133,7 +133,7 @@ void add_system_routes(Router& router, MerchantService& merchant, InventoryServi
                co_return json_response(200, to_json(merchant.settings(req.actor)));
              });
 
-  router.add(Method::patch, "/api/v1/settings",
+  router.add(Method::patch, "/api/v1/settings", Permission::manage,
              [&merchant](Request& req) -> asio::awaitable<Response> {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());

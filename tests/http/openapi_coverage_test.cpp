@@ -10,6 +10,9 @@
 #include "app/inventory_service.h"
 #include "app/merchant_service.h"
 #include "app/order_service.h"
+#include "app/rule_service.h"
+#include "app/shipment_imports.h"
+#include "app/shipping_service.h"
 #include "http/routes.h"
 #include "rules/lua/lua_rule_engine.h"
 #include "store/files/media_directory.h"
@@ -30,30 +33,37 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-TEST(OpenApi, DocumentsExactlyTheMountedApiRoutes) {
+// Every route the server mounts, with the same services `depot serve` wires.
+class MountedApi : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    add_order_routes(router, orders);
+    add_inventory_routes(router, inventory);
+    add_shipping_routes(router, shipping, imports);
+    add_rule_routes(router, rules);
+    add_system_routes(router, merchant, inventory, store, dir.path());
+  }
+
   testing::TempDir dir;
   testing::FakeClock clock;
-  sqlite::SqliteStore store(dir.file("depot.db"));
-  files::MediaDirectory media(dir.file("media"));
-  AccessService access(store, clock);
+  sqlite::SqliteStore store{dir.file("depot.db")};
+  files::MediaDirectory media{dir.file("media")};
+  AccessService access{store, clock};
   rules::LuaRuleEngine rule_engine;
-  RuleBook rule_book(rule_engine);
-  Verifier verifier(store, rule_book, nullptr);
-  OrderService orders(store, clock, verifier);
-  InventoryService inventory(store, clock, media);
-  MerchantService merchant(store);
-  ShippingService shipping(store, clock, verifier);
-  ShipmentImports imports(store, clock, shipping);
-  RuleService rules(store, clock, rule_book);
-  RateLimiter limiter(0, 1);
-  Router router(access, limiter);
-  add_order_routes(router, orders);
-  add_inventory_routes(router, inventory);
-  add_shipping_routes(router, shipping, imports);
-  add_rule_routes(router, rules);
-  add_system_routes(router, merchant, inventory, store, dir.path());
-
+  RuleBook rule_book{rule_engine};
+  Verifier verifier{store, rule_book, nullptr};
+  OrderService orders{store, clock, verifier};
+  InventoryService inventory{store, clock, media};
+  MerchantService merchant{store};
+  ShippingService shipping{store, clock, verifier};
+  ShipmentImports imports{store, clock, shipping};
+  RuleService rules{store, clock, rule_book};
+  RateLimiter limiter{0, 1};
+  Router router{access, limiter};
   boost::json::object document = boost::json::parse(embedded::openapi_document()).as_object();
+};
+
+TEST_F(MountedApi, DocumentsExactlyTheMountedApiRoutes) {
   EXPECT_EQ(std::string(document.at("openapi").as_string()).substr(0, 2), "3.");
   std::set<std::string> documented;
   for (const auto& [path, item] : document.at("paths").as_object()) {
@@ -73,6 +83,36 @@ TEST(OpenApi, DocumentsExactlyTheMountedApiRoutes) {
   }
   for (const std::string& route : documented) {
     EXPECT_TRUE(mounted.count(route)) << route << " is documented but not mounted";
+  }
+}
+
+// The role table and each operation's permission are documented as the code enforces them.
+TEST_F(MountedApi, DocumentsEveryRoutesPermissionAndTheRoleTable) {
+  const boost::json::object& roles =
+      document.at("info").as_object().at("x-depot-roles").as_object();
+  for (Role role : {Role::owner, Role::operator_, Role::service, Role::viewer}) {
+    std::set<std::string> documented;
+    for (const auto& p : roles.at(to_string(role)).as_array()) {
+      documented.insert(std::string(p.as_string()));
+    }
+    std::set<std::string> allowed;
+    for (Permission permission : kAllPermissions) {
+      if (allows(role, permission)) allowed.insert(std::string(to_string(permission)));
+    }
+    EXPECT_EQ(documented, allowed) << to_string(role);
+  }
+  const boost::json::object& paths = document.at("paths").as_object();
+  for (const auto& route : router.routes()) {
+    if (route.access != Access::key) continue;
+    const boost::json::value* item = paths.if_contains(route.pattern);
+    if (!item) continue;  // the test above reports it
+    const boost::json::value* operation =
+        item->as_object().if_contains(lower(to_string(route.method)));
+    if (!operation) continue;
+    const boost::json::value* permission = operation->as_object().if_contains("x-depot-permission");
+    ASSERT_NE(permission, nullptr) << route.pattern << " documents no x-depot-permission";
+    EXPECT_EQ(permission->as_string(), to_string(route.permission))
+        << to_string(route.method) << " " << route.pattern;
   }
 }
 

@@ -30,11 +30,16 @@ from pathlib import Path
 
 import pytest
 
+from api_document import ApiDocument
+
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 30.0
 
 _DEFAULT = object()
+
+# Every JSON answer a test receives through Client is checked against the API document.
+API_DOCUMENT = ApiDocument(REPO / "docs" / "openapi.json")
 
 
 # --------------------------------------------------------------------------------------------
@@ -183,7 +188,14 @@ class Client:
             data = json.dumps(body).encode("utf-8")
             hdrs["Content-Type"] = "application/json"
         hdrs.update(headers or {})
-        return http_request(self.host, self.port, method, path, data, hdrs, timeout)
+        return self._checked(method, path,
+                             http_request(self.host, self.port, method, path, data, hdrs, timeout))
+
+    @staticmethod
+    def _checked(method, path, resp):
+        API_DOCUMENT.check(method, path, resp.status, resp.headers.get("content-type", ""),
+                           resp.body)
+        return resp
 
     def post_raw(self, path, data, content_type="application/json", key=_DEFAULT, headers=None,
                  method="POST"):
@@ -194,7 +206,8 @@ class Client:
         if content_type is not None:
             hdrs["Content-Type"] = content_type
         hdrs.update(headers or {})
-        return http_request(self.host, self.port, method, path, data, hdrs)
+        return self._checked(method, path,
+                             http_request(self.host, self.port, method, path, data, hdrs))
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)

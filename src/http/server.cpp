@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -81,6 +83,43 @@ bhttp::response<bhttp::string_body> to_wire(Response&& response, unsigned versio
   return wire;
 }
 
+// What to answer a request that could not be read, before closing the connection; nothing when
+// the peer went away or was too slow (there is no one to answer).
+std::optional<Response> unreadable(const beast::error_code& ec, bool start_line_read) {
+  // Socket errors, timeouts and a closed connection are not HTTP parse errors.
+  bool parse_error = ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
+  if (!parse_error || ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
+    return std::nullopt;
+  }
+  if (ec == bhttp::error::body_limit) {
+    return problem(error(ErrorCode::too_large, "the body is over 1 MiB"));
+  }
+  if (ec == bhttp::error::header_limit) {
+    // The limit counts the request line too: a target that alone fills it is a long URI.
+    if (!start_line_read) return problem(414, "URI too long", "the request line is too long");
+    return problem(431, "Request header fields too large", "the header is over 64 KiB");
+  }
+  return problem(400, "Bad request", "the request could not be read: " + ec.message());
+}
+
+// A request whose framing depot does not read the way its sender may mean it: refused rather than
+// guessed at (request smuggling lives in such guesses).
+std::optional<Response> ambiguous(const bhttp::request_parser<bhttp::string_body>& parser) {
+  const auto& header = parser.get();
+  auto encoding = header.find(bhttp::field::transfer_encoding);
+  if (encoding != header.end()) {
+    if (header.find(bhttp::field::content_length) != header.end()) {
+      return problem(400, "Bad request", "Transfer-Encoding and Content-Length together");
+    }
+    if (!beast::iequals(encoding->value(), "chunked")) {
+      return problem(501, "Not implemented", "only Transfer-Encoding: chunked is read");
+    }
+  }
+  if (header.version() >= 11 && header.find(bhttp::field::host) == header.end()) {
+    return problem(400, "Bad request", "an HTTP/1.1 request must name its Host");
+  }
+  return std::nullopt;
+}
 }  // namespace
 
 Server::Server(std::vector<asio::io_context*> contexts, const tcp::endpoint& endpoint,
@@ -148,10 +187,11 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     stream.expires_after(options_.idle_timeout);
     auto [header_ec, header_bytes] =
         co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
-    if (header_ec) {
-      if (header_ec == bhttp::error::body_limit) {
-        Response too_large = problem(error(ErrorCode::too_large, "the body is over 1 MiB"));
-        auto wire = to_wire(std::move(too_large), 11, false, false);
+    std::optional<Response> refusal =
+        header_ec ? unreadable(header_ec, !parser.get().target().empty()) : ambiguous(parser);
+    if (header_ec || refusal) {
+      if (refusal) {
+        auto wire = to_wire(std::move(*refusal), 11, false, false);
         co_await bhttp::async_write(stream, wire, kTuple);
       }
       break;
@@ -163,9 +203,8 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     }
     auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
     if (body_ec) {
-      if (body_ec == bhttp::error::body_limit) {
-        Response too_large = problem(error(ErrorCode::too_large, "the body is over 1 MiB"));
-        auto wire = to_wire(std::move(too_large), 11, false, false);
+      if (std::optional<Response> refusal = unreadable(body_ec, true)) {
+        auto wire = to_wire(std::move(*refusal), 11, false, false);
         co_await bhttp::async_write(stream, wire, kTuple);
       }
       break;

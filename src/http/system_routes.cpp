@@ -98,7 +98,11 @@ void add_system_routes(Router& router, MerchantService& merchant, InventoryServi
         co_return Response{200,
                            type.empty() ? "application/octet-stream" : type,
                            std::move(*bytes),
-                           {{"Cache-Control", "public, max-age=31536000, immutable"}}};
+                           {{"Cache-Control", "public, max-age=31536000, immutable"},
+                            // An image is shown, never run: even bytes that also parse as HTML
+                            // or script cannot load anything or act as a page.
+                            {"Content-Disposition", "inline; filename=\"" + name + "\""},
+                            {"Content-Security-Policy", "default-src 'none'; sandbox"}}};
       },
       Access::public_);
 

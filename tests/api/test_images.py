@@ -61,6 +61,10 @@ def test_png_upload_is_served_back_without_a_key(api):
     assert got.status == 200, got
     assert got.body == png
     assert got.headers.get("content-type", "").split(";")[0] == "image/png"
+    assert got.headers.get("x-content-type-options") == "nosniff"
+    assert got.headers.get("content-security-policy") == "default-src 'none'; sandbox"
+    assert got.headers.get("content-disposition") == (
+        'inline; filename="' + img["url"].rsplit("/", 1)[1] + '"')
 
     listed = images_of(api, sku)
     assert any(i["url"] == img["url"] and i["id"] == img["id"] for i in listed), listed

@@ -113,12 +113,6 @@ Status StockKeeper::ship_order(std::int64_t order_id, const std::vector<Shipment
   return {};
 }
 
-std::map<std::string, std::int64_t> StockKeeper::reserved_for(std::int64_t order_id) {
-  std::map<std::string, std::int64_t> reserved;
-  for (const Reservation& r : tx_.reservations_of(order_id)) reserved[r.sku] += r.quantity;
-  return reserved;
-}
-
 void StockKeeper::release_order(std::int64_t order_id, const std::string& reason) {
   for (const Reservation& held : tx_.reservations_of(order_id)) {
     Status released = move(

@@ -32,8 +32,6 @@ class StockKeeper {
   // Ships a parcel's units out of what the order holds reserved (reserved and on hand both
   // fall); refuses with insufficient_stock when the reservation does not cover it.
   Status ship_order(std::int64_t order_id, const std::vector<ShipmentLine>& parcel);
-  // Units reserved for the order, per SKU.
-  std::map<std::string, std::int64_t> reserved_for(std::int64_t order_id);
   // Releases whatever the order holds reserved.
   void release_order(std::int64_t order_id, const std::string& reason);
 

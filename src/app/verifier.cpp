@@ -22,11 +22,7 @@ void Verifier::locate(TenantId tenant, const Address& address,
   std::optional<GeocoderConfig> config;
   if (geocoder_ != nullptr) config = store_.read(tenant)->geocoder_config();
   if (!config) return then(std::nullopt);
-  geocoder_->geocode(*config, address,
-                     [address, then = std::move(then)](Result<GeocodeAnswer> answer) {
-                       if (!answer.ok()) return then(std::nullopt);
-                       then(Located{address, std::move(*answer)});
-                     });
+  geocode(*config, address, std::move(then));
 }
 
 void Verifier::locate_order(TenantId tenant, std::int64_t order_id,
@@ -37,30 +33,33 @@ void Verifier::locate_order(TenantId tenant, std::int64_t order_id,
   std::optional<Order> order = config ? tx->find_order(order_id) : std::nullopt;
   tx.reset();
   if (!order) return then(std::nullopt);
-  geocoder_->geocode(
-      *config, order->shipping_address,
-      [address = order->shipping_address, then = std::move(then)](Result<GeocodeAnswer> answer) {
-        if (!answer.ok()) return then(std::nullopt);
-        then(Located{address, std::move(*answer)});
-      });
+  geocode(*config, order->shipping_address, std::move(then));
 }
 
-std::vector<HoldReason> Verifier::reasons(ReadTx& tx, const Order& order,
-                                          const std::optional<Located>& located) {
+void Verifier::geocode(const GeocoderConfig& config, const Address& address,
+                       std::function<void(std::optional<Located>)> then) {
+  geocoder_->geocode(config, address,
+                     [address, then = std::move(then)](Result<GeocodeAnswer> answer) {
+                       if (!answer.ok()) return then(std::nullopt);
+                       then(Located{address, std::move(*answer)});
+                     });
+}
+
+VerificationFacts Verifier::facts(ReadTx& tx, const Order& order,
+                                  const std::optional<Located>& located) {
   VerificationFacts facts;
   for (const Reservation& r : tx.reservations_of(order.id)) facts.reserved[r.sku] += r.quantity;
   facts.shipped = shipped_units(tx.shipments_of(order.id));
   if (located && located->address == order.shipping_address) facts.geocode = located->answer;
   facts.rule_matches = rules_.matches(tx, order);
-  return verify_order(order, facts);
+  return facts;
 }
 
 HoldChange Verifier::verify(WriteTx& tx, Order& order, const std::optional<Located>& located,
                             bool may_release, const std::string& actor, Instant now) {
-  std::vector<HoldReason> found = reasons(tx, order, located);
-  ShippedUnits shipped = shipped_units(tx.shipments_of(order.id));
-  HoldChange change =
-      settle_verification(order, std::move(found), may_release, shipped, actor, now);
+  VerificationFacts known = facts(tx, order, located);
+  HoldChange change = settle_verification(order, verify_order(order, known), may_release,
+                                          known.shipped, actor, now);
   switch (change) {
     case HoldChange::held: {
       tx.append_event(events::order_held(order), now);

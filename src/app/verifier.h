@@ -46,9 +46,10 @@ class Verifier {
                     bool may_release, const std::string& actor, Instant now);
 
  private:
-  // Gathers the facts verification reads and runs the checks, changing nothing.
-  std::vector<HoldReason> reasons(ReadTx& tx, const Order& order,
-                                  const std::optional<Located>& located);
+  // The facts verification reads about the order.
+  VerificationFacts facts(ReadTx& tx, const Order& order, const std::optional<Located>& located);
+  void geocode(const GeocoderConfig& config, const Address& address,
+               std::function<void(std::optional<Located>)> then);
 
   Store& store_;
   RuleBook& rules_;

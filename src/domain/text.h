@@ -12,5 +12,7 @@ inline bool is_valid_sku(std::string_view sku) { return is_valid_code(sku); }
 
 std::string_view trimmed(std::string_view text);
 std::size_t utf8_length(std::string_view text);
+// ASCII letters lower-cased; other bytes (UTF-8 included) as they are.
+std::string ascii_lower(std::string_view text);
 
 }  // namespace depot

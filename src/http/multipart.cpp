@@ -3,20 +3,15 @@
 #include <algorithm>
 #include <cctype>
 
+#include "domain/text.h"
+
 namespace depot::http {
 
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // The value of `name=` in a header such as `form-data; name="file"; filename="a.png"`.
 std::string parameter(std::string_view header, std::string_view name) {
-  std::string lowered = lower(header);
+  std::string lowered = ascii_lower(header);
   std::string key = std::string(name) + "=";
   std::size_t at = 0;
   while ((at = lowered.find(key, at)) != std::string::npos) {
@@ -41,7 +36,7 @@ Error malformed(const std::string& why) {
 
 Result<std::vector<FormPart>> parse_multipart(std::string_view content_type,
                                               std::string_view body) {
-  if (lower(content_type).rfind("multipart/form-data", 0) != 0) {
+  if (ascii_lower(content_type).rfind("multipart/form-data", 0) != 0) {
     return error(ErrorCode::unsupported_media, "the body must be multipart/form-data");
   }
   std::string boundary = parameter(content_type, "boundary");
@@ -65,7 +60,7 @@ Result<std::vector<FormPart>> parse_multipart(std::string_view content_type,
       headers = line_end == std::string_view::npos ? "" : headers.substr(line_end + 2);
       std::size_t colon = line.find(':');
       if (colon == std::string_view::npos) continue;
-      std::string name = lower(line.substr(0, colon));
+      std::string name = ascii_lower(line.substr(0, colon));
       std::string_view value = line.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
       if (name == "content-disposition") {

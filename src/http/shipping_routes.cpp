@@ -45,13 +45,6 @@ ShipCommand read_shipment(const json::object& body, std::vector<FieldError>& err
   return command;
 }
 
-std::string lower(std::string_view text) {
-  std::string out(trimmed(text));
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // Rows of a bulk shipment file: order_no,carrier,tracking_no[,sku,quantity], with or without that
 // header line. What cannot be read is kept as a failed row naming its column.
 std::vector<ImportRow> read_import_rows(const std::vector<CsvRow>& records) {
@@ -60,7 +53,7 @@ std::vector<ImportRow> read_import_rows(const std::vector<CsvRow>& records) {
   std::vector<ImportRow> rows;
   std::size_t first = 0;
   if (!records.empty() && !records[0].fields.empty()) {
-    if (lower(records[0].fields[0]) == "order_no") first = 1;
+    if (ascii_lower(trimmed(records[0].fields[0])) == "order_no") first = 1;
   }
   for (std::size_t r = first; r < records.size(); ++r) {
     const CsvRow& record = records[r];
@@ -187,7 +180,7 @@ void add_shipping_routes(Router& router, ShippingService& shipping, ShipmentImpo
   router.add(
       Method::post, "/api/v1/shipments/import", Permission::ship_orders,
       [&imports](Request& req) -> asio::awaitable<Response> {
-        std::string type = lower(req.header("content-type"));
+        std::string type = ascii_lower(trimmed(req.header("content-type")));
         if (!type.starts_with("text/csv")) {
           co_return problem(error(ErrorCode::unsupported_media, "the body must be text/csv"));
         }

@@ -98,24 +98,12 @@ int address_index(lua_State* L) {
   return 1;
 }
 
-// The callbacks are std::function and may throw: the exception stops here, as text in `why`.
-bool count_orders(const RuleFacts& facts, std::int64_t minutes, std::int64_t& count,
-                  char (&why)[kWhySize]) noexcept {
+// The callbacks are std::function and may throw: the exception stops here, as text in `why`, so
+// no C++ exception crosses Lua's frames.
+template <class Call>
+bool call_safely(const Call& call, char (&why)[kWhySize]) noexcept {
   try {
-    count = facts.orders_within_minutes(minutes);
-    return true;
-  } catch (const std::exception& e) {
-    std::snprintf(why, kWhySize, "%s", e.what());
-  } catch (...) {
-    std::snprintf(why, kWhySize, "unknown error");
-  }
-  return false;
-}
-
-bool ask_blacklist(const RuleFacts& facts, std::string_view list, std::string_view value,
-                   bool& listed, char (&why)[kWhySize]) noexcept {
-  try {
-    listed = facts.blacklisted(list, value);
+    call();
     return true;
   } catch (const std::exception& e) {
     std::snprintf(why, kWhySize, "%s", e.what());
@@ -133,7 +121,8 @@ int orders_within_minutes(lua_State* L) {
   }
   std::int64_t count = 0;
   char why[kWhySize];
-  if (!count_orders(facts_of(L), minutes, count, why)) {
+  const RuleFacts& facts = facts_of(L);
+  if (!call_safely([&] { count = facts.orders_within_minutes(minutes); }, why)) {
     return luaL_error(L, "customer.orders_within_minutes failed: %s", why);
   }
   lua_pushinteger(L, count);
@@ -171,8 +160,10 @@ int blacklisted(lua_State* L) {
   const char* value = lua_tolstring(L, 1, &length);
   bool listed = false;
   char why[kWhySize];
-  if (!ask_blacklist(facts_of(L), kBlacklists[List], std::string_view(value, length), listed,
-                     why)) {
+  const RuleFacts& facts = facts_of(L);
+  const std::string_view text(value, length);
+  // The lambda captures by reference only: nothing with a destructor lives across luaL_error.
+  if (!call_safely([&] { listed = facts.blacklisted(kBlacklists[List], text); }, why)) {
     return luaL_error(L, "blacklist.%s failed: %s", list, why);
   }
   lua_pushboolean(L, listed);

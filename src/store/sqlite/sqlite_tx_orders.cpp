@@ -19,19 +19,18 @@ constexpr const char* kOrderColumns =
     "platform, external_no, notes, created_at, updated_at, province_code, city_code, "
     "district_code, hold_reasons, overrides, ship_due_at, reminder ";
 
-std::string encode_channels(const std::vector<std::string>& channels) {
+// A list of strings as a JSON array: preferred channels, overridden checks.
+std::string encode_texts(const std::vector<std::string>& texts) {
   json::array array;
-  for (const std::string& channel : channels) array.emplace_back(channel);
+  for (const std::string& text : texts) array.emplace_back(text);
   return json::serialize(array);
 }
 
-std::vector<std::string> decode_channels(const std::string& text) {
-  std::vector<std::string> channels;
+std::vector<std::string> decode_texts(const std::string& text) {
+  std::vector<std::string> texts;
   json::value parsed = json::parse(text);
-  for (const json::value& v : parsed.as_array()) {
-    channels.emplace_back(v.as_string());
-  }
-  return channels;
+  for (const json::value& v : parsed.as_array()) texts.emplace_back(v.as_string());
+  return texts;
 }
 
 std::string encode_reasons(const std::vector<HoldReason>& reasons) {
@@ -95,8 +94,8 @@ Order SqliteTx::order_from(Query& q) {
   o.total = q.integer(5);
   o.paid_amount = q.integer(6);
   o.refund_due = q.integer(7);
-  o.customer = Customer{q.text(8),  q.text(9),  q.text(10),
-                        q.text(11), q.text(12), decode_channels(q.text(13))};
+  o.customer =
+      Customer{q.text(8), q.text(9), q.text(10), q.text(11), q.text(12), decode_texts(q.text(13))};
   o.shipping_address =
       Address{q.text(14), q.text(15), q.text(16), q.text(17), q.text(18), {}, {}, {}};
   o.platform = q.text(19);
@@ -108,7 +107,7 @@ Order SqliteTx::order_from(Query& q) {
   o.shipping_address.city_code = q.text(25);
   o.shipping_address.district_code = q.text(26);
   o.hold_reasons = decode_reasons(q.text(27));
-  o.overrides = decode_channels(q.text(28));
+  o.overrides = decode_texts(q.text(28));
   if (!q.is_null(29)) o.ship_due_at = from_millis(q.integer(29));
   o.reminder = parse_reminder(q.text(30)).value_or(ReminderLevel::none);
   return o;
@@ -196,27 +195,22 @@ std::vector<Order> SqliteTx::list_orders(const OrderQuery& query) {
   std::string order_key = by_sku || by_hold ? "s.order_id" : "id";
   sql += " ORDER BY " + order_key + (query.newest_first ? " DESC" : "") + " LIMIT ?";
 
-  std::vector<Order> orders;
-  {
-    Query q = db_.query(sql);
-    int i = 0;
-    q.bind(++i, tenant_);
-    if (by_sku) q.bind(++i, query.sku);
-    if (by_hold) q.bind(++i, query.hold_reason);
-    if (query.status) q.bind(++i, to_string(*query.status));
-    if (query.created_from) q.bind(++i, to_millis(*query.created_from));
-    if (query.created_to) q.bind(++i, to_millis(*query.created_to));
-    if (!query.order_no.empty()) q.bind(++i, query.order_no);
-    if (!query.platform.empty()) q.bind(++i, query.platform);
-    if (!query.external_no.empty()) q.bind(++i, query.external_no);
-    if (!query.phone.empty()) q.bind(++i, query.phone);
-    if (by_sku && !query.hold_reason.empty()) q.bind(++i, query.hold_reason);
-    if (query.after_id > 0) q.bind(++i, query.after_id);
-    q.bind(++i, query.limit);
-    while (q.step()) orders.push_back(order_from(q));
-  }
-  for (Order& order : orders) load_lines(order);
-  return orders;
+  Query q = db_.query(sql);
+  int i = 0;
+  q.bind(++i, tenant_);
+  if (by_sku) q.bind(++i, query.sku);
+  if (by_hold) q.bind(++i, query.hold_reason);
+  if (query.status) q.bind(++i, to_string(*query.status));
+  if (query.created_from) q.bind(++i, to_millis(*query.created_from));
+  if (query.created_to) q.bind(++i, to_millis(*query.created_to));
+  if (!query.order_no.empty()) q.bind(++i, query.order_no);
+  if (!query.platform.empty()) q.bind(++i, query.platform);
+  if (!query.external_no.empty()) q.bind(++i, query.external_no);
+  if (!query.phone.empty()) q.bind(++i, query.phone);
+  if (by_sku && !query.hold_reason.empty()) q.bind(++i, query.hold_reason);
+  if (query.after_id > 0) q.bind(++i, query.after_id);
+  q.bind(++i, query.limit);
+  return orders_from(q);
 }
 
 std::vector<std::pair<OrderStatus, std::int64_t>> SqliteTx::count_orders() {
@@ -303,7 +297,7 @@ void SqliteTx::insert_order(const Order& o, const std::string& idempotency_key,
   q.bind_all(tenant_, o.id, o.order_no, to_string(o.status), o.version, o.currency, o.total,
              o.paid_amount, o.refund_due, o.customer.name, o.customer.phone, o.customer.email,
              o.customer.wechat_openid, o.customer.device_token,
-             encode_channels(o.customer.preferred_channels), o.shipping_address.province,
+             encode_texts(o.customer.preferred_channels), o.shipping_address.province,
              o.shipping_address.city, o.shipping_address.district, o.shipping_address.detail,
              o.shipping_address.postcode);
   q.bind_or_null(21, o.platform).bind_or_null(22, o.external_no);
@@ -311,7 +305,7 @@ void SqliteTx::insert_order(const Order& o, const std::string& idempotency_key,
   q.bind(26, fingerprint).bind(27, to_millis(o.created_at)).bind(28, to_millis(o.updated_at));
   q.bind(29, o.shipping_address.province_code).bind(30, o.shipping_address.city_code);
   q.bind(31, o.shipping_address.district_code).bind(32, encode_reasons(o.hold_reasons));
-  q.bind(33, encode_channels(o.overrides));
+  q.bind(33, encode_texts(o.overrides));
   q.bind_or_null(34, ship_due(o));
   q.bind(35, to_string(o.reminder));
   q.bind_or_null(36, awaiting_due(o));
@@ -332,12 +326,12 @@ void SqliteTx::update_order(const Order& o) {
       "WHERE tenant_id = ? AND id = ?");
   q.bind_all(to_string(o.status), o.version, o.currency, o.total, o.paid_amount, o.refund_due,
              o.customer.name, o.customer.phone, o.customer.email, o.customer.wechat_openid,
-             o.customer.device_token, encode_channels(o.customer.preferred_channels),
+             o.customer.device_token, encode_texts(o.customer.preferred_channels),
              o.shipping_address.province, o.shipping_address.city, o.shipping_address.district,
              o.shipping_address.detail, o.shipping_address.postcode, o.notes, first_code(o),
              to_millis(o.updated_at), o.shipping_address.province_code,
              o.shipping_address.city_code, o.shipping_address.district_code,
-             encode_reasons(o.hold_reasons), encode_channels(o.overrides));
+             encode_reasons(o.hold_reasons), encode_texts(o.overrides));
   q.bind_or_null(26, ship_due(o));
   q.bind(27, to_string(o.reminder));
   q.bind_or_null(28, awaiting_due(o));

@@ -7,10 +7,10 @@ cd "$(dirname "$0")/.."
 debian_packages=(
   build-essential cmake pkg-config clang-format
   libboost1.81-dev libboost-json1.81-dev
-  libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev liblua5.4-dev
+  libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev liblua5.4-dev libkainjow-mustache-dev
   libspdlog-dev libfmt-dev libcli11-dev libargon2-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  python3 python3-pytest python3-jsonschema wrk
+  python3 python3-pytest python3-jsonschema python3-aiosmtpd wrk
 )
 # Node.js may come from Debian or from another Node.js package that bundles npm (and conflicts
 # with Debian's npm): ask for Debian's only when there is none.

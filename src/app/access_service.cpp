@@ -1,5 +1,6 @@
 #include "app/access_service.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -33,6 +34,10 @@ std::string random_token(std::size_t bytes) {
   std::string token;
   for (unsigned char c : raw) token += kAlphabet[c & 31];
   return token;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 Result<CreatedKey> AccessService::create_key(const std::string& tenant_slug, Role role) {

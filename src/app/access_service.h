@@ -32,5 +32,7 @@ class AccessService {
 
 std::string sha256_hex(std::string_view data);
 std::string random_token(std::size_t bytes);
+// Compares secrets in time that depends on their lengths only.
+bool constant_time_equal(std::string_view a, std::string_view b);
 
 }  // namespace depot

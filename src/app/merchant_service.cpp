@@ -10,6 +10,70 @@ namespace {
 
 constexpr std::int64_t kMaxWindowSeconds = 90LL * 24 * 3600;
 constexpr std::int64_t kMaxShipHours = 90LL * 24;
+constexpr std::int64_t kMinRetryBaseMs = 10;
+constexpr std::int64_t kMaxRetryBaseMs = 3600LL * 1000;
+
+std::vector<ChannelKind> channels_of(const std::vector<std::string>& names) {
+  std::vector<ChannelKind> channels;
+  for (const std::string& name : names) channels.push_back(*parse_channel_kind(name));
+  return channels;
+}
+
+std::vector<EventType> events_of(const std::vector<std::string>& names) {
+  std::vector<EventType> types;
+  for (const std::string& name : names) types.push_back(*parse_event_type(name));
+  return types;
+}
+
+void validate_notifications(const SettingsPatch& patch, std::vector<FieldError>& errors) {
+  if (patch.notification_retry_base_ms && (*patch.notification_retry_base_ms < kMinRetryBaseMs ||
+                                           *patch.notification_retry_base_ms > kMaxRetryBaseMs)) {
+    errors.push_back({"notification_retry_base_ms", "must be between " +
+                                                        std::to_string(kMinRetryBaseMs) + " and " +
+                                                        std::to_string(kMaxRetryBaseMs)});
+  }
+  if (patch.default_channels) {
+    if (patch.default_channels->empty()) {
+      errors.push_back({"default_channels", "must name at least one channel"});
+    }
+    for (std::size_t i = 0; i < patch.default_channels->size(); ++i) {
+      const std::string& name = (*patch.default_channels)[i];
+      std::optional<ChannelKind> channel = parse_channel_kind(name);
+      std::string field = "default_channels[" + std::to_string(i) + "]";
+      if (!channel || *channel == ChannelKind::webhook) {
+        errors.push_back({field, "must be one of sms, wechat, push, email"});
+      } else if (std::count(patch.default_channels->begin(), patch.default_channels->end(),
+                            name) > 1) {
+        errors.push_back({field, "names " + name + " twice"});
+      }
+    }
+  }
+  if (patch.notify_events) {
+    for (std::size_t i = 0; i < patch.notify_events->size(); ++i) {
+      if (!parse_event_type((*patch.notify_events)[i])) {
+        errors.push_back(
+            {"notify_events[" + std::to_string(i) + "]", "is not an event depot emits"});
+      }
+    }
+  }
+  if (patch.alert_contacts) {
+    for (std::size_t i = 0; i < patch.alert_contacts->size(); ++i) {
+      const auto& [channel, recipient] = (*patch.alert_contacts)[i];
+      std::string prefix = "alert_contacts[" + std::to_string(i) + "]";
+      std::optional<ChannelKind> kind = parse_channel_kind(channel);
+      if (!kind || *kind == ChannelKind::webhook) {
+        errors.push_back({prefix + ".channel", "must be one of sms, wechat, push, email"});
+      }
+      if (recipient.empty() || recipient.size() > 254) {
+        errors.push_back({prefix + ".recipient", "must be 1-254 bytes"});
+      }
+    }
+  }
+  if (patch.public_url && !patch.public_url->empty() &&
+      !patch.public_url->starts_with("http://") && !patch.public_url->starts_with("https://")) {
+    errors.push_back({"public_url", "must be an http:// or https:// URL, or empty"});
+  }
+}
 
 std::vector<FieldError> validate(const SettingsPatch& patch) {
   std::vector<FieldError> errors;
@@ -43,6 +107,7 @@ std::vector<FieldError> validate(const SettingsPatch& patch) {
       check_hours(hours, "ship_sla_hours_by_platform." + platform, 1);
     }
   }
+  validate_notifications(patch, errors);
   return errors;
 }
 
@@ -75,6 +140,19 @@ void MerchantService::update_settings(const Actor& actor, SettingsPatch patch,
         if (patch.ship_sla_hours_by_platform) {
           settings.ship.sla_hours_by_platform = *patch.ship_sla_hours_by_platform;
         }
+        NotificationPolicy& notify = settings.notify;
+        if (patch.notification_retry_base_ms) {
+          notify.retry_base_ms = *patch.notification_retry_base_ms;
+        }
+        if (patch.default_channels) notify.default_channels = channels_of(*patch.default_channels);
+        if (patch.notify_events) notify.customer_events = events_of(*patch.notify_events);
+        if (patch.alert_contacts) {
+          notify.alert_contacts.clear();
+          for (const auto& [channel, recipient] : *patch.alert_contacts) {
+            notify.alert_contacts.push_back({*parse_channel_kind(channel), recipient});
+          }
+        }
+        if (patch.public_url) notify.public_url = *patch.public_url;
         tx.save_settings(settings);
         return settings;
       },

@@ -20,6 +20,11 @@ struct SettingsPatch {
   std::optional<std::int64_t> ship_due_soon_hours;
   std::optional<std::int64_t> ship_escalate_hours;
   std::optional<std::map<std::string, std::int64_t>> ship_sla_hours_by_platform;
+  std::optional<std::int64_t> notification_retry_base_ms;
+  std::optional<std::vector<std::string>> default_channels;  // customer channels, in order
+  std::optional<std::vector<std::string>> notify_events;     // events customers hear about
+  std::optional<std::vector<std::pair<std::string, std::string>>> alert_contacts;  // channel, to
+  std::optional<std::string> public_url;
 };
 
 struct EventPage {

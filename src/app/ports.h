@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/notification_ports.h"
 #include "app/shipping_ports.h"
 #include "domain/catalog.h"
 #include "domain/event.h"
@@ -30,11 +31,28 @@ enum class Role { owner, operator_, service, viewer };
 std::string_view to_string(Role role);
 std::optional<Role> parse_role(std::string_view text);
 
+// A member of the merchant's staff who hears about alerts (NTF-7) on a channel.
+struct AlertContact {
+  ChannelKind channel = ChannelKind::email;
+  std::string recipient;
+};
+
+// Who hears about what (NTF-1, NTF-3, NTF-5, NTF-7).
+struct NotificationPolicy {
+  std::int64_t retry_base_ms = 30000;  // the first retry's delay; each later one doubles
+  std::vector<ChannelKind> default_channels = {ChannelKind::sms, ChannelKind::wechat,
+                                               ChannelKind::push, ChannelKind::email};
+  std::vector<EventType> customer_events = default_customer_events();
+  std::vector<AlertContact> alert_contacts;
+  std::string public_url;  // where depot's pages are served, for links in messages
+};
+
 struct MerchantSettings {
   std::int64_t edit_window_seconds = 30 * 60;
   std::int64_t unpaid_timeout_seconds = 30 * 60;
   std::string currency = "CNY";
   ShipPromise ship;  // promised ship times and reminder thresholds (SHP-4)
+  NotificationPolicy notify;
 };
 
 struct LedgerEntry {
@@ -109,7 +127,7 @@ struct ApiKeyRecord {
 };
 
 // Reads see one consistent snapshot of one merchant's data.
-class ReadTx : public ShippingReads, public RuleReads {
+class ReadTx : public ShippingReads, public RuleReads, public NotificationReads {
  public:
   virtual ~ReadTx() = default;
 
@@ -135,13 +153,18 @@ class ReadTx : public ShippingReads, public RuleReads {
   virtual std::vector<Order> list_orders(const OrderQuery& query) = 0;
   virtual std::vector<std::pair<OrderStatus, std::int64_t>> count_orders() = 0;
   virtual std::vector<EventRecord> events_after(std::int64_t after_id, int limit) = 0;
+  // The id of the newest event in the outbox, 0 when there is none.
+  virtual std::int64_t latest_event_id() = 0;
   virtual std::vector<std::int64_t> unpaid_orders_created_before(Instant cutoff, int limit) = 0;
   virtual std::vector<Reservation> reservations_of(std::int64_t order_id) = 0;
 };
 
 // Writes of one use case. The store wraps each in a savepoint inside a group-committed
 // transaction: returning false from the work undoes everything it wrote.
-class WriteTx : public ReadTx, public ShippingWrites, public RuleWrites {
+class WriteTx : public ReadTx,
+                public ShippingWrites,
+                public RuleWrites,
+                public NotificationWrites {
  public:
   virtual void save_settings(const MerchantSettings& settings) = 0;
   virtual void insert_product(const Product& product) = 0;
@@ -208,6 +231,13 @@ class Store {
 
   // Open, migrated and able to write.
   virtual bool ready() = 0;
+
+  // Calls `listener` after every commit that appended events, with the merchants whose events
+  // they were, so workers that follow the outbox (the notification dispatcher, the alert stream)
+  // wake at once instead of polling. Register before writes start. The listener runs on the
+  // writer thread: it must only signal, never read or write the store.
+  using CommitListener = std::function<void(const std::vector<TenantId>&)>;
+  virtual void on_events_committed(CommitListener listener) = 0;
 };
 
 class Clock {

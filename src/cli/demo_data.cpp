@@ -41,6 +41,9 @@ constexpr DemoProduct kProducts[] = {
 struct DemoCustomer {
   const char* name;
   const char* phone;
+  const char* email;
+  const char* channel;  // the channel the customer prefers
+  const char* locale;
   const char* province;
   const char* city;
   const char* district;
@@ -48,16 +51,22 @@ struct DemoCustomer {
 };
 
 constexpr DemoCustomer kCustomers[] = {
-    {"张伟", "13800138001", "浙江省", "杭州市", "西湖区", "文三路 90 号 3 单元 501"},
-    {"李娜", "13900139002", "上海市", "上海市", "浦东新区", "世纪大道 100 号 12 楼"},
-    {"王芳", "13700137003", "广东省", "深圳市", "南山区", "科技园南区 8 栋 1203"},
-    {"刘洋", "13600136004", "北京市", "北京市", "朝阳区", "建国路 88 号 SOHO 2 号楼"},
-    {"陈静", "13500135005", "四川省", "成都市", "武侯区", "天府大道北段 1700 号"},
+    {"张伟", "13800138001", "", "sms", "zh-CN", "浙江省", "杭州市", "西湖区",
+     "文三路 90 号 3 单元 501"},
+    {"李娜", "13900139002", "lina@example.com", "email", "zh-CN", "上海市", "上海市", "浦东新区",
+     "世纪大道 100 号 12 楼"},
+    {"王芳", "13700137003", "", "wechat", "zh-CN", "广东省", "深圳市", "南山区",
+     "科技园南区 8 栋 1203"},
+    {"刘洋", "13600136004", "liu.yang@example.com", "email", "en", "北京市", "北京市", "朝阳区",
+     "建国路 88 号 SOHO 2 号楼"},
+    {"陈静", "13500135005", "chenjing@example.com", "sms", "zh-CN", "四川省", "成都市", "武侯区",
+     "天府大道北段 1700 号"},
     // Two orders verification will hold: a district in another city, and a phone that is too short.
-    {"赵磊", "13300133006", "上海市", "上海市", "朝阳区", "淮海中路 300 号"},
-    {"孙丽", "1380013", "江苏省", "南京市", "鼓楼区", "中山北路 30 号"},
+    {"赵磊", "13300133006", "", "sms", "zh-CN", "上海市", "上海市", "朝阳区", "淮海中路 300 号"},
+    {"孙丽", "1380013", "sunli@example.com", "sms", "zh-CN", "江苏省", "南京市", "鼓楼区",
+     "中山北路 30 号"},
     // One the demo rule will hold.
-    {"周杰", "13200132008", "广东省", "广州市", "天河区", "天河路 385 号"},
+    {"周杰", "13200132008", "", "sms", "zh-CN", "广东省", "广州市", "天河区", "天河路 385 号"},
 };
 
 }  // namespace
@@ -97,6 +106,15 @@ std::string seed_demo(const std::string& data_dir, const DemoServices& services)
   TransferCommand transfer{"BAG-CANVAS", "main/default", "main/A-01-01", 50, "shelving", ""};
   wait_for<StockLevel>([&](auto done) { inventory.transfer(actor, transfer, done); });
 
+  // Customers hear about their parcels through the sandbox: a merchant trying depot reads each
+  // message in the sandbox inbox. A real merchant's channels start empty.
+  for (ChannelKind channel : {ChannelKind::sms, ChannelKind::wechat, ChannelKind::email}) {
+    ChannelAccountInput sandbox;
+    sandbox.sandbox = true;
+    wait_for<std::pair<ChannelAccountView, bool>>(
+        [&](auto done) { services.channels.put(actor, channel, sandbox, done); });
+  }
+
   Rule big_orders;
   big_orders.name = "大额订单 Large orders";
   big_orders.expression = "order.total > 30000";
@@ -112,7 +130,14 @@ std::string seed_demo(const std::string& data_dir, const DemoServices& services)
     command.draft.lines = {{first.sku, 1 + n % 2, first.price}, {second.sku, 1, second.price}};
     if (n + 1 == static_cast<int>(std::size(kCustomers)))
       command.draft.lines = {{"TEA-LONGJING", 2, 16800}};
-    command.draft.customer = Customer{c.name, c.phone, "", "", "", {"sms"}};
+    command.draft.customer = Customer{
+        c.name,
+        c.phone,
+        c.email,
+        std::string(c.channel) == "wechat" ? "oDemo" + std::to_string(n) + "WeChatOpenId" : "",
+        "",
+        {c.channel},
+        c.locale};
     command.draft.shipping_address =
         Address{c.province, c.city, c.district, c.detail, "", {}, {}, {}};
     command.draft.platform = "taobao";

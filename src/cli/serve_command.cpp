@@ -13,24 +13,38 @@
 #include <thread>
 
 #include "app/access_service.h"
+#include "app/alert_feed.h"
+#include "app/channel_accounts.h"
 #include "app/inventory_service.h"
 #include "app/merchant_service.h"
+#include "app/notification_dispatcher.h"
+#include "app/notification_sender.h"
+#include "app/notification_service.h"
 #include "app/order_service.h"
 #include "app/rule_book.h"
 #include "app/rule_service.h"
 #include "app/shipment_imports.h"
 #include "app/shipping_service.h"
+#include "app/ticket_service.h"
 #include "app/verifier.h"
+#include "channels/email/smtp_channel.h"
+#include "channels/push/jpush_channel.h"
+#include "channels/sms/aliyun_sms_channel.h"
+#include "channels/webhook/webhook_channel.h"
+#include "channels/wechat/wechat_channel.h"
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/demo_data.h"
 #include "geocoders/amap/amap_geocoder.h"
+#include "http/alert_routes.h"
+#include "http/json_output_notifications.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "rules/lua/lua_rule_engine.h"
 #include "store/files/media_directory.h"
 #include "store/sqlite/sqlite_store.h"
 #include "workers/import_runner.h"
+#include "workers/notification_worker.h"
 #include "workers/scheduler.h"
 
 namespace depot::cli {
@@ -68,15 +82,54 @@ int serve(ServeConfig config) {
   OrderService orders(store, clock, verifier);
   InventoryService inventory(store, clock, media);
   MerchantService merchant(store);
+  AlertFeed alert_feed(store, {.on_error = [](TenantId tenant, const std::string& message) {
+                         spdlog::error("alert stream of merchant {}: {}", tenant, message);
+                       }});
+  store.on_events_committed(
+      [&alert_feed](const std::vector<TenantId>& tenants) { alert_feed.notify(tenants); });
   ShippingService shipping(store, clock, verifier);
   ShipmentImports imports(store, clock, shipping);
   RuleService rules(store, clock, rule_book);
   workers::ImportRunner import_runner(imports);
   imports.on_queued([&import_runner] { import_runner.wake(); });
 
+  // Notifications: the providers' adapters share one curl loop. It is stopped by hand before the
+  // store closes, so the outcomes of sends still in flight are recorded.
+  std::optional<net::CurlLoop> provider_loop(std::in_place);
+  channels::SmtpChannel email_channel(*provider_loop);
+  channels::AliyunSmsChannel sms_channel(*provider_loop);
+  channels::WechatChannel wechat_channel(*provider_loop);
+  channels::JpushChannel push_channel(*provider_loop);
+  channels::WebhookChannel webhook_channel(*provider_loop);
+  NotificationComposer composer(http::webhook_payload);
+  NotificationDispatcher dispatcher(store, clock, composer);
+  NotificationSender sender(store, clock, composer,
+                            {{ChannelKind::email, &email_channel},
+                             {ChannelKind::sms, &sms_channel},
+                             {ChannelKind::wechat, &wechat_channel},
+                             {ChannelKind::push, &push_channel},
+                             {ChannelKind::webhook, &webhook_channel}});
+  workers::NotificationWorker notification_worker(store, dispatcher, sender);
+  sender.on_recorded([&notification_worker](std::int64_t id, const Status& stored) {
+    if (!stored.ok()) {
+      spdlog::error(
+          "notification {}: its outcome could not be stored ({}); it is sent again "
+          "when its lease ends",
+          id, stored.error().message);
+    }
+    notification_worker.send_finished();
+  });
+  store.on_events_committed([&notification_worker](const std::vector<TenantId>& tenants) {
+    notification_worker.events_committed(tenants);
+  });
+  ChannelAccounts channel_accounts(store, clock);
+  NotificationService notifications(store, clock, composer);
+  TicketService tickets(store, clock);
+
   std::string demo_key;
   if (config.demo) {
-    demo_key = seed_demo(config.data_dir, {access, inventory, orders, shipping, rules});
+    demo_key =
+        seed_demo(config.data_dir, {access, inventory, orders, shipping, rules, channel_accounts});
   }
 
   http::RateLimiter limiter(config.rate_limit, std::max(1.0, config.rate_limit * 2));
@@ -85,7 +138,10 @@ int serve(ServeConfig config) {
   http::add_inventory_routes(router, inventory);
   http::add_shipping_routes(router, shipping, imports);
   http::add_rule_routes(router, rules);
+  http::add_notification_routes(router, channel_accounts, notifications);
+  http::add_ticket_routes(router, tickets);
   http::add_system_routes(router, merchant, inventory, store, config.web_root);
+  http::add_alert_routes(router, alert_feed);
 
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<asio::io_context*> context_list;
@@ -105,6 +161,8 @@ int serve(ServeConfig config) {
   workers::Scheduler scheduler(store, std::move(jobs),
                                std::chrono::milliseconds(config.sweep_interval_ms));
   scheduler.start();
+  notification_worker.start();
+  alert_feed.start();
   import_runner.start();
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -135,6 +193,9 @@ int serve(ServeConfig config) {
   for (std::thread& t : pool) t.join();
 
   scheduler.stop();
+  notification_worker.stop();
+  provider_loop.reset();
+  alert_feed.stop();
   import_runner.stop();
   store.close();
   spdlog::info("stopped");

@@ -31,6 +31,8 @@ enum class EventType {
   stock_transferred,
   stock_low,
   stock_replenished,
+  notification_dead,
+  ticket_opened,
 };
 
 // "order.created", "shipment.due_soon", …: the names the API, webhooks and settings use.

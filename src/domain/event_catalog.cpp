@@ -39,6 +39,11 @@ constexpr std::array kCatalog = {
                   "alert_id, available, threshold"},
     EventTypeInfo{EventType::stock_replenished, "stock.replenished",
                   "available stock is back at or above the threshold", "alert_id, available"},
+    EventTypeInfo{EventType::notification_dead, "notification.dead",
+                  "a customer could not be told on any channel",
+                  "order_no, notification_id, notified_event, channels, ticket_id"},
+    EventTypeInfo{EventType::ticket_opened, "ticket.opened", "a customer-service ticket was opened",
+                  "order_no, ticket_id, kind, subject"},
 };
 
 std::string joined(const std::vector<HoldReason>& reasons, std::string HoldReason::*part,
@@ -190,6 +195,30 @@ DomainEvent stock_low(const std::string& sku, std::int64_t alert_id, std::int64_
 DomainEvent stock_replenished(const std::string& sku, std::int64_t alert_id,
                               std::int64_t available) {
   return {EventType::stock_replenished, 0, sku, {{"alert_id", alert_id}, {"available", available}}};
+}
+
+DomainEvent notification_dead(const Order& order, std::int64_t notification_id,
+                              const std::string& notified_event, const std::string& channels,
+                              std::int64_t ticket_id) {
+  return {EventType::notification_dead,
+          order.id,
+          {},
+          {{"order_no", order.order_no},
+           {"notification_id", notification_id},
+           {"notified_event", notified_event},
+           {"channels", channels},
+           {"ticket_id", ticket_id}}};
+}
+
+DomainEvent ticket_opened(const Order& order, std::int64_t ticket_id, const std::string& kind,
+                          const std::string& subject) {
+  return {EventType::ticket_opened,
+          order.id,
+          {},
+          {{"order_no", order.order_no},
+           {"ticket_id", ticket_id},
+           {"kind", kind},
+           {"subject", subject}}};
 }
 
 }  // namespace events

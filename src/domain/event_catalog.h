@@ -49,6 +49,13 @@ DomainEvent stock_low(const std::string& sku, std::int64_t alert_id, std::int64_
 DomainEvent stock_replenished(const std::string& sku, std::int64_t alert_id,
                               std::int64_t available);
 
+// Every channel tried for `notified_event` died: the customer was not told (NTF-5).
+DomainEvent notification_dead(const Order& order, std::int64_t notification_id,
+                              const std::string& notified_event, const std::string& channels,
+                              std::int64_t ticket_id);
+DomainEvent ticket_opened(const Order& order, std::int64_t ticket_id, const std::string& kind,
+                          const std::string& subject);
+
 }  // namespace events
 
 }  // namespace depot

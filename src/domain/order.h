@@ -47,6 +47,7 @@ struct Customer {
   std::string wechat_openid;
   std::string device_token;
   std::vector<std::string> preferred_channels;
+  std::string locale = "zh-CN";  // the language notifications are written in: zh-CN or en
 
   bool operator==(const Customer&) const = default;
 };

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "domain/fingerprint.h"
+#include "domain/notification.h"
 #include "domain/order_state_machine.h"
 #include "domain/text.h"
 
@@ -76,14 +77,15 @@ std::vector<FieldError> validate_customer(const Customer& customer) {
   if (!customer.email.empty() && !is_valid_email(customer.email)) {
     errors.push_back({"customer.email", "must be an email address"});
   }
-  static constexpr const char* kChannels[] = {"sms", "email", "push", "wechat"};
   for (std::size_t i = 0; i < customer.preferred_channels.size(); ++i) {
-    const std::string& channel = customer.preferred_channels[i];
-    if (std::none_of(std::begin(kChannels), std::end(kChannels),
-                     [&](const char* known) { return channel == known; })) {
+    std::optional<ChannelKind> channel = parse_channel_kind(customer.preferred_channels[i]);
+    if (!channel || *channel == ChannelKind::webhook) {
       errors.push_back({"customer.preferred_channels[" + std::to_string(i) + "]",
                         "must be one of sms, email, push, wechat"});
     }
+  }
+  if (!is_supported_locale(customer.locale)) {
+    errors.push_back({"customer.locale", "must be zh-CN or en"});
   }
   return errors;
 }

@@ -20,7 +20,8 @@ json::object to_json(const Customer& c) {
           {"email", text_or_null(c.email)},
           {"wechat_openid", text_or_null(c.wechat_openid)},
           {"device_token", text_or_null(c.device_token)},
-          {"preferred_channels", std::move(channels)}};
+          {"preferred_channels", std::move(channels)},
+          {"locale", c.locale}};
 }
 
 json::object to_json(const Address& a) {
@@ -182,13 +183,27 @@ json::object to_json(const EventRecord& r) {
 json::object to_json(const MerchantSettings& s) {
   json::object by_platform;
   for (const auto& [platform, hours] : s.ship.sla_hours_by_platform) by_platform[platform] = hours;
+  json::array channels;
+  for (ChannelKind channel : s.notify.default_channels) channels.emplace_back(to_string(channel));
+  json::array notify_events;
+  for (EventType event : s.notify.customer_events) notify_events.emplace_back(to_string(event));
+  json::array contacts;
+  for (const AlertContact& contact : s.notify.alert_contacts) {
+    contacts.push_back(
+        json::object{{"channel", to_string(contact.channel)}, {"recipient", contact.recipient}});
+  }
   return {{"edit_window_seconds", s.edit_window_seconds},
           {"unpaid_timeout_seconds", s.unpaid_timeout_seconds},
           {"currency", s.currency},
           {"ship_sla_hours", s.ship.sla_hours},
           {"ship_sla_hours_by_platform", std::move(by_platform)},
           {"ship_due_soon_hours", s.ship.due_soon_hours},
-          {"ship_escalate_hours", s.ship.escalate_hours}};
+          {"ship_escalate_hours", s.ship.escalate_hours},
+          {"notification_retry_base_ms", s.notify.retry_base_ms},
+          {"default_channels", std::move(channels)},
+          {"notify_events", std::move(notify_events)},
+          {"alert_contacts", std::move(contacts)},
+          {"public_url", s.notify.public_url}};
 }
 
 json::object page(json::array items, const std::string& next_cursor) {

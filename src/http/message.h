@@ -2,7 +2,12 @@
 // Requests and responses as the handlers see them: plain values, so no handler depends on the
 // HTTP library. The server converts to and from the wire.
 
+#include <chrono>
+#include <cstddef>
+#include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,11 +34,100 @@ struct Request {
   }
 };
 
+// The body of a streamed response (Server-Sent Events): pieces given from any thread are written
+// to the client in order, as soon as its connection gets to them, until the producer closes the
+// stream, the client goes away or the server stops. The server writes `heartbeat` whenever nothing
+// else was written for `heartbeat_every`: it keeps proxies from timing the connection out and
+// finds clients that vanished without closing. Thread-safe.
+class ResponseStream {
+ public:
+  ResponseStream(std::string heartbeat, std::chrono::milliseconds heartbeat_every,
+                 std::size_t max_queued_bytes = 1 << 20)
+      : heartbeat_(std::move(heartbeat)),
+        heartbeat_every_(heartbeat_every),
+        max_queued_bytes_(max_queued_bytes) {}
+
+  // Queues `piece`; false once the stream is over. A client that falls `max_queued_bytes` behind
+  // is cut off after what is queued: a reader that slow is better off reconnecting.
+  bool push(std::string piece) {
+    std::lock_guard lock(mutex_);
+    if (closed_ || finished_) return false;
+    queued_bytes_ += piece.size();
+    pieces_.push_back(std::move(piece));
+    if (queued_bytes_ > max_queued_bytes_) closed_ = true;
+    if (wake_) wake_();
+    return !closed_;
+  }
+
+  // Ends the response once the pieces queued so far are written.
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    if (wake_) wake_();
+  }
+
+  // Keeps `resource` (what feeds the stream, e.g. a subscription) alive until the stream is over.
+  void hold(std::shared_ptr<void> resource) {
+    std::lock_guard lock(mutex_);
+    held_.push_back(std::move(resource));
+  }
+
+  const std::string& heartbeat() const { return heartbeat_; }
+  std::chrono::milliseconds heartbeat_every() const { return heartbeat_every_; }
+
+  // The server's side. `wake` is called (under the stream's lock: it must only signal) whenever
+  // there is something new to take.
+  void on_wake(std::function<void()> wake) {
+    std::lock_guard lock(mutex_);
+    wake_ = std::move(wake);
+  }
+  struct Taken {
+    std::string bytes;  // the queued pieces, joined
+    bool closed = false;
+  };
+  Taken take() {
+    std::lock_guard lock(mutex_);
+    Taken taken{{}, closed_};
+    for (std::string& piece : pieces_) taken.bytes += piece;
+    pieces_.clear();
+    queued_bytes_ = 0;
+    return taken;
+  }
+  // The stream is over: later pieces are refused, and what it held is let go (outside the lock,
+  // since letting go of a subscription may wait for a producer that is pushing).
+  void finish() {
+    std::vector<std::shared_ptr<void>> held;
+    std::function<void()> wake;
+    {
+      std::lock_guard lock(mutex_);
+      finished_ = true;
+      held.swap(held_);
+      wake.swap(wake_);
+      pieces_.clear();
+    }
+  }
+
+ private:
+  const std::string heartbeat_;
+  const std::chrono::milliseconds heartbeat_every_;
+  const std::size_t max_queued_bytes_;
+  std::mutex mutex_;
+  std::vector<std::string> pieces_;           // GUARDED_BY(mutex_)
+  std::size_t queued_bytes_ = 0;              // GUARDED_BY(mutex_)
+  bool closed_ = false;                       // GUARDED_BY(mutex_)
+  bool finished_ = false;                     // GUARDED_BY(mutex_)
+  std::function<void()> wake_;                // GUARDED_BY(mutex_)
+  std::vector<std::shared_ptr<void>> held_;   // GUARDED_BY(mutex_)
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set for a streamed response: `body` is ignored, the stream's pieces are the body, and the
+  // connection closes after it. The server always finish()es the stream, however it ends.
+  std::shared_ptr<ResponseStream> stream = nullptr;
 
   Response& with_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

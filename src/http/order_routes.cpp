@@ -39,7 +39,7 @@ std::vector<OrderLine> read_lines(const json::array& items, std::vector<FieldErr
 Customer read_customer(const json::object& object, std::vector<FieldError>& errors) {
   Fields f(object, "customer", errors);
   f.reject_unknown(
-      {"name", "phone", "email", "wechat_openid", "device_token", "preferred_channels"});
+      {"name", "phone", "email", "wechat_openid", "device_token", "preferred_channels", "locale"});
   Customer c;
   c.name = f.text("name", true, 400).value_or("");
   // A missing phone or address part is the platform's data as sold: verification holds it.
@@ -48,6 +48,7 @@ Customer read_customer(const json::object& object, std::vector<FieldError>& erro
   c.wechat_openid = f.text("wechat_openid", false, 128).value_or("");
   c.device_token = f.text("device_token", false, 512).value_or("");
   c.preferred_channels = f.text_list("preferred_channels").value_or(std::vector<std::string>{});
+  c.locale = f.text("locale", false, 16).value_or("zh-CN");
   return c;
 }
 

@@ -4,12 +4,15 @@
 
 #include <string>
 
+#include "app/channel_accounts.h"
 #include "app/inventory_service.h"
 #include "app/merchant_service.h"
+#include "app/notification_service.h"
 #include "app/order_service.h"
 #include "app/rule_service.h"
 #include "app/shipment_imports.h"
 #include "app/shipping_service.h"
+#include "app/ticket_service.h"
 #include "http/router.h"
 
 namespace depot::http {
@@ -20,6 +23,12 @@ void add_inventory_routes(Router& router, InventoryService& inventory);
 void add_shipping_routes(Router& router, ShippingService& shipping, ShipmentImports& imports);
 // Rules, their dry run, blacklists and the geocoder account.
 void add_rule_routes(Router& router, RuleService& rules);
+// Channel accounts, the notification log and resends, SMS delivery reports, templates and their
+// preview, and the sandbox inbox.
+void add_notification_routes(Router& router, ChannelAccounts& accounts,
+                             NotificationService& notifications);
+// Customer-service tickets and their comments.
+void add_ticket_routes(Router& router, TicketService& tickets);
 // Health, readiness, the API document and page, settings, the event feed, media.
 void add_system_routes(Router& router, MerchantService& merchant, InventoryService& inventory,
                        Store& store, std::string web_root);

@@ -2,11 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <optional>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -25,7 +27,9 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 struct Server::Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
-  bool busy = false;  // touched only on the connection's own thread
+  // Both touched only on the connection's own thread.
+  bool busy = false;
+  std::function<void()> end_stream;  // set while a streamed response is written
 };
 
 namespace {
@@ -102,6 +106,39 @@ std::optional<Response> unreadable(const beast::error_code& ec, bool start_line_
   return problem(400, "Bad request", "the request could not be read: " + ec.message());
 }
 
+// What a streamed response's writer waits on; shared with the wake-ups other threads post.
+struct StreamState {
+  explicit StreamState(const asio::any_io_executor& executor) : signal(executor) {}
+  asio::steady_timer signal;  // cancelled to wake the writer; expires when a heartbeat is due
+  bool peer_gone = false;
+  bool writing = false;
+};
+
+// Reads (and drops) whatever the client sends during a stream, to learn at once when it leaves.
+asio::awaitable<void> watch_peer(std::shared_ptr<Server::Connection> connection,
+                                 std::shared_ptr<StreamState> state) {
+  std::array<char, 512> scratch;
+  while (true) {
+    auto [ec, n] =
+        co_await connection->stream.socket().async_read_some(asio::buffer(scratch), kTuple);
+    if (ec) break;
+  }
+  state->peer_gone = true;
+  state->signal.cancel();
+}
+
+// One piece of a streamed body: a chunk, or on HTTP/1.0 the bytes themselves.
+asio::awaitable<bool> write_piece(beast::tcp_stream& stream, const std::string& bytes,
+                                  bool chunked, std::chrono::seconds timeout) {
+  stream.expires_after(timeout);
+  if (chunked) {
+    auto [ec, n] = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(bytes)), kTuple);
+    co_return !ec;
+  }
+  auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes), kTuple);
+  co_return !ec;
+}
+
 // A request whose framing depot does not read the way its sender may mean it: refused rather than
 // guessed at (request smuggling lives in such guesses).
 std::optional<Response> ambiguous(const bhttp::request_parser<bhttp::string_body>& parser) {
@@ -153,7 +190,11 @@ void Server::stop() {
   std::lock_guard lock(connections_mutex_);
   for (const auto& connection : connections_) {
     asio::post(connection->stream.get_executor(), [connection] {
-      if (!connection->busy) connection->stream.socket().cancel();
+      if (connection->end_stream) {
+        connection->end_stream();
+      } else if (!connection->busy) {
+        connection->stream.socket().cancel();
+      }
     });
   }
 }
@@ -223,6 +264,11 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
       response = problem(error(ErrorCode::internal, "an internal error occurred"));
     }
     spdlog::debug("{} {} -> {}", to_string(request.method), request.path, response.status);
+    if (response.stream) {
+      co_await write_stream(connection, std::move(response), version, head);
+      connection->busy = false;
+      break;
+    }
     auto wire = to_wire(std::move(response), version, keep_alive, head);
     stream.expires_after(options_.idle_timeout);
     auto [write_ec, written] = co_await bhttp::async_write(stream, wire, kTuple);
@@ -233,6 +279,73 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   std::lock_guard lock(connections_mutex_);
   connections_.erase(connection);
+}
+
+asio::awaitable<void> Server::write_stream(std::shared_ptr<Connection> connection,
+                                           Response response, unsigned version, bool head) {
+  std::shared_ptr<ResponseStream> body = std::move(response.stream);
+  beast::tcp_stream& stream = connection->stream;
+  bhttp::response<bhttp::empty_body> header{static_cast<bhttp::status>(response.status), version};
+  header.set(bhttp::field::server, "depot");
+  header.set(bhttp::field::content_type, response.content_type);
+  header.set("X-Content-Type-Options", "nosniff");
+  for (auto& [name, value] : response.headers) header.set(name, value);
+  header.keep_alive(false);
+  // HTTP/1.0 has no chunks: its body simply ends when the connection closes.
+  bool chunked = version >= 11;
+  header.chunked(chunked);
+  bhttp::response_serializer<bhttp::empty_body> serializer{header};
+  stream.expires_after(options_.idle_timeout);
+  auto [header_ec, header_bytes] = co_await bhttp::async_write_header(stream, serializer, kTuple);
+  if (header_ec || head) {
+    body->finish();
+    co_return;
+  }
+
+  auto state = std::make_shared<StreamState>(stream.get_executor());
+  body->on_wake([state, executor = stream.get_executor()] {
+    asio::post(executor, [state] { state->signal.cancel(); });
+  });
+  // Stopping the server ends the stream at once, cutting short a write to a client that does not
+  // read, so a graceful stop never waits on a stream.
+  connection->end_stream = [state, &socket = stream.socket()] {
+    state->signal.cancel();
+    if (state->writing) socket.cancel();
+  };
+  asio::co_spawn(stream.get_executor(), watch_peer(connection, state), asio::detached);
+
+  auto last_write = std::chrono::steady_clock::now();
+  while (!state->peer_gone) {
+    ResponseStream::Taken taken = body->take();
+    bool ending = taken.closed || stopping_;
+    if (taken.bytes.empty() && !ending &&
+        std::chrono::steady_clock::now() - last_write >= body->heartbeat_every()) {
+      taken.bytes = body->heartbeat();
+    }
+    if (!taken.bytes.empty()) {
+      state->writing = true;
+      bool written = co_await write_piece(stream, taken.bytes, chunked, options_.idle_timeout);
+      state->writing = false;
+      if (!written) break;
+      last_write = std::chrono::steady_clock::now();
+    }
+    if (ending) {
+      if (chunked) {
+        state->writing = true;
+        stream.expires_after(options_.idle_timeout);
+        co_await asio::async_write(stream, bhttp::make_chunk_last(), kTuple);
+        state->writing = false;
+      }
+      break;
+    }
+    if (!taken.bytes.empty()) continue;  // more may have come while writing
+    state->signal.expires_at(last_write + body->heartbeat_every());
+    co_await state->signal.async_wait(kTuple);
+  }
+  connection->end_stream = nullptr;
+  body->finish();
+  boost::system::error_code ignored;
+  stream.socket().cancel(ignored);  // ends watch_peer
 }
 
 }  // namespace depot::http

@@ -1,8 +1,8 @@
 #pragma once
 // The HTTP/1.1 server: one single-threaded io_context per thread, connections dealt out to them in
 // turn, one coroutine per connection (so no strands and no locks on the request path), keep-alive,
-// a body limit, and a graceful stop that lets in-flight requests finish while idle connections
-// close.
+// a body limit, streamed responses (Server-Sent Events), and a graceful stop that lets in-flight
+// requests finish while idle connections close and streams end.
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -34,7 +34,8 @@ class Server {
 
   unsigned short port() const;
   void start();
-  // Stops accepting; idle connections close now, busy ones after their current response.
+  // Stops accepting; idle connections close now, busy ones after their current response, and
+  // streamed responses end at once.
   void stop();
 
   struct Connection;
@@ -42,6 +43,10 @@ class Server {
  private:
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
+  // Writes a streamed response (Response::stream) until its producer closes it, the client goes
+  // away or the server stops; the connection is not used again after it.
+  boost::asio::awaitable<void> write_stream(std::shared_ptr<Connection> connection,
+                                            Response response, unsigned version, bool head);
 
   using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
 

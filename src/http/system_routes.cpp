@@ -145,7 +145,9 @@ void add_system_routes(Router& router, MerchantService& merchant, InventoryServi
                Fields f(*body, "", errors);
                f.reject_unknown({"edit_window_seconds", "unpaid_timeout_seconds", "currency",
                                  "ship_sla_hours", "ship_sla_hours_by_platform",
-                                 "ship_due_soon_hours", "ship_escalate_hours"});
+                                 "ship_due_soon_hours", "ship_escalate_hours",
+                                 "notification_retry_base_ms", "default_channels",
+                                 "notify_events", "alert_contacts", "public_url"});
                f.reject_nulls();
                SettingsPatch patch;
                patch.edit_window_seconds = f.integer("edit_window_seconds");
@@ -161,6 +163,25 @@ void add_system_routes(Router& router, MerchantService& merchant, InventoryServi
                    if (auto h = platforms.integer(platform)) by_platform[platform] = *h;
                  }
                  patch.ship_sla_hours_by_platform = std::move(by_platform);
+               }
+               patch.notification_retry_base_ms = f.integer("notification_retry_base_ms");
+               patch.default_channels = f.text_list("default_channels");
+               patch.notify_events = f.text_list("notify_events");
+               patch.public_url = f.text("public_url", false, 2048);
+               if (const json::array* contacts = f.array("alert_contacts")) {
+                 patch.alert_contacts.emplace();
+                 for (std::size_t i = 0; i < contacts->size(); ++i) {
+                   std::string prefix = "alert_contacts[" + std::to_string(i) + "]";
+                   const json::object* contact = (*contacts)[i].if_object();
+                   if (contact == nullptr) {
+                     errors.push_back({prefix, "must be an object {channel, recipient}"});
+                     continue;
+                   }
+                   Fields c(*contact, prefix, errors);
+                   c.reject_unknown({"channel", "recipient"});
+                   patch.alert_contacts->emplace_back(c.text("channel", true, 16).value_or(""),
+                                                      c.text("recipient", true, 254).value_or(""));
+                 }
                }
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<MerchantSettings> saved = co_await await_result<MerchantSettings>(

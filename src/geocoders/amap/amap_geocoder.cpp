@@ -4,14 +4,12 @@
 
 #include <boost/json.hpp>
 
-#include <stdexcept>
+#include <string>
 #include <string_view>
+#include <utility>
 
 namespace depot::geocoders {
 namespace {
-
-// Amap's answers are bounded by the one geocode read; anything this large is not Amap.
-constexpr std::size_t kMaxBody = 1 << 20;
 
 // The address as Amap reads it best: from the province down. A municipality's city repeats its
 // province ("上海市上海市…"), which Amap matches worse, so it is written once.
@@ -104,74 +102,25 @@ Result<GeocodeAnswer> read_answer(std::string_view body) {
   return answer;
 }
 
-// What a finished transfer says: curl's failure, the HTTP status, or the answer in the body.
-Result<GeocodeAnswer> outcome(CURL* easy, CURLcode code, const char* error_text,
-                              std::string_view body) {
-  if (code != CURLE_OK) {
-    std::string detail = error_text[0] != '\0' ? error_text : curl_easy_strerror(code);
-    return error(ErrorCode::unavailable, "the geocoder did not answer: " + detail);
+// What a finished exchange says: curl's failure, the HTTP status, or the answer in the body.
+Result<GeocodeAnswer> outcome(const net::HttpResponse& response) {
+  if (response.error == CURLE_ABORTED_BY_CALLBACK) {
+    return error(ErrorCode::unavailable, "the geocoder stopped");
   }
-  long status = 0;
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-  if (status != 200) {
-    return error(ErrorCode::unavailable, "the geocoder answered HTTP " + std::to_string(status));
+  if (response.error != CURLE_OK) {
+    return error(ErrorCode::unavailable, "the geocoder did not answer: " + response.error_text);
   }
-  return read_answer(body);
+  if (response.status != 200) {
+    return error(ErrorCode::unavailable,
+                 "the geocoder answered HTTP " + std::to_string(response.status));
+  }
+  return read_answer(response.body);
 }
-
-size_t append_body(char* data, size_t size, size_t count, void* user) {
-  auto* body = static_cast<std::string*>(user);
-  size_t bytes = size * count;
-  if (body->size() + bytes > kMaxBody) return 0;  // curl then ends the transfer as failed
-  body->append(data, bytes);
-  return bytes;
-}
-
-std::once_flag curl_initialised;
 
 }  // namespace
 
-struct AmapGeocoder::Transfer {
-  Request request;
-  CURL* easy = nullptr;
-  std::string body;
-  char error_text[CURL_ERROR_SIZE] = {};
-
-  explicit Transfer(Request r) : request(std::move(r)) {}
-  Transfer(const Transfer&) = delete;
-  Transfer& operator=(const Transfer&) = delete;
-  ~Transfer() { curl_easy_cleanup(easy); }
-};
-
-AmapGeocoder::AmapGeocoder(AmapGeocoderOptions options) : options_(options) {
-  if (options_.max_in_flight == 0) throw std::invalid_argument("max_in_flight must be at least 1");
-  std::call_once(curl_initialised, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      throw std::runtime_error("curl_global_init failed");
-    }
-  });
-  multi_ = curl_multi_init();
-  if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
-  worker_ = std::thread([this] { worker_loop(); });
-}
-
-AmapGeocoder::~AmapGeocoder() {
-  {
-    std::lock_guard lock(queue_mutex_);
-    stopping_ = true;
-  }
-  curl_multi_wakeup(multi_);
-  worker_.join();
-  std::deque<Request> waiting;
-  {
-    std::lock_guard lock(queue_mutex_);
-    waiting.swap(queue_);
-  }
-  for (Request& request : waiting) {
-    request.done(error(ErrorCode::unavailable, "the geocoder stopped"));
-  }
-  curl_multi_cleanup(multi_);
-}
+AmapGeocoder::AmapGeocoder(AmapGeocoderOptions options)
+    : options_(options), loop_(net::CurlLoopOptions{.max_in_flight = options.max_in_flight}) {}
 
 void AmapGeocoder::geocode(const GeocoderConfig& config, const Address& address,
                            std::function<void(Result<GeocodeAnswer>)> done) {
@@ -193,93 +142,29 @@ void AmapGeocoder::geocode(const GeocoderConfig& config, const Address& address,
     return;
   }
 
-  Request request;
+  net::HttpRequest request;
+  request.method = "GET";
+  // The full URL holds the key, so it is never logged; `base` is.
   request.url = base + "/v3/geocode/geo?address=" + url_encode(text) + "&city=" + url_encode(city) +
                 "&key=" + url_encode(config.key) + "&output=JSON";
-  request.service = std::move(base);
-  request.cache_key = std::move(cache_key);
-  request.done = std::move(done);
-  {
-    std::unique_lock lock(queue_mutex_);
-    if (!stopping_) {
-      queue_.push_back(std::move(request));
-      lock.unlock();
-      curl_multi_wakeup(multi_);
-      return;
-    }
-  }
-  request.done(error(ErrorCode::unavailable, "the geocoder stopped"));
+  request.connect_timeout = options_.connect_timeout;
+  request.timeout = options_.total_timeout;
+  loop_.http(request, [this, service = std::move(base), cache_key = std::move(cache_key),
+                       done = std::move(done)](net::HttpResponse response) {
+    finish(service, cache_key, response, done);
+  });
 }
 
-void AmapGeocoder::worker_loop() {
-  for (;;) {
-    std::deque<Request> starting;
-    {
-      std::lock_guard lock(queue_mutex_);
-      if (stopping_) break;
-      while (!queue_.empty() && in_flight_.size() + starting.size() < options_.max_in_flight) {
-        starting.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    for (Request& request : starting) start(std::move(request));
-
-    int running = 0;
-    curl_multi_perform(multi_, &running);
-    int left = 0;
-    while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
-      if (message->msg != CURLMSG_DONE) continue;
-      CURL* easy = message->easy_handle;
-      CURLcode code = message->data.result;
-      auto node = in_flight_.extract(easy);
-      curl_multi_remove_handle(multi_, easy);
-      if (!node.empty()) finish(*node.mapped(), code);
-    }
-    // curl shortens the wait to its own next timeout; a wakeup ends it at once.
-    curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
-  }
-  for (auto& [easy, transfer] : in_flight_) {
-    curl_multi_remove_handle(multi_, easy);
-    transfer->request.done(error(ErrorCode::unavailable, "the geocoder stopped"));
-  }
-  in_flight_.clear();
-}
-
-void AmapGeocoder::start(Request request) {
-  auto transfer = std::make_unique<Transfer>(std::move(request));
-  CURL* easy = curl_easy_init();
-  if (easy == nullptr) {
-    transfer->request.done(error(ErrorCode::unavailable, "curl_easy_init failed"));
-    return;
-  }
-  transfer->easy = easy;
-  curl_easy_setopt(easy, CURLOPT_URL, transfer->request.url.c_str());
-  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(options_.connect_timeout.count()));
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
-  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(easy, CURLOPT_USERAGENT, "depot");
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer->body);
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error_text);
-  if (curl_multi_add_handle(multi_, easy) != CURLM_OK) {
-    transfer->request.done(error(ErrorCode::unavailable, "curl_multi_add_handle failed"));
-    return;
-  }
-  in_flight_.emplace(easy, std::move(transfer));
-}
-
-void AmapGeocoder::finish(Transfer& transfer, CURLcode code) {
-  Result<GeocodeAnswer> answer = outcome(transfer.easy, code, transfer.error_text, transfer.body);
+void AmapGeocoder::finish(const std::string& service, const std::string& cache_key,
+                          const net::HttpResponse& response,
+                          const std::function<void(Result<GeocodeAnswer>)>& done) {
+  Result<GeocodeAnswer> answer = outcome(response);
   if (answer.ok()) {
-    remember(transfer.request.cache_key, *answer);
-  } else {
-    spdlog::warn("amap geocoder {}: {}", transfer.request.service, answer.error().message);
+    remember(cache_key, *answer);
+  } else if (response.error != CURLE_ABORTED_BY_CALLBACK) {
+    spdlog::warn("amap geocoder {}: {}", service, answer.error().message);
   }
-  transfer.request.done(std::move(answer));
+  done(std::move(answer));
 }
 
 bool AmapGeocoder::cached(const std::string& cache_key, GeocodeAnswer& answer) {

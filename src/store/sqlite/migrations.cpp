@@ -8,6 +8,7 @@
 namespace depot::embedded {
 std::string_view sqlite_migration_0001();
 std::string_view sqlite_migration_0002();
+std::string_view sqlite_migration_0003();
 }  // namespace depot::embedded
 
 namespace depot::sqlite {
@@ -23,6 +24,7 @@ struct Migration {
 constexpr Migration kMigrations[] = {
     {1, &embedded::sqlite_migration_0001},
     {2, &embedded::sqlite_migration_0002},
+    {3, &embedded::sqlite_migration_0003},
 };
 
 }  // namespace

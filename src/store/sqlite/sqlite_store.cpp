@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <future>
 
 namespace depot::sqlite {
@@ -106,6 +107,7 @@ void SqliteStore::writer_loop() {
 
 void SqliteStore::commit_batch(std::vector<Job>& batch) {
   std::vector<std::optional<Error>> failures(batch.size());
+  std::vector<TenantId> with_events;
   Status committed;
   try {
     writer_db_->run("BEGIN IMMEDIATE");
@@ -115,6 +117,11 @@ void SqliteStore::commit_batch(std::vector<Job>& batch) {
       try {
         SqliteTx tx(*writer_db_, batch[i].tenant, &ids_);
         keep = batch[i].work(tx);
+        if (keep && tx.appended_events() &&
+            std::find(with_events.begin(), with_events.end(), batch[i].tenant) ==
+                with_events.end()) {
+          with_events.push_back(batch[i].tenant);
+        }
       } catch (const std::exception& e) {
         spdlog::error("a write failed and was rolled back: {}", e.what());
         failures[i] = error(ErrorCode::internal, "the change could not be stored");
@@ -135,6 +142,13 @@ void SqliteStore::commit_batch(std::vector<Job>& batch) {
   for (std::size_t i = 0; i < batch.size(); ++i) {
     batch[i].done(failures[i] ? Status(*failures[i]) : committed);
   }
+  if (committed.ok() && !with_events.empty()) {
+    for (const CommitListener& listener : commit_listeners_) listener(with_events);
+  }
+}
+
+void SqliteStore::on_events_committed(CommitListener listener) {
+  commit_listeners_.push_back(std::move(listener));
 }
 
 template <class T, class F>

@@ -38,6 +38,7 @@ class SqliteStore final : public Store {
                    Role role, Instant at) override;
   std::optional<ApiKeyRecord> find_api_key(const std::string& key_hash) override;
   bool ready() override;
+  void on_events_committed(CommitListener listener) override;
 
   // Finishes every queued write, then stops the writer. Later writes fail as unavailable.
   void close();
@@ -70,6 +71,7 @@ class SqliteStore final : public Store {
   std::vector<Job> queue_;  // GUARDED_BY(queue_mutex_)
   bool stopping_ = false;   // GUARDED_BY(queue_mutex_)
   std::atomic<bool> writer_alive_ = false;
+  std::vector<CommitListener> commit_listeners_;  // set before writes start
   std::thread writer_;
 
   std::mutex pool_mutex_;

@@ -26,6 +26,9 @@ class SqliteTx : public WriteTx {
   SqliteTx(Connection& db, TenantId tenant, IdAllocator* ids)
       : db_(db), tenant_(tenant), ids_(ids) {}
 
+  // Whether this transaction appended an event to the outbox.
+  bool appended_events() const { return appended_events_; }
+
   // ReadTx
   MerchantSettings settings() override;
   std::optional<Product> find_product(const std::string& sku) override;
@@ -44,6 +47,7 @@ class SqliteTx : public WriteTx {
   std::vector<Order> list_orders(const OrderQuery& query) override;
   std::vector<std::pair<OrderStatus, std::int64_t>> count_orders() override;
   std::vector<EventRecord> events_after(std::int64_t after_id, int limit) override;
+  std::int64_t latest_event_id() override;
   std::vector<std::int64_t> unpaid_orders_created_before(Instant cutoff, int limit) override;
 
   // ShippingReads
@@ -65,6 +69,26 @@ class SqliteTx : public WriteTx {
   std::vector<BlacklistEntry> blacklist(const std::string& list) override;
   std::int64_t count_orders_by_phone(const std::string& phone, Instant from, Instant to) override;
   std::optional<GeocoderConfig> geocoder_config() override;
+
+  // NotificationReads
+  std::vector<ChannelAccount> channel_accounts() override;
+  std::optional<ChannelAccount> find_channel_account(ChannelKind channel) override;
+  std::vector<StoredTemplate> stored_templates() override;
+  std::optional<StoredTemplate> find_template(EventType event, ChannelKind channel,
+                                              const std::string& locale) override;
+  std::int64_t dispatch_position() override;
+  std::vector<ChannelRecord> channel_records(const std::string& phone) override;
+  std::optional<Notification> find_notification(std::int64_t id) override;
+  std::optional<Notification> find_notification_by_key(const std::string& key) override;
+  std::vector<Notification> list_notifications(const NotificationQuery& query) override;
+  std::vector<NotificationAttempt> notification_attempts(std::int64_t id) override;
+  std::vector<Notification> due_notifications(Instant now, int limit) override;
+  std::optional<Instant> next_due() override;
+  int count_resends(std::int64_t notification_id) override;
+  std::vector<Ticket> list_tickets(const TicketQuery& query) override;
+  std::optional<Ticket> find_ticket(std::int64_t id) override;
+  std::vector<SandboxMessage> sandbox_messages(std::int64_t order_id, std::int64_t before_id,
+                                               int limit) override;
 
   // WriteTx
   void save_settings(const MerchantSettings& settings) override;
@@ -113,6 +137,22 @@ class SqliteTx : public WriteTx {
   bool remove_from_blacklist(const std::string& list, const std::string& key) override;
   void save_geocoder_config(const std::optional<GeocoderConfig>& config) override;
 
+  // NotificationWrites
+  void save_channel_account(const ChannelAccount& account, Instant at) override;
+  bool delete_channel_account(ChannelKind channel) override;
+  void save_template(const StoredTemplate& stored) override;
+  bool delete_template(EventType event, ChannelKind channel, const std::string& locale) override;
+  void set_dispatch_position(std::int64_t after_event_id) override;
+  bool insert_notification(Notification& notification) override;
+  void update_notification(const Notification& notification) override;
+  void add_notification_attempt(std::int64_t notification_id,
+                                const NotificationAttempt& attempt) override;
+  int release_interrupted(Instant now) override;
+  bool insert_ticket(Ticket& ticket) override;
+  void update_ticket(const Ticket& ticket) override;
+  std::int64_t add_ticket_comment(std::int64_t ticket_id, const TicketComment& comment) override;
+  void insert_sandbox_message(SandboxMessage& message) override;
+
  private:
   std::int64_t next_id(const std::string& table);
   std::vector<ProductImage> images_of(const std::string& sku);
@@ -130,6 +170,7 @@ class SqliteTx : public WriteTx {
   Connection& db_;
   TenantId tenant_;
   IdAllocator* ids_;
+  bool appended_events_ = false;
 };
 
 }  // namespace depot::sqlite

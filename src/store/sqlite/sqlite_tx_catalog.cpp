@@ -48,8 +48,9 @@ std::int64_t SqliteTx::next_id(const std::string& table) {
 MerchantSettings SqliteTx::settings() {
   Query q = db_.query(
       "SELECT edit_window_seconds, unpaid_timeout_seconds, currency, ship_sla_hours, "
-      "ship_due_soon_hours, ship_escalate_hours, ship_sla_hours_by_platform FROM tenant_settings "
-      "WHERE tenant_id = ?");
+      "ship_due_soon_hours, ship_escalate_hours, ship_sla_hours_by_platform, "
+      "notification_retry_base_ms, default_channels, notify_events, alert_contacts, public_url "
+      "FROM tenant_settings WHERE tenant_id = ?");
   q.bind_all(tenant_);
   MerchantSettings settings;
   if (q.step()) {
@@ -63,6 +64,29 @@ MerchantSettings SqliteTx::settings() {
     for (const auto& [platform, hours] : by_platform.as_object()) {
       settings.ship.sla_hours_by_platform[std::string(platform)] = hours.as_int64();
     }
+    NotificationPolicy& notify = settings.notify;
+    notify.retry_base_ms = q.integer(7);
+    // Each parsed document is named: a range-for over a member of a temporary would outlive it.
+    json::value channels = json::parse(q.text(8));
+    json::value events = json::parse(q.text(9));
+    json::value contacts = json::parse(q.text(10));
+    notify.default_channels.clear();
+    for (const json::value& name : channels.as_array()) {
+      if (auto channel = parse_channel_kind(name.as_string())) {
+        notify.default_channels.push_back(*channel);
+      }
+    }
+    notify.customer_events.clear();
+    for (const json::value& name : events.as_array()) {
+      if (auto event = parse_event_type(name.as_string())) notify.customer_events.push_back(*event);
+    }
+    for (const json::value& contact : contacts.as_array()) {
+      const json::object& object = contact.as_object();
+      if (auto channel = parse_channel_kind(object.at("channel").as_string())) {
+        notify.alert_contacts.push_back({*channel, std::string(object.at("recipient").as_string())});
+      }
+    }
+    notify.public_url = q.text(11);
   }
   return settings;
 }
@@ -70,20 +94,36 @@ MerchantSettings SqliteTx::settings() {
 void SqliteTx::save_settings(const MerchantSettings& s) {
   json::object by_platform;
   for (const auto& [platform, hours] : s.ship.sla_hours_by_platform) by_platform[platform] = hours;
+  json::array channels;
+  for (ChannelKind channel : s.notify.default_channels) channels.emplace_back(to_string(channel));
+  json::array events;
+  for (EventType event : s.notify.customer_events) events.emplace_back(to_string(event));
+  json::array contacts;
+  for (const AlertContact& contact : s.notify.alert_contacts) {
+    contacts.push_back(
+        json::object{{"channel", to_string(contact.channel)}, {"recipient", contact.recipient}});
+  }
   db_.query(
          "INSERT INTO tenant_settings (tenant_id, edit_window_seconds, unpaid_timeout_seconds, "
          "currency, ship_sla_hours, ship_due_soon_hours, ship_escalate_hours, "
-         "ship_sla_hours_by_platform) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+         "ship_sla_hours_by_platform, notification_retry_base_ms, default_channels, "
+         "notify_events, alert_contacts, public_url) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
          "ON CONFLICT (tenant_id) DO UPDATE SET "
          "edit_window_seconds = excluded.edit_window_seconds, "
          "unpaid_timeout_seconds = excluded.unpaid_timeout_seconds, currency = excluded.currency, "
          "ship_sla_hours = excluded.ship_sla_hours, "
          "ship_due_soon_hours = excluded.ship_due_soon_hours, "
          "ship_escalate_hours = excluded.ship_escalate_hours, "
-         "ship_sla_hours_by_platform = excluded.ship_sla_hours_by_platform")
+         "ship_sla_hours_by_platform = excluded.ship_sla_hours_by_platform, "
+         "notification_retry_base_ms = excluded.notification_retry_base_ms, "
+         "default_channels = excluded.default_channels, "
+         "notify_events = excluded.notify_events, alert_contacts = excluded.alert_contacts, "
+         "public_url = excluded.public_url")
       .bind_all(tenant_, s.edit_window_seconds, s.unpaid_timeout_seconds, s.currency,
                 s.ship.sla_hours, s.ship.due_soon_hours, s.ship.escalate_hours,
-                json::serialize(by_platform))
+                json::serialize(by_platform), s.notify.retry_base_ms, json::serialize(channels),
+                json::serialize(events), json::serialize(contacts), s.notify.public_url)
       .run();
 }
 

@@ -39,6 +39,7 @@ void SqliteTx::append_event(const DomainEvent& event, Instant at) {
       .bind_all(tenant_, next_id("events"), to_string(event.type), event.order_id, event.sku,
                 encode_data(event), to_millis(at))
       .run();
+  appended_events_ = true;
 }
 
 std::vector<EventRecord> SqliteTx::events_after(std::int64_t after_id, int limit) {
@@ -60,6 +61,12 @@ std::vector<EventRecord> SqliteTx::events_after(std::int64_t after_id, int limit
     records.push_back(std::move(record));
   }
   return records;
+}
+
+std::int64_t SqliteTx::latest_event_id() {
+  Query q = db_.query("SELECT COALESCE(MAX(id), 0) FROM events WHERE tenant_id = ?");
+  q.bind_all(tenant_);
+  return q.step() ? q.integer(0) : 0;
 }
 
 std::optional<std::string> SqliteTx::request_fingerprint(const std::string& key) {

@@ -1,0 +1,29 @@
+#include "app/notification_dispatcher.h"
+
+namespace depot {
+
+Result<int> NotificationDispatcher::plan(TenantId tenant, int batch) {
+  std::unique_ptr<ReadTx> tx = store_.read(tenant);
+  std::int64_t position = tx->dispatch_position();
+  std::vector<EventRecord> records = tx->events_after(position, batch);
+  if (records.empty()) return 0;
+  PlanningContext context = planning_context(*tx, tenant, clock_.now());
+  std::vector<Notification> planned;
+  for (const EventRecord& record : records) {
+    for (Notification& n : composer_.plan(*tx, context, record)) planned.push_back(std::move(n));
+  }
+  tx.reset();
+
+  std::int64_t last = records.back().id;
+  int read = static_cast<int>(records.size());
+  return run_write_blocking<int>(store_, tenant, [&](WriteTx& write) -> Result<int> {
+    if (write.dispatch_position() != position) {
+      return error(ErrorCode::conflict, "another dispatcher planned these events");
+    }
+    for (Notification& n : planned) write.insert_notification(n);
+    write.set_dispatch_position(last);
+    return read;
+  });
+}
+
+}  // namespace depot

@@ -1,0 +1,28 @@
+#pragma once
+// The dispatcher's use case (SPEC NTF-1, NTF-5): reads a merchant's outbox after the position it
+// keeps and plans the deliveries each event calls for. The deliveries and the new position commit
+// together, and a delivery is unique on its key, so an event is planned exactly once however often
+// the process stops and starts. Planning reads and renders off the store's writer; the write
+// checks that the position has not moved meanwhile.
+
+#include "app/notification_composer.h"
+#include "app/write.h"
+
+namespace depot {
+
+class NotificationDispatcher {
+ public:
+  NotificationDispatcher(Store& store, Clock& clock, const NotificationComposer& composer)
+      : store_(store), clock_(clock), composer_(composer) {}
+
+  // Plans the deliveries of up to `batch` events after the merchant's position; answers how many
+  // events it read (0 once it has caught up). Blocking: for the dispatcher's worker.
+  Result<int> plan(TenantId tenant, int batch = 500);
+
+ private:
+  Store& store_;
+  Clock& clock_;
+  const NotificationComposer& composer_;
+};
+
+}  // namespace depot

@@ -1,0 +1,70 @@
+#include "app/notification_fallback.h"
+
+#include "domain/event_catalog.h"
+
+namespace depot {
+
+namespace {
+
+// The event a delivery was planned for, as the outbox holds it.
+std::optional<EventRecord> event_record(ReadTx& tx, std::int64_t event_id) {
+  std::vector<EventRecord> found = tx.events_after(event_id - 1, 1);
+  if (found.empty() || found.front().id != event_id) return std::nullopt;
+  return std::move(found.front());
+}
+
+// The channels tried for an event, in the order they were planned: "sms, email".
+std::string channels_tried(ReadTx& tx, const Notification& last) {
+  NotificationQuery query;
+  query.order_id = last.order_id;
+  query.limit = 200;
+  std::vector<std::string> names;
+  for (const Notification& n : tx.list_notifications(query)) {
+    if (n.event_id != last.event_id || n.audience != Audience::customer) continue;
+    names.insert(names.begin(), std::string(to_string(n.channel)));
+  }
+  std::string text;
+  for (const std::string& name : names) {
+    if (!text.empty()) text += ", ";
+    text += name;
+  }
+  return text;
+}
+
+}  // namespace
+
+void fall_back(WriteTx& tx, const NotificationComposer& composer, TenantId tenant,
+               const Notification& dead, Instant now) {
+  if (dead.audience != Audience::customer || dead.resend_of != 0) return;
+  std::optional<Order> order = tx.find_order(dead.order_id);
+  std::optional<EventRecord> record = event_record(tx, dead.event_id);
+  if (!order || !record) return;
+  PlanningContext context = planning_context(tx, tenant, now);
+  std::vector<ChannelKind> remaining = dead.fallbacks;
+  while (!remaining.empty()) {
+    ChannelKind next = remaining.front();
+    remaining.erase(remaining.begin());
+    if (context.account(next) == nullptr || recipient_of(order->customer, next).empty()) continue;
+    Notification fallback = composer.for_customer(tx, context, *record, *order, next, remaining);
+    tx.insert_notification(fallback);
+    return;
+  }
+  Ticket ticket;
+  ticket.kind = "notification_failed";
+  ticket.order_id = order->id;
+  ticket.event_id = dead.event_id;
+  ticket.notification_id = dead.id;
+  std::string tried = channels_tried(tx, dead);
+  ticket.subject = "The customer of order " + order->order_no + " was not told of " +
+                   std::string(to_string(dead.event)) + ": every channel failed (" + tried + ")";
+  ticket.created_by = "system";
+  ticket.created_at = now;
+  ticket.updated_at = now;
+  if (!tx.insert_ticket(ticket)) return;
+  tx.append_event(events::notification_dead(*order, dead.id, std::string(to_string(dead.event)),
+                                             tried, ticket.id),
+                  now);
+  tx.append_event(events::ticket_opened(*order, ticket.id, ticket.kind, ticket.subject), now);
+}
+
+}  // namespace depot

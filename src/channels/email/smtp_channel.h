@@ -1,0 +1,59 @@
+#pragma once
+// The Channel port spoken to a mail server over SMTP (RFC 5321), through libcurl on the shared
+// CurlLoop, so send() never waits on the network.
+//
+// Account: `url` "smtp://host:port" (or "smtps://host:port" for TLS from the first byte); when it
+// is empty, smtp://{host}:{port} from the settings (port 587 with STARTTLS, else 25). Settings:
+//   from       the sender, "shop@example.com" or "Shop 名 <shop@example.com>"
+//   username,  AUTH (curl picks PLAIN, LOGIN or CRAM-MD5 from what the server offers) when a
+//   password   username is given
+//   starttls   "true": STARTTLS is required (CURLUSESSL_ALL); a server without it is a failure
+//   tls_verify "false": accept any certificate (self-signed test servers); verified otherwise
+// Envelope: MAIL FROM:<from's address>, RCPT TO:<recipient>; the message is compose_email()'s:
+// Message-ID <KEY@depot> from the delivery key, so a repeat after a crash is recognisable.
+//
+// Outcomes, from curl's result and the last SMTP reply code (CURLINFO_RESPONSE_CODE):
+//   accepted (250 after DATA)                                   → sent
+//   5xx, e.g. 550 mailbox unavailable, 553 bad address,
+//       535 authentication failed, 554 transaction failed      → permanent
+//   4xx (451 local error, 421 closing, 452 no space), no answer
+//       (refused, reset, timeout), TLS failures                 → retry_later
+//   a from, recipient or key that cannot make a mail           → permanent, nothing sent
+// `response` is the server's line for the deciding reply ("550 5.1.1 <x@y>: Recipient address
+// rejected") or curl's reason; it never holds the password.
+//
+// Thread safety: send() may be called from any thread at once; `done` runs on the loop's thread
+// (or on the caller's, before send() returns, for a message refused before it is sent).
+
+#include <chrono>
+#include <functional>
+
+#include "app/channel.h"
+#include "net/curl_loop.h"
+
+namespace depot::channels {
+
+struct SmtpChannelOptions {
+  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::milliseconds timeout{60000};  // the whole exchange, from connect to the last reply
+};
+
+class SmtpChannel final : public Channel {
+ public:
+  // `loop` must outlive the channel and every send in flight.
+  explicit SmtpChannel(net::CurlLoop& loop, SmtpChannelOptions options = {});
+
+  void send(const ChannelAccount& account, const OutgoingMessage& message,
+            std::function<void(SendOutcome)> done) override;
+
+ private:
+  net::CurlLoop& loop_;
+  const SmtpChannelOptions options_;
+};
+
+// How a finished SMTP transfer ends, from curl's result, the last reply code, the server's line
+// for that code (empty when not seen) and curl's error text.
+SendOutcome smtp_outcome(CURLcode code, long reply_code, const std::string& reply,
+                         const std::string& error_text);
+
+}  // namespace depot::channels

@@ -1,0 +1,153 @@
+#pragma once
+// One thread driving a curl multi handle, shared by the adapters that talk to providers over
+// HTTP or SMTP: a transfer is handed over ready to run and its completion is reported back, so no
+// caller ever waits on the network. Transfers run concurrently, up to a limit; the rest queue in
+// the order they came. Connections are kept alive and reused across transfers to the same host.
+//
+// Thread safety: perform() and http() may be called from any thread, including from inside a
+// `done`. `done` runs on the loop's thread and must not block. Destruction stops the loop and
+// answers every unfinished transfer with CURLE_ABORTED_BY_CALLBACK (a transfer handed over while
+// it stops is answered so at once); no perform() from another thread may overlap the destructor.
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace depot::net {
+
+// An easy handle with everything that must live as long as its transfer: header lists, MIME
+// parts, the request body and the response as it arrives. A new Transfer already collects the
+// response body (at most kMaxResponseBytes; more fails the transfer with CURLE_WRITE_ERROR), the
+// response headers and curl's error text, and never raises SIGPIPE/SIGALRM; the caller sets the
+// URL, protocols and whatever else its exchange needs.
+class Transfer {
+ public:
+  static constexpr std::size_t kMaxResponseBytes = 1 << 20;
+
+  // Throws std::runtime_error when curl cannot make an easy handle.
+  Transfer();
+  ~Transfer();
+  Transfer(const Transfer&) = delete;
+  Transfer& operator=(const Transfer&) = delete;
+
+  CURL* handle() const { return easy_; }
+  // Adds a request header ("Name: value"; "Name:" removes one curl would add), kept until the
+  // transfer ends, and sets CURLOPT_HTTPHEADER (SMTP reads it as the mail's headers with MIME).
+  void add_header(const std::string& line);
+  // Sets the body (kept alive by the transfer) as the POST fields.
+  void set_body(std::string body);
+  // Takes ownership of a recipient list or MIME structure used by an SMTP transfer, and sets
+  // CURLOPT_MAIL_RCPT or CURLOPT_MIMEPOST to it.
+  void set_recipients(curl_slist* recipients);
+  void set_mime(curl_mime* mime);
+
+  // Filled in as the transfer runs.
+  long status() const;  // the last HTTP status or SMTP reply code; 0 before any
+  const std::string& response_body() const { return response_; }
+  // Response headers by lower-cased name (the last value wins) of the last response read.
+  const std::map<std::string, std::string>& response_headers() const { return response_headers_; }
+  // Why the transfer failed, in curl's words, for a result other than CURLE_OK.
+  std::string error_text(CURLcode code) const;
+
+ private:
+  static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
+  static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
+
+  CURL* easy_ = nullptr;
+  curl_slist* headers_ = nullptr;
+  curl_slist* recipients_ = nullptr;
+  curl_mime* mime_ = nullptr;
+  std::string body_;
+  std::string response_;
+  bool response_too_large_ = false;
+  std::map<std::string, std::string> response_headers_;
+  char error_[CURL_ERROR_SIZE] = {};
+};
+
+// A plain HTTP exchange for JSON APIs, built on Transfer. Only http:// and https:// URLs are
+// followed, and redirects are not.
+struct HttpRequest {
+  std::string method = "POST";  // GET, POST, or another verb sent with `body`
+  std::string url;
+  std::vector<std::string> headers;  // "Name: value"
+  std::string body;
+  std::chrono::milliseconds connect_timeout{3000};
+  std::chrono::milliseconds timeout{10000};
+};
+
+struct HttpResponse {
+  CURLcode error = CURLE_OK;  // a transport error (no answer at all) when not CURLE_OK
+  std::string error_text;     // curl's explanation of `error`
+  long status = 0;
+  std::map<std::string, std::string> headers;  // lower-cased names
+  std::string body;                            // at most Transfer::kMaxResponseBytes
+};
+
+// The wait a response asks for in its Retry-After header, given as delay-seconds or as an
+// HTTP-date (a date already past asks for no wait); nothing when there is no such header.
+std::optional<std::chrono::milliseconds> retry_after(
+    const HttpResponse& response,
+    std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
+// A response in one short line for logs and notification records: "HTTP 503: <the first
+// `body_bytes` bytes of the body>" (cut at a UTF-8 character, line breaks as spaces), or curl's
+// explanation of a transport error.
+std::string summary(const HttpResponse& response, std::size_t body_bytes = 300);
+
+// A URL's host (and port, when it has one) for logs: never its path, query or user info, which
+// may carry credentials.
+std::string host_of(std::string_view url);
+
+struct CurlLoopOptions {
+  std::size_t max_in_flight = 256;  // transfers on the wire at once (at least one)
+};
+
+class CurlLoop {
+ public:
+  // Starts the thread. Throws std::invalid_argument when max_in_flight is 0, and
+  // std::runtime_error when curl cannot be set up.
+  explicit CurlLoop(CurlLoopOptions options = {});
+  ~CurlLoop();
+  CurlLoop(const CurlLoop&) = delete;
+  CurlLoop& operator=(const CurlLoop&) = delete;
+
+  // Runs a prepared transfer; `done` gets it back with the result code.
+  void perform(std::unique_ptr<Transfer> transfer,
+               std::function<void(std::unique_ptr<Transfer>, CURLcode)> done);
+  // Sends an HTTP request and answers with its response. The request's URL and headers are
+  // never logged, so they may carry credentials.
+  void http(const HttpRequest& request, std::function<void(HttpResponse)> done);
+
+ private:
+  struct Pending {
+    std::unique_ptr<Transfer> transfer;
+    std::function<void(std::unique_ptr<Transfer>, CURLcode)> done;
+  };
+  void run();
+  void start(Pending pending);
+  // Hands finished transfers back; answers whether any finished.
+  bool finish_done_transfers();
+  static void answer(Pending& pending, CURLcode code);
+
+  const CurlLoopOptions options_;
+  CURLM* multi_ = nullptr;
+  std::mutex mutex_;
+  std::deque<Pending> queue_;                   // GUARDED_BY(mutex_)
+  bool stopping_ = false;                       // GUARDED_BY(mutex_)
+  std::unordered_map<CURL*, Pending> running_;  // owned by the loop's thread
+  std::thread thread_;
+};
+
+}  // namespace depot::net

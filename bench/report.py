@@ -2,7 +2,9 @@
 """Renders docs/benchmarks.md from bench/benchmarks.md.in and one bench/results/<stamp>/ directory.
 
 The template's prose is kept as written; every {{NAME}} placeholder is replaced by what this run
-measured (see PLACEHOLDERS below). Python standard library only.
+measured (see PLACEHOLDERS below). With --only notifications, only the template's "Notifications"
+section is rendered and put in place of that section of the existing page (a BENCH_ONLY=notify
+run measures nothing else). Python standard library only.
 """
 
 import argparse
@@ -483,13 +485,309 @@ def shipping_section(res, ceiling, create_rate, create_us, writer_us):
     return "\n".join(lines).rstrip()
 
 
+# ---- notifications (bench/notify.py, the notify_* files) ----
+NOTIFY_WEBHOOK_TARGET = 2000  # webhook deliveries a second
+NOTIFY_LOSS_TARGET = 0.15     # what creation may lose while dispatch runs
+RECEIVER_BOUND = 85           # % of a core: a receiver this busy is what limits the drain
+
+
+def rate_text(x):
+    return f"{x:,.0f}/s" if x else "?"
+
+
+def lag_row(what, lag):
+    if not lag or not lag.get("count"):
+        return f"| {what} | 0 | | | | |"
+    return (f"| {what} | {lag['count']:,} | {lag['p50_ms']:,.1f} ms | {lag['p90_ms']:,.1f} ms | "
+            f"**{lag['p99_ms']:,.1f} ms** | {lag['max_ms']:,.1f} ms |")
+
+
+def depot_threads(sample):
+    """A cpu_sample.py result's depot threads -> {role: % of a core}, naming them as depot does
+    (the lowest-numbered unnamed thread is the main thread, which serves HTTP; the other unnamed
+    one is the curl loop)."""
+    threads = sample.get("server_threads", [])
+    unnamed = sorted(t["tid"] for t in threads if not t["name"].startswith("depot-"))
+    roles = {}
+    for t in threads:
+        if t["name"].startswith("depot-http") or (unnamed and t["tid"] == unnamed[0]):
+            role = "HTTP threads"
+        elif t["name"].startswith("depot-"):
+            role = t["name"]
+        else:
+            role = "unnamed threads (the curl loop)"
+        roles[role] = roles.get(role, 0) + t["cpu_pct"]
+    return roles
+
+
+def role_text(roles, total_key=None):
+    order = ["depot-writer", "depot-notify", "unnamed threads (the curl loop)", "HTTP threads"]
+    names = {"depot-writer": "writer", "depot-notify": "dispatcher (`depot-notify`)",
+             "unnamed threads (the curl loop)": "curl loop", "HTTP threads": "HTTP threads"}
+    keys = [k for k in order if k in roles] + sorted(k for k in roles if k not in order)
+    return ", ".join(f"{names.get(k, k)} {roles[k]:.0f}%" for k in keys if roles[k] >= 0.5)
+
+
+def notify_meta(res):
+    """The run line of the section: it may come from a BENCH_ONLY=notify run, not the page's."""
+    commit, binary_mtime, dirty = "unknown", "?", []
+    for line in read(os.path.join(res, "git.txt")).splitlines():
+        key, _, value = line.partition(" ")
+        if key == "commit":
+            commit = value
+        elif key == "binary_mtime":
+            binary_mtime = value
+        elif key == "dirty":
+            dirty.append(value[3:])
+    stamp = os.path.basename(os.path.realpath(res))
+    when = datetime.datetime.strptime(stamp, "%Y%m%d-%H%M%S").strftime("%Y-%m-%d %H:%M UTC")
+    config = load_json(os.path.join(res, "notify_config.json"), {}) or {}
+    return (f"- **Run:** {when}, commit `{commit[:12]}`"
+            + (f" with uncommitted changes to {len(dirty)} file(s) under `src/`" if dirty else "")
+            + f", binary built {binary_mtime}, `--threads {config.get('server_threads', 0)}`; "
+            f"raw outputs in `bench/results/{stamp}/`; reproduce with "
+            f"`BENCH_ONLY=notify bench/run.sh` (about 6 minutes)")
+
+
+def notify_section(res):
+    queue = load_json(os.path.join(res, "notify_queue.json"))
+    if not queue:
+        return "- The notification stage did not run (`BENCH_NOTIFY=0`) or left no result."
+    config = load_json(os.path.join(res, "notify_config.json"), {}) or {}
+    drain = load_json(os.path.join(res, "notify_drain.json"), {}) or {}
+    live = load_json(os.path.join(res, "notify_live.json"), {}) or {}
+    hook_ceiling = parse_wrk(os.path.join(res, "notify_ceiling_webhook.txt"))
+    smtp_ceiling = load_json(os.path.join(res, "notify_ceiling_smtp.json"))
+    lines = [notify_meta(res), ""]
+
+    # -- the drain --
+    by_type = ", ".join(f"`{k}` {v:,}" for k, v in
+                        sorted(queue["events_by_type"].items(), key=lambda kv: -kv[1]))
+    lines += [f"### Draining {queue['orders']:,} shipped orders' events", ""]
+    hook, mail, both = drain.get("webhook", {}), drain.get("email", {}), drain.get("all", {})
+    if hook.get("count"):
+        lines += [
+            "| deliveries | received | rate, first → last arrival | steady rate (10th → 90th "
+            "percentile of arrivals) | the receiver alone |",
+            "|---|---:|---:|---:|---:|",
+            f"| webhooks (one per event, every type) | {hook['unique']:,} of "
+            f"{drain['expected_webhooks']:,} | **{rate_text(hook.get('rate'))}** | "
+            f"{rate_text(hook.get('steady_rate'))} | "
+            + (f"{hook_ceiling['rate']:,.0f} req/s (wrk, 64 connections)" if hook_ceiling else "?")
+            + " |",
+            f"| emails (one per `shipment.created`: preferred channel email) | "
+            f"{mail.get('unique', 0):,} of {drain['expected_emails']:,} | "
+            f"**{rate_text(mail.get('rate'))}** | {rate_text(mail.get('steady_rate'))} | "
+            + (f"{smtp_ceiling['rate']:,.0f} messages/s ({smtp_ceiling['connections']} "
+               f"connections)" if smtp_ceiling else "?") + " |",
+            f"| both | {hook['unique'] + mail.get('unique', 0):,} | {rate_text(both.get('rate'))} "
+            f"| {rate_text(both.get('steady_rate'))} | |",
+            "",
+        ]
+        wall = drain["seconds_to_last"]
+        lines.append(
+            f"- **How:** `depot serve --no-dispatch` took {queue['orders']:,} orders through "
+            f"create, pay and ship ({queue['seconds']:.0f} s, {queue['requests_per_s']:,.0f} "
+            f"requests/s), for customers with an email and `preferred_channels: [\"email\"]`; "
+            f"the merchant has a webhook endpoint and an SMTP server, both receivers on "
+            f"127.0.0.1 (`bench/notify_receivers.py`). That left {queue['events']:,} events in "
+            f"the outbox: {by_type}. Each gets a webhook; each `shipment.created` also an email. "
+            f"Then depot started on the same data with dispatch on; the clock starts when "
+            f"`depot serve` is launched and stops when the receivers hold every delivery.")
+        lines.append(
+            f"- **Timeline:** depot answered `/readyz` after {drain.get('ready_s') or 0:.2f} s, "
+            f"the first delivery arrived after {drain['seconds_to_first']:.2f} s (the dispatcher "
+            f"plans every waiting event before it sends any), the last after **{wall:.1f} s**: "
+            f"{(hook['unique'] + mail.get('unique', 0)) / wall:,.0f} deliveries/s from launch to "
+            f"the last. Webhooks arrived over {hook['span_s']:.1f} s, emails over "
+            f"{mail.get('span_s', 0):.1f} s. "
+            + ("No delivery was left unfinished or dead."
+               if not drain.get("unfinished_after") and not drain.get("dead_after") else
+               f"**{drain.get('unfinished_after')} unfinished, {drain.get('dead_after')} dead "
+               f"— flagged.**")
+            + (" **The drain hit BENCH_NOTIFY_TIMEOUT — flagged.**" if drain.get("timed_out")
+               else "")
+            + f" The receivers saw {hook['connections']} and {mail.get('connections', 0)} "
+            f"connections.")
+        cpu = drain.get("depot_cpu_s", {})
+        receivers = drain.get("receivers_cpu_s", {})
+        busiest = max(receivers.get("webhook", 0), receivers.get("smtp", 0)) / wall * 100
+        lines.append(
+            f"- **CPU over the {wall:.1f} s** (% of one core; the machine has "
+            f"{machine()['nproc']} cores): depot {drain['depot_cpu_total_s'] / wall * 100:.0f}% "
+            f"({role_text({k: v / wall * 100 for k, v in cpu.items()})}), the webhook receiver "
+            f"{receivers.get('webhook', 0) / wall * 100:.0f}%, the SMTP receiver "
+            f"{receivers.get('smtp', 0) / wall * 100:.0f}%. depot spent "
+            f"{drain['depot_cpu_total_s'] / (hook['unique'] + mail.get('unique', 0)) * 1e6:,.0f} "
+            f"µs of CPU per delivery, "
+            f"{cpu.get('depot-writer', 0) / (hook['unique'] + mail.get('unique', 0)) * 1e6:,.0f} "
+            f"µs of it on the writer.")
+        met = (hook.get("rate") or 0) >= NOTIFY_WEBHOOK_TARGET
+        lines.append(
+            f"- **Aim: ≥ {NOTIFY_WEBHOOK_TARGET:,} webhook deliveries/s, limited by the "
+            f"receiver** — " + ("met" if met else "**not met**")
+            + f": {rate_text(hook.get('rate'))} from the first webhook to the last; "
+            + (f"the busier receiver used {busiest:.0f}% of a core, so the receivers "
+               + ("were" if busiest >= RECEIVER_BOUND else "were **not**")
+               + " the limit" + ("" if busiest >= RECEIVER_BOUND else ": depot was") + ".")
+            )
+        threads = []
+        for line in read(os.path.join(res, "notify_drain_threads.txt")).splitlines():
+            mm = re.match(r"\s*([\d.]+)%\s+(\d+):(\S+)", line)
+            if mm:
+                threads.append((float(mm.group(1)), int(mm.group(2)), mm.group(3)))
+        if threads:
+            main_tid = min(tid for _, tid, _ in threads)
+            parts = []
+            for share, tid, name in sorted(threads, reverse=True):
+                if share < 2:
+                    continue
+                role = ("HTTP (the main thread)" if tid == main_tid else
+                        "the curl loop" if not name.startswith("depot-") else f"`{name}`")
+                symbols = top_symbols(os.path.join(res, f"notify_drain_tid{tid}.txt"), 6)
+                split = dso_split(os.path.join(res, f"notify_drain_tid{tid}.txt"))
+                parts.append(f"  - {role}, {share:.0f}% of depot's samples; by library: "
+                             f"{split or '?'}; hottest: "
+                             + ", ".join(f"`{sym}` {pct:.1f}%" for pct, _, sym in symbols))
+            lines.append("- **perf during the drain** (499 Hz, whole drain):")
+            lines += parts
+    else:
+        lines.append("- The drain left no result; see `run.log`.")
+    lines.append("")
+
+    # -- live: the outbox lag --
+    lines += ["### Outbox lag while orders ship", ""]
+    if live.get("webhook", {}).get("count"):
+        lines += [
+            "| deliveries | count | p50 | p90 | p99 | max |",
+            "|---|---:|---:|---:|---:|---:|",
+            lag_row("webhooks, every event of the shipping window", live["webhook"]),
+        ]
+        for kind, lag in live.get("webhook_by_type", {}).items():
+            lines.append(lag_row(f"webhooks, `{kind}`", lag))
+        lines += [lag_row("emails (`shipment.created`)", live.get("email")), ""]
+        lines.append(
+            f"- **How:** with dispatch on and the outbox caught up, {live['orders']:,} created and "
+            f"paid orders were shipped at a steady {live['rate']:,.0f} a second for "
+            f"{live['seconds']:.0f} s (achieved {live['achieved_rate']:,.0f}/s; a shipment's "
+            f"answer took {live['ship_p50_ms']:.1f} ms at p50, {live['ship_p99_ms']:.1f} ms at "
+            f"p99), {live['webhooks_per_s']:,.0f} webhooks a second. The lag is a delivery's "
+            f"arrival at its receiver minus its event's `timestamp`, which depot takes in the "
+            f"write transaction just before the commit, to the millisecond; an email's event "
+            f"time comes from the webhook of the same event.")
+    else:
+        lines.append("- The live phase left no result; see `run.log`.")
+    lines.append("")
+
+    # -- creation while dispatch runs --
+    lines += ["### Creating orders while dispatch runs", ""]
+    rows, ratios, idle_rates, busy_rates = [], [], [], []
+    for run in range(1, int(config.get("runs", 3)) + 1):
+        idle = parse_wrk(os.path.join(res, f"notify_create_idle_{run}.txt"))
+        busy = parse_wrk(os.path.join(res, f"notify_create_busy_{run}.txt"))
+        if not idle or not busy:
+            continue
+        before = load_json(os.path.join(res, f"notify_create_busy_{run}.before.json"), {}) or {}
+        after = load_json(os.path.join(res, f"notify_create_busy_{run}.after.json"), {}) or {}
+        sent = None
+        if before and after:
+            sent = (after["webhook"]["count"] - before["webhook"]["count"]
+                    + after["email"]["count"] - before["email"]["count"])
+            seconds = after["t"] - before["t"]
+        sample = load_json(os.path.join(res, f"notify_create_busy_{run}.cpu.json"), {}) or {}
+        idle_sample = load_json(os.path.join(res, f"notify_create_idle_{run}.cpu.json"), {}) or {}
+        errors = idle["errors"] + busy["errors"]
+        ratio = busy["rate"] / idle["rate"]
+        ratios.append(ratio)
+        idle_rates.append(idle["rate"])
+        busy_rates.append(busy["rate"])
+        rows.append(
+            f"| {run} | {idle['rate']:,.0f} | {busy['rate']:,.0f} | {ratio:.0%} | "
+            + (f"{sent:,} ({sent / seconds:,.0f}/s)" if sent is not None else "?") + " | "
+            + role_text(depot_threads(idle_sample)) + " | " + role_text(depot_threads(sample))
+            + " | " + (f"**{errors} — flagged**" if errors else "0") + " |")
+    if rows:
+        loss = 1 - statistics.median(busy_rates) / statistics.median(idle_rates)
+        lines += [
+            "| run | idle: `--no-dispatch`, orders/s | busy: dispatch draining, orders/s | busy ÷ "
+            "idle | deliveries received during the busy run | depot CPU, idle | depot CPU, busy "
+            "| errors |",
+            "|---:|---:|---:|---:|---|---|---|---:|",
+        ] + rows + [
+            "",
+            f"- **How:** `POST /api/v1/orders` with wrk and `bench/create_orders.lua` "
+            f"({config.get('wrk_threads')} threads, {config.get('connections')} connections, "
+            f"{config.get('duration_s')} s), on the notification store. Idle: depot runs with "
+            f"`--no-dispatch`, and the run's `order.created` events stay in the outbox. Busy: "
+            f"depot restarts with dispatch on, and the run starts as soon as it answers: the "
+            f"dispatcher works through the backlog (a webhook per event: "
+            f"{statistics.median(idle_rates) * config.get('duration_s', 15):,.0f} or so per idle "
+            f"run, growing from run to run) while the run's own events join it. CPU is % of one "
+            f"core, from 2 s into the run for {config.get('duration_s', 15) - 4} s.",
+            f"- **Creation while dispatch runs:** median {statistics.median(busy_rates):,.0f} "
+            f"orders/s against {statistics.median(idle_rates):,.0f} idle: creation loses "
+            f"**{loss:.0%}** (per run: " + ", ".join(f"{1 - r:.0%}" for r in ratios) + "). "
+            f"Aim: < {NOTIFY_LOSS_TARGET:.0%} — "
+            + ("met." if loss < NOTIFY_LOSS_TARGET else "**not met**."),
+        ]
+        noisy = []
+        for path in sorted(glob.glob(os.path.join(res, "noisy_notify_create_*.txt"))):
+            noisy.append(os.path.basename(path))
+        quiet = [read(p).strip() for p in
+                 sorted(glob.glob(os.path.join(res, "notify_create_*.quiet")))]
+        lines.append(
+            "- **Noise:** other processes used " + ", ".join(f"{q}%" for q in quiet if q)
+            + " of a core before the runs" + (f"; repeated as noisy: {', '.join(noisy)}"
+                                                if noisy else "") + ".")
+    else:
+        lines.append("- The create runs left no result; see `run.log`.")
+    return "\n".join(lines).rstrip()
+
+
+def section_block(text, heading):
+    """(start, end) of the level-2 section that starts with the line `heading`, up to the next
+    level-2 heading; None when there is no such section."""
+    start = text.find("\n" + heading + "\n")
+    if start < 0:
+        return None
+    start += 1
+    following = text.find("\n## ", start + len(heading))
+    return start, (following + 1 if following >= 0 else len(text))
+
+
+def update_section(template_path, page_path, heading, values):
+    """Renders only the template's section `heading` and puts it in place of the page's own (or
+    before "## What limits it" when the page has none), leaving the rest of the page as it is;
+    with no page yet, the page is the section alone."""
+    template = read(template_path)
+    span = section_block(template, heading)
+    if span is None:
+        raise SystemExit(f"report: the template has no section {heading!r}")
+    block = template[span[0]:span[1]]
+    for key, value in values.items():
+        block = block.replace("{{" + key + "}}", value)
+    page = read(page_path)
+    own = section_block(page, heading)
+    if own is None:
+        anchor = page.find("\n## What limits it\n")
+        own = (anchor + 1, anchor + 1) if anchor >= 0 else (len(page), len(page))
+    with open(page_path, "w") as f:
+        f.write(page[:own[0]] + block + page[own[1]:])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", required=True)
     parser.add_argument("--template", required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--only", choices=["notifications"],
+                        help="render only this section into the existing page --out")
     args = parser.parse_args()
     res = args.results
+    if args.only == "notifications":
+        update_section(args.template, args.out, "## Notifications",
+                       {"NOTIFICATIONS": notify_section(res)})
+        return
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
     config = load_json(os.path.join(res, "config.json"), {})
@@ -781,6 +1079,7 @@ def main():
 
     values = {
         "SHIPPING": shipping,
+        "NOTIFICATIONS": notify_section(res),
         "META": "\n".join(meta),
         "RESULTS_TABLE": "\n".join(table),
         "CREATE_RATIO": f"{ratio_of['create']:.1%}" if ratio_of.get("create") else "?",

@@ -11,10 +11,22 @@
 #      orders each (bench/ship_orders.lua), and times a BENCH_IMPORT_ROWS-row CSV import
 #      (bench/import_csv.py)
 #   5. profiles one create and one read run with perf, when perf is there (BENCH_PROFILE=0: skip)
-#   6. stops the server, records its peak memory, and renders docs/benchmarks.md from
-#      bench/benchmarks.md.in (bench/report.py); raw outputs stay in bench/results/<timestamp>/
+#   6. stops the server and records its peak memory
+#   7. notifications, on a store of their own with a webhook receiver and an SMTP server on
+#      127.0.0.1 (bench/notify_receivers.py; bench/notify.py drives the API): measures the
+#      receivers' own ceilings; queues BENCH_NOTIFY_ORDERS created, paid and shipped orders with
+#      `depot serve --no-dispatch`; restarts depot with dispatch on and times the drain until the
+#      receivers hold every webhook (one per event) and every email (one per shipment), with depot's
+#      CPU per thread (and perf); ships BENCH_NOTIFY_LIVE_RATE orders a second for
+#      BENCH_NOTIFY_LIVE_SECONDS and takes the outbox lag (event timestamp -> arrival); then
+#      BENCH_RUNS pairs of create runs (bench/create_orders.lua, BENCH_DURATION s): with
+#      --no-dispatch (idle; its events become the backlog) and with dispatch on draining it (busy)
+#   8. renders docs/benchmarks.md from bench/benchmarks.md.in (bench/report.py); raw outputs stay
+#      in bench/results/<timestamp>/
 # Before the server starts, the micro benchmarks (build/depot_micro_bench: verification, divisions,
 # tracking numbers, Lua rules) run alone on the machine.
+# BENCH_ONLY=notify runs step 7 alone (no fill, no micro benchmarks) and rewrites only the
+# "Notifications" section of BENCH_DOC, keeping the rest of the page as it is.
 #
 # Knobs (environment): BENCH_ORDERS (1000000), BENCH_DURATION (15), BENCH_RUNS (3),
 # BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_SERVER_THREADS (0: one per core),
@@ -26,7 +38,10 @@
 # Shipping: BENCH_SHIP_ORDERS (90000 orders to confirm over all runs; a run ends when its share is
 # confirmed or after BENCH_DURATION), BENCH_IMPORT_ROWS (10000), BENCH_PAY_TIMEOUT (900 s),
 # BENCH_SHIP (1; 0: skip). Micro benchmarks: BENCH_MICRO (1; 0: skip), BENCH_MICRO_BIN
-# (build/depot_micro_bench), BENCH_MICRO_REPETITIONS (5).
+# (build/depot_micro_bench), BENCH_MICRO_REPETITIONS (5). Notifications: BENCH_NOTIFY (1; 0: skip),
+# BENCH_ONLY (empty: every stage; notify: only the notifications), BENCH_NOTIFY_ORDERS (10000),
+# BENCH_NOTIFY_LIVE_RATE (100 orders shipped a second), BENCH_NOTIFY_LIVE_SECONDS (20),
+# BENCH_NOTIFY_TIMEOUT (600 s for the drain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -52,9 +67,21 @@ PAY_TIMEOUT=${BENCH_PAY_TIMEOUT:-900}
 MICRO=${BENCH_MICRO:-1}
 MICRO_BIN=${BENCH_MICRO_BIN:-build/depot_micro_bench}
 MICRO_REPETITIONS=${BENCH_MICRO_REPETITIONS:-5}
+NOTIFY=${BENCH_NOTIFY:-1}
+ONLY=${BENCH_ONLY:-}
+NOTIFY_ORDERS=${BENCH_NOTIFY_ORDERS:-10000}
+NOTIFY_LIVE_RATE=${BENCH_NOTIFY_LIVE_RATE:-100}
+NOTIFY_LIVE_SECONDS=${BENCH_NOTIFY_LIVE_SECONDS:-20}
+NOTIFY_TIMEOUT=${BENCH_NOTIFY_TIMEOUT:-600}
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+
+case $ONLY in
+  "") MAIN=1 ;;
+  notify) MAIN=0 NOTIFY=1 MICRO=0 ;;
+  *) die "BENCH_ONLY must be empty or notify" ;;
+esac
 
 for tool in wrk curl "$PY"; do
   command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs wrk)"
@@ -114,19 +141,6 @@ cp "$DEPOT" "$WORK/depot"
   git status --porcelain -- src CMakeLists.txt cmake 2>/dev/null | sed 's/^/dirty /'
 } >"$RES/git.txt"
 DEPOT_COPY=$WORK/depot
-if [ -n "${BENCH_DATA:-}" ]; then
-  DATA=$BENCH_DATA
-  mkdir -p "$DATA"
-else
-  DATA=$WORK/data
-  mkdir -p "$DATA"
-fi
-if [ ! -s "$DATA/bench.key" ]; then
-  "$DEPOT_COPY" apikey create --data "$DATA" --tenant bench --role owner 2>>"$RES/server.log" \
-    | tail -n 1 >"$DATA/bench.key"
-fi
-KEY=$(cat "$DATA/bench.key")
-case $KEY in dpt_*) ;; *) die "could not create an API key";; esac
 
 if [ "$PORT" = 0 ]; then
   PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -144,34 +158,39 @@ if [ "$MICRO" = 1 ]; then
     || log "the micro benchmarks failed; see $RES/micro.stderr"
 fi
 
-# ---- server ----
-"$DEPOT_COPY" serve --data "$DATA" --listen "127.0.0.1:$PORT" --threads "$SERVER_THREADS" \
-  --web-root "$ROOT/web/dist" --log-level warn >>"$RES/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  curl -sf -o /dev/null --max-time 1 "$BASE/readyz" && break
-  kill -0 "$SERVER_PID" 2>/dev/null || die "depot exited at start; see $RES/server.log"
-  sleep 0.1
-done
-curl -sf -o /dev/null --max-time 2 "$BASE/readyz" || die "depot is not ready"
-log "depot (pid $SERVER_PID, --threads $SERVER_THREADS) on $BASE, data in $DATA"
+# ---- depot's lifecycle: start_server DATA LOG [ARGS…] starts it on $PORT with DATA (more
+# `depot serve` arguments after LOG) and waits until it answers /readyz; stop_server stops it with
+# SIGTERM (SIGKILL after 30 s) and logs how it ended ----
+start_server() {
+  local data=$1 log_file=$2
+  shift 2
+  "$DEPOT_COPY" serve --data "$data" --listen "127.0.0.1:$PORT" --threads "$SERVER_THREADS" \
+    --web-root "$ROOT/web/dist" --log-level warn "$@" >>"$log_file" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    curl -sf -o /dev/null --max-time 1 "$BASE/readyz" && break
+    kill -0 "$SERVER_PID" 2>/dev/null || die "depot exited at start; see $log_file"
+    sleep 0.1
+  done
+  curl -sf -o /dev/null --max-time 2 "$BASE/readyz" || die "depot is not ready"
+  log "depot (pid $SERVER_PID, --threads $SERVER_THREADS $*) on $BASE, data in $data"
+}
+stop_server() {
+  local status=0 started=$SECONDS
+  kill -TERM "$SERVER_PID" 2>/dev/null || true
+  for _ in $(seq 1 300); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+  if kill -KILL "$SERVER_PID" 2>/dev/null; then log "depot did not stop within 30 s: killed"; fi
+  wait "$SERVER_PID" || status=$?
+  log "depot stopped with exit code $status in about $((SECONDS - started)) s"
+  SERVER_PID=
+}
 
-# ---- fill ----
-"$PY" bench/fill.py --base "$BASE" --key "$KEY" --orders "$ORDERS" \
-  --threads "$WRK_THREADS" --connections "$CONNS" --timeout "$FILL_TIMEOUT" \
-  --server-pid "$SERVER_PID" --progress "$RES/fill_progress.tsv" --wrk-log "$RES/fill_wrk.txt" \
-  --out "$RES/fill.json"
-MIN_ID=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["min_id"])' "$RES/fill.json")
-MAX_ID=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["max_id"])' "$RES/fill.json")
-sleep 3  # let the writer finish its checkpoint before measuring
-# Which depot thread is what (HTTP threads wait in epoll, the writer in a futex), while idle.
-"$PY" bench/cpu_sample.py --server "$SERVER_PID" --classify --out "$RES/thread_roles.json"
-
-# Waits (up to QUIET_WAIT s in all per run) until other processes use under 30% of a core.
+# Waits (up to QUIET_WAIT s in all per run) until other processes (not depot, when it runs) use
+# under 30% of a core.
 wait_quiet() {
   local waited=0 others
   while :; do
-    "$PY" bench/cpu_sample.py --server "$SERVER_PID" --delay 0 --window 2 \
+    "$PY" bench/cpu_sample.py --server "${SERVER_PID:-0}" --delay 0 --window 2 \
       --roles "$RES/thread_roles.json" --out "$RES/.quiet.json"
     others=$("$PY" -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["others_pct"]))' \
       "$RES/.quiet.json")
@@ -218,12 +237,6 @@ run_wrk() {
   done
 }
 
-for run in $(seq 1 "$RUNS"); do
-  run_wrk healthz healthz.lua "$run"
-  run_wrk create create_orders.lua "$run"
-  run_wrk read read_orders.lua "$run"
-done
-
 # ---- shipping: paid orders, one parcel confirmed per order over HTTP, a bulk CSV import ----
 # wrk_until_done NAME SCRIPT DURATION: wrk runs SCRIPT until each of its threads has created its
 # mark file (it has done its fixed share of work) or DURATION seconds have passed; output in
@@ -254,46 +267,22 @@ cpu_totals() {
     --out "$RES/$1.cpu_totals.json"
 }
 
-if [ "$SHIP" = 1 ]; then
-  paid_target=$((SHIP_ORDERS + IMPORT_ROWS))
-  log "shipping: creating and paying $paid_target orders"
-  BENCH_QUOTA=$(( (paid_target + WRK_THREADS - 1) / WRK_THREADS )) \
-    BENCH_PAID_OUT=$RES/paid_orders.txt wrk_until_done pay paid_orders.lua "$PAY_TIMEOUT"
-  paid=$(wc -l <"$RES/paid_orders.txt" 2>/dev/null || echo 0)
-  log "shipping: $paid orders paid ($(grep -E '^PAID_JSON' "$RES/pay.txt" || echo 'no summary'))"
-  ship_orders=$SHIP_ORDERS
-  import_rows=$IMPORT_ROWS
-  if [ "$paid" -lt "$paid_target" ]; then
-    ship_orders=$((paid * SHIP_ORDERS / paid_target))
-    import_rows=$((paid - ship_orders))
-    log "shipping: only $paid of $paid_target orders are paid (see BENCH_PAY_TIMEOUT):" \
-      "$ship_orders for the shipping runs, $import_rows for the import"
-  fi
-  per_run=$((ship_orders / RUNS))
-  sleep 2  # let the writer finish its checkpoint
-  for run in $(seq 1 "$RUNS"); do
-    [ "$per_run" -gt 0 ] || break
-    quiet=$(wait_quiet)
-    echo "$quiet" >"$RES/ship_$run.quiet"
-    cpu_totals "ship_${run}_before"
-    BENCH_SHIP_FILE=$RES/paid_orders.txt BENCH_SHIP_FIRST=$(( (run - 1) * per_run )) \
-      BENCH_SHIP_COUNT=$per_run wrk_until_done "ship_$run" ship_orders.lua "$DURATION"
-    cpu_totals "ship_${run}_after"
-    kill -0 "$SERVER_PID" 2>/dev/null || die "depot died during ship run $run; see $RES/server.log"
-    log "ship run $run: $(grep -E '^SHIP_JSON' "$RES/ship_$run.txt" || echo 'no result')" \
-      "(other processes before the run: ${quiet}% of a core)"
+# perf_reports DATA PREFIX: depot's samples in DATA by thread, by library, and the hottest symbols
+# of each of the server's threads, as $RES/PREFIX_threads.txt, PREFIX_dso.txt, PREFIX_tidN.txt;
+# then removes DATA.
+perf_reports() {
+  local data=$1 prefix=$2
+  perf report -i "$data" --no-children --sort pid --stdio 2>/dev/null \
+    | grep -v '^#' | grep -v '^$' >"$RES/${prefix}_threads.txt" || true
+  perf report -i "$data" --no-children --sort dso --stdio 2>/dev/null \
+    | grep -v '^#' | grep -v '^$' >"$RES/${prefix}_dso.txt" || true
+  for tid in $(ls "/proc/$SERVER_PID/task"); do
+    perf report -i "$data" --no-children --tid "$tid" --sort dso,sym \
+      --percentage relative --stdio --percent-limit 0.2 2>/dev/null | grep -v '^#' \
+      | grep -v '^$' >"$RES/${prefix}_tid$tid.txt" || true
   done
-  if [ "$import_rows" -gt 0 ]; then
-    quiet=$(wait_quiet)
-    echo "$quiet" >"$RES/import.quiet"
-    cpu_totals import_before
-    "$PY" bench/import_csv.py --base "$BASE" --key "$KEY" --orders "$RES/paid_orders.txt" \
-      --first "$ship_orders" --rows "$import_rows" --planned-rows "$IMPORT_ROWS" \
-      --csv "$RES/import.csv" --out "$RES/import.json" \
-      || log "the import failed"
-    cpu_totals import_after
-  fi
-fi
+  rm -f "$data"
+}
 
 # ---- profile: which code burns the CPU, and how many commits (fdatasync) per second ----
 profile() {
@@ -311,56 +300,298 @@ profile() {
   perf record -q -F 499 -p "$SERVER_PID" -o "$RES/profile_${name}.data" -- sleep 6 \
     >/dev/null 2>&1 || log "perf record failed"
   wait "$wrk_pid" || true
-  perf report -i "$RES/profile_${name}.data" --no-children --sort pid --stdio 2>/dev/null \
-    | grep -v '^#' | grep -v '^$' >"$RES/profile_${name}_threads.txt" || true
-  perf report -i "$RES/profile_${name}.data" --no-children --sort dso --stdio 2>/dev/null \
-    | grep -v '^#' | grep -v '^$' >"$RES/profile_${name}_dso.txt" || true
-  for tid in $(ls "/proc/$SERVER_PID/task"); do
-    perf report -i "$RES/profile_${name}.data" --no-children --tid "$tid" --sort dso,sym \
-      --percentage relative --stdio --percent-limit 0.2 2>/dev/null | grep -v '^#' \
-      | grep -v '^$' >"$RES/profile_${name}_tid$tid.txt" || true
-  done
-  rm -f "$RES/profile_${name}.data"
+  perf_reports "$RES/profile_${name}.data" "profile_${name}"
 }
-if [ "$PROFILE" = 1 ]; then
-  log "profiling a create run and a read run with perf"
-  profile create create_orders.lua
-  profile read read_orders.lua
-fi
 
-# ---- the end state: memory, store size, orders; then a graceful stop ----
-cat "/proc/$SERVER_PID/status" >"$RES/server_status.txt"
-cat "/proc/$SERVER_PID/smaps_rollup" >"$RES/server_smaps_rollup.txt" 2>/dev/null || true
-grep -F "$DATA/depot.db" "/proc/$SERVER_PID/maps" >"$RES/server_db_maps.txt" || true
-for tid in $(ls "/proc/$SERVER_PID/task"); do
-  echo "$tid $(cat "/proc/$SERVER_PID/task/$tid/wchan" 2>/dev/null)"
-done >"$RES/server_threads.txt"
-curl -sf --max-time 30 -H "Authorization: Bearer $KEY" "$BASE/api/v1/orders/counts" \
-  >"$RES/final_counts.json" || echo '{}' >"$RES/final_counts.json"
-ls -l "$DATA"/depot.db* >"$RES/db_files.txt"
-stop_started=$(date +%s.%N)
-kill -TERM "$SERVER_PID"
-server_exit=0
-wait "$SERVER_PID" || server_exit=$?
-stop_seconds=$("$PY" -c "import time,sys; print(round(time.time()-float(sys.argv[1]),1))" \
-  "$stop_started")
-SERVER_PID=
-ls -l "$DATA"/depot.db* >"$RES/db_files_after_stop.txt"
-printf '{"exit": %s, "seconds": %s}\n' "$server_exit" "$stop_seconds" >"$RES/server_stop.json"
-log "depot stopped with exit code $server_exit in ${stop_seconds}s"
+# ---- the load tests on a store of BENCH_ORDERS orders (steps 1-6) ----
+main_stages() {
+  if [ -n "${BENCH_DATA:-}" ]; then
+    DATA=$BENCH_DATA
+    mkdir -p "$DATA"
+  else
+    DATA=$WORK/data
+    mkdir -p "$DATA"
+  fi
+  if [ ! -s "$DATA/bench.key" ]; then
+    "$DEPOT_COPY" apikey create --data "$DATA" --tenant bench --role owner 2>>"$RES/server.log" \
+      | tail -n 1 >"$DATA/bench.key"
+  fi
+  KEY=$(cat "$DATA/bench.key")
+  case $KEY in dpt_*) ;; *) die "could not create an API key";; esac
 
-cat >"$RES/config.json" <<EOF
+  # ---- server ----
+  start_server "$DATA" "$RES/server.log"
+
+  # ---- fill ----
+  "$PY" bench/fill.py --base "$BASE" --key "$KEY" --orders "$ORDERS" \
+    --threads "$WRK_THREADS" --connections "$CONNS" --timeout "$FILL_TIMEOUT" \
+    --server-pid "$SERVER_PID" --progress "$RES/fill_progress.tsv" --wrk-log "$RES/fill_wrk.txt" \
+    --out "$RES/fill.json"
+  MIN_ID=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["min_id"])' "$RES/fill.json")
+  MAX_ID=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["max_id"])' "$RES/fill.json")
+  sleep 3  # let the writer finish its checkpoint before measuring
+  # Which depot thread is what (HTTP threads wait in epoll, the writer in a futex), while idle.
+  "$PY" bench/cpu_sample.py --server "$SERVER_PID" --classify --out "$RES/thread_roles.json"
+
+  for run in $(seq 1 "$RUNS"); do
+    run_wrk healthz healthz.lua "$run"
+    run_wrk create create_orders.lua "$run"
+    run_wrk read read_orders.lua "$run"
+  done
+
+  # ---- shipping ----
+  if [ "$SHIP" = 1 ]; then
+    paid_target=$((SHIP_ORDERS + IMPORT_ROWS))
+    log "shipping: creating and paying $paid_target orders"
+    BENCH_QUOTA=$(( (paid_target + WRK_THREADS - 1) / WRK_THREADS )) \
+      BENCH_PAID_OUT=$RES/paid_orders.txt wrk_until_done pay paid_orders.lua "$PAY_TIMEOUT"
+    paid=$(wc -l <"$RES/paid_orders.txt" 2>/dev/null || echo 0)
+    log "shipping: $paid orders paid ($(grep -E '^PAID_JSON' "$RES/pay.txt" || echo 'no summary'))"
+    ship_orders=$SHIP_ORDERS
+    import_rows=$IMPORT_ROWS
+    if [ "$paid" -lt "$paid_target" ]; then
+      ship_orders=$((paid * SHIP_ORDERS / paid_target))
+      import_rows=$((paid - ship_orders))
+      log "shipping: only $paid of $paid_target orders are paid (see BENCH_PAY_TIMEOUT):" \
+        "$ship_orders for the shipping runs, $import_rows for the import"
+    fi
+    per_run=$((ship_orders / RUNS))
+    sleep 2  # let the writer finish its checkpoint
+    for run in $(seq 1 "$RUNS"); do
+      [ "$per_run" -gt 0 ] || break
+      quiet=$(wait_quiet)
+      echo "$quiet" >"$RES/ship_$run.quiet"
+      cpu_totals "ship_${run}_before"
+      BENCH_SHIP_FILE=$RES/paid_orders.txt BENCH_SHIP_FIRST=$(( (run - 1) * per_run )) \
+        BENCH_SHIP_COUNT=$per_run wrk_until_done "ship_$run" ship_orders.lua "$DURATION"
+      cpu_totals "ship_${run}_after"
+      kill -0 "$SERVER_PID" 2>/dev/null || die "depot died during ship run $run; see $RES/server.log"
+      log "ship run $run: $(grep -E '^SHIP_JSON' "$RES/ship_$run.txt" || echo 'no result')" \
+        "(other processes before the run: ${quiet}% of a core)"
+    done
+    if [ "$import_rows" -gt 0 ]; then
+      quiet=$(wait_quiet)
+      echo "$quiet" >"$RES/import.quiet"
+      cpu_totals import_before
+      "$PY" bench/import_csv.py --base "$BASE" --key "$KEY" --orders "$RES/paid_orders.txt" \
+        --first "$ship_orders" --rows "$import_rows" --planned-rows "$IMPORT_ROWS" \
+        --csv "$RES/import.csv" --out "$RES/import.json" \
+        || log "the import failed"
+      cpu_totals import_after
+    fi
+  fi
+
+  if [ "$PROFILE" = 1 ]; then
+    log "profiling a create run and a read run with perf"
+    profile create create_orders.lua
+    profile read read_orders.lua
+  fi
+
+  # ---- the end state: memory, store size, orders; then a graceful stop ----
+  cat "/proc/$SERVER_PID/status" >"$RES/server_status.txt"
+  cat "/proc/$SERVER_PID/smaps_rollup" >"$RES/server_smaps_rollup.txt" 2>/dev/null || true
+  grep -F "$DATA/depot.db" "/proc/$SERVER_PID/maps" >"$RES/server_db_maps.txt" || true
+  for tid in $(ls "/proc/$SERVER_PID/task"); do
+    echo "$tid $(cat "/proc/$SERVER_PID/task/$tid/wchan" 2>/dev/null)"
+  done >"$RES/server_threads.txt"
+  curl -sf --max-time 30 -H "Authorization: Bearer $KEY" "$BASE/api/v1/orders/counts" \
+    >"$RES/final_counts.json" || echo '{}' >"$RES/final_counts.json"
+  ls -l "$DATA"/depot.db* >"$RES/db_files.txt"
+  stop_started=$(date +%s.%N)
+  kill -TERM "$SERVER_PID"
+  server_exit=0
+  wait "$SERVER_PID" || server_exit=$?
+  stop_seconds=$("$PY" -c "import time,sys; print(round(time.time()-float(sys.argv[1]),1))" \
+    "$stop_started")
+  SERVER_PID=
+  ls -l "$DATA"/depot.db* >"$RES/db_files_after_stop.txt"
+  printf '{"exit": %s, "seconds": %s}\n' "$server_exit" "$stop_seconds" >"$RES/server_stop.json"
+  log "depot stopped with exit code $server_exit in ${stop_seconds}s"
+
+  cat >"$RES/config.json" <<EOF
 {"orders_target": $ORDERS, "duration_s": $DURATION, "runs": $RUNS, "connections": $CONNS,
  "wrk_threads": $WRK_THREADS, "server_threads": $SERVER_THREADS, "depot": "$DEPOT",
  "data_dir": "$DATA", "min_id": $MIN_ID, "max_id": $MAX_ID,
  "ship": $SHIP, "ship_orders": $SHIP_ORDERS, "import_rows": $IMPORT_ROWS, "micro": $MICRO,
  "micro_repetitions": $MICRO_REPETITIONS}
 EOF
+}
 
+# ---- notifications: a store of their own, a webhook receiver and an SMTP server on loopback ----
+# Set by notify_stage for the functions it calls.
+N_DATA= N_KEY= N_RECEIVERS= N_PORTS=()
+
+# notify_receiver KIND: starts bench/notify_receivers.py KIND; its "PORT CONTROL_PORT" line lands
+# in $WORK/KIND.ports and its pid in $RES/notify_KIND.pid.
+notify_receiver() {
+  local kind=$1
+  rm -f "$WORK/$kind.ports"
+  "$PY" bench/notify_receivers.py "$kind" --port-file "$WORK/$kind.ports" \
+    >>"$RES/notify_receivers.log" 2>&1 &
+  CHILD_PIDS+=("$!")
+  echo "$!" >"$RES/notify_$kind.pid"
+  for _ in $(seq 1 100); do
+    [ -s "$WORK/$kind.ports" ] && return 0
+    sleep 0.1
+  done
+  die "the $kind receiver did not start; see $RES/notify_receivers.log"
+}
+
+# notify_create MODE RUN: one create run (bench/create_orders.lua, DURATION s) on the notification
+# store, with `--no-dispatch` (MODE idle) or with dispatch on and the outbox's backlog to drain
+# (MODE busy; the receivers' counters are taken before and after). Like run_wrk, a run during which
+# other processes (the receivers left out) used 30% of a core or more is repeated.
+notify_create() {
+  local mode=$1 run=$2 name=notify_create_$1_$2 attempt=0 quiet wrk_pid sampler_pid others
+  while :; do
+    attempt=$((attempt + 1))
+    if [ "$mode" = idle ]; then
+      start_server "$N_DATA" "$RES/notify_server.log" --no-dispatch
+      quiet=$(wait_quiet)
+    else
+      quiet=$(wait_quiet)  # before depot starts: from then on it and the receivers are busy
+      "$PY" bench/notify.py stats "${N_PORTS[@]}" --out "$RES/$name.before.json"
+      start_server "$N_DATA" "$RES/notify_server.log"
+    fi
+    BENCH_KEY=$N_KEY BENCH_DIR=$ROOT/bench \
+      wrk "-t$WRK_THREADS" "-c$CONNS" "-d${DURATION}s" --latency -s bench/create_orders.lua \
+      "$BASE/" >"$RES/$name.txt" 2>&1 &
+    wrk_pid=$!
+    CHILD_PIDS+=("$wrk_pid")
+    "$PY" bench/cpu_sample.py --server "$SERVER_PID" --wrk "$wrk_pid" --delay 2 \
+      --window $((DURATION - 4)) --out "$RES/$name.cpu.json" &
+    sampler_pid=$!
+    CHILD_PIDS+=("$sampler_pid")
+    wait "$wrk_pid" || log "wrk exited with $? in $name"
+    wait "$sampler_pid" || true
+    if [ "$mode" = busy ]; then
+      "$PY" bench/notify.py stats "${N_PORTS[@]}" --out "$RES/$name.after.json"
+    fi
+    echo "$quiet" >"$RES/$name.quiet"
+    stop_server
+    if [ "$mode" = busy ]; then  # the receivers' records are counted: free their memory
+      curl -sf -o /dev/null -X POST "http://127.0.0.1:$(cut -d' ' -f2 "$WORK/webhook.ports")/reset"
+      curl -sf -o /dev/null -X POST "http://127.0.0.1:$(cut -d' ' -f2 "$WORK/smtp.ports")/reset"
+    fi
+    others=$("$PY" bench/notify.py noise --cpu "$RES/$name.cpu.json" --exclude "$N_RECEIVERS" \
+      2>/dev/null || echo 0)
+    log "$name: $(grep -E '^Requests/sec' "$RES/$name.txt" || echo 'no result')" \
+      "(other processes: ${others}% of a core)"
+    if [ "$others" -lt 30 ] || [ "$attempt" -gt "$RETRIES" ]; then break; fi
+    for f in "$RES/$name".*; do
+      mv "$f" "$RES/noisy_${name}_a$attempt.${f#"$RES/$name."}"
+    done
+    log "$name was noisy: repeating it"
+  done
+}
+
+notify_stage() {
+  local webhook_port smtp_port started ready perf_pid run
+  N_DATA=$WORK/notify-data
+  mkdir -p "$N_DATA"
+  N_KEY=$("$DEPOT_COPY" apikey create --data "$N_DATA" --tenant bench --role owner \
+    2>>"$RES/notify_server.log" | tail -n 1)
+  case $N_KEY in dpt_*) ;; *) die "could not create an API key for the notification store";; esac
+  notify_receiver webhook
+  notify_receiver smtp
+  N_RECEIVERS="$(cat "$RES/notify_webhook.pid"),$(cat "$RES/notify_smtp.pid")"
+  N_PORTS=(--webhook-ports "$WORK/webhook.ports" --smtp-ports "$WORK/smtp.ports")
+  webhook_port=$(cut -d' ' -f1 "$WORK/webhook.ports")
+  smtp_port=$(cut -d' ' -f1 "$WORK/smtp.ports")
+
+  # The receivers' own ceilings: wrk POSTing a webhook of depot's size, and a Python SMTP client.
+  log "notifications: the receivers' own ceilings"
+  wait_quiet >"$RES/notify_ceiling.quiet"
+  cat >"$WORK/webhook_post.lua" <<'EOF'
+dofile((os.getenv("BENCH_DIR") or "bench") .. "/common.lua")
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["webhook-id"] = "depot-1-42-webhook-0123456789abcdef"
+wrk.headers["webhook-timestamp"] = "1795425413"
+wrk.headers["webhook-signature"] = "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="
+wrk.body = '{"type":"shipment.created","timestamp":"2026-11-23T07:29:47.123Z","data":{"id":42,' ..
+  '"type":"shipment.created","at":"2026-11-23T07:29:47.123Z","order_id":7,"data":{"order_no":' ..
+  '"D20261123000007","shipment_id":7,"carrier":"SF","tracking_no":"SF0000000000007","lines":' ..
+  '[{"sku":"BENCH-A","quantity":1},{"sku":"BENCH-B","quantity":1},{"sku":"BENCH-C","quantity":1}]}}}'
+done = bench.report
+EOF
+  BENCH_DIR=$ROOT/bench wrk -t1 -c64 -d5s --latency -s "$WORK/webhook_post.lua" \
+    "http://127.0.0.1:$webhook_port/hooks/depot" >"$RES/notify_ceiling_webhook.txt" 2>&1 \
+    || log "wrk failed against the webhook receiver"
+  "$PY" bench/notify_receivers.py smtp-load --port "$smtp_port" --messages 3000 --connections 16 \
+    --out "$RES/notify_ceiling_smtp.json" >/dev/null || log "the SMTP load test failed"
+  for kind in webhook smtp; do
+    curl -sf -o /dev/null -X POST "http://127.0.0.1:$(cut -d' ' -f2 "$WORK/$kind.ports")/reset"
+  done
+  log "notifications: webhook receiver $(grep -E '^Requests/sec' "$RES/notify_ceiling_webhook.txt")," \
+    "SMTP receiver $(cat "$RES/notify_ceiling_smtp.json" 2>/dev/null)"
+
+  log "notifications: queueing $NOTIFY_ORDERS shipped orders with dispatch off"
+  start_server "$N_DATA" "$RES/notify_server.log" --no-dispatch
+  "$PY" bench/notify.py setup --base "$BASE" --key "$N_KEY" "${N_PORTS[@]}"
+  "$PY" bench/notify.py queue --base "$BASE" --key "$N_KEY" --orders "$NOTIFY_ORDERS" \
+    --out "$RES/notify_queue.json"
+  stop_server
+
+  log "notifications: draining the outbox with dispatch on"
+  wait_quiet >"$RES/notify_drain.quiet"
+  started=$(date +%s.%N)
+  start_server "$N_DATA" "$RES/notify_server.log"
+  ready=$(date +%s.%N)
+  perf_pid=
+  if [ "$PROFILE" = 1 ]; then
+    perf record -q -F 499 -p "$SERVER_PID" -o "$RES/notify_drain.data" >/dev/null 2>&1 &
+    perf_pid=$!
+    CHILD_PIDS+=("$perf_pid")
+  fi
+  "$PY" bench/notify.py drain --base "$BASE" --key "$N_KEY" "${N_PORTS[@]}" \
+    --queue "$RES/notify_queue.json" --results "$RES" --out "$RES/notify_drain.json" \
+    --server-pid "$SERVER_PID" --webhook-pid "$(cat "$RES/notify_webhook.pid")" \
+    --smtp-pid "$(cat "$RES/notify_smtp.pid")" --started "$started" --ready "$ready" \
+    --timeout "$NOTIFY_TIMEOUT" || log "the drain failed"
+  if [ -n "$perf_pid" ]; then
+    kill -INT "$perf_pid" 2>/dev/null || true
+    wait "$perf_pid" || true
+    perf_reports "$RES/notify_drain.data" notify_drain
+  fi
+
+  log "notifications: shipping $NOTIFY_LIVE_RATE orders a second for $NOTIFY_LIVE_SECONDS s"
+  "$PY" bench/notify.py live --base "$BASE" --key "$N_KEY" "${N_PORTS[@]}" \
+    --rate "$NOTIFY_LIVE_RATE" --seconds "$NOTIFY_LIVE_SECONDS" --results "$RES" \
+    --out "$RES/notify_live.json" || log "the live phase failed"
+  stop_server
+
+  log "notifications: create runs with dispatch off (idle) and draining a backlog (busy)"
+  for run in $(seq 1 "$RUNS"); do
+    notify_create idle "$run"
+    notify_create busy "$run"
+  done
+
+  for kind in webhook smtp; do
+    kill "$(cat "$RES/notify_$kind.pid")" 2>/dev/null || true
+  done
+  cat >"$RES/notify_config.json" <<EOF
+{"orders": $NOTIFY_ORDERS, "live_rate": $NOTIFY_LIVE_RATE, "live_seconds": $NOTIFY_LIVE_SECONDS,
+ "duration_s": $DURATION, "runs": $RUNS, "connections": $CONNS, "wrk_threads": $WRK_THREADS,
+ "server_threads": $SERVER_THREADS, "depot": "$DEPOT", "profile": $PROFILE}
+EOF
+}
+
+if [ "$MAIN" = 1 ]; then
+  main_stages
+fi
+if [ "$NOTIFY" = 1 ]; then
+  notify_stage
+fi
+
+# With BENCH_ONLY=notify, only the "Notifications" section of the page is rendered again.
+only=()
+[ "$MAIN" = 1 ] || only=(--only notifications)
 if [ -n "$DOC" ]; then
-  "$PY" bench/report.py --results "$RES" --template bench/benchmarks.md.in --out "$DOC"
+  "$PY" bench/report.py --results "$RES" --template bench/benchmarks.md.in --out "$DOC" "${only[@]}"
   log "wrote $DOC"
 else
-  "$PY" bench/report.py --results "$RES" --template bench/benchmarks.md.in --out "$RES/benchmarks.md"
+  "$PY" bench/report.py --results "$RES" --template bench/benchmarks.md.in --out "$RES/benchmarks.md" \
+    "${only[@]}"
   log "wrote $RES/benchmarks.md"
 fi

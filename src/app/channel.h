@@ -12,6 +12,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "domain/notification.h"
 
@@ -64,7 +66,28 @@ struct SendOutcome {
   std::string provider_id;  // the provider's message id (Aliyun BizId, WeChat msgid, …) if any
   std::optional<std::chrono::milliseconds> retry_after;
   bool disable_account = false;  // the endpoint is gone (webhook 410): stop sending to it
+
+  // A refusal for good, without a send: a message or an account the provider could never take.
+  static SendOutcome refused(std::string why) {
+    SendOutcome outcome;
+    outcome.kind = Kind::permanent;
+    outcome.response = std::move(why);
+    return outcome;
+  }
 };
+
+// "sent", "retry_later", "permanent": for the notification log and adapters' logs.
+inline std::string_view to_string(SendOutcome::Kind kind) {
+  switch (kind) {
+    case SendOutcome::Kind::sent:
+      return "sent";
+    case SendOutcome::Kind::retry_later:
+      return "retry_later";
+    case SendOutcome::Kind::permanent:
+      return "permanent";
+  }
+  return "unknown";
+}
 
 class Channel {
  public:

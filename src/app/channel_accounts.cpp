@@ -5,6 +5,7 @@
 
 #include "app/access_service.h"
 #include "domain/order_rules.h"
+#include "domain/text.h"
 
 namespace depot {
 
@@ -44,15 +45,6 @@ constexpr std::array kWebhookFields = {
 // The token in an SMS account's report path: not a field the merchant sets.
 constexpr const char* kReportToken = "report_token";
 
-bool is_http_url(const std::string& url) {
-  for (std::string_view scheme : {"http://", "https://"}) {
-    if (url.starts_with(scheme) && url.size() > scheme.size() && url[scheme.size()] != '/') {
-      return true;
-    }
-  }
-  return false;
-}
-
 std::optional<std::string> field_problem(const ChannelField& field, const std::string& value) {
   switch (field.kind) {
     case FieldKind::url:
@@ -62,8 +54,9 @@ std::optional<std::string> field_problem(const ChannelField& field, const std::s
       if (!is_valid_email(value)) return "must be an email address";
       break;
     case FieldKind::port: {
-      bool digits = !value.empty() && value.size() <= 5 &&
-                    std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+      bool digits =
+          !value.empty() && value.size() <= 5 &&
+          std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
       if (!digits || std::stoi(value) < 1 || std::stoi(value) > 65535) {
         return "must be a port number from 1 to 65535";
       }
@@ -115,6 +108,11 @@ Result<ChannelAccount> account_from(ChannelKind channel, ChannelAccountInput inp
     account.templates = std::move(*input.templates);
   } else if (stored) {
     account.templates = stored->templates;
+  }
+  std::string secret = account.setting("secret");
+  if (channel == ChannelKind::webhook && secret.starts_with("whsec_") &&
+      !is_base64(std::string_view(secret).substr(6))) {
+    errors.push_back({"secret", "must be base64 after \"whsec_\" (Standard Webhooks)"});
   }
   if (!errors.empty()) return invalid_fields(std::move(errors));
 

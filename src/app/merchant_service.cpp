@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/paging.h"
+#include "domain/text.h"
 
 namespace depot {
 
@@ -42,8 +43,8 @@ void validate_notifications(const SettingsPatch& patch, std::vector<FieldError>&
       std::string field = "default_channels[" + std::to_string(i) + "]";
       if (!channel || *channel == ChannelKind::webhook) {
         errors.push_back({field, "must be one of sms, wechat, push, email"});
-      } else if (std::count(patch.default_channels->begin(), patch.default_channels->end(),
-                            name) > 1) {
+      } else if (std::count(patch.default_channels->begin(), patch.default_channels->end(), name) >
+                 1) {
         errors.push_back({field, "names " + name + " twice"});
       }
     }
@@ -69,8 +70,7 @@ void validate_notifications(const SettingsPatch& patch, std::vector<FieldError>&
       }
     }
   }
-  if (patch.public_url && !patch.public_url->empty() &&
-      !patch.public_url->starts_with("http://") && !patch.public_url->starts_with("https://")) {
+  if (patch.public_url && !patch.public_url->empty() && !is_http_url(*patch.public_url)) {
     errors.push_back({"public_url", "must be an http:// or https:// URL, or empty"});
   }
 }

@@ -96,9 +96,9 @@ Notification NotificationComposer::for_customer(ReadTx& tx, const PlanningContex
                                                 const EventRecord& record, const Order& order,
                                                 ChannelKind channel,
                                                 std::vector<ChannelKind> fallbacks) const {
-  Notification n = compose(tx, context, record, &order, channel,
-                           recipient_of(order.customer, channel), Audience::customer,
-                           order.customer.locale);
+  Notification n =
+      compose(tx, context, record, &order, channel, recipient_of(order.customer, channel),
+              Audience::customer, order.customer.locale);
   n.fallbacks = std::move(fallbacks);
   return n;
 }

@@ -1,5 +1,6 @@
 #include "app/notification_fallback.h"
 
+#include "app/ticket_service.h"
 #include "domain/event_catalog.h"
 
 namespace depot {
@@ -50,7 +51,7 @@ void fall_back(WriteTx& tx, const NotificationComposer& composer, TenantId tenan
     return;
   }
   Ticket ticket;
-  ticket.kind = "notification_failed";
+  ticket.kind = kNotificationFailed;
   ticket.order_id = order->id;
   ticket.event_id = dead.event_id;
   ticket.notification_id = dead.id;
@@ -62,7 +63,7 @@ void fall_back(WriteTx& tx, const NotificationComposer& composer, TenantId tenan
   ticket.updated_at = now;
   if (!tx.insert_ticket(ticket)) return;
   tx.append_event(events::notification_dead(*order, dead.id, std::string(to_string(dead.event)),
-                                             tried, ticket.id),
+                                            tried, ticket.id),
                   now);
   tx.append_event(events::ticket_opened(*order, ticket.id, ticket.kind, ticket.subject), now);
 }

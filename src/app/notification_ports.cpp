@@ -40,9 +40,7 @@ std::optional<T> value_of(const std::array<std::pair<T, std::string_view>, N>& n
 }  // namespace
 
 std::string_view to_string(Audience audience) { return name_of(kAudiences, audience); }
-std::optional<Audience> parse_audience(std::string_view text) {
-  return value_of(kAudiences, text);
-}
+std::optional<Audience> parse_audience(std::string_view text) { return value_of(kAudiences, text); }
 std::string_view to_string(TicketStatus status) { return name_of(kTicketStatuses, status); }
 std::optional<TicketStatus> parse_ticket_status(std::string_view text) {
   return value_of(kTicketStatuses, text);

@@ -54,7 +54,9 @@ struct NotificationAttempt {
   int n = 0;
   Instant started_at;
   Instant finished_at;
-  std::string outcome;   // sent, retry_later, permanent, interrupted, sandbox
+  // sent, retry_later, permanent; interrupted (a stop came first); delivered or undelivered (a
+  // provider's receipt)
+  std::string outcome;
   std::string response;  // what the provider said
 };
 
@@ -155,8 +157,7 @@ class NotificationWrites {
   virtual void save_channel_account(const ChannelAccount& account, Instant at) = 0;
   virtual bool delete_channel_account(ChannelKind channel) = 0;
   virtual void save_template(const StoredTemplate& stored) = 0;
-  virtual bool delete_template(EventType event, ChannelKind channel,
-                               const std::string& locale) = 0;
+  virtual bool delete_template(EventType event, ChannelKind channel, const std::string& locale) = 0;
   virtual void set_dispatch_position(std::int64_t after_event_id) = 0;
   // Stores a new delivery and fills in its id; false (and nothing stored) when its key exists.
   virtual bool insert_notification(Notification& notification) = 0;

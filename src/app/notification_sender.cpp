@@ -10,18 +10,6 @@ namespace {
 // own timeout, so a send still in flight is never repeated by this process.
 constexpr std::chrono::minutes kLease{2};
 
-std::string_view outcome_name(SendOutcome::Kind kind) {
-  switch (kind) {
-    case SendOutcome::Kind::sent:
-      return "sent";
-    case SendOutcome::Kind::retry_later:
-      return "retry_later";
-    case SendOutcome::Kind::permanent:
-      return "permanent";
-  }
-  return "unknown";
-}
-
 }  // namespace
 
 Result<int> NotificationSender::send_due(TenantId tenant, int limit) {
@@ -125,9 +113,8 @@ void NotificationSender::record(TenantId tenant, std::int64_t id, Instant starte
       [this, tenant, id, started_at, now, spread, outcome, sandbox](WriteTx& tx) -> Result<bool> {
         std::optional<Notification> n = tx.find_notification(id);
         if (!n || n->status != DeliveryStatus::sending) return false;
-        tx.add_notification_attempt(
-            id, {n->attempts, started_at, now, std::string(outcome_name(outcome.kind)),
-                 outcome.response});
+        tx.add_notification_attempt(id, {n->attempts, started_at, now,
+                                         std::string(to_string(outcome.kind)), outcome.response});
         n->updated_at = now;
         if (!outcome.provider_id.empty()) n->provider_id = outcome.provider_id;
         if (outcome.kind == SendOutcome::Kind::sent) {

@@ -52,7 +52,7 @@ Status check_template_key(EventType, ChannelKind channel, const std::string& loc
 }  // namespace
 
 Result<std::vector<Notification>> NotificationService::list(const Actor& actor,
-                                                             const NotificationQuery& query) {
+                                                            const NotificationQuery& query) {
   if (Status allowed = require(actor, Permission::read); !allowed.ok()) return allowed.error();
   if (Status size = check_page_size(query.limit); !size.ok()) return size.error();
   return store_.read(actor.tenant_id)->list_notifications(query);
@@ -68,8 +68,7 @@ Result<NotificationDetail> NotificationService::find(const Actor& actor, std::in
   return NotificationDetail{*found, tx->notification_attempts(id)};
 }
 
-void NotificationService::resend(const Actor& actor, std::int64_t id,
-                                 Callback<Notification> done) {
+void NotificationService::resend(const Actor& actor, std::int64_t id, Callback<Notification> done) {
   if (Status allowed = require(actor, Permission::change_orders); !allowed.ok()) {
     done(allowed.error());
     return;
@@ -83,15 +82,23 @@ void NotificationService::resend(const Actor& actor, std::int64_t id,
           return error(ErrorCode::not_found,
                        "notification " + std::to_string(id) + " was not found");
         }
-        if (!is_final(original->status) && original->status != DeliveryStatus::failed) {
-          return error(ErrorCode::conflict, "notification " + std::to_string(id) +
-                                                " is still " +
-                                                std::string(to_string(original->status)));
+        // A delivery with a retry or a send still to come would go out twice.
+        if (original->next_attempt_at) {
+          return error(ErrorCode::conflict, "notification " + std::to_string(id) + " is still " +
+                                                std::string(to_string(original->status)) +
+                                                "; resend it once it is done");
         }
         std::int64_t source = original->resend_of != 0 ? original->resend_of : original->id;
+        // Resends are numbered on the first delivery's key, whichever copy is resent.
+        std::string source_key = original->key;
+        if (source != original->id) {
+          if (std::optional<Notification> first = tx.find_notification(source)) {
+            source_key = first->key;
+          }
+        }
         Notification copy = *original;
         copy.id = 0;
-        copy.key = resend_key(original->key, tx.count_resends(source) + 1);
+        copy.key = resend_key(source_key, tx.count_resends(source) + 1);
         copy.message.key = copy.key;
         copy.resend_of = source;
         copy.status = DeliveryStatus::queued;
@@ -114,8 +121,7 @@ void NotificationService::resend(const Actor& actor, std::int64_t id,
 }
 
 void NotificationService::record_reports(TenantId tenant, const std::string& token,
-                                         std::vector<DeliveryReport> reports,
-                                         Callback<int> done) {
+                                         std::vector<DeliveryReport> reports, Callback<int> done) {
   Instant now = clock_.now();
   run_write<int>(
       store_, tenant,
@@ -198,11 +204,14 @@ void NotificationService::save_template(const Actor& actor, StoredTemplate store
       std::move(done));
 }
 
-void NotificationService::delete_template(const Actor& actor, EventType event,
-                                          ChannelKind channel, const std::string& locale,
-                                          Callback<bool> done) {
+void NotificationService::delete_template(const Actor& actor, EventType event, ChannelKind channel,
+                                          const std::string& locale, Callback<bool> done) {
   if (Status allowed = require(actor, Permission::manage); !allowed.ok()) {
     done(allowed.error());
+    return;
+  }
+  if (Status key = check_template_key(event, channel, locale); !key.ok()) {
+    done(key.error());
     return;
   }
   run_write<bool>(
@@ -211,8 +220,7 @@ void NotificationService::delete_template(const Actor& actor, EventType event,
         if (!tx.delete_template(event, channel, locale)) {
           return error(ErrorCode::not_found, "this merchant has no own template for " +
                                                  std::string(to_string(event)) + " by " +
-                                                 std::string(to_string(channel)) + " in " +
-                                                 locale);
+                                                 std::string(to_string(channel)) + " in " + locale);
         }
         return true;
       },
@@ -255,9 +263,9 @@ Result<TemplatePreview> NotificationService::preview(const Actor& actor,
 }
 
 Result<std::vector<SandboxMessage>> NotificationService::sandbox_messages(const Actor& actor,
-                                                                        std::int64_t order_id,
-                                                                        std::int64_t before_id,
-                                                                        int limit) {
+                                                                          std::int64_t order_id,
+                                                                          std::int64_t before_id,
+                                                                          int limit) {
   if (Status allowed = require(actor, Permission::read); !allowed.ok()) return allowed.error();
   if (Status size = check_page_size(limit); !size.ok()) return size.error();
   return store_.read(actor.tenant_id)->sandbox_messages(order_id, before_id, limit);

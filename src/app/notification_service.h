@@ -36,8 +36,8 @@ struct PreviewRequest {
   std::int64_t order_id = 0;
   EventType event = EventType::shipment_created;
   ChannelKind channel = ChannelKind::sms;
-  std::string locale;                      // empty: the customer's
-  std::optional<MessageTemplate> draft;    // a template not yet saved
+  std::string locale;                    // empty: the customer's
+  std::optional<MessageTemplate> draft;  // a template not yet saved
 };
 
 class NotificationService {

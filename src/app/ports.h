@@ -161,10 +161,7 @@ class ReadTx : public ShippingReads, public RuleReads, public NotificationReads 
 
 // Writes of one use case. The store wraps each in a savepoint inside a group-committed
 // transaction: returning false from the work undoes everything it wrote.
-class WriteTx : public ReadTx,
-                public ShippingWrites,
-                public RuleWrites,
-                public NotificationWrites {
+class WriteTx : public ReadTx, public ShippingWrites, public RuleWrites, public NotificationWrites {
  public:
   virtual void save_settings(const MerchantSettings& settings) = 0;
   virtual void insert_product(const Product& product) = 0;

@@ -30,6 +30,10 @@ bool is_manual_ticket_kind(std::string_view kind) {
 Result<std::vector<Ticket>> TicketService::list(const Actor& actor, const TicketQuery& query) {
   if (Status allowed = require(actor, Permission::read); !allowed.ok()) return allowed.error();
   if (Status size = check_page_size(query.limit); !size.ok()) return size.error();
+  if (!query.kind.empty() && query.kind != kNotificationFailed &&
+      !is_manual_ticket_kind(query.kind)) {
+    return invalid_field("kind", "must be notification_failed, complaint, inquiry or held_order");
+  }
   return store_.read(actor.tenant_id)->list_tickets(query);
 }
 
@@ -76,8 +80,7 @@ void TicketService::open(const Actor& actor, NewTicket input, Callback<Ticket> d
         if (!input.comment.empty()) {
           tx.add_ticket_comment(ticket.id, {0, author, input.comment, now});
         }
-        tx.append_event(events::ticket_opened(*order, ticket.id, ticket.kind, ticket.subject),
-                        now);
+        tx.append_event(events::ticket_opened(*order, ticket.id, ticket.kind, ticket.subject), now);
         return *tx.find_ticket(ticket.id);
       },
       std::move(done));

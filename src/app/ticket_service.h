@@ -40,7 +40,9 @@ class TicketService {
   Clock& clock_;
 };
 
-// The kinds of ticket staff may open by hand; depot opens "notification_failed" itself.
+// The kind of ticket depot opens when a customer could not be told on any channel.
+inline constexpr std::string_view kNotificationFailed = "notification_failed";
+// The kinds of ticket staff may open by hand.
 bool is_manual_ticket_kind(std::string_view kind);
 
 }  // namespace depot

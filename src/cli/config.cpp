@@ -30,6 +30,8 @@ void load_config_file(const std::string& path, ServeConfig& config) {
       config.sweep_interval_ms = value.as_int64();
     } else if (key == "rate_limit") {
       config.rate_limit = value.is_double() ? value.as_double() : value.as_int64();
+    } else if (key == "dispatch") {
+      config.dispatch = value.as_bool();
     } else if (key == "log_level") {
       config.log_level = value.as_string();
     } else {

@@ -16,6 +16,10 @@ struct ServeConfig {
   double rate_limit = 0;  // requests per second per key; 0 turns the limit off
   std::string log_level = "info";
   bool demo = false;
+  // Off: events still enter the outbox, but no notification or webhook is sent until a server
+  // with dispatch on starts. For a copy of production data (staging, a restored backup) that
+  // must not message real customers.
+  bool dispatch = true;
 };
 
 // Reads `path` (a JSON object with the field names above) into `config`; throws on bad input.

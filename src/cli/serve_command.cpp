@@ -161,7 +161,11 @@ int serve(ServeConfig config) {
   workers::Scheduler scheduler(store, std::move(jobs),
                                std::chrono::milliseconds(config.sweep_interval_ms));
   scheduler.start();
-  notification_worker.start();
+  if (config.dispatch) {
+    notification_worker.start();
+  } else {
+    spdlog::warn("dispatch is off: no notification or webhook is sent");
+  }
   alert_feed.start();
   import_runner.start();
 
@@ -227,6 +231,10 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   command->add_option("--log-level", config->log_level, "trace, debug, info, warn or error")
       ->envname("DEPOT_LOG_LEVEL");
   command->add_flag("--demo", config->demo, "Seed a demo merchant with products and orders");
+  command
+      ->add_flag("--dispatch,!--no-dispatch", config->dispatch,
+                 "Send notifications and webhooks (--no-dispatch: keep them in the outbox)")
+      ->envname("DEPOT_DISPATCH");
   command->callback([config, config_file, command, &exit_code] {
     ServeConfig effective;
     if (!config_file->empty()) load_config_file(*config_file, effective);
@@ -241,6 +249,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
     if (command->count("--rate-limit")) effective.rate_limit = config->rate_limit;
     if (command->count("--log-level")) effective.log_level = config->log_level;
     effective.demo = config->demo;
+    if (command->count("--dispatch") || command->count("--no-dispatch")) {
+      effective.dispatch = config->dispatch;
+    }
     exit_code = serve(effective);
   });
 }

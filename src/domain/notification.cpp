@@ -187,9 +187,8 @@ std::optional<std::chrono::milliseconds> retry_delay(
   if (attempts_made >= kMaxAttempts) return std::nullopt;
   int exponent = std::max(0, attempts_made - 1);
   double scale = 0.8 + 0.4 * std::clamp(jitter, 0.0, 1.0);
-  auto delay = std::chrono::milliseconds(
-      static_cast<std::int64_t>(std::llround(static_cast<double>(base.count()) *
-                                             static_cast<double>(1LL << exponent) * scale)));
+  auto delay = std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(
+      static_cast<double>(base.count()) * static_cast<double>(1LL << exponent) * scale)));
   if (retry_after && *retry_after > delay) delay = *retry_after;
   return delay;
 }

@@ -36,4 +36,21 @@ std::size_t utf8_length(std::string_view text) {
   return count;
 }
 
+bool is_http_url(std::string_view url) {
+  std::string scheme = ascii_lower(url.substr(0, 8));
+  std::size_t host = scheme.starts_with("http://") ? 7 : scheme.starts_with("https://") ? 8 : 0;
+  return host != 0 && url.size() > host && url[host] != '/' && url[host] != '?' && url[host] != '#';
+}
+
+bool is_base64(std::string_view text) {
+  for (int padding = 0; padding < 2 && text.ends_with('='); ++padding) text.remove_suffix(1);
+  if (text.size() % 4 == 1) return false;
+  for (char c : text) {
+    bool digit = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                 c == '+' || c == '/';
+    if (!digit) return false;
+  }
+  return true;
+}
+
 }  // namespace depot

@@ -14,5 +14,9 @@ std::string_view trimmed(std::string_view text);
 std::size_t utf8_length(std::string_view text);
 // ASCII letters lower-cased; other bytes (UTF-8 included) as they are.
 std::string ascii_lower(std::string_view text);
+// An http:// or https:// URL (scheme in any case) naming a host: provider endpoints and links.
+bool is_http_url(std::string_view url);
+// Standard base64 (RFC 4648), padded or not.
+bool is_base64(std::string_view text);
 
 }  // namespace depot

@@ -47,29 +47,29 @@ Result<std::optional<std::int64_t>> last_event_id(const Request& request) {
 }  // namespace
 
 void add_alert_routes(Router& router, AlertFeed& feed, AlertStreamOptions options) {
-  router.add(Method::get, "/api/v1/alerts/stream", Permission::read,
-             [&feed, options](Request& req) -> asio::awaitable<Response> {
-               Result<std::optional<std::int64_t>> after = last_event_id(req);
-               if (!after.ok()) co_return problem(after.error());
-               auto stream = std::make_shared<ResponseStream>(std::string(kKeepalive),
-                                                              options.keepalive_every);
-               stream->push(std::string(kGreeting));
-               // The subscription lives as long as the stream; the stream lets go of it when it
-               // ends, which also ends the feed's hold on the stream.
-               Result<AlertFeed::Subscription> subscription = feed.subscribe(
-                   req.actor.tenant_id, *after,
-                   [stream](const EventRecord& record) { stream->push(sse_event(record)); },
-                   [stream] { stream->close(); });
-               if (!subscription.ok()) co_return problem(subscription.error());
-               stream->hold(
-                   std::make_shared<AlertFeed::Subscription>(std::move(subscription).value()));
-               Response response{200,
-                                 "text/event-stream",
-                                 "",
-                                 {{"Cache-Control", "no-store"}, {"X-Accel-Buffering", "no"}}};
-               response.stream = std::move(stream);
-               co_return response;
-             });
+  router.add(
+      Method::get, "/api/v1/alerts/stream", Permission::read,
+      [&feed, options](Request& req) -> asio::awaitable<Response> {
+        Result<std::optional<std::int64_t>> after = last_event_id(req);
+        if (!after.ok()) co_return problem(after.error());
+        auto stream =
+            std::make_shared<ResponseStream>(std::string(kKeepalive), options.keepalive_every);
+        stream->push(std::string(kGreeting));
+        // The subscription lives as long as the stream; the stream lets go of it when it
+        // ends, which also ends the feed's hold on the stream.
+        Result<AlertFeed::Subscription> subscription = feed.subscribe(
+            req.actor.tenant_id, *after,
+            [stream](const EventRecord& record) { stream->push(sse_event(record)); },
+            [stream] { stream->close(); });
+        if (!subscription.ok()) co_return problem(subscription.error());
+        stream->hold(std::make_shared<AlertFeed::Subscription>(std::move(subscription).value()));
+        Response response{200,
+                          "text/event-stream",
+                          "",
+                          {{"Cache-Control", "no-store"}, {"X-Accel-Buffering", "no"}}};
+        response.stream = std::move(stream);
+        co_return response;
+      });
 }
 
 }  // namespace depot::http

@@ -13,6 +13,8 @@ json::value instant_or_null(const std::optional<Instant>& at) {
   return at ? json::value(format_instant(*at)) : json::value(nullptr);
 }
 
+json::value id_or_null(std::int64_t id) { return id == 0 ? json::value(nullptr) : json::value(id); }
+
 json::object text_map(const std::map<std::string, std::string>& map) {
   json::object object;
   for (const auto& [key, value] : map) object[key] = value;
@@ -22,28 +24,27 @@ json::object text_map(const std::map<std::string, std::string>& map) {
 }  // namespace
 
 json::object to_json(const Notification& n) {
-  json::object out{{"id", n.id},
-                   {"event", to_string(n.event)},
-                   {"event_id", n.event_id},
-                   {"order_id", n.order_id},
-                   {"channel", to_string(n.channel)},
-                   {"recipient", mask_recipient(n.channel, n.recipient)},
-                   {"audience", to_string(n.audience)},
-                   {"locale", n.locale},
-                   {"template", n.template_source},
-                   {"status", to_string(n.status)},
-                   {"attempts", n.attempts},
-                   {"key", n.key},
-                   {"provider_id", n.provider_id.empty() ? json::value(nullptr)
-                                                         : json::value(n.provider_id)},
-                   {"next_attempt_at", n.status == DeliveryStatus::sending
-                                           ? json::value(nullptr)
-                                           : instant_or_null(n.next_attempt_at)},
-                   {"resend_of", n.resend_of == 0 ? json::value(nullptr) : json::value(n.resend_of)},
-                   {"created_at", format_instant(n.created_at)},
-                   {"updated_at", format_instant(n.updated_at)},
-                   {"sent_at", instant_or_null(n.sent_at)},
-                   {"delivered_at", instant_or_null(n.delivered_at)}};
+  json::object out{
+      {"id", n.id},
+      {"event", to_string(n.event)},
+      {"event_id", n.event_id},
+      {"order_id", id_or_null(n.order_id)},
+      {"channel", to_string(n.channel)},
+      {"recipient", mask_recipient(n.channel, n.recipient)},
+      {"audience", to_string(n.audience)},
+      {"locale", n.locale},
+      {"template", n.template_source},
+      {"status", to_string(n.status)},
+      {"attempts", n.attempts},
+      {"key", n.key},
+      {"provider_id", n.provider_id.empty() ? json::value(nullptr) : json::value(n.provider_id)},
+      {"next_attempt_at", n.status == DeliveryStatus::sending ? json::value(nullptr)
+                                                              : instant_or_null(n.next_attempt_at)},
+      {"resend_of", id_or_null(n.resend_of)},
+      {"created_at", format_instant(n.created_at)},
+      {"updated_at", format_instant(n.updated_at)},
+      {"sent_at", instant_or_null(n.sent_at)},
+      {"delivered_at", instant_or_null(n.delivered_at)}};
   if (!n.last_error.empty()) out["last_error"] = n.last_error;
   json::array fallbacks;
   for (ChannelKind channel : n.fallbacks) fallbacks.emplace_back(to_string(channel));
@@ -61,13 +62,13 @@ json::object to_json(const NotificationDetail& detail) {
   out["message"] = std::move(message);
   json::array attempts;
   for (const NotificationAttempt& a : detail.attempts) {
-    attempts.push_back(json::object{{"n", a.n},
-                                    {"started_at", format_instant(a.started_at)},
-                                    {"finished_at", format_instant(a.finished_at)},
-                                    {"duration_ms", to_millis(a.finished_at) -
-                                                        to_millis(a.started_at)},
-                                    {"outcome", a.outcome},
-                                    {"response", a.response}});
+    attempts.push_back(
+        json::object{{"n", a.n},
+                     {"started_at", format_instant(a.started_at)},
+                     {"finished_at", format_instant(a.finished_at)},
+                     {"duration_ms", to_millis(a.finished_at) - to_millis(a.started_at)},
+                     {"outcome", a.outcome},
+                     {"response", a.response}});
   }
   out["attempt_log"] = std::move(attempts);
   return out;
@@ -90,24 +91,27 @@ json::object to_json(const ChannelAccountView& view) {
 }
 
 json::object to_json(const StoredTemplate& t) {
-  return {{"event", to_string(t.event)},   {"channel", to_string(t.channel)},
-          {"locale", t.locale},            {"subject", t.subject},
-          {"body", t.body},                {"updated_at", format_instant(t.updated_at)}};
+  return {{"event", to_string(t.event)},
+          {"channel", to_string(t.channel)},
+          {"locale", t.locale},
+          {"subject", t.subject},
+          {"body", t.body},
+          {"updated_at", format_instant(t.updated_at)}};
 }
 
 json::object to_json(const Ticket& t) {
-  json::object out{{"id", t.id},
-                   {"kind", t.kind},
-                   {"status", to_string(t.status)},
-                   {"order_id", t.order_id},
-                   {"subject", t.subject},
-                   {"assignee", t.assignee.empty() ? json::value(nullptr) : json::value(t.assignee)},
-                   {"event_id", t.event_id == 0 ? json::value(nullptr) : json::value(t.event_id)},
-                   {"notification_id", t.notification_id == 0 ? json::value(nullptr)
-                                                              : json::value(t.notification_id)},
-                   {"created_by", t.created_by},
-                   {"created_at", format_instant(t.created_at)},
-                   {"updated_at", format_instant(t.updated_at)}};
+  json::object out{
+      {"id", t.id},
+      {"kind", t.kind},
+      {"status", to_string(t.status)},
+      {"order_id", t.order_id},
+      {"subject", t.subject},
+      {"assignee", t.assignee.empty() ? json::value(nullptr) : json::value(t.assignee)},
+      {"event_id", id_or_null(t.event_id)},
+      {"notification_id", id_or_null(t.notification_id)},
+      {"created_by", t.created_by},
+      {"created_at", format_instant(t.created_at)},
+      {"updated_at", format_instant(t.updated_at)}};
   json::array comments;
   for (const TicketComment& c : t.comments) {
     comments.push_back(json::object{
@@ -120,7 +124,7 @@ json::object to_json(const Ticket& t) {
 json::object to_json(const SandboxMessage& m) {
   return {{"id", m.id},
           {"notification_id", m.notification_id},
-          {"order_id", m.order_id},
+          {"order_id", id_or_null(m.order_id)},
           {"channel", to_string(m.channel)},
           {"recipient", mask_recipient(m.channel, m.recipient)},
           {"subject", m.subject},

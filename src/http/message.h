@@ -112,12 +112,12 @@ class ResponseStream {
   const std::chrono::milliseconds heartbeat_every_;
   const std::size_t max_queued_bytes_;
   std::mutex mutex_;
-  std::vector<std::string> pieces_;           // GUARDED_BY(mutex_)
-  std::size_t queued_bytes_ = 0;              // GUARDED_BY(mutex_)
-  bool closed_ = false;                       // GUARDED_BY(mutex_)
-  bool finished_ = false;                     // GUARDED_BY(mutex_)
-  std::function<void()> wake_;                // GUARDED_BY(mutex_)
-  std::vector<std::shared_ptr<void>> held_;   // GUARDED_BY(mutex_)
+  std::vector<std::string> pieces_;          // GUARDED_BY(mutex_)
+  std::size_t queued_bytes_ = 0;             // GUARDED_BY(mutex_)
+  bool closed_ = false;                      // GUARDED_BY(mutex_)
+  bool finished_ = false;                    // GUARDED_BY(mutex_)
+  std::function<void()> wake_;               // GUARDED_BY(mutex_)
+  std::vector<std::shared_ptr<void>> held_;  // GUARDED_BY(mutex_)
 };
 
 struct Response {

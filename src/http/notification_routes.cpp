@@ -19,13 +19,6 @@ namespace json = boost::json;
 
 namespace {
 
-Response no_content() { return Response{204, "application/json", "", {}}; }
-
-std::string query_text(const Request& request, const char* name) {
-  auto found = request.query.find(name);
-  return found == request.query.end() ? std::string() : found->second;
-}
-
 Result<ChannelKind> channel_param(const Request& request) {
   const std::string& name = request.params.at("channel");
   std::optional<ChannelKind> channel = parse_channel_kind(name);
@@ -41,12 +34,14 @@ ChannelAccountInput read_account(ChannelKind channel, const json::object& body,
   for (const auto& [key, value] : body) {
     bool known = key == "templates" || key == "sandbox";
     for (const ChannelField& field : channel_fields(channel)) known = known || field.name == key;
-    if (!known) f.fail(key, "is not a field of the " + std::string(to_string(channel)) + " channel");
+    if (!known)
+      f.fail(key, "is not a field of the " + std::string(to_string(channel)) + " channel");
   }
   for (const ChannelField& field : channel_fields(channel)) {
     if (!f.has(field.name)) continue;
     if (field.kind == FieldKind::port) {
-      if (auto port = f.integer(field.name)) input.fields[std::string(field.name)] = std::to_string(*port);
+      if (auto port = f.integer(field.name))
+        input.fields[std::string(field.name)] = std::to_string(*port);
     } else if (field.kind == FieldKind::boolean) {
       if (auto flag = f.boolean(field.name)) {
         input.fields[std::string(field.name)] = *flag ? "true" : "false";
@@ -87,7 +82,8 @@ Result<NotificationQuery> notification_query(const Request& req) {
   }
   if (std::string channel = query_text(req, "channel"); !channel.empty()) {
     query.channel = parse_channel_kind(channel);
-    if (!query.channel) return invalid_field("channel", "must be sms, wechat, push, email or webhook");
+    if (!query.channel)
+      return invalid_field("channel", "must be sms, wechat, push, email or webhook");
   }
   return query;
 }
@@ -137,8 +133,8 @@ void add_notification_routes(Router& router, ChannelAccounts& accounts,
                std::vector<FieldError> errors;
                ChannelAccountInput input = read_account(*channel, *body, errors);
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
-               auto saved = co_await await_result<std::pair<ChannelAccountView, bool>>(
-                   [&](auto done) {
+               auto saved =
+                   co_await await_result<std::pair<ChannelAccountView, bool>>([&](auto done) {
                      accounts.put(req.actor, *channel, std::move(input), std::move(done));
                    });
                if (!saved.ok()) co_return problem(saved.error());
@@ -211,8 +207,7 @@ void add_notification_routes(Router& router, ChannelAccounts& accounts,
                    [&](auto done) { notifications.resend(req.actor, *id, std::move(done)); });
                if (!created.ok()) co_return problem(created.error());
                co_return json_response(201, to_json(*created))
-                   .with_header("Location",
-                                "/api/v1/notifications/" + std::to_string(created->id));
+                   .with_header("Location", "/api/v1/notifications/" + std::to_string(created->id));
              });
 
   router.add(Method::get, "/api/v1/templates",
@@ -262,7 +257,10 @@ void add_notification_routes(Router& router, ChannelAccounts& accounts,
                  notifications.save_template(req.actor, stored, std::move(done));
                });
                if (!created.ok()) co_return problem(created.error());
-               co_return json_response(*created ? 201 : 200, to_json(stored));
+               auto saved = notifications.effective_template(req.actor, key->event, key->channel,
+                                                             key->locale);
+               if (!saved.ok()) co_return problem(saved.error());
+               co_return json_response(*created ? 201 : 200, to_json(saved->first));
              });
 
   router.add(Method::del, "/api/v1/templates/{event}/{channel}/{locale}", Permission::manage,

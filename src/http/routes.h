@@ -33,6 +33,15 @@ void add_ticket_routes(Router& router, TicketService& tickets);
 void add_system_routes(Router& router, MerchantService& merchant, InventoryService& inventory,
                        Store& store, std::string web_root);
 
+// 204 with no body: a deletion done.
+inline Response no_content() { return Response{204, "application/json", "", {}}; }
+
+// A query parameter's text, or "" when it is absent.
+inline std::string query_text(const Request& request, const char* name) {
+  auto found = request.query.find(name);
+  return found == request.query.end() ? std::string() : found->second;
+}
+
 // The numeric {id} of a path, or a 404 naming `what` ("order 12x was not found").
 Result<std::int64_t> id_param(const Request& request, std::string_view what);
 

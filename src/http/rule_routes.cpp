@@ -14,13 +14,6 @@ namespace json = boost::json;
 
 namespace {
 
-Response no_content() { return Response{204, "application/json", "", {}}; }
-
-std::string query_text(const Request& request, const char* name) {
-  auto found = request.query.find(name);
-  return found == request.query.end() ? std::string() : found->second;
-}
-
 json::object geocoder_json(const std::optional<GeocoderConfig>& config) {
   // The key is a credential: it is never echoed, only whether one is set.
   if (!config) return {{"configured", false}, {"url", nullptr}};

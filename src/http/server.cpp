@@ -128,11 +128,12 @@ asio::awaitable<void> watch_peer(std::shared_ptr<Server::Connection> connection,
 }
 
 // One piece of a streamed body: a chunk, or on HTTP/1.0 the bytes themselves.
-asio::awaitable<bool> write_piece(beast::tcp_stream& stream, const std::string& bytes,
-                                  bool chunked, std::chrono::seconds timeout) {
+asio::awaitable<bool> write_piece(beast::tcp_stream& stream, const std::string& bytes, bool chunked,
+                                  std::chrono::seconds timeout) {
   stream.expires_after(timeout);
   if (chunked) {
-    auto [ec, n] = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(bytes)), kTuple);
+    auto [ec, n] =
+        co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(bytes)), kTuple);
     co_return !ec;
   }
   auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes), kTuple);

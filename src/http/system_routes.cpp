@@ -137,58 +137,58 @@ void add_system_routes(Router& router, MerchantService& merchant, InventoryServi
                co_return json_response(200, to_json(merchant.settings(req.actor)));
              });
 
-  router.add(Method::patch, "/api/v1/settings", Permission::manage,
-             [&merchant](Request& req) -> asio::awaitable<Response> {
-               Result<json::object> body = parse_object(req);
-               if (!body.ok()) co_return problem(body.error());
-               std::vector<FieldError> errors;
-               Fields f(*body, "", errors);
-               f.reject_unknown({"edit_window_seconds", "unpaid_timeout_seconds", "currency",
-                                 "ship_sla_hours", "ship_sla_hours_by_platform",
-                                 "ship_due_soon_hours", "ship_escalate_hours",
-                                 "notification_retry_base_ms", "default_channels",
-                                 "notify_events", "alert_contacts", "public_url"});
-               f.reject_nulls();
-               SettingsPatch patch;
-               patch.edit_window_seconds = f.integer("edit_window_seconds");
-               patch.unpaid_timeout_seconds = f.integer("unpaid_timeout_seconds");
-               patch.currency = f.text("currency", false, 3);
-               patch.ship_sla_hours = f.integer("ship_sla_hours");
-               patch.ship_due_soon_hours = f.integer("ship_due_soon_hours");
-               patch.ship_escalate_hours = f.integer("ship_escalate_hours");
-               if (const json::object* hours = f.object("ship_sla_hours_by_platform")) {
-                 std::map<std::string, std::int64_t> by_platform;
-                 Fields platforms(*hours, "ship_sla_hours_by_platform", errors);
-                 for (const auto& [platform, value] : *hours) {
-                   if (auto h = platforms.integer(platform)) by_platform[platform] = *h;
-                 }
-                 patch.ship_sla_hours_by_platform = std::move(by_platform);
-               }
-               patch.notification_retry_base_ms = f.integer("notification_retry_base_ms");
-               patch.default_channels = f.text_list("default_channels");
-               patch.notify_events = f.text_list("notify_events");
-               patch.public_url = f.text("public_url", false, 2048);
-               if (const json::array* contacts = f.array("alert_contacts")) {
-                 patch.alert_contacts.emplace();
-                 for (std::size_t i = 0; i < contacts->size(); ++i) {
-                   std::string prefix = "alert_contacts[" + std::to_string(i) + "]";
-                   const json::object* contact = (*contacts)[i].if_object();
-                   if (contact == nullptr) {
-                     errors.push_back({prefix, "must be an object {channel, recipient}"});
-                     continue;
-                   }
-                   Fields c(*contact, prefix, errors);
-                   c.reject_unknown({"channel", "recipient"});
-                   patch.alert_contacts->emplace_back(c.text("channel", true, 16).value_or(""),
-                                                      c.text("recipient", true, 254).value_or(""));
-                 }
-               }
-               if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
-               Result<MerchantSettings> saved = co_await await_result<MerchantSettings>(
-                   [&](auto done) { merchant.update_settings(req.actor, patch, std::move(done)); });
-               if (!saved.ok()) co_return problem(saved.error());
-               co_return json_response(200, to_json(*saved));
-             });
+  router.add(
+      Method::patch, "/api/v1/settings", Permission::manage,
+      [&merchant](Request& req) -> asio::awaitable<Response> {
+        Result<json::object> body = parse_object(req);
+        if (!body.ok()) co_return problem(body.error());
+        std::vector<FieldError> errors;
+        Fields f(*body, "", errors);
+        f.reject_unknown({"edit_window_seconds", "unpaid_timeout_seconds", "currency",
+                          "ship_sla_hours", "ship_sla_hours_by_platform", "ship_due_soon_hours",
+                          "ship_escalate_hours", "notification_retry_base_ms", "default_channels",
+                          "notify_events", "alert_contacts", "public_url"});
+        f.reject_nulls();
+        SettingsPatch patch;
+        patch.edit_window_seconds = f.integer("edit_window_seconds");
+        patch.unpaid_timeout_seconds = f.integer("unpaid_timeout_seconds");
+        patch.currency = f.text("currency", false, 3);
+        patch.ship_sla_hours = f.integer("ship_sla_hours");
+        patch.ship_due_soon_hours = f.integer("ship_due_soon_hours");
+        patch.ship_escalate_hours = f.integer("ship_escalate_hours");
+        if (const json::object* hours = f.object("ship_sla_hours_by_platform")) {
+          std::map<std::string, std::int64_t> by_platform;
+          Fields platforms(*hours, "ship_sla_hours_by_platform", errors);
+          for (const auto& [platform, value] : *hours) {
+            if (auto h = platforms.integer(platform)) by_platform[platform] = *h;
+          }
+          patch.ship_sla_hours_by_platform = std::move(by_platform);
+        }
+        patch.notification_retry_base_ms = f.integer("notification_retry_base_ms");
+        patch.default_channels = f.text_list("default_channels");
+        patch.notify_events = f.text_list("notify_events");
+        patch.public_url = f.text("public_url", false, 2048);
+        if (const json::array* contacts = f.array("alert_contacts")) {
+          patch.alert_contacts.emplace();
+          for (std::size_t i = 0; i < contacts->size(); ++i) {
+            std::string prefix = "alert_contacts[" + std::to_string(i) + "]";
+            const json::object* contact = (*contacts)[i].if_object();
+            if (contact == nullptr) {
+              errors.push_back({prefix, "must be an object {channel, recipient}"});
+              continue;
+            }
+            Fields c(*contact, prefix, errors);
+            c.reject_unknown({"channel", "recipient"});
+            patch.alert_contacts->emplace_back(c.text("channel", true, 16).value_or(""),
+                                               c.text("recipient", true, 254).value_or(""));
+          }
+        }
+        if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+        Result<MerchantSettings> saved = co_await await_result<MerchantSettings>(
+            [&](auto done) { merchant.update_settings(req.actor, patch, std::move(done)); });
+        if (!saved.ok()) co_return problem(saved.error());
+        co_return json_response(200, to_json(*saved));
+      });
 
   router.add(Method::get, "/api/v1/events", [&merchant](Request& req) -> asio::awaitable<Response> {
     Result<std::int64_t> after = query_integer(req, "after", 0, 0, INT64_MAX);

@@ -40,8 +40,7 @@ void add_ticket_routes(Router& router, TicketService& tickets) {
     if (auto status = req.query.find("status"); status != req.query.end()) {
       query.status = parse_ticket_status(status->second);
       if (!query.status) {
-        co_return problem(
-            invalid_field("status", "must be open, in_progress, resolved or closed"));
+        co_return problem(invalid_field("status", "must be open, in_progress, resolved or closed"));
       }
     }
     if (auto kind = req.query.find("kind"); kind != req.query.end()) query.kind = kind->second;

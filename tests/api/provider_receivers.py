@@ -23,6 +23,10 @@ import hmac
 import itertools
 import json
 import socket
+import ssl
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -30,6 +34,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def _free_port():
@@ -65,6 +70,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if len(body) < length:  # the client died mid-request: nothing arrived
+            self.close_connection = True
+            return
         receiver = self.server.receiver
         try:
             answer = receiver.handle(self.command, self.path, {k.lower(): v for k, v in
@@ -95,6 +103,15 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = _dispatch
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A killed depot resets its connections; anything else is a receiver bug worth seeing.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class HttpReceiver:
     """Base of the HTTP stand-ins: a threaded server, a lock, a mode and a gate for holding."""
 
@@ -115,8 +132,7 @@ class HttpReceiver:
 
     def start(self):
         self.port = _free_port()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", self.port), _Handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer(("127.0.0.1", self.port), _Handler)
         self._httpd.receiver = self
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
@@ -387,6 +403,7 @@ class WechatReceiver(HttpReceiver):
         self.token_fetches = []
         self.messages = []
         self.refused = []  # (token, errcode) of sends WeChat refused
+        self.token_delay = 0.0  # seconds stable_token takes to answer
         self._token = None
         self._valid = set()
         self._counter = itertools.count(1)
@@ -409,6 +426,7 @@ class WechatReceiver(HttpReceiver):
         return 404, {"errcode": 404, "errmsg": "not found"}, {}
 
     def _stable_token(self, payload):
+        time.sleep(self.token_delay)  # a slow token service lets concurrent sends pile up
         with self.lock:
             if payload.get("grant_type") != "client_credential":
                 return 200, {"errcode": 40002, "errmsg": "invalid grant_type"}, {}
@@ -491,20 +509,25 @@ class _SmtpHandler:
             return "451 4.3.0 Mail server temporarily unavailable, try later"
         raw = envelope.original_content or envelope.content
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        login = session.auth_data.login.decode() if session.authenticated else None
         with self.receiver.lock:
             self.receiver.messages.append(SmtpMessage(envelope.mail_from,
-                                                      list(envelope.rcpt_tos), raw, parsed))
+                                                      list(envelope.rcpt_tos), raw, parsed,
+                                                      tls=session.ssl is not None, login=login))
         return "250 2.0.0 Message accepted for delivery"
 
 
 class SmtpMessage:
-    """One message as the SMTP server received it."""
+    """One message as the SMTP server received it: `tls` says whether the session had turned
+    TLS on (STARTTLS), `login` who authenticated (None without AUTH)."""
 
-    def __init__(self, mail_from, rcpt_tos, raw, parsed):
+    def __init__(self, mail_from, rcpt_tos, raw, parsed, tls=False, login=None):
         self.mail_from = mail_from
         self.rcpt_tos = rcpt_tos
         self.raw = raw
         self.message = parsed
+        self.tls = tls
+        self.login = login
 
     @property
     def subject(self):
@@ -530,26 +553,65 @@ class SmtpMessage:
         return self.part("html")
 
 
+def _self_signed_context(directory):
+    """A server TLS context with a fresh self-signed certificate for 127.0.0.1 (openssl CLI)."""
+    cert, key = f"{directory}/cert.pem", f"{directory}/key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True, timeout=60)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
 class SmtpReceiver:
     """A real SMTP server on loopback. `down = True` answers 451 to RCPT and DATA (a temporary
-    failure); `reject_rcpt = True` answers 550 (permanent)."""
+    failure); `reject_rcpt = True` answers 550 (permanent).
 
-    def __init__(self):
+    With `starttls=True` it offers STARTTLS (a self-signed certificate) and refuses mail without
+    it (`starttls="optional"`: offers it, takes mail either way); with `username`/`password` it
+    requires AUTH (PLAIN or LOGIN) and answers 535 to a wrong password. `auth_failures`
+    counts refused logins."""
+
+    def __init__(self, starttls=False, username=None, password=None):
         self.lock = threading.Lock()
         self.messages = []
         self.down = False
         self.reject_rcpt = False
         self.port = None
+        self.starttls = starttls
+        self.username = username
+        self.password = password
+        self.auth_failures = 0
         self._controller = None
+        self._tmp = None
 
     @property
     def host(self):
         return "127.0.0.1"
 
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        ok = (isinstance(auth_data, LoginPassword)
+              and auth_data.login.decode() == self.username
+              and auth_data.password.decode() == self.password)
+        if not ok:
+            with self.lock:
+                self.auth_failures += 1
+        # handled=False: aiosmtpd then answers 535 itself.
+        return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
+
     def start(self):
         self.port = _free_port()
+        options = {}
+        if self.starttls:
+            self._tmp = tempfile.TemporaryDirectory(prefix="smtp-tls-")
+            options.update(tls_context=_self_signed_context(self._tmp.name),
+                           require_starttls=self.starttls != "optional")
+        if self.username is not None:
+            options.update(authenticator=self._authenticate, auth_required=True,
+                           auth_require_tls=self.starttls)
         self._controller = Controller(_SmtpHandler(self), hostname="127.0.0.1", port=self.port,
-                                      ready_timeout=10)
+                                      ready_timeout=10, **options)
         self._controller.start()
         return self
 
@@ -557,6 +619,9 @@ class SmtpReceiver:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
 
     def __enter__(self):
         return self.start()

@@ -325,7 +325,7 @@ def test_the_server_stops_promptly_while_a_stream_is_open(server_factory):
         started = time.monotonic()
         srv.proc.send_signal(signal.SIGTERM)
         code = srv.proc.wait(timeout=10)
-        assert time.monotonic() - started < 3.0
+        assert time.monotonic() - started < 5.0
         assert code == 0, srv.log_tail()
         assert stream.next_block(timeout=2) is None
         assert stream.ended, "the chunked body was not ended properly"

@@ -1,9 +1,10 @@
-"""Customer notifications (issue 6; SPEC NTF-1 … NTF-7, INT-3, AFS-4) against providers on loopback.
+"""Customer notifications (issue 6; SPEC NTF-1 … NTF-7, INT-3, AFS-4) against loopback providers.
 
-Every test points merchant alpha's channels at receivers of its own (tests/api/provider_receivers.py)
-that check what the real provider would check: a real SMTP server, Aliyun's SendSms with its RPC
-signature recomputed, Standard Webhooks signatures, WeChat's token and template-message API. The
-retry base is 100 ms so that four attempts take well under a second.
+Every test points merchant alpha's channels at receivers of its own
+(tests/api/provider_receivers.py) that check what the real provider would check: a real SMTP
+server, Aliyun's SendSms with its RPC signature recomputed, Standard Webhooks signatures, WeChat's
+token and template-message API. The retry base is 150 ms so that four attempts take about a
+second.
 """
 
 import calendar
@@ -18,7 +19,7 @@ from conftest import assert_problem, http_request
 from provider_receivers import (AliyunSmsReceiver, JPushReceiver, SmtpReceiver, WebhookReceiver,
                                 WechatReceiver, wait_for)
 
-RETRY_BASE_MS = 100
+RETRY_BASE_MS = 150
 CHANNELS = ("email", "sms", "wechat", "push", "webhook")
 
 SMS_KEY_ID = "LTAI5tTestKeyId"
@@ -225,8 +226,12 @@ def sms_report(key, phone, success=True, code="DELIVERED", msg="用户接收成�
 
 def test_shipping_sends_a_zh_cn_email_through_smtp(api, smtp):
     configure(api, email=email_account(smtp))
+    assert api.patch("/api/v1/settings", {"public_url": "https://shop.example"}).status == 200
     cust = customer(preferred_channels=["email"])
-    order, shipment = shipped_order(api, cust)
+    try:
+        order, shipment = shipped_order(api, cust)
+    finally:
+        assert api.patch("/api/v1/settings", {"public_url": ""}).status == 200
     [n] = wait_deliveries(api, order["id"], lambda ns: ns and ns[0]["status"] == "sent")
     assert (n["channel"], n["locale"], n["template"], n["attempts"]) == (
         "email", "zh-CN", "default", 1)
@@ -244,6 +249,56 @@ def test_shipping_sends_a_zh_cn_email_through_smtp(api, smtp):
         assert "顺丰速运" in body
         assert shipment["tracking_no"] in body
     assert "<" in mail.html and "收货地址" in mail.text
+    assert f"https://shop.example/track/{order['order_no']}" in mail.text
+
+
+def test_email_uses_starttls_and_auth_when_configured(api):
+    with SmtpReceiver(starttls=True, username="shop@example.com", password="p@ss word") as tls:
+        account = {**email_account(tls), "starttls": True, "username": "shop@example.com",
+                   "password": "p@ss word"}
+        # TLS verification is on by default: a self-signed certificate stops the mail.
+        configure(api, email=account)
+        order, _ = shipped_order(api, customer(preferred_channels=["email"]))
+        wait_deliveries(api, order["id"], lambda ns: ns and ns[0]["attempts"] >= 1 and
+                        ns[0]["status"] in ("failed", "dead"))
+        assert not tls.received()
+
+        configure(api, email={**account, "tls_verify": False})
+        cust = customer(preferred_channels=["email"])
+        order, _ = shipped_order(api, cust)
+        wait_deliveries(api, order["id"], lambda ns: ns and ns[0]["status"] == "sent")
+        [mail] = [m for m in tls.received() if cust["email"] in m.rcpt_tos]
+        assert mail.tls and mail.login == "shop@example.com"
+        assert order["order_no"] in mail.subject
+
+        # A wrong password is a refusal retrying cannot fix.
+        configure(api, email={**account, "tls_verify": False, "password": "wrong"})
+        order, _ = shipped_order(api, customer(preferred_channels=["email"]))
+        [n] = wait_deliveries(api, order["id"], lambda ns: ns and ns[0]["status"] == "dead")
+        assert n["attempts"] == 1 and "535" in n["last_error"], n
+        assert tls.auth_failures >= 1
+
+
+def test_a_connection_kept_from_an_earlier_mail_never_weakens_tls(api):
+    """Mail that asks for STARTTLS, or for a verified certificate, must not ride on a connection
+    libcurl kept open from an earlier mail that asked for less."""
+    with SmtpReceiver(starttls="optional") as server:
+        configure(api, email=email_account(server))
+        order, _ = shipped_order(api, customer(preferred_channels=["email"]))
+        wait_deliveries(api, order["id"], lambda ns: ns and ns[0]["status"] == "sent")
+        assert server.received()[-1].tls is False
+
+        configure(api, email={**email_account(server), "starttls": True, "tls_verify": False})
+        order, _ = shipped_order(api, customer(preferred_channels=["email"]))
+        wait_deliveries(api, order["id"], lambda ns: ns and ns[0]["status"] == "sent")
+        assert server.received()[-1].tls is True, "STARTTLS asked for, mail sent in plain text"
+
+        configure(api, email={**email_account(server), "starttls": True})
+        order, _ = shipped_order(api, customer(preferred_channels=["email"]))
+        [n] = wait_deliveries(api, order["id"], lambda ns: ns and ns[0]["attempts"] >= 1 and
+                              ns[0]["status"] in ("failed", "dead", "sent"))
+        assert n["status"] != "sent", "a self-signed certificate passed verification"
+        assert len(server.received()) == 2
 
 
 def test_shipping_sends_a_signed_sendsms_whose_out_id_is_the_key(api, sms):
@@ -305,6 +360,17 @@ def test_a_raw_webhook_secret_is_used_as_its_bytes(api):
                              and r["status"] == 200 for r in hook.received()),
                  what="a verified webhook for the new order")
         assert all(r["verified"] for r in hook.received())
+
+
+def test_requests_signed_with_the_wrong_secret_are_refused_by_the_receivers(api, sms, webhook):
+    configure(api, sms={**sms_account(sms), "access_key_secret": "not-the-secret"},
+              webhook={"url": webhook.url, "secret": "whsec_" + "QUJD" * 8})
+    order, _ = shipped_order(api, customer())
+    [n] = wait_deliveries(api, order["id"], lambda ns: ns and ns[0]["status"] == "dead")
+    assert "SignatureDoesNotMatch" in n["last_error"]
+    assert not sms.accepted and sms.requests and not any(r["verified"] for r in sms.requests)
+    wait_for(lambda: any(r["status"] == 401 for r in webhook.received()), what="a bad webhook")
+    assert not any(r["verified"] for r in webhook.received())
 
 
 def test_an_english_customer_gets_the_english_email(api, smtp):
@@ -383,6 +449,26 @@ def test_without_preference_the_customers_history_picks_the_channel_that_gets_th
     assert first_channel(api, fourth["id"])["channel"] == "email"
 
 
+def test_failed_delivery_reports_count_against_the_channel(server, api, smtp, sms):
+    configure(api, email=email_account(smtp), sms=sms_account(sms))
+    assert api.patch("/api/v1/settings", {"default_channels": ["sms", "email"]}).status == 200
+    path = report_path(api)
+    phone = new_phone()
+    for delivered in (True, False, False):
+        order, _ = shipped_order(api, customer(phone, preferred_channels=["sms"]))
+        [n] = wait_deliveries(api, order["id"], lambda ns: ns and ns[0]["status"] == "sent")
+        report = sms_report(n["key"], phone) if delivered else sms_report(
+            n["key"], phone, False, "MOBILE_NOT_ON_SERVICE", "停机")
+        assert post_report(server, path, [report]).status == 200
+        if not delivered:  # the email fallback gets through
+            wait_deliveries(api, order["id"], lambda ns: len(ns) == 2 and ns[1]["status"] ==
+                            "sent")
+    # SMS: 1 of 3 got through; email: 2 of 2. The merchant's order alone would say SMS.
+    order, _ = shipped_order(api, customer(phone))
+    n = first_channel(api, order["id"])
+    assert n["channel"] == "email", n
+
+
 # --------------------------------------------------------------------------------------------
 # 3. Provider down: retries with backoff, dead, fallback, a ticket, and a resend
 
@@ -452,6 +538,11 @@ def test_when_every_channel_dies_one_ticket_opens_and_a_resend_delivers(api, smt
     assert [p["OutId"] for p in sms.sent_to()].count(resent["key"]) == 1
     assert len(tickets(api, order["id"])) == 1
     assert detail(api, ns[0]["id"])["status"] == "dead"  # the original keeps its history
+    # A resend of the resend is the original's second resend.
+    r = api.post(f"/api/v1/notifications/{resent['id']}/resend")
+    assert r.status == 201, r
+    assert r.json["resend_of"] == ns[0]["id"] and r.json["key"] == ns[0]["key"] + "-r2", r.json
+    wait_for(lambda: detail(api, r.json["id"])["status"] == "sent", what="the second resend")
 
 
 def test_resend_is_refused_while_the_original_is_in_flight_and_for_unknown_ids(api, sms):
@@ -520,6 +611,33 @@ def test_a_webhook_that_answers_503_with_retry_after_is_waited_for_and_410_disab
                 if i["channel"] == "webhook"][0]["disabled"]
 
 
+def test_held_orders_alert_the_staff_contacts_and_tell_the_customer(api, smtp):
+    configure(api, email=email_account(smtp))
+    r = api.patch("/api/v1/settings", {"alert_contacts": [
+        {"channel": "email", "recipient": "ops@shop.example"}]})
+    assert r.status == 200, r
+    try:
+        sku = api.product_with_stock(3)
+        cust = customer(phone="12345", preferred_channels=["email"])
+        order = api.order_ok(sku, 1, customer=cust)
+        held = api.pay(order["id"], order["total"]).json
+        assert held["status"] == "on_hold", held
+
+        def sent_for_held():
+            ns = [n for n in notifications(api, order["id"]) if n["event"] == "order.held"]
+            return ns if {n["audience"] for n in ns} == {"customer", "staff"} and all(
+                n["status"] == "sent" for n in ns) else None
+
+        ns = wait_for(sent_for_held, what="the order.held notifications")
+        staff = [n for n in ns if n["audience"] == "staff"]
+        assert [n["channel"] for n in staff] == ["email"]
+        to_ops = [m for m in smtp.received() if m.rcpt_tos == ["ops@shop.example"]]
+        assert any(order["order_no"] in m.subject + m.text for m in to_ops), to_ops
+        assert [m for m in smtp.received() if m.rcpt_tos == [cust["email"]]]
+    finally:
+        assert api.patch("/api/v1/settings", {"alert_contacts": []}).status == 200
+
+
 # --------------------------------------------------------------------------------------------
 # 5. SMS delivery reports
 
@@ -581,6 +699,8 @@ def test_a_report_with_a_wrong_token_or_a_bad_body_is_refused(server, api, sms):
 
 def test_wechat_fetches_its_token_once_and_refreshes_it_once_on_40001(api, wechat):
     configure(api, wechat=wechat_account(wechat))
+    # The token service is slow: the sends of all three orders wait for the one fetch.
+    wechat.token_delay = 1.0
     orders = []
     for _ in range(3):
         openid = "o" + uuid.uuid4().hex[:27]
@@ -591,6 +711,7 @@ def test_wechat_fetches_its_token_once_and_refreshes_it_once_on_40001(api, wecha
         wait_deliveries(api, order["id"], lambda ns: ns and ns[0]["status"] == "sent")
     assert len(wechat.token_fetches) == 1, wechat.token_fetches
     assert len(wechat.messages) == 3
+    wechat.token_delay = 0.0
     for order, shipment, openid in orders:
         [msg] = [m for m in wechat.messages if m["touser"] == openid]
         assert msg["template_id"] == WECHAT_TEMPLATES["shipment.created"]
@@ -849,3 +970,4 @@ def test_nothing_is_sent_for_events_the_merchant_does_not_notify(api, smtp, webh
              what="the order.created webhook")
     assert customer_deliveries(api, order["id"], "order.created") == []
     assert not [m for m in smtp.received() if cust["email"] in m.rcpt_tos]
+

@@ -229,6 +229,42 @@ TEST(CurlLoop, ACompletionMayStartAnotherTransfer) {
   EXPECT_EQ(receiver.count(), 2u);
 }
 
+TEST(HttpHelpers, ReadRetryAfterAsSecondsOrADate) {
+  auto now = std::chrono::system_clock::from_time_t(1700000000);  // Tue, 14 Nov 2023 22:13:20 GMT
+  auto with = [](std::string value) {
+    HttpResponse response;
+    response.headers["retry-after"] = std::move(value);
+    return response;
+  };
+  EXPECT_EQ(retry_after(with("120"), now), std::chrono::seconds(120));
+  EXPECT_EQ(retry_after(with("Tue, 14 Nov 2023 22:14:20 GMT"), now), std::chrono::seconds(60));
+  EXPECT_EQ(retry_after(with("Tue, 14 Nov 2023 22:00:00 GMT"), now), milliseconds(0));
+  EXPECT_EQ(retry_after(with("soon"), now), std::nullopt);
+  EXPECT_EQ(retry_after(HttpResponse{}, now), std::nullopt);
+  EXPECT_EQ(retry_after(with("99999999999999999999"), now), std::chrono::hours(24));
+}
+
+TEST(HttpHelpers, SummariseAResponseInOneShortLine) {
+  HttpResponse response;
+  response.status = 502;
+  response.body = "bad\r\ngateway";
+  EXPECT_EQ(summary(response), "HTTP 502: bad  gateway");
+  response.body = "网关错误";  // three bytes a character: the cut falls inside the second
+  EXPECT_EQ(summary(response, 4), "HTTP 502: 网");
+  response.body.clear();
+  EXPECT_EQ(summary(response), "HTTP 502");
+  HttpResponse failed;
+  failed.error = CURLE_COULDNT_CONNECT;
+  failed.error_text = "Failed to connect to 127.0.0.1 port 9: Connection refused";
+  EXPECT_EQ(summary(failed), failed.error_text);
+}
+
+TEST(HttpHelpers, ShowOnlyAUrlsHost) {
+  EXPECT_EQ(host_of("https://hooks.example.com/t/0123secret?token=abc"), "hooks.example.com");
+  EXPECT_EQ(host_of("http://user:pass@127.0.0.1:8080/x"), "127.0.0.1:8080");
+  EXPECT_EQ(host_of("not a url"), "(an unreadable url)");
+}
+
 TEST(CurlLoop, StoppingAnswersUnfinishedTransfersAsAborted) {
   HttpReceiver receiver([](const ReceivedRequest&) {
     ReceiverAnswer answer;

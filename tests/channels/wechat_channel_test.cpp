@@ -351,15 +351,18 @@ TEST(WechatChannel, AWrongSecretIsPermanentAndNotShown) {
   FakeWechat wechat;
   net::CurlLoop loop;
   WechatChannel channel(loop);
+  // The app's token is cached for its own account; an account naming the same appid with
+  // another secret does not get it.
+  ASSERT_EQ(deliver(channel, account_for(wechat.url()), shipment_created()).kind, Kind::sent);
   SendOutcome outcome =
       deliver(channel, account_for(wechat.url(), kAppid, "not-the-secret"), shipment_created());
   EXPECT_EQ(outcome.kind, Kind::permanent);
   EXPECT_NE(outcome.response.find("40125"), std::string::npos) << outcome.response;
   EXPECT_EQ(outcome.response.find("not-the-secret"), std::string::npos);
-  EXPECT_TRUE(wechat.messages().empty());
+  EXPECT_EQ(wechat.messages().size(), 1u);
   // A refusal is not cached: the next send asks again.
   deliver(channel, account_for(wechat.url(), kAppid, "not-the-secret"), shipment_created());
-  EXPECT_EQ(wechat.token_fetches(), 2);
+  EXPECT_EQ(wechat.token_fetches(), 3);
 }
 
 TEST(WechatChannel, AMissingTemplateIsPermanent) {

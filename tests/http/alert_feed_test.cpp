@@ -64,9 +64,9 @@ class Recorder {
  private:
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::vector<std::int64_t> ids_;       // GUARDED_BY(mutex_)
-  std::vector<EventType> types_;        // GUARDED_BY(mutex_)
-  bool ended_ = false;                  // GUARDED_BY(mutex_)
+  std::vector<std::int64_t> ids_;  // GUARDED_BY(mutex_)
+  std::vector<EventType> types_;   // GUARDED_BY(mutex_)
+  bool ended_ = false;             // GUARDED_BY(mutex_)
 };
 
 // The real store, whose reads of one merchant fail while `failing` names it.
@@ -111,14 +111,19 @@ class AlertFeedTest : public ::testing::Test {
       if (feed_) feed_->notify(tenants);
     });
   }
-  void TearDown() override { forget_feed(); }
+  // The listener may still be telling the feed about a commit whose writer already answered:
+  // the feed is taken from it under its lock before it is destroyed.
+  void TearDown() override {
+    forget_feed();
+    owned_feed_.reset();
+  }
 
-  std::unique_ptr<AlertFeed> make_feed(AlertFeedOptions options = {}) {
-    auto feed = std::make_unique<AlertFeed>(failing_store, std::move(options));
-    feed->start();
+  AlertFeed* make_feed(AlertFeedOptions options = {}) {
+    owned_feed_ = std::make_unique<AlertFeed>(failing_store, std::move(options));
+    owned_feed_->start();
     std::lock_guard lock(feed_mutex_);
-    feed_ = feed.get();
-    return feed;
+    feed_ = owned_feed_.get();
+    return feed_;
   }
   void forget_feed() {
     std::lock_guard lock(feed_mutex_);
@@ -152,6 +157,7 @@ class AlertFeedTest : public ::testing::Test {
   TenantId beta = 0;
 
  private:
+  std::unique_ptr<AlertFeed> owned_feed_;
   std::mutex feed_mutex_;
   AlertFeed* feed_ = nullptr;  // GUARDED_BY(feed_mutex_)
 };
@@ -222,8 +228,8 @@ TEST_F(AlertFeedTest, AnIdPastTheNewestEventResumesFromNow) {
   auto feed = make_feed();
   std::vector<std::int64_t> old = commit(alpha, {low("O")});
   Recorder recorder;
-  auto subscription = feed->subscribe(alpha, old[0] + 1'000'000, recorder.deliver(),
-                                      recorder.ended());
+  auto subscription =
+      feed->subscribe(alpha, old[0] + 1'000'000, recorder.deliver(), recorder.ended());
   ASSERT_OK(subscription);
   std::vector<std::int64_t> live = commit(alpha, {low("L")});
   EXPECT_EQ(recorder.wait_for(1), std::vector{live[0]});
@@ -301,6 +307,7 @@ TEST_F(AlertFeedTest, AFailedReadEndsTheMerchantsSubscriptionsAndIsReported) {
   std::vector<std::int64_t> later = commit(beta, {low("B")});
   EXPECT_EQ(unaffected.wait_for(1), std::vector{later[0]});
   ASSERT_OK(feed->subscribe(alpha, std::nullopt, failed.deliver(), failed.ended()));
+  feed->stop();  // before `reported` goes
 }
 
 }  // namespace

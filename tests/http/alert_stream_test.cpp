@@ -104,8 +104,11 @@ class AlertStreamTest : public ::testing::Test {
     server.start();
     runner = std::thread([this] { io.run(); });
   }
+  // The writer is stopped before the feed goes: it may still be telling the feed about the last
+  // commit after that commit's caller was answered.
   void TearDown() override {
     stop_server();
+    store.close();
     feed.stop();
   }
 

@@ -7,12 +7,17 @@
 #include <cctype>
 #include <set>
 
+#include "app/alert_feed.h"
+#include "app/channel_accounts.h"
 #include "app/inventory_service.h"
 #include "app/merchant_service.h"
+#include "app/notification_service.h"
 #include "app/order_service.h"
 #include "app/rule_service.h"
 #include "app/shipment_imports.h"
 #include "app/shipping_service.h"
+#include "app/ticket_service.h"
+#include "http/alert_routes.h"
 #include "http/routes.h"
 #include "rules/lua/lua_rule_engine.h"
 #include "store/files/media_directory.h"
@@ -42,6 +47,9 @@ class MountedApi : public ::testing::Test {
     add_shipping_routes(router, shipping, imports);
     add_rule_routes(router, rules);
     add_system_routes(router, merchant, inventory, store, dir.path());
+    add_notification_routes(router, channel_accounts, notifications);
+    add_ticket_routes(router, tickets);
+    add_alert_routes(router, alert_feed);
   }
 
   testing::TempDir dir;
@@ -58,6 +66,11 @@ class MountedApi : public ::testing::Test {
   ShippingService shipping{store, clock, verifier};
   ShipmentImports imports{store, clock, shipping};
   RuleService rules{store, clock, rule_book};
+  ChannelAccounts channel_accounts{store, clock};
+  NotificationComposer composer{[](const EventRecord&) { return std::string(); }};
+  NotificationService notifications{store, clock, composer};
+  TicketService tickets{store, clock};
+  AlertFeed alert_feed{store};
   RateLimiter limiter{0, 1};
   Router router{access, limiter};
   boost::json::object document = boost::json::parse(embedded::openapi_document()).as_object();

@@ -91,9 +91,8 @@ class NotificationFlowTest : public ::testing::Test {
                                                               {"access_key_id", "id"},
                                                               {"access_key_secret", "secret"},
                                                               {"sign_name", "depot"}}
-                         : std::map<std::string, std::string>{{"host", "127.0.0.1"},
-                                                              {"port", "25"},
-                                                              {"from", "shop@example.com"}};
+                         : std::map<std::string, std::string>{
+                               {"host", "127.0.0.1"}, {"port", "25"}, {"from", "shop@example.com"}};
       ASSERT_OK((wait<std::pair<ChannelAccountView, bool>>(
           [&](auto done) { accounts.put(actor, channel, input, done); })));
     }
@@ -120,8 +119,7 @@ class NotificationFlowTest : public ::testing::Test {
     });
     EXPECT_TRUE(paid.ok());
     ShipCommand parcel{"SF", "SF1234567890123", std::nullopt, {}};
-    auto shipped =
-        wait<Shipped>([&](auto done) { shipping.ship(actor, paid->id, parcel, done); });
+    auto shipped = wait<Shipped>([&](auto done) { shipping.ship(actor, paid->id, parcel, done); });
     EXPECT_TRUE(shipped.ok()) << shipped.error().message;
     return *paid;
   }
@@ -180,8 +178,8 @@ class NotificationFlowTest : public ::testing::Test {
   ScriptedChannel email;
   NotificationComposer composer{[](const EventRecord& r) { return std::to_string(r.id); }};
   NotificationDispatcher dispatcher{store, clock, composer};
-  NotificationSender sender{store, clock, composer,
-                            {{ChannelKind::sms, &sms}, {ChannelKind::email, &email}}};
+  NotificationSender sender{
+      store, clock, composer, {{ChannelKind::sms, &sms}, {ChannelKind::email, &email}}};
   NotificationService service{store, clock, composer};
   Actor actor;
 };

@@ -24,7 +24,7 @@ namespace depot::testing {
 
 struct ReceivedRequest {
   std::string method;
-  std::string target;  // path and query, as sent
+  std::string target;                          // path and query, as sent
   std::map<std::string, std::string> headers;  // lower-cased names
   std::string body;
 };
@@ -119,7 +119,7 @@ class HttpReceiver {
   }
 
   mutable std::mutex mutex_;
-  Handler handler_;  // GUARDED_BY(mutex_)
+  Handler handler_;                        // GUARDED_BY(mutex_)
   std::vector<ReceivedRequest> requests_;  // GUARDED_BY(mutex_)
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -23,9 +23,9 @@ Customer everywhere() {
 TEST(ChooseChannels, PreferenceComesFirstThenTheMerchantsOrderAsFallbacks) {
   Customer c = everywhere();
   c.preferred_channels = {"email", "push"};
-  EXPECT_EQ(choose_channels(c, {}, kMerchantOrder, kMerchantOrder),
-            (std::vector{ChannelKind::email, ChannelKind::push, ChannelKind::sms,
-                          ChannelKind::wechat}));
+  EXPECT_EQ(
+      choose_channels(c, {}, kMerchantOrder, kMerchantOrder),
+      (std::vector{ChannelKind::email, ChannelKind::push, ChannelKind::sms, ChannelKind::wechat}));
 }
 
 TEST(ChooseChannels, PreferenceOutranksABetterHistory) {
@@ -39,23 +39,21 @@ TEST(ChooseChannels, PreferenceOutranksABetterHistory) {
 TEST(ChooseChannels, WithoutPreferenceTheBestRecordWins) {
   Customer c = everywhere();
   ChannelRecord history[] = {{ChannelKind::sms, 4, 1}, {ChannelKind::email, 3, 3}};
-  EXPECT_EQ(choose_channels(c, history, kMerchantOrder, kMerchantOrder),
-            (std::vector{ChannelKind::email, ChannelKind::sms, ChannelKind::wechat,
-                         ChannelKind::push}));
+  EXPECT_EQ(
+      choose_channels(c, history, kMerchantOrder, kMerchantOrder),
+      (std::vector{ChannelKind::email, ChannelKind::sms, ChannelKind::wechat, ChannelKind::push}));
 }
 
 TEST(ChooseChannels, EqualRecordsGoToTheMerchantsOrder) {
   Customer c = everywhere();
   ChannelRecord history[] = {{ChannelKind::email, 2, 2}, {ChannelKind::push, 5, 5}};
-  EXPECT_EQ(choose_channels(c, history, kMerchantOrder, kMerchantOrder).front(),
-            ChannelKind::push);
+  EXPECT_EQ(choose_channels(c, history, kMerchantOrder, kMerchantOrder).front(), ChannelKind::push);
 }
 
 TEST(ChooseChannels, AHistoryOfOnlyFailuresDoesNotChoose) {
   Customer c = everywhere();
   ChannelRecord history[] = {{ChannelKind::email, 3, 0}};
-  EXPECT_EQ(choose_channels(c, history, kMerchantOrder, kMerchantOrder).front(),
-            ChannelKind::sms);
+  EXPECT_EQ(choose_channels(c, history, kMerchantOrder, kMerchantOrder).front(), ChannelKind::sms);
 }
 
 TEST(ChooseChannels, WithNeitherTheMerchantsOrderDecides) {
@@ -69,8 +67,7 @@ TEST(ChooseChannels, SkipsChannelsWithoutAnAddressOrAnAccount) {
   c.device_token.clear();
   c.preferred_channels = {"wechat", "push"};
   constexpr ChannelKind configured[] = {ChannelKind::email, ChannelKind::wechat, ChannelKind::push};
-  EXPECT_EQ(choose_channels(c, {}, kMerchantOrder, configured),
-            (std::vector{ChannelKind::email}));
+  EXPECT_EQ(choose_channels(c, {}, kMerchantOrder, configured), (std::vector{ChannelKind::email}));
   ChannelRecord history[] = {{ChannelKind::sms, 5, 5}};  // best record, but no SMS account
   EXPECT_EQ(choose_channels(c, history, kMerchantOrder, configured),
             (std::vector{ChannelKind::email}));
@@ -141,9 +138,9 @@ TEST(Channels, NamesRoundTrip) {
     EXPECT_EQ(parse_channel_kind(to_string(kind)), kind);
   }
   EXPECT_FALSE(parse_channel_kind("fax"));
-  for (DeliveryStatus status : {DeliveryStatus::queued, DeliveryStatus::sending,
-                                DeliveryStatus::sent, DeliveryStatus::delivered,
-                                DeliveryStatus::failed, DeliveryStatus::dead}) {
+  for (DeliveryStatus status :
+       {DeliveryStatus::queued, DeliveryStatus::sending, DeliveryStatus::sent,
+        DeliveryStatus::delivered, DeliveryStatus::failed, DeliveryStatus::dead}) {
     EXPECT_EQ(parse_delivery_status(to_string(status)), status);
   }
   EXPECT_TRUE(is_final(DeliveryStatus::dead));

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "channels/email/smtp_message.h"
+#include "net/encoding.h"
 
 namespace depot::channels {
 namespace {
@@ -73,24 +74,11 @@ std::size_t keep_reply(char* data, std::size_t size, std::size_t count, void* us
 }
 
 std::string random_hex(std::size_t bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string raw(bytes, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
     throw std::runtime_error("RAND_bytes failed");
   }
-  std::string hex;
-  for (unsigned char c : raw) {
-    hex += kHex[c >> 4];
-    hex += kHex[c & 0xF];
-  }
-  return hex;
-}
-
-SendOutcome refused(std::string why) {
-  SendOutcome outcome;
-  outcome.kind = SendOutcome::Kind::permanent;
-  outcome.response = std::move(why);
-  return outcome;
+  return net::hex_encode(raw);
 }
 
 // The server's URL, or nothing when the account names none that curl could reach.
@@ -149,21 +137,21 @@ void SmtpChannel::send(const ChannelAccount& account, const OutgoingMessage& mes
   bool starttls = account.setting("starttls") == "true";
   std::optional<std::string> url = server_url(account, starttls);
   if (!url) {
-    done(refused("the email account has no smtp:// url nor a valid host and port"));
+    done(SendOutcome::refused("the email account has no smtp:// url nor a valid host and port"));
     return;
   }
   std::optional<MailAddress> from = parse_mail_address(account.setting("from"));
   if (!from) {
-    done(refused("the email account's from is not an email address"));
+    done(SendOutcome::refused("the email account's from is not an email address"));
     return;
   }
   std::optional<MailAddress> to = parse_mail_address(message.recipient);
   if (!to || !to->display_name.empty()) {
-    done(refused("the recipient is not an email address"));
+    done(SendOutcome::refused("the recipient is not an email address"));
     return;
   }
   if (message.key.empty()) {
-    done(refused("the message has no key to make its Message-ID from"));
+    done(SendOutcome::refused("the message has no key to make its Message-ID from"));
     return;
   }
 

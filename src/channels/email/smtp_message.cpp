@@ -6,21 +6,14 @@
 #include <cstdio>
 #include <ctime>
 
+#include "net/encoding.h"
+
 namespace depot::channels {
 namespace {
 
-// Base64 per RFC 4648 with no line breaks.
-std::string base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                  reinterpret_cast<const unsigned char*>(bytes.data()),
-                  static_cast<int>(bytes.size()));
-  return out;
-}
-
 // A MIME body in base64, 76 characters a line (RFC 2045 6.8).
 std::string base64_lines(std::string_view bytes) {
-  std::string encoded = base64(bytes);
+  std::string encoded = net::base64_encode(bytes);
   std::string out;
   out.reserve(encoded.size() + encoded.size() / 38 + 2);
   for (std::size_t at = 0; at < encoded.size(); at += 76) {
@@ -78,7 +71,7 @@ std::string encoded_words(std::string_view utf8) {
     if (cut == 0) cut = take;  // not UTF-8 at all: split the bytes as they come
     if (!out.empty()) out += "\r\n ";
     out += "=?UTF-8?B?";
-    out += base64(utf8.substr(0, cut));
+    out += net::base64_encode(utf8.substr(0, cut));
     out += "?=";
     utf8.remove_prefix(cut);
   }

@@ -13,20 +13,14 @@
 #include <string_view>
 #include <utility>
 
+#include "domain/text.h"
+#include "net/encoding.h"
+
 namespace depot::channels {
 namespace {
 
 namespace json = boost::json;
 using Kind = SendOutcome::Kind;
-
-std::string base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(written));
-  return out;
-}
 
 std::string redacted(std::string text, std::string_view secret) {
   if (secret.empty()) return text;
@@ -34,10 +28,6 @@ std::string redacted(std::string text, std::string_view secret) {
     text.replace(at, secret.size(), "***");
   }
   return text;
-}
-
-bool is_http_url(std::string_view url) {
-  return url.starts_with("http://") || url.starts_with("https://");
 }
 
 std::string text_of(const json::value* value) {
@@ -112,18 +102,6 @@ SendOutcome outcome_of(const net::HttpResponse& response) {
   return outcome;
 }
 
-std::string_view kind_name(Kind kind) {
-  switch (kind) {
-    case Kind::sent:
-      return "sent";
-    case Kind::retry_later:
-      return "retry later";
-    case Kind::permanent:
-      return "permanent";
-  }
-  return "unknown";
-}
-
 json::object push_body(const OutgoingMessage& message, const JpushChannelOptions& options) {
   json::object extras{{"event", message.event}, {"key", message.key}};
   if (!message.link.empty()) extras["link"] = message.link;
@@ -174,7 +152,7 @@ void JpushChannel::send(const ChannelAccount& account, const OutgoingMessage& me
 
   std::string base = account.url;
   while (base.ends_with('/')) base.pop_back();
-  std::string credentials = base64(app_key + ":" + master_secret);
+  std::string credentials = net::base64_encode(app_key + ":" + master_secret);
 
   net::HttpRequest request;
   request.method = "POST";
@@ -190,7 +168,7 @@ void JpushChannel::send(const ChannelAccount& account, const OutgoingMessage& me
     SendOutcome outcome = outcome_of(response);
     outcome.response = redacted(redacted(std::move(outcome.response), master_secret), credentials);
     if (outcome.kind != Kind::sent) {
-      spdlog::warn("jpush {} app_key {}: {}: {}: {}", host, app_key, event, kind_name(outcome.kind),
+      spdlog::warn("jpush {} app_key {}: {}: {}: {}", host, app_key, event, to_string(outcome.kind),
                    outcome.response);
     }
     done(std::move(outcome));

@@ -5,25 +5,11 @@
 
 #include <stdexcept>
 
+#include "net/encoding.h"
+
 namespace depot::channels {
 
-std::string aliyun_percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size() * 3);
-  for (unsigned char c : text) {
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '_' || c == '.' || c == '~';
-    if (unreserved) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
+std::string aliyun_percent_encode(std::string_view text) { return net::percent_encode(text); }
 
 std::string aliyun_canonical_query(const std::map<std::string, std::string>& params) {
   // std::map orders names by their bytes, which is the order Aliyun sorts them in.

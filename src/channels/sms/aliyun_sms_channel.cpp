@@ -81,13 +81,6 @@ std::string random_uuid() {
   return text;
 }
 
-SendOutcome refused(std::string why) {
-  SendOutcome outcome;
-  outcome.kind = SendOutcome::Kind::permanent;
-  outcome.response = std::move(why);
-  return outcome;
-}
-
 }  // namespace
 
 SendOutcome read_send_sms_answer(const net::HttpResponse& response) {
@@ -127,22 +120,22 @@ void AliyunSmsChannel::send(const ChannelAccount& account, const OutgoingMessage
                             std::function<void(SendOutcome)> done) {
   for (const char* name : {"access_key_id", "access_key_secret", "sign_name"}) {
     if (account.setting(name).empty()) {
-      done(refused(std::string("the SMS account has no ") + name));
+      done(SendOutcome::refused(std::string("the SMS account has no ") + name));
       return;
     }
   }
   auto template_code = account.templates.find(message.event);
   if (template_code == account.templates.end() || template_code->second.empty()) {
-    done(refused("the SMS account has no Aliyun template for " + message.event));
+    done(SendOutcome::refused("the SMS account has no Aliyun template for " + message.event));
     return;
   }
   if (message.recipient.empty()) {
-    done(refused("the message has no phone number"));
+    done(SendOutcome::refused("the message has no phone number"));
     return;
   }
   std::string base = account.url.empty() ? kAliyunSmsDefaultUrl : account.url;
   if (!base.starts_with("http://") && !base.starts_with("https://")) {
-    done(refused("the SMS account's url must start with http:// or https://"));
+    done(SendOutcome::refused("the SMS account's url must start with http:// or https://"));
     return;
   }
   while (base.ends_with('/')) base.pop_back();

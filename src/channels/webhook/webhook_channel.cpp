@@ -9,63 +9,13 @@
 #include <cstdint>
 #include <utility>
 
+#include "domain/text.h"
+#include "net/encoding.h"
+
 namespace depot::channels {
 namespace {
 
 constexpr std::string_view kSecretPrefix = "whsec_";
-
-std::string base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(written));
-  return out;
-}
-
-int base64_digit(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-// Standard base64, padded or not; nothing when the text is not base64.
-std::optional<std::string> base64_decode(std::string_view text) {
-  for (int padding = 0; padding < 2 && text.ends_with('='); ++padding) text.remove_suffix(1);
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    int digit = base64_digit(c);
-    if (digit < 0) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<std::uint32_t>(digit);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xFF);
-    }
-  }
-  return out;
-}
-
-bool is_http_url(std::string_view url) {
-  std::string head(url.substr(0, 8));
-  std::transform(head.begin(), head.end(), head.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return head.starts_with("http://") || head.starts_with("https://");
-}
-
-SendOutcome refused(std::string response) {
-  SendOutcome outcome;
-  outcome.kind = SendOutcome::Kind::permanent;
-  outcome.response = std::move(response);
-  return outcome;
-}
 
 SendOutcome outcome_of(const net::HttpResponse& response) {
   SendOutcome outcome;
@@ -93,25 +43,13 @@ SendOutcome outcome_of(const net::HttpResponse& response) {
   return outcome;
 }
 
-std::string_view kind_name(SendOutcome::Kind kind) {
-  switch (kind) {
-    case SendOutcome::Kind::sent:
-      return "sent";
-    case SendOutcome::Kind::retry_later:
-      return "retry later";
-    case SendOutcome::Kind::permanent:
-      return "permanent";
-  }
-  return "unknown";
-}
-
 }  // namespace
 
 std::optional<std::string> webhook_signature(std::string_view secret, std::string_view id,
                                              std::int64_t timestamp, std::string_view body) {
   std::string key;
   if (secret.starts_with(kSecretPrefix)) {
-    auto decoded = base64_decode(secret.substr(kSecretPrefix.size()));
+    auto decoded = net::base64_decode(secret.substr(kSecretPrefix.size()));
     if (!decoded) return std::nullopt;
     key = std::move(*decoded);
   } else {
@@ -124,7 +62,8 @@ std::optional<std::string> webhook_signature(std::string_view secret, std::strin
   unsigned int length = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(content.data()), content.size(), digest, &length);
-  return "v1," + base64(std::string_view(reinterpret_cast<const char*>(digest), length));
+  return "v1," +
+         net::base64_encode(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 WebhookChannel::WebhookChannel(net::CurlLoop& loop, WebhookChannelOptions options)
@@ -135,7 +74,7 @@ void WebhookChannel::send(const ChannelAccount& account, const OutgoingMessage& 
   std::string host = net::host_of(account.url);
   auto refuse = [&](std::string why, bool disable = false) {
     spdlog::warn("webhook to {}: not sent: {}", host, why);
-    SendOutcome outcome = refused(std::move(why));
+    SendOutcome outcome = SendOutcome::refused(std::move(why));
     outcome.disable_account = disable;
     done(std::move(outcome));
   };
@@ -167,7 +106,7 @@ void WebhookChannel::send(const ChannelAccount& account, const OutgoingMessage& 
                        done = std::move(done)](net::HttpResponse response) {
     SendOutcome outcome = outcome_of(response);
     if (outcome.kind != SendOutcome::Kind::sent) {
-      spdlog::warn("webhook {} to {}: {}: {}", event, host, kind_name(outcome.kind),
+      spdlog::warn("webhook {} to {}: {}: {}", event, host, to_string(outcome.kind),
                    outcome.response);
     }
     done(std::move(outcome));

@@ -16,6 +16,9 @@
 #include <utility>
 #include <vector>
 
+#include "domain/text.h"
+#include "net/encoding.h"
+
 namespace depot::channels {
 namespace {
 
@@ -36,7 +39,9 @@ struct Account {
   std::string base;  // the API's URL, without a trailing slash
   std::string appid;
   std::string secret;
-  std::string slot_key() const { return base + '\0' + appid; }
+  // The secret is part of the key: a token is only ever used for an account that could fetch it
+  // itself, never lent to another merchant who merely names the same (public) appid.
+  std::string slot_key() const { return base + '\0' + appid + '\0' + secret; }
 };
 
 std::string redacted(std::string text, std::initializer_list<std::string_view> secrets) {
@@ -47,25 +52,6 @@ std::string redacted(std::string text, std::initializer_list<std::string_view> s
     }
   }
   return text;
-}
-
-std::string url_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
-bool is_http_url(std::string_view url) {
-  return url.starts_with("http://") || url.starts_with("https://");
 }
 
 SendOutcome outcome(Kind kind, std::string response) {
@@ -150,18 +136,6 @@ TokenAnswer read_token(const net::HttpResponse& response, const Account& account
   return answer;
 }
 
-std::string_view kind_name(Kind kind) {
-  switch (kind) {
-    case Kind::sent:
-      return "sent";
-    case Kind::retry_later:
-      return "retry later";
-    case Kind::permanent:
-      return "permanent";
-  }
-  return "unknown";
-}
-
 }  // namespace
 
 struct WechatChannel::State : std::enable_shared_from_this<State> {
@@ -190,7 +164,7 @@ struct WechatChannel::State : std::enable_shared_from_this<State> {
   net::CurlLoop& loop;
   const WechatChannelOptions options;
   std::mutex mutex;
-  std::map<std::string, TokenSlot> slots;  // GUARDED_BY(mutex); by (url, appid)
+  std::map<std::string, TokenSlot> slots;  // GUARDED_BY(mutex); by (url, appid, secret)
 };
 
 void WechatChannel::State::with_token(const Account& account, std::string refused,
@@ -272,7 +246,8 @@ void WechatChannel::State::post_message(const Account& account, std::string body
                                         std::function<void(SendOutcome)> done) {
   net::HttpRequest request;
   request.method = "POST";
-  request.url = account.base + "/cgi-bin/message/template/send?access_token=" + url_encode(token);
+  request.url =
+      account.base + "/cgi-bin/message/template/send?access_token=" + net::percent_encode(token);
   request.headers = {"Content-Type: application/json"};
   request.body = body;
   request.connect_timeout = options.connect_timeout;
@@ -283,7 +258,7 @@ void WechatChannel::State::post_message(const Account& account, std::string body
     auto finish = [&](SendOutcome result) {
       if (result.kind != Kind::sent) {
         spdlog::warn("wechat {} appid {}: {}: {}: {}", net::host_of(account.base), account.appid,
-                     event, kind_name(result.kind), result.response);
+                     event, to_string(result.kind), result.response);
       }
       done(std::move(result));
     };
@@ -351,7 +326,7 @@ void WechatChannel::send(const ChannelAccount& account, const OutgoingMessage& m
        done = std::move(done)](const TokenAnswer& token) mutable {
         if (!token.ok) {
           spdlog::warn("wechat appid {}: {}: {}: {}", credentials.appid, event,
-                       kind_name(token.failure.kind), token.failure.response);
+                       to_string(token.failure.kind), token.failure.response);
           return done(token.failure);
         }
         state->post_message(credentials, std::move(body), std::move(event), token.token, false,

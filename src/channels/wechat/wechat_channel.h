@@ -10,8 +10,9 @@
 //      one), "client_msg_id": message.key, "data": {name: {"value": value}, …}}
 //     → {"errcode":0,"errmsg":"ok","msgid":…}
 //
-// A token is cached per (url, appid) until shortly before it expires; sends that need one while
-// it is being fetched wait for that one fetch (on callbacks, never blocking a thread). When
+// A token is cached per (url, appid, secret) until shortly before it expires, so an account that
+// names another's appid without its secret never borrows its token; sends that need one while it
+// is being fetched wait for that one fetch (on callbacks, never blocking a thread). When
 // WeChat calls a token invalid or expired (errcode 40001, 40014, 42001) a fresh one is fetched
 // with force_refresh (once for every send that saw the same token refused) and the message is
 // sent once more.

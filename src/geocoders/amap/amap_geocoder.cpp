@@ -8,6 +8,8 @@
 #include <string_view>
 #include <utility>
 
+#include "net/encoding.h"
+
 namespace depot::geocoders {
 namespace {
 
@@ -24,25 +26,6 @@ std::string address_text(const Address& address) {
 // Amap's `city` narrows the search; for a municipality the province is the city.
 const std::string& city_param(const Address& address) {
   return address.city.empty() ? address.province : address.city;
-}
-
-// RFC 3986 query component encoding; every byte of a UTF-8 name outside the unreserved set.
-std::string url_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size() * 3);
-  for (unsigned char c : text) {
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
 }
 
 // The base URL without trailing slashes, or empty when it is not http(s) with a host.
@@ -145,8 +128,9 @@ void AmapGeocoder::geocode(const GeocoderConfig& config, const Address& address,
   net::HttpRequest request;
   request.method = "GET";
   // The full URL holds the key, so it is never logged; `base` is.
-  request.url = base + "/v3/geocode/geo?address=" + url_encode(text) + "&city=" + url_encode(city) +
-                "&key=" + url_encode(config.key) + "&output=JSON";
+  request.url = base + "/v3/geocode/geo?address=" + net::percent_encode(text) +
+                "&city=" + net::percent_encode(city) + "&key=" + net::percent_encode(config.key) +
+                "&output=JSON";
   request.connect_timeout = options_.connect_timeout;
   request.timeout = options_.total_timeout;
   loop_.http(request, [this, service = std::move(base), cache_key = std::move(cache_key),

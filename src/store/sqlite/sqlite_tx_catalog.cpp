@@ -83,7 +83,8 @@ MerchantSettings SqliteTx::settings() {
     for (const json::value& contact : contacts.as_array()) {
       const json::object& object = contact.as_object();
       if (auto channel = parse_channel_kind(object.at("channel").as_string())) {
-        notify.alert_contacts.push_back({*channel, std::string(object.at("recipient").as_string())});
+        notify.alert_contacts.push_back(
+            {*channel, std::string(object.at("recipient").as_string())});
       }
     }
     notify.public_url = q.text(11);

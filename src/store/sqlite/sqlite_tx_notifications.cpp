@@ -148,8 +148,8 @@ void SqliteTx::save_channel_account(const ChannelAccount& a, Instant at) {
          "settings = excluded.settings, templates = excluded.templates, "
          "sandbox = excluded.sandbox, disabled = excluded.disabled, "
          "updated_at = excluded.updated_at")
-      .bind_all(tenant_, to_string(a.kind), a.url, encode_map(a.settings),
-                encode_map(a.templates), a.sandbox, a.disabled, to_millis(at))
+      .bind_all(tenant_, to_string(a.kind), a.url, encode_map(a.settings), encode_map(a.templates),
+                a.sandbox, a.disabled, to_millis(at))
       .run();
 }
 
@@ -213,10 +213,13 @@ void SqliteTx::set_dispatch_position(std::int64_t after_event_id) {
 }
 
 std::vector<ChannelRecord> SqliteTx::channel_records(const std::string& phone) {
+  // A delivery has ended when it got through, died, or failed with no retry left (a delivery
+  // report saying the message never arrived); a failed one still retrying has not.
   Query q = db_.query(
       "SELECT channel, SUM(status IN ('sent', 'delivered')), COUNT(*) FROM notifications "
       "WHERE tenant_id = ? AND customer_phone = ? AND audience = 'customer' "
-      "AND status IN ('sent', 'delivered', 'dead') GROUP BY channel");
+      "AND (status IN ('sent', 'delivered', 'dead') "
+      "OR (status = 'failed' AND next_attempt_at IS NULL)) GROUP BY channel");
   q.bind_all(tenant_, phone);
   std::vector<ChannelRecord> records;
   while (q.step()) {
@@ -235,8 +238,7 @@ std::optional<Notification> SqliteTx::find_notification(std::int64_t id) {
 }
 
 std::optional<Notification> SqliteTx::find_notification_by_key(const std::string& key) {
-  Query q =
-      db_.query(std::string(kNotificationColumns) + "WHERE tenant_id = ? AND dedupe_key = ?");
+  Query q = db_.query(std::string(kNotificationColumns) + "WHERE tenant_id = ? AND dedupe_key = ?");
   q.bind_all(tenant_, key);
   if (!q.step()) return std::nullopt;
   return notification_from(q);
@@ -311,11 +313,10 @@ bool SqliteTx::insert_notification(Notification& n) {
       "fallbacks, resend_of, created_at, updated_at, sent_at, delivered_at) VALUES (?, ?, ?, ?, "
       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (tenant_id, dedupe_key) DO NOTHING");
-  q.bind_all(tenant_, id, n.key, n.event_id, to_string(n.event), n.order_id,
-             to_string(n.channel), n.recipient, to_string(n.audience), n.customer_phone, n.locale,
-             n.template_source, n.message.subject, n.message.text, n.message.html,
-             n.message.link, encode_map(n.message.variables), n.message.payload,
-             to_string(n.status), n.attempts);
+  q.bind_all(tenant_, id, n.key, n.event_id, to_string(n.event), n.order_id, to_string(n.channel),
+             n.recipient, to_string(n.audience), n.customer_phone, n.locale, n.template_source,
+             n.message.subject, n.message.text, n.message.html, n.message.link,
+             encode_map(n.message.variables), n.message.payload, to_string(n.status), n.attempts);
   q.bind_or_null(21, millis_or_null(n.next_attempt_at));
   q.bind(22, n.last_error).bind(23, n.provider_id).bind(24, encode_channels(n.fallbacks));
   q.bind(25, n.resend_of).bind(26, to_millis(n.created_at)).bind(27, to_millis(n.updated_at));

@@ -69,8 +69,8 @@ bool SqliteTx::insert_ticket(Ticket& t) {
          "INSERT INTO tickets (tenant_id, id, kind, status, order_id, event_id, notification_id, "
          "subject, assignee, created_by, created_at, updated_at) "
          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
-      .bind_all(tenant_, id, t.kind, to_string(t.status), t.order_id, t.event_id,
-                t.notification_id, t.subject, t.assignee, t.created_by, to_millis(t.created_at),
+      .bind_all(tenant_, id, t.kind, to_string(t.status), t.order_id, t.event_id, t.notification_id,
+                t.subject, t.assignee, t.created_by, to_millis(t.created_at),
                 to_millis(t.updated_at))
       .run();
   if (db_.changes() == 0) return false;
@@ -82,8 +82,7 @@ void SqliteTx::update_ticket(const Ticket& t) {
   db_.query(
          "UPDATE tickets SET status = ?, assignee = ?, subject = ?, updated_at = ? "
          "WHERE tenant_id = ? AND id = ?")
-      .bind_all(to_string(t.status), t.assignee, t.subject, to_millis(t.updated_at), tenant_,
-                t.id)
+      .bind_all(to_string(t.status), t.assignee, t.subject, to_millis(t.updated_at), tenant_, t.id)
       .run();
 }
 

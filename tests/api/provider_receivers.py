@@ -105,6 +105,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # depot opens many connections at once; 5 would drop some SYNs
 
     def handle_error(self, request, client_address):
         # A killed depot resets its connections; anything else is a receiver bug worth seeing.

@@ -100,12 +100,21 @@ def fast_retries(server):
     assert r.json["notification_retry_base_ms"] == RETRY_BASE_MS
 
 
+def unfinished(api):
+    """Deliveries that may still go out: queued, in flight, or waiting for a retry."""
+    return [n for n in api.list_all("/api/v1/notifications")
+            if n["status"] in ("queued", "sending") or n["next_attempt_at"] is not None]
+
+
 @pytest.fixture(autouse=True)
 def no_channels_left(server):
-    """Each test sets up its own channels; none is left pointing at a stopped receiver."""
+    """Each test sets up its own channels; none is left pointing at a stopped receiver, and no
+    delivery of one test is left to reach the receivers of the next."""
     yield
     if server.alive():
         configure(server.a)
+        wait_for(lambda: not unfinished(server.a), timeout=20,
+                 what="the test's deliveries to finish")
         r = server.a.patch("/api/v1/settings",
                            {"default_channels": ["sms", "wechat", "push", "email"]})
         assert r.status == 200, r
@@ -550,8 +559,9 @@ def test_resend_is_refused_while_the_original_is_in_flight_and_for_unknown_ids(a
     sms.set_mode("hang")
     try:
         order, _ = shipped_order(api, customer())
-        wait_for(lambda: sms.held >= 1, what="the SMS to reach the provider")
-        [n] = customer_deliveries(api, order["id"])
+        [n] = wait_deliveries(api, order["id"], lambda ns: ns and any(
+            r["params"].get("OutId") == ns[0]["key"] for r in sms.requests),
+            what="the SMS to reach the provider and be held")
         assert n["status"] == "sending"
         assert_problem(api.post(f"/api/v1/notifications/{n['id']}/resend"), 409)
     finally:

@@ -197,10 +197,15 @@ void SmtpChannel::send(const ChannelAccount& account, const OutgoingMessage& mes
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, keep_reply);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, exchange.get());
   if (starttls) curl_easy_setopt(easy, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
-  if (account.setting("tls_verify") == "false") {
+  bool verify = account.setting("tls_verify") != "false";
+  if (!verify) {
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
   }
+  // libcurl hands a kept smtp:// connection to the next mail for the same host, port and login
+  // without asking whether it turned STARTTLS on or verified the server: only a connection that
+  // did both may be kept, so no mail ever rides on one weaker than it asked for.
+  if (!starttls || !verify) curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
   std::string username = account.setting("username");
   if (!username.empty()) {
     curl_easy_setopt(easy, CURLOPT_USERNAME, username.c_str());

@@ -9,7 +9,9 @@ subcommand, each writing a JSON result that bench/report.py renders:
           customers with an email and preferred_channels ["email"]: every event waits in the
           outbox (each gets a webhook; each shipment.created also an email); counts the events
   drain   depot has just been started with dispatch on: waits until the receivers hold every
-          expected delivery; the timeline, the rates, depot's CPU per thread, the receivers' CPU
+          expected delivery; the timeline, the rates, depot's CPU per thread, the receivers' CPU;
+          what the receivers recorded goes next to --out (NAME_webhook.tsv, NAME_email.tsv), as
+          for live
   live    paced shipping with dispatch on: --orders orders created and paid, left to settle, then
           shipped --rate per second; the outbox lag from each event's timestamp to its arrival
   stats   the receivers' counters now (around the create runs)
@@ -237,6 +239,29 @@ def thread_cpu(pid):
     return out
 
 
+def machine_ticks():
+    """(busy, total) jiffies of the whole machine so far."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:8]]
+    return sum(fields) - fields[3] - fields[4], sum(fields)
+
+
+def all_processes_cpu():
+    """{pid: CPU seconds so far} of every process on the machine."""
+    out = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                text = f.read()
+        except OSError:
+            continue
+        rest = text[text.rfind(")") + 2:].split()
+        out[int(name)] = (int(rest[11]) + int(rest[12])) / TICK
+    return out
+
+
 def process_cpu(pid):
     return sum(seconds for _, seconds in thread_cpu(pid).values())
 
@@ -296,6 +321,8 @@ async def drain(args):
     want_webhooks, want_emails = queued["expected_webhooks"], queued["expected_emails"]
     receivers = {"webhook": args.webhook_pid, "smtp": args.smtp_pid}
     receivers_before = {k: process_cpu(p) for k, p in receivers.items()}
+    machine_before = machine_ticks()
+    everyone_before, polled_from = all_processes_cpu(), time.time()
     timeline, timed_out = [], False
     deadline = time.time() + args.timeout
     while True:
@@ -311,13 +338,20 @@ async def drain(args):
     finished = time.time()
     depot_threads = thread_cpu(args.server_pid)
     receivers_cpu = {k: process_cpu(p) - receivers_before[k] for k, p in receivers.items()}
+    machine_after = machine_ticks()
+    ours = {args.server_pid, args.webhook_pid, args.smtp_pid, os.getpid()}
+    others = sum(seconds - everyone_before.get(pid, 0)
+                 for pid, seconds in all_processes_cpu().items() if pid not in ours)
+    polled_s = time.time() - polled_from
+    machine_busy = ((machine_after[0] - machine_before[0])
+                    / max(1, machine_after[1] - machine_before[1]))
     conn = Connection(port_of(args.base), args.key)
     left = await unfinished(conn)
     dead = len((await conn.must("GET", "/api/v1/notifications?status=dead&limit=1"))["items"])
     conn.close()
 
-    hooks_file = os.path.join(args.results, "notify_drain_webhook.tsv")
-    mails_file = os.path.join(args.results, "notify_drain_email.tsv")
+    hooks_file = os.path.splitext(args.out)[0] + "_webhook.tsv"
+    mails_file = os.path.splitext(args.out)[0] + "_email.tsv"
     w_stats = await receiver_dump(webhook_control, hooks_file)
     e_stats = await receiver_dump(smtp_control, mails_file)
     hooks, mails = read_records(hooks_file), read_records(mails_file)
@@ -343,6 +377,10 @@ async def drain(args):
         "depot_cpu_s": by_role, "depot_cpu_total_s": round(sum(by_role.values()), 2),
         "wall_s": round(wall, 2),
         "receivers_cpu_s": {k: round(v, 2) for k, v in receivers_cpu.items()},
+        # from the moment depot answered to the last delivery, every core, every process
+        "machine_busy_pct": round(100 * machine_busy, 1),
+        # every other process (this driver left out), in % of one core, over the same time
+        "others_pct": round(100 * others / polled_s, 1),
         "timeline": timeline,
     }
     write_json(args.out, result)
@@ -427,8 +465,8 @@ async def live(args):
         await asyncio.sleep(0.2)
     await settle(port, args.key, [webhook_control, smtp_control])
 
-    hooks_file = os.path.join(args.results, "notify_live_webhook.tsv")
-    mails_file = os.path.join(args.results, "notify_live_email.tsv")
+    hooks_file = os.path.splitext(args.out)[0] + "_webhook.tsv"
+    mails_file = os.path.splitext(args.out)[0] + "_email.tsv"
     await receiver_dump(webhook_control, hooks_file)
     await receiver_dump(smtp_control, mails_file)
     event_at, hook_lags = {}, {}
@@ -493,13 +531,13 @@ def main():
 
     add("setup", "base", "key", "webhook-ports", "smtp-ports")
     add("queue", "base", "key", "out").add_argument("--orders", type=int, required=True)
-    p = add("drain", "base", "key", "webhook-ports", "smtp-ports", "queue", "results", "out")
+    p = add("drain", "base", "key", "webhook-ports", "smtp-ports", "queue", "out")
     for option in ("server-pid", "webhook-pid", "smtp-pid"):
         p.add_argument(f"--{option}", type=int, required=True)
     p.add_argument("--started", type=float, required=True, help="epoch seconds of depot's start")
     p.add_argument("--ready", type=float, help="epoch seconds when depot answered /readyz")
     p.add_argument("--timeout", type=float, default=600)
-    p = add("live", "base", "key", "webhook-ports", "smtp-ports", "results", "out")
+    p = add("live", "base", "key", "webhook-ports", "smtp-ports", "out")
     p.add_argument("--rate", type=float, required=True, help="orders shipped per second")
     p.add_argument("--seconds", type=float, required=True)
     add("stats", "webhook-ports", "smtp-ports", "out")

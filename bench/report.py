@@ -549,111 +549,147 @@ def notify_meta(res):
             f"`BENCH_ONLY=notify bench/run.sh` (about 6 minutes)")
 
 
+def drain_row(what, d):
+    hook, mail, both = d.get("webhook", {}), d.get("email", {}), d.get("all", {})
+    wall = d.get("wall_s") or 1
+    receivers = d.get("receivers_cpu_s", {})
+    return (f"| {what} | **{rate_text(hook.get('rate'))}** | {rate_text(mail.get('rate'))} | "
+            f"{rate_text(both.get('rate'))} | {d.get('seconds_to_first', 0):.1f} s | "
+            f"{d.get('seconds_to_last', 0):.1f} s | {d['depot_cpu_total_s'] / wall * 100:.0f}% | "
+            f"{receivers.get('webhook', 0) / wall * 100:.0f}% | "
+            f"{receivers.get('smtp', 0) / wall * 100:.0f}% | "
+            + (f"{d['others_pct']:.0f}%" if d.get("others_pct") is not None else "?") + " | "
+            + (f"{d['machine_busy_pct']:.0f}%" if d.get("machine_busy_pct") is not None else "?")
+            + " |")
+
+
+def drain_lines(res, queue):
+    """The drain: BENCH_RUNS drains of the same queued store, then one under perf."""
+    runs = []
+    for path in sorted(glob.glob(os.path.join(res, "notify_drain_[0-9]*.json")),
+                       key=lambda p: int(re.search(r"_(\d+)\.json$", p).group(1))):
+        d = load_json(path)
+        if d and d.get("webhook", {}).get("count"):
+            runs.append(d)
+    profiled = load_json(os.path.join(res, "notify_drain_profiled.json"))
+    hook_ceiling = parse_wrk(os.path.join(res, "notify_ceiling_webhook.txt"))
+    smtp_ceiling = load_json(os.path.join(res, "notify_ceiling_smtp.json"))
+    lines = [f"### Draining {queue['orders']:,} shipped orders' events", ""]
+    if not runs:
+        return lines + ["- The drain left no result; see `run.log`.", ""]
+    cores = int(machine()["nproc"] or 2)
+    lines += [
+        "| drain | webhooks/s | emails/s | all deliveries/s | first delivery | last delivery "
+        "| depot CPU | webhook receiver CPU | SMTP receiver CPU | other processes | machine busy |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    lines += [drain_row(f"run {i}", d) for i, d in enumerate(runs, 1)]
+    if profiled and profiled.get("webhook", {}).get("count"):
+        lines.append(drain_row("under perf (not in the medians)", profiled))
+    lines.append("")
+
+    def med(get):
+        return median([get(d) for d in runs])
+
+    hook_rate = med(lambda d: d["webhook"].get("rate"))
+    mail_rate = med(lambda d: d["email"].get("rate"))
+    all_rate = med(lambda d: d["all"].get("rate"))
+    deliveries = runs[0]["webhook"]["unique"] + runs[0]["email"]["unique"]
+    cpu_pct = {}
+    for role in {r for d in runs for r in d["depot_cpu_s"]}:
+        cpu_pct[role] = med(lambda d: d["depot_cpu_s"].get(role, 0) / d["wall_s"] * 100)
+    per_delivery = med(lambda d: d["depot_cpu_total_s"] / deliveries * 1e6)
+    writer_per = med(lambda d: d["depot_cpu_s"].get("depot-writer", 0) / deliveries * 1e6)
+    busiest = med(lambda d: max(d["receivers_cpu_s"].values()) / d["wall_s"] * 100)
+    machine_busy = med(lambda d: d.get("machine_busy_pct"))
+    depot_pct = med(lambda d: d["depot_cpu_total_s"] / d["wall_s"] * 100)
+    flagged = [i for i, d in enumerate(runs, 1)
+               if d.get("timed_out") or d.get("unfinished_after") or d.get("dead_after")
+               or d["webhook"]["unique"] < d["expected_webhooks"]
+               or d["email"]["unique"] < d["expected_emails"]]
+    by_type = ", ".join(f"`{k}` {v:,}" for k, v in
+                        sorted(queue["events_by_type"].items(), key=lambda kv: -kv[1]))
+    noisy = []
+    for path in sorted(glob.glob(os.path.join(res, "noisy_notify_drain_*.json"))):
+        d = load_json(path, {}) or {}
+        noisy.append(f"{os.path.basename(path)} ({rate_text(d.get('webhook', {}).get('rate'))} "
+                     f"webhooks, other processes {d.get('others_pct', 0):.0f}%)")
+    quiet = [read(os.path.join(res, f"notify_drain_{i}.quiet")).strip()
+             for i in range(1, len(runs) + 1)]
+    lines += [
+        f"- **How:** `depot serve --no-dispatch` took {queue['orders']:,} orders through create, "
+        f"pay and ship ({queue['requests_per_s']:,.0f} requests/s), for customers with an email "
+        f"and `preferred_channels: [\"email\"]`, with the merchant's webhook endpoint and SMTP "
+        f"server pointed at the receivers. That left {queue['events']:,} events in the outbox: "
+        f"{by_type}. Every event gets a webhook (so the webhooks are not only shipments: "
+        f"{queue['events_by_type'].get('shipment.created', 0):,} of them are "
+        f"`shipment.created`), and every `shipment.created` an email: {deliveries:,} deliveries. "
+        f"Each drain starts from a copy of that store: the clock starts when `depot serve` is "
+        f"launched with dispatch on, and stops when the receivers hold every delivery (counted by "
+        f"`webhook-id` and `Message-ID`, so a repeat would not count). A rate is the deliveries "
+        f"÷ the time from the first arrival to the last; \"last delivery\" is counted from the "
+        f"launch. CPU is % of one core over the whole drain (the machine has {cores} cores = "
+        f"{100 * cores}%); \"other processes\" is everything but depot, the receivers and the "
+        f"driver (other people's work on the machine), and \"machine busy\" is the share of "
+        f"both cores in use, everything included.",
+        f"- **Result (medians of {len(runs)} drains):** **{rate_text(hook_rate)} webhooks** and "
+        f"{rate_text(mail_rate)} emails at the same time, {rate_text(all_rate)} deliveries in "
+        f"all. The receivers alone take "
+        + (f"{hook_ceiling['rate']:,.0f} webhooks/s (wrk, 64 connections)" if hook_ceiling
+           else "? webhooks/s")
+        + " and " + (f"{smtp_ceiling['rate']:,.0f} messages/s ({smtp_ceiling['connections']} "
+                     f"connections of a Python client)" if smtp_ceiling else "? messages/s")
+        + ". "
+        + ("Every drain delivered everything once, nothing left unfinished or dead."
+           if not flagged else f"**Drain(s) {flagged} missed deliveries or hit the timeout — "
+                               f"flagged.**"),
+        f"- **Where the CPU went (medians):** depot {depot_pct:.0f}% "
+        f"({role_text(cpu_pct)}), the busier receiver {busiest:.0f}%, the whole machine "
+        f"{machine_busy:.0f}% busy. depot spent {per_delivery:,.0f} µs of CPU per delivery "
+        f"(planning, claiming, sending and recording it), {writer_per:,.0f} µs of them on the "
+        f"store's writer. Other processes used " + ", ".join(f"{q}%" for q in quiet if q)
+        + " of a core just before the drains"
+        + ("; repeated as noisy (30% of a core or more during the drain): "
+           + ", ".join(noisy) if noisy else "") + ".",
+    ]
+    met = (hook_rate or 0) >= NOTIFY_WEBHOOK_TARGET
+    receiver_bound = busiest >= RECEIVER_BOUND
+    lines.append(
+        f"- **Aim: ≥ {NOTIFY_WEBHOOK_TARGET:,} webhook deliveries/s** — "
+        + ("met" if met else "**not met**") + f" ({rate_text(hook_rate)}). **Limited by the "
+        f"receiver, not by depot** — " + ("met" if receiver_bound else "**not met**")
+        + f": the busier receiver used {busiest:.0f}% of a core"
+        + (", so it was the limit." if receiver_bound else
+           f", far below its ceiling; depot used {depot_pct:.0f}% and the machine was "
+           f"{machine_busy:.0f}% busy."))
+    threads = []
+    for line in read(os.path.join(res, "notify_drain_profiled_threads.txt")).splitlines():
+        mm = re.match(r"\s*([\d.]+)%\s+(\d+):(\S+)", line)
+        if mm:
+            threads.append((float(mm.group(1)), int(mm.group(2)), mm.group(3)))
+    if threads:
+        main_tid = min(tid for _, tid, _ in threads)
+        lines.append("- **perf, the drain under perf** (499 Hz, the whole drain) — depot's samples "
+                     "per thread:")
+        for share, tid, name in sorted(threads, reverse=True):
+            if share < 2:
+                continue
+            role = ("HTTP (the main thread)" if tid == main_tid else
+                    "the curl loop" if not name.startswith("depot-") else f"`{name}`")
+            path = os.path.join(res, f"notify_drain_profiled_tid{tid}.txt")
+            lines.append(f"  - {role}, {share:.0f}%; by library: {dso_split(path) or '?'}; "
+                         f"hottest: " + ", ".join(f"`{sym}` {pct:.1f}%"
+                                                  for pct, _, sym in top_symbols(path, 6)))
+    return lines + [""]
+
+
 def notify_section(res):
     queue = load_json(os.path.join(res, "notify_queue.json"))
     if not queue:
         return "- The notification stage did not run (`BENCH_NOTIFY=0`) or left no result."
     config = load_json(os.path.join(res, "notify_config.json"), {}) or {}
-    drain = load_json(os.path.join(res, "notify_drain.json"), {}) or {}
     live = load_json(os.path.join(res, "notify_live.json"), {}) or {}
-    hook_ceiling = parse_wrk(os.path.join(res, "notify_ceiling_webhook.txt"))
-    smtp_ceiling = load_json(os.path.join(res, "notify_ceiling_smtp.json"))
-    lines = [notify_meta(res), ""]
-
-    # -- the drain --
-    by_type = ", ".join(f"`{k}` {v:,}" for k, v in
-                        sorted(queue["events_by_type"].items(), key=lambda kv: -kv[1]))
-    lines += [f"### Draining {queue['orders']:,} shipped orders' events", ""]
-    hook, mail, both = drain.get("webhook", {}), drain.get("email", {}), drain.get("all", {})
-    if hook.get("count"):
-        lines += [
-            "| deliveries | received | rate, first → last arrival | steady rate (10th → 90th "
-            "percentile of arrivals) | the receiver alone |",
-            "|---|---:|---:|---:|---:|",
-            f"| webhooks (one per event, every type) | {hook['unique']:,} of "
-            f"{drain['expected_webhooks']:,} | **{rate_text(hook.get('rate'))}** | "
-            f"{rate_text(hook.get('steady_rate'))} | "
-            + (f"{hook_ceiling['rate']:,.0f} req/s (wrk, 64 connections)" if hook_ceiling else "?")
-            + " |",
-            f"| emails (one per `shipment.created`: preferred channel email) | "
-            f"{mail.get('unique', 0):,} of {drain['expected_emails']:,} | "
-            f"**{rate_text(mail.get('rate'))}** | {rate_text(mail.get('steady_rate'))} | "
-            + (f"{smtp_ceiling['rate']:,.0f} messages/s ({smtp_ceiling['connections']} "
-               f"connections)" if smtp_ceiling else "?") + " |",
-            f"| both | {hook['unique'] + mail.get('unique', 0):,} | {rate_text(both.get('rate'))} "
-            f"| {rate_text(both.get('steady_rate'))} | |",
-            "",
-        ]
-        wall = drain["seconds_to_last"]
-        lines.append(
-            f"- **How:** `depot serve --no-dispatch` took {queue['orders']:,} orders through "
-            f"create, pay and ship ({queue['seconds']:.0f} s, {queue['requests_per_s']:,.0f} "
-            f"requests/s), for customers with an email and `preferred_channels: [\"email\"]`; "
-            f"the merchant has a webhook endpoint and an SMTP server, both receivers on "
-            f"127.0.0.1 (`bench/notify_receivers.py`). That left {queue['events']:,} events in "
-            f"the outbox: {by_type}. Each gets a webhook; each `shipment.created` also an email. "
-            f"Then depot started on the same data with dispatch on; the clock starts when "
-            f"`depot serve` is launched and stops when the receivers hold every delivery.")
-        lines.append(
-            f"- **Timeline:** depot answered `/readyz` after {drain.get('ready_s') or 0:.2f} s, "
-            f"the first delivery arrived after {drain['seconds_to_first']:.2f} s (the dispatcher "
-            f"plans every waiting event before it sends any), the last after **{wall:.1f} s**: "
-            f"{(hook['unique'] + mail.get('unique', 0)) / wall:,.0f} deliveries/s from launch to "
-            f"the last. Webhooks arrived over {hook['span_s']:.1f} s, emails over "
-            f"{mail.get('span_s', 0):.1f} s. "
-            + ("No delivery was left unfinished or dead."
-               if not drain.get("unfinished_after") and not drain.get("dead_after") else
-               f"**{drain.get('unfinished_after')} unfinished, {drain.get('dead_after')} dead "
-               f"— flagged.**")
-            + (" **The drain hit BENCH_NOTIFY_TIMEOUT — flagged.**" if drain.get("timed_out")
-               else "")
-            + f" The receivers saw {hook['connections']} and {mail.get('connections', 0)} "
-            f"connections.")
-        cpu = drain.get("depot_cpu_s", {})
-        receivers = drain.get("receivers_cpu_s", {})
-        busiest = max(receivers.get("webhook", 0), receivers.get("smtp", 0)) / wall * 100
-        lines.append(
-            f"- **CPU over the {wall:.1f} s** (% of one core; the machine has "
-            f"{machine()['nproc']} cores): depot {drain['depot_cpu_total_s'] / wall * 100:.0f}% "
-            f"({role_text({k: v / wall * 100 for k, v in cpu.items()})}), the webhook receiver "
-            f"{receivers.get('webhook', 0) / wall * 100:.0f}%, the SMTP receiver "
-            f"{receivers.get('smtp', 0) / wall * 100:.0f}%. depot spent "
-            f"{drain['depot_cpu_total_s'] / (hook['unique'] + mail.get('unique', 0)) * 1e6:,.0f} "
-            f"µs of CPU per delivery, "
-            f"{cpu.get('depot-writer', 0) / (hook['unique'] + mail.get('unique', 0)) * 1e6:,.0f} "
-            f"µs of it on the writer.")
-        met = (hook.get("rate") or 0) >= NOTIFY_WEBHOOK_TARGET
-        lines.append(
-            f"- **Aim: ≥ {NOTIFY_WEBHOOK_TARGET:,} webhook deliveries/s, limited by the "
-            f"receiver** — " + ("met" if met else "**not met**")
-            + f": {rate_text(hook.get('rate'))} from the first webhook to the last; "
-            + (f"the busier receiver used {busiest:.0f}% of a core, so the receivers "
-               + ("were" if busiest >= RECEIVER_BOUND else "were **not**")
-               + " the limit" + ("" if busiest >= RECEIVER_BOUND else ": depot was") + ".")
-            )
-        threads = []
-        for line in read(os.path.join(res, "notify_drain_threads.txt")).splitlines():
-            mm = re.match(r"\s*([\d.]+)%\s+(\d+):(\S+)", line)
-            if mm:
-                threads.append((float(mm.group(1)), int(mm.group(2)), mm.group(3)))
-        if threads:
-            main_tid = min(tid for _, tid, _ in threads)
-            parts = []
-            for share, tid, name in sorted(threads, reverse=True):
-                if share < 2:
-                    continue
-                role = ("HTTP (the main thread)" if tid == main_tid else
-                        "the curl loop" if not name.startswith("depot-") else f"`{name}`")
-                symbols = top_symbols(os.path.join(res, f"notify_drain_tid{tid}.txt"), 6)
-                split = dso_split(os.path.join(res, f"notify_drain_tid{tid}.txt"))
-                parts.append(f"  - {role}, {share:.0f}% of depot's samples; by library: "
-                             f"{split or '?'}; hottest: "
-                             + ", ".join(f"`{sym}` {pct:.1f}%" for pct, _, sym in symbols))
-            lines.append("- **perf during the drain** (499 Hz, whole drain):")
-            lines += parts
-    else:
-        lines.append("- The drain left no result; see `run.log`.")
-    lines.append("")
+    lines = [notify_meta(res), ""] + drain_lines(res, queue)
 
     # -- live: the outbox lag --
     lines += ["### Outbox lag while orders ship", ""]
@@ -703,15 +739,16 @@ def notify_section(res):
         busy_rates.append(busy["rate"])
         rows.append(
             f"| {run} | {idle['rate']:,.0f} | {busy['rate']:,.0f} | {ratio:.0%} | "
-            + (f"{sent:,} ({sent / seconds:,.0f}/s)" if sent is not None else "?") + " | "
+            + (f"{sent:,} ({sent / seconds:,.0f}/s) for {busy['requests']:,} new events"
+               if sent is not None else "?") + " | "
             + role_text(depot_threads(idle_sample)) + " | " + role_text(depot_threads(sample))
             + " | " + (f"**{errors} — flagged**" if errors else "0") + " |")
     if rows:
         loss = 1 - statistics.median(busy_rates) / statistics.median(idle_rates)
         lines += [
             "| run | idle: `--no-dispatch`, orders/s | busy: dispatch draining, orders/s | busy ÷ "
-            "idle | deliveries received during the busy run | depot CPU, idle | depot CPU, busy "
-            "| errors |",
+            "idle | deliveries that arrived during the busy run | depot CPU, idle | depot CPU, "
+            "busy | errors |",
             "|---:|---:|---:|---:|---|---|---|---:|",
         ] + rows + [
             "",

@@ -16,7 +16,7 @@ what the benchmark measures (their ceilings are measured too, and reported next 
 
 A receiver writes "PORT CONTROL_PORT" to --port-file once it listens. Its control port speaks the
 same HTTP: GET /stats answers {"count", "unique", "first", "last", "connections", "errors"}
-(times in seconds since the epoch); POST /dump?path=P writes the records to P as tab-separated
+(times in seconds since the epoch; connections opened since the start or the last reset); POST /dump?path=P writes the records to P as tab-separated
 lines (receive time, id, then for webhooks the event type and the event's timestamp) and answers
 the stats; POST /reset forgets the records. A receiver stops on SIGTERM or SIGINT.
 Python standard library only, aiosmtpd for the SMTP server.
@@ -51,6 +51,7 @@ class Records:
     def clear(self):
         self.items.clear()
         self.ids.clear()
+        self.connections = 0  # from now on: connections opened since the reset
         self.errors = 0
 
     def stats(self):

@@ -530,7 +530,7 @@ def role_text(roles, total_key=None):
 
 def notify_meta(res):
     """The run line of the section: it may come from a BENCH_ONLY=notify run, not the page's."""
-    commit, binary_mtime, dirty = "unknown", "?", []
+    commit, binary_mtime, dirty, newer = "unknown", "?", [], 0
     for line in read(os.path.join(res, "git.txt")).splitlines():
         key, _, value = line.partition(" ")
         if key == "commit":
@@ -539,14 +539,18 @@ def notify_meta(res):
             binary_mtime = value
         elif key == "dirty":
             dirty.append(value[3:])
+        elif key == "sources_newer_than_binary":
+            newer = int(value or 0)
     stamp = os.path.basename(os.path.realpath(res))
     when = datetime.datetime.strptime(stamp, "%Y%m%d-%H%M%S").strftime("%Y-%m-%d %H:%M UTC")
     config = load_json(os.path.join(res, "notify_config.json"), {}) or {}
     return (f"- **Run:** {when}, commit `{commit[:12]}`"
             + (f" with uncommitted changes to {len(dirty)} file(s) under `src/`" if dirty else "")
-            + f", binary built {binary_mtime}, `--threads {config.get('server_threads', 0)}`; "
-            f"raw outputs in `bench/results/{stamp}/`; reproduce with "
-            f"`BENCH_ONLY=notify bench/run.sh` (about 6 minutes)")
+            + f", binary built {binary_mtime}"
+            + (f" (**{newer} source file(s) were newer than the binary**)" if newer else "")
+            + f", `--threads {config.get('server_threads', 0)}`; raw outputs in "
+            f"`bench/results/{stamp}/`; reproduce with `BENCH_ONLY=notify bench/run.sh` (about "
+            f"4 minutes on a quiet machine, longer when it waits for quiet)")
 
 
 def drain_row(what, d):

@@ -420,7 +420,8 @@ EOF
 
 # ---- notifications: a store of their own, a webhook receiver and an SMTP server on loopback ----
 # Set by notify_stage for the functions it calls.
-N_DATA= N_KEY= N_RECEIVERS= N_PORTS=()
+N_DATA='' N_KEY='' N_RECEIVERS=''
+N_PORTS=()
 
 # notify_receiver KIND: starts bench/notify_receivers.py KIND; its "PORT CONTROL_PORT" line lands
 # in $WORK/KIND.ports and its pid in $RES/notify_KIND.pid.

@@ -9,7 +9,7 @@ subcommand, each writing a JSON result that bench/report.py renders:
           customers with an email and preferred_channels ["email"]: every event waits in the
           outbox (each gets a webhook; each shipment.created also an email); counts the events
   drain   depot has just been started with dispatch on: waits until the receivers hold every
-          expected delivery; the timeline, the rates, depot's CPU per thread, the receivers' CPU;
+          expected delivery (of --channels: a drain may run with one channel removed); the timeline, the rates, depot's CPU per thread, the receivers' CPU;
           what the receivers recorded goes next to --out (NAME_webhook.tsv, NAME_email.tsv), as
           for live
   live    paced shipping with dispatch on: --orders orders created and paid, left to settle, then
@@ -318,7 +318,9 @@ async def drain(args):
     webhook_control = read_ports(args.webhook_ports)[1]
     smtp_control = read_ports(args.smtp_ports)[1]
     queued = json.load(open(args.queue))
-    want_webhooks, want_emails = queued["expected_webhooks"], queued["expected_emails"]
+    channels = args.channels.split(",")
+    want_webhooks = queued["expected_webhooks"] if "webhook" in channels else 0
+    want_emails = queued["expected_emails"] if "email" in channels else 0
     receivers = {"webhook": args.webhook_pid, "smtp": args.smtp_pid}
     receivers_before = {k: process_cpu(p) for k, p in receivers.items()}
     machine_before = machine_ticks()
@@ -362,7 +364,7 @@ async def drain(args):
         by_role[role] = round(by_role.get(role, 0) + seconds, 2)
     wall = finished - args.started
     result = {
-        "expected_webhooks": want_webhooks, "expected_emails": want_emails,
+        "channels": channels, "expected_webhooks": want_webhooks, "expected_emails": want_emails,
         "timed_out": timed_out, "unfinished_after": left, "dead_after": dead,
         "seconds_to_last": round(max(all_times) - args.started, 3) if all_times else None,
         "seconds_to_first": round(min(all_times) - args.started, 3) if all_times else None,
@@ -537,6 +539,8 @@ def main():
     p.add_argument("--started", type=float, required=True, help="epoch seconds of depot's start")
     p.add_argument("--ready", type=float, help="epoch seconds when depot answered /readyz")
     p.add_argument("--timeout", type=float, default=600)
+    p.add_argument("--channels", default="webhook,email",
+                   help="the channels still set up (the drain waits for their deliveries only)")
     p = add("live", "base", "key", "webhook-ports", "smtp-ports", "out")
     p.add_argument("--rate", type=float, required=True, help="orders shipped per second")
     p.add_argument("--seconds", type=float, required=True)

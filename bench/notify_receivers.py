@@ -11,14 +11,16 @@ what the benchmark measures (their ceilings are measured too, and reported next 
       Debian's aiosmtpd (run with /usr/bin/python3): accepts every message with 250, and records
       (receive time, Message-ID header).
   notify_receivers.py smtp-load --port P --messages N --connections C --out F
-      Sends N small messages over C connections to the SMTP server at P (one after another on
-      each connection, as curl does) and writes the rate to F: the SMTP receiver's ceiling.
+      Sends N small messages to the SMTP server at P, C at a time, each on a connection of its
+      own (greeting, EHLO, MAIL, RCPT, DATA, QUIT), as depot does for a server without STARTTLS,
+      and writes the rate to F: the SMTP receiver's ceiling.
 
 A receiver writes "PORT CONTROL_PORT" to --port-file once it listens. Its control port speaks the
 same HTTP: GET /stats answers {"count", "unique", "first", "last", "connections", "errors"}
-(times in seconds since the epoch; connections opened since the start or the last reset); POST /dump?path=P writes the records to P as tab-separated
-lines (receive time, id, then for webhooks the event type and the event's timestamp) and answers
-the stats; POST /reset forgets the records. A receiver stops on SIGTERM or SIGINT.
+(times in seconds since the epoch; connections opened since the start or the last reset);
+POST /dump?path=P writes the records to P as tab-separated lines (receive time, id, then for
+webhooks the event type and the event's timestamp) and answers the stats; POST /reset forgets the
+records. A receiver stops on SIGTERM or SIGINT.
 Python standard library only, aiosmtpd for the SMTP server.
 """
 
@@ -224,7 +226,8 @@ async def smtp_server(loop, records):
 
 
 async def smtp_load(port, messages, connections):
-    """Sends `messages` messages over `connections` connections; answers (seconds, sent, failed)."""
+    """Sends `messages` messages, `connections` at a time, each on a new connection; answers
+    (seconds, sent, failed)."""
     remaining = [messages]
     failed = [0]
     body = ("From: bench@shop.example\r\nTo: c@example.com\r\nSubject: load\r\n"
@@ -239,27 +242,25 @@ async def smtp_load(port, messages, connections):
             if line[3:4] != b"-":
                 return int(line[:3])
 
-    async def one_connection():
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        await reply(reader)
-        writer.write(b"EHLO load\r\n")
-        await reply(reader)
+    async def one_sender():
         while remaining[0] > 0:
             remaining[0] -= 1
             n = remaining[0]
-            for command in (b"MAIL FROM:<bench@shop.example>\r\n", b"RCPT TO:<c@example.com>\r\n",
-                            b"DATA\r\n"):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            await reply(reader)
+            for command in (b"EHLO load\r\n", b"MAIL FROM:<bench@shop.example>\r\n",
+                            b"RCPT TO:<c@example.com>\r\n", b"DATA\r\n"):
                 writer.write(command)
                 await reply(reader)
             writer.write(body.replace("{n}", str(n)).encode())
             if await reply(reader) != 250:
                 failed[0] += 1
-        writer.write(b"QUIT\r\n")
-        await reply(reader)
-        writer.close()
+            writer.write(b"QUIT\r\n")
+            await reply(reader)
+            writer.close()
 
     started = time.monotonic()
-    await asyncio.gather(*(one_connection() for _ in range(connections)))
+    await asyncio.gather(*(one_sender() for _ in range(connections)))
     return time.monotonic() - started, messages, failed[0]
 
 

@@ -557,7 +557,9 @@ def drain_row(what, d):
     hook, mail, both = d.get("webhook", {}), d.get("email", {}), d.get("all", {})
     wall = d.get("wall_s") or 1
     receivers = d.get("receivers_cpu_s", {})
-    return (f"| {what} | **{rate_text(hook.get('rate'))}** | {rate_text(mail.get('rate'))} | "
+    hook_rate = rate_text(hook.get("rate")) if d.get("expected_webhooks") else "—"
+    mail_rate = rate_text(mail.get("rate")) if d.get("expected_emails") else "—"
+    return (f"| {what} | **{hook_rate}** | {mail_rate} | "
             f"{rate_text(both.get('rate'))} | {d.get('seconds_to_first', 0):.1f} s | "
             f"{d.get('seconds_to_last', 0):.1f} s | {d['depot_cpu_total_s'] / wall * 100:.0f}% | "
             f"{receivers.get('webhook', 0) / wall * 100:.0f}% | "
@@ -588,6 +590,12 @@ def drain_lines(res, queue):
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines += [drain_row(f"run {i}", d) for i, d in enumerate(runs, 1)]
+    alone = {}
+    for channel in ("webhook", "email"):
+        d = load_json(os.path.join(res, f"notify_drain_{channel}_alone.json"))
+        if d and d.get("all", {}).get("count"):
+            alone[channel] = d
+            lines.append(drain_row(f"the {channel}s alone (not in the medians)", d))
     if profiled and profiled.get("webhook", {}).get("count"):
         lines.append(drain_row("under perf (not in the medians)", profiled))
     lines.append("")
@@ -641,8 +649,10 @@ def drain_lines(res, queue):
         f"all. The receivers alone take "
         + (f"{hook_ceiling['rate']:,.0f} webhooks/s (wrk, 64 connections)" if hook_ceiling
            else "? webhooks/s")
-        + " and " + (f"{smtp_ceiling['rate']:,.0f} messages/s ({smtp_ceiling['connections']} "
-                     f"connections of a Python client)" if smtp_ceiling else "? messages/s")
+        + " and " + (f"{smtp_ceiling['rate']:,.0f} messages/s (a Python client, "
+                     f"{smtp_ceiling['connections']} at a time, a new connection for each "
+                     f"message as depot opens one per mail without STARTTLS)" if smtp_ceiling
+                     else "? messages/s")
         + ". "
         + ("Every drain delivered everything once, nothing left unfinished or dead."
            if not flagged else f"**Drain(s) {flagged} missed deliveries or hit the timeout — "
@@ -656,6 +666,21 @@ def drain_lines(res, queue):
         + ("; repeated as noisy (30% of a core or more during the drain): "
            + ", ".join(noisy) if noisy else "") + ".",
     ]
+    if alone:
+        parts = []
+        for channel, d in alone.items():
+            n = d["all"]["count"]
+            wall = d["wall_s"]
+            receiver = d["receivers_cpu_s"]["webhook" if channel == "webhook" else "smtp"]
+            parts.append(
+                f"the {channel}s alone {rate_text(d['all'].get('rate'))} (depot "
+                f"{d['depot_cpu_total_s'] / n * 1e6:,.0f} µs of CPU per delivery, "
+                f"{d['depot_cpu_total_s'] / wall * 100:.0f}% of a core; their receiver "
+                f"{receiver / wall * 100:.0f}%; the machine {d.get('machine_busy_pct', 0):.0f}% "
+                f"busy; {d[channel]['connections']:,} connections)")
+        lines.append(
+            "- **Each channel alone** (a drain of the same store with the other channel removed "
+            "before dispatch starts, so nothing is planned for it): " + "; ".join(parts) + ".")
     met = (hook_rate or 0) >= NOTIFY_WEBHOOK_TARGET
     receiver_bound = busiest >= RECEIVER_BOUND
     lines.append(

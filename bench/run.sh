@@ -17,8 +17,9 @@
 #      receivers' own ceilings; queues BENCH_NOTIFY_ORDERS created, paid and shipped orders with
 #      `depot serve --no-dispatch`; BENCH_RUNS times from a copy of that store, restarts depot with
 #      dispatch on and times the drain until the receivers hold every webhook (one per event) and
-#      every email (one per shipment), with depot's CPU per thread (then once more under perf,
-#      when BENCH_PROFILE=1); ships BENCH_NOTIFY_LIVE_RATE orders a second for
+#      every email (one per shipment), with depot's CPU per thread; then once with the webhooks
+#      alone and once with the emails alone, and once more under perf (BENCH_PROFILE=1);
+#      ships BENCH_NOTIFY_LIVE_RATE orders a second for
 #      BENCH_NOTIFY_LIVE_SECONDS and takes the outbox lag (event timestamp -> arrival); then
 #      BENCH_RUNS pairs of create runs (bench/create_orders.lua, BENCH_DURATION s): with
 #      --no-dispatch (idle; its events become the backlog) and with dispatch on draining it (busy)
@@ -447,14 +448,22 @@ notify_reset() {
   done
 }
 
-# notify_drain NAME: puts back the store as queued (every event waiting in the outbox), starts
-# depot on it with dispatch on, and times the drain into $RES/NAME.json (what the receivers got in
-# NAME_webhook.tsv and NAME_email.tsv). perf records the whole drain of notify_drain_profiled.
-# depot keeps running.
+# notify_drain NAME [CHANNEL]: puts back the store as queued (every event waiting in the outbox),
+# starts depot on it with dispatch on, and times the drain into $RES/NAME.json (what the receivers
+# got in NAME_webhook.tsv and NAME_email.tsv). With CHANNEL (webhook or email), the other channel
+# is removed first, with dispatch off: nothing is planned for it. perf records the whole drain of
+# notify_drain_profiled. depot keeps running.
 notify_drain() {
-  local name=$1 started ready perf_pid=
+  local name=$1 channel=${2:-} started ready perf_pid=
   rm -rf "$N_DATA"
   cp -a "$WORK/notify-queued" "$N_DATA"
+  if [ -n "$channel" ]; then
+    start_server "$N_DATA" "$RES/notify_server.log" --no-dispatch
+    curl -sf -o /dev/null -X DELETE -H "Authorization: Bearer $N_KEY" \
+      "$BASE/api/v1/channels/$([ "$channel" = webhook ] && echo email || echo webhook)" \
+      || die "could not remove a channel for $name"
+    stop_server
+  fi
   notify_reset
   wait_quiet >"$RES/$name.quiet"
   started=$(date +%s.%N)
@@ -468,7 +477,8 @@ notify_drain() {
   "$PY" bench/notify.py drain --base "$BASE" --key "$N_KEY" "${N_PORTS[@]}" \
     --queue "$RES/notify_queue.json" --out "$RES/$name.json" --server-pid "$SERVER_PID" \
     --webhook-pid "$(cat "$RES/notify_webhook.pid")" --smtp-pid "$(cat "$RES/notify_smtp.pid")" \
-    --started "$started" --ready "$ready" --timeout "$NOTIFY_TIMEOUT" || log "$name failed"
+    --started "$started" --ready "$ready" --timeout "$NOTIFY_TIMEOUT" \
+    --channels "${channel:-webhook,email}" || log "$name failed"
   if [ -n "$perf_pid" ]; then
     kill -INT "$perf_pid" 2>/dev/null || true
     wait "$perf_pid" || true
@@ -522,7 +532,7 @@ notify_create() {
 }
 
 notify_stage() {
-  local webhook_port smtp_port run attempt others
+  local webhook_port smtp_port run attempt others channel
   N_DATA=$WORK/notify-data
   mkdir -p "$N_DATA"
   N_KEY=$("$DEPOT_COPY" apikey create --data "$N_DATA" --tenant bench --role owner \
@@ -584,6 +594,11 @@ EOF
       done
       log "notify_drain_$run was noisy: repeating it"
     done
+  done
+  for channel in webhook email; do
+    log "notifications: a drain of the ${channel}s alone"
+    notify_drain "notify_drain_${channel}_alone" "$channel"
+    stop_server
   done
   if [ "$PROFILE" = 1 ]; then
     log "notifications: one more drain under perf"

@@ -14,50 +14,49 @@ constexpr std::chrono::minutes kLease{2};
 
 Result<int> NotificationSender::send_due(TenantId tenant, int limit) {
   Instant now = clock_.now();
-  std::vector<Notification> due = store_.read(tenant)->due_notifications(now, limit);
-  {
-    std::lock_guard lock(mutex_);
-    std::erase_if(due, [&](const Notification& n) { return sending_.contains({tenant, n.id}); });
-  }
-  if (due.empty()) return 0;
+  // A cheap look first: most rounds find nothing due and need no write.
+  if (store_.read(tenant)->due_notifications(now, 1).empty()) return 0;
 
   std::vector<Claimed> claimed;
   Result<int> outcome = run_write_blocking<int>(store_, tenant, [&](WriteTx& tx) -> Result<int> {
     claimed.clear();
+    std::vector<Notification> due = tx.due_notifications(now, limit);
+    {
+      std::lock_guard lock(mutex_);
+      std::erase_if(due, [&](const Notification& n) { return sending_.contains({tenant, n.id}); });
+    }
     std::map<ChannelKind, std::optional<ChannelAccount>> accounts;
-    for (const Notification& seen : due) {
-      std::optional<Notification> n = tx.find_notification(seen.id);
-      if (!n || !n->next_attempt_at || *n->next_attempt_at > now) continue;
-      auto cached = accounts.find(n->channel);
+    for (Notification& n : due) {
+      auto cached = accounts.find(n.channel);
       if (cached == accounts.end()) {
-        cached = accounts.emplace(n->channel, tx.find_channel_account(n->channel)).first;
+        cached = accounts.emplace(n.channel, tx.find_channel_account(n.channel)).first;
       }
       const std::optional<ChannelAccount>& account = cached->second;
-      if (n->status == DeliveryStatus::sending) {
+      if (n.status == DeliveryStatus::sending) {
         tx.add_notification_attempt(
-            n->id, {n->attempts, n->updated_at, now, "interrupted",
-                    "depot stopped before the provider's answer was recorded; sent again with "
-                    "the same key"});
+            n.id, {n.attempts, n.updated_at, now, "interrupted",
+                   "depot stopped before the provider's answer was recorded; sent again with "
+                   "the same key"});
       } else {
-        ++n->attempts;
+        ++n.attempts;
       }
-      n->updated_at = now;
+      n.updated_at = now;
       if (!account || account->disabled) {
         // The channel was removed or switched off after the delivery was planned.
-        std::string why = "the " + std::string(to_string(n->channel)) +
+        std::string why = "the " + std::string(to_string(n.channel)) +
                           (account ? " endpoint is disabled" : " channel is not set up");
-        tx.add_notification_attempt(n->id, {n->attempts, now, now, "permanent", why});
-        n->status = DeliveryStatus::dead;
-        n->next_attempt_at.reset();
-        n->last_error = why;
-        tx.update_notification(*n);
-        fall_back(tx, composer_, tenant, *n, now);
+        tx.add_notification_attempt(n.id, {n.attempts, now, now, "permanent", why});
+        n.status = DeliveryStatus::dead;
+        n.next_attempt_at.reset();
+        n.last_error = why;
+        tx.update_notification(n);
+        fall_back(tx, composer_, tenant, n, now);
         continue;
       }
-      n->status = DeliveryStatus::sending;
-      n->next_attempt_at = now + kLease;
-      tx.update_notification(*n);
-      claimed.push_back({*n, *account, now});
+      n.status = DeliveryStatus::sending;
+      n.next_attempt_at = now + kLease;
+      tx.update_notification(n);
+      claimed.push_back({n, *account, now});
     }
     return static_cast<int>(claimed.size());
   });

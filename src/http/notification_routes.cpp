@@ -63,16 +63,12 @@ ChannelAccountInput read_account(ChannelKind channel, const json::object& body,
 }
 
 Result<NotificationQuery> notification_query(const Request& req) {
+  Result<OrderIdPage> paged = order_id_page(req);
+  if (!paged.ok()) return paged.error();
   NotificationQuery query;
-  Result<std::int64_t> order_id = query_integer(req, "order_id", 0, 0, INT64_MAX);
-  if (!order_id.ok()) return order_id.error();
-  Result<std::int64_t> cursor = query_integer(req, "cursor", 0, 0, INT64_MAX);
-  if (!cursor.ok()) return cursor.error();
-  Result<std::int64_t> limit = query_integer(req, "limit", 50, INT32_MIN, INT32_MAX);
-  if (!limit.ok()) return limit.error();
-  query.order_id = *order_id;
-  query.before_id = *cursor;
-  query.limit = static_cast<int>(*limit);
+  query.order_id = paged->order_id;
+  query.before_id = paged->before_id;
+  query.limit = paged->limit;
   query.phone = query_text(req, "phone");
   if (std::string status = query_text(req, "status"); !status.empty()) {
     query.status = parse_delivery_status(status);
@@ -86,13 +82,6 @@ Result<NotificationQuery> notification_query(const Request& req) {
       return invalid_field("channel", "must be sms, wechat, push, email or webhook");
   }
   return query;
-}
-
-// The cursor of the next page: the last id of a full page.
-template <class T>
-std::string next_cursor(const std::vector<T>& items, int limit) {
-  if (items.empty() || static_cast<int>(items.size()) < limit) return {};
-  return std::to_string(items.back().id);
 }
 
 struct TemplateKey {
@@ -308,19 +297,15 @@ void add_notification_routes(Router& router, ChannelAccounts& accounts,
 
   router.add(Method::get, "/api/v1/sandbox/messages",
              [&notifications](Request& req) -> asio::awaitable<Response> {
-               Result<std::int64_t> order_id = query_integer(req, "order_id", 0, 0, INT64_MAX);
-               if (!order_id.ok()) co_return problem(order_id.error());
-               Result<std::int64_t> cursor = query_integer(req, "cursor", 0, 0, INT64_MAX);
-               if (!cursor.ok()) co_return problem(cursor.error());
-               Result<std::int64_t> limit = query_integer(req, "limit", 50, INT32_MIN, INT32_MAX);
-               if (!limit.ok()) co_return problem(limit.error());
+               Result<OrderIdPage> paged = order_id_page(req);
+               if (!paged.ok()) co_return problem(paged.error());
                Result<std::vector<SandboxMessage>> found = notifications.sandbox_messages(
-                   req.actor, *order_id, *cursor, static_cast<int>(*limit));
+                   req.actor, paged->order_id, paged->before_id, paged->limit);
                if (!found.ok()) co_return problem(found.error());
                json::array items;
                for (const SandboxMessage& m : *found) items.push_back(to_json(m));
-               co_return json_response(
-                   200, page(std::move(items), next_cursor(*found, static_cast<int>(*limit))));
+               co_return json_response(200,
+                                       page(std::move(items), next_cursor(*found, paged->limit)));
              });
 }
 

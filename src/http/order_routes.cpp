@@ -272,6 +272,16 @@ void add_order_routes(Router& router, OrderService& orders) {
              });
 }
 
+Result<OrderIdPage> order_id_page(const Request& request) {
+  Result<std::int64_t> order_id = query_integer(request, "order_id", 0, 0, INT64_MAX);
+  if (!order_id.ok()) return order_id.error();
+  Result<std::int64_t> cursor = query_integer(request, "cursor", 0, 0, INT64_MAX);
+  if (!cursor.ok()) return cursor.error();
+  Result<std::int64_t> limit = query_integer(request, "limit", 50, INT32_MIN, INT32_MAX);
+  if (!limit.ok()) return limit.error();
+  return OrderIdPage{*order_id, *cursor, static_cast<int>(*limit)};
+}
+
 Result<std::int64_t> id_param(const Request& request, std::string_view what) {
   const std::string& text = request.params.at("id");
   std::int64_t id = 0;

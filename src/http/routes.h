@@ -42,6 +42,22 @@ inline std::string query_text(const Request& request, const char* name) {
   return found == request.query.end() ? std::string() : found->second;
 }
 
+// The query of an order's list paged by id, newest first: `order_id` (0: any order), `cursor`
+// (the last id of the previous page, 0 for the first) and `limit` (judged by the use case).
+struct OrderIdPage {
+  std::int64_t order_id = 0;
+  std::int64_t before_id = 0;
+  int limit = 50;
+};
+Result<OrderIdPage> order_id_page(const Request& request);
+
+// The cursor of the page after `items`: the last id of a full page, "" after the last page.
+template <class T>
+std::string next_cursor(const std::vector<T>& items, int limit) {
+  if (items.empty() || static_cast<int>(items.size()) < limit) return {};
+  return std::to_string(items.back().id);
+}
+
 // The numeric {id} of a path, or a 404 naming `what` ("order 12x was not found").
 Result<std::int64_t> id_param(const Request& request, std::string_view what);
 

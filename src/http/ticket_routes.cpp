@@ -27,16 +27,12 @@ std::optional<TicketStatus> read_status(Fields& f, bool required) {
 
 void add_ticket_routes(Router& router, TicketService& tickets) {
   router.add(Method::get, "/api/v1/tickets", [&tickets](Request& req) -> asio::awaitable<Response> {
+    Result<OrderIdPage> paged = order_id_page(req);
+    if (!paged.ok()) co_return problem(paged.error());
     TicketQuery query;
-    Result<std::int64_t> order_id = query_integer(req, "order_id", 0, 0, INT64_MAX);
-    if (!order_id.ok()) co_return problem(order_id.error());
-    Result<std::int64_t> cursor = query_integer(req, "cursor", 0, 0, INT64_MAX);
-    if (!cursor.ok()) co_return problem(cursor.error());
-    Result<std::int64_t> limit = query_integer(req, "limit", 50, INT32_MIN, INT32_MAX);
-    if (!limit.ok()) co_return problem(limit.error());
-    query.order_id = *order_id;
-    query.before_id = *cursor;
-    query.limit = static_cast<int>(*limit);
+    query.order_id = paged->order_id;
+    query.before_id = paged->before_id;
+    query.limit = paged->limit;
     if (auto status = req.query.find("status"); status != req.query.end()) {
       query.status = parse_ticket_status(status->second);
       if (!query.status) {
@@ -48,11 +44,7 @@ void add_ticket_routes(Router& router, TicketService& tickets) {
     if (!found.ok()) co_return problem(found.error());
     json::array items;
     for (const Ticket& t : *found) items.push_back(to_json(t));
-    std::string next;
-    if (static_cast<int>(found->size()) == query.limit && !found->empty()) {
-      next = std::to_string(found->back().id);
-    }
-    co_return json_response(200, page(std::move(items), next));
+    co_return json_response(200, page(std::move(items), next_cursor(*found, query.limit)));
   });
 
   router.add(Method::post, "/api/v1/tickets", Permission::change_orders,

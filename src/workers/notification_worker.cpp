@@ -79,14 +79,17 @@ void NotificationWorker::loop() {
 }
 
 void NotificationWorker::plan(TenantId tenant) {
-  for (;;) {
-    Result<int> planned = dispatcher_.plan(tenant);
-    if (!planned.ok()) {
-      spdlog::warn("notifications: merchant {}: planning stopped: {}", tenant,
-                   planned.error().message);
-      return;
-    }
-    if (*planned == 0) return;
+  Result<int> planned = dispatcher_.plan(tenant);
+  if (!planned.ok()) {
+    spdlog::warn("notifications: merchant {}: planning stopped: {}", tenant,
+                 planned.error().message);
+    return;
+  }
+  // One batch a round, then sending: under a steady stream of new orders planning never runs
+  // dry, and planning until it did would starve the sends. What is left is planned next round.
+  if (*planned > 0) {
+    std::lock_guard lock(mutex_);
+    to_plan_.insert(tenant);
   }
 }
 

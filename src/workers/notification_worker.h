@@ -40,6 +40,7 @@ class NotificationWorker {
 
  private:
   void loop();
+  // Plans one batch of the merchant's events; asks for another round while more may be left.
   void plan(TenantId tenant);
   // Starts due sends for every merchant while there is room; answers the next due time.
   std::optional<Instant> send_due();

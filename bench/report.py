@@ -4,7 +4,7 @@
 The template's prose is kept as written; every {{NAME}} placeholder is replaced by what this run
 measured (see PLACEHOLDERS below). With --only notifications, only the template's "Notifications"
 section is rendered and put in place of that section of the existing page (a BENCH_ONLY=notify
-run measures nothing else). Python standard library only.
+run measures nothing else); --only eta does the same with "ETA accuracy" (BENCH_ONLY=eta). Python standard library only.
 """
 
 import argparse
@@ -691,25 +691,56 @@ def drain_lines(res, queue):
         + (", so it was the limit." if receiver_bound else
            f", far below its ceiling; depot used {depot_pct:.0f}% and the machine was "
            f"{machine_busy:.0f}% busy."))
+    lines += perf_thread_lines(res, "notify_drain_profiled",
+                               "- **perf, the drain under perf** (499 Hz, the whole drain) — "
+                               "depot's samples per thread:")
+    return lines + [""]
+
+
+def perf_thread_lines(res, prefix, title):
+    """depot's perf samples per thread (bench/run.sh perf_reports PREFIX): a line each for the
+    threads with 2% or more, with their libraries and hottest symbols."""
     threads = []
-    for line in read(os.path.join(res, "notify_drain_profiled_threads.txt")).splitlines():
+    for line in read(os.path.join(res, f"{prefix}_threads.txt")).splitlines():
         mm = re.match(r"\s*([\d.]+)%\s+(\d+):(\S+)", line)
         if mm:
             threads.append((float(mm.group(1)), int(mm.group(2)), mm.group(3)))
-    if threads:
-        main_tid = min(tid for _, tid, _ in threads)
-        lines.append("- **perf, the drain under perf** (499 Hz, the whole drain) — depot's samples "
-                     "per thread:")
-        for share, tid, name in sorted(threads, reverse=True):
-            if share < 2:
-                continue
-            role = ("HTTP (the main thread)" if tid == main_tid else
-                    "the curl loop" if not name.startswith("depot-") else f"`{name}`")
-            path = os.path.join(res, f"notify_drain_profiled_tid{tid}.txt")
-            lines.append(f"  - {role}, {share:.0f}%; by library: {dso_split(path) or '?'}; "
-                         f"hottest: " + ", ".join(f"`{sym}` {pct:.1f}%"
-                                                  for pct, _, sym in top_symbols(path, 6)))
-    return lines + [""]
+    if not threads:
+        return []
+    main_tid = min(tid for _, tid, _ in threads)
+    lines = [title]
+    for share, tid, name in sorted(threads, reverse=True):
+        if share < 2:
+            continue
+        role = ("HTTP (the main thread)" if tid == main_tid else
+                "an HTTP thread" if name.startswith("depot-http") else
+                "the curl loop" if not name.startswith("depot-") else f"`{name}`")
+        path = os.path.join(res, f"{prefix}_tid{tid}.txt")
+        lines.append(f"  - {role}, {share:.0f}%; by library: {dso_split(path) or '?'}; "
+                     f"hottest: " + ", ".join(f"`{sym}` {pct:.1f}%"
+                                              for pct, _, sym in top_symbols(path, 6)))
+    return lines
+
+
+def profiled_create_lines(res, config):
+    """The busy create run under perf (not in the medians): its rates, then depot's samples."""
+    name = "notify_create_profiled_1"
+    wrk = parse_wrk(os.path.join(res, f"{name}.txt"))
+    if not wrk:
+        return []
+    before = load_json(os.path.join(res, f"{name}.before.json"), {}) or {}
+    after = load_json(os.path.join(res, f"{name}.after.json"), {}) or {}
+    sample = load_json(os.path.join(res, f"{name}.cpu.json"), {}) or {}
+    sent = ""
+    if before and after:
+        count = (after["webhook"]["count"] - before["webhook"]["count"]
+                 + after["email"]["count"] - before["email"]["count"])
+        sent = f", {count:,} deliveries ({count / (after['t'] - before['t']):,.0f}/s)"
+    return perf_thread_lines(
+        res, name,
+        f"- **perf, a busy run under perf** (not in the medians: {wrk['rate']:,.0f} orders/s"
+        f"{sent}; depot CPU {role_text(depot_threads(sample))}; 499 Hz from 2 s into the run "
+        f"for {config.get('duration_s', 15) - 4} s) — depot's samples per thread:")
 
 
 def notify_section(res):
@@ -800,13 +831,139 @@ def notify_section(res):
         for path in sorted(glob.glob(os.path.join(res, "noisy_notify_create_*.txt"))):
             noisy.append(os.path.basename(path))
         quiet = [read(p).strip() for p in
-                 sorted(glob.glob(os.path.join(res, "notify_create_*.quiet")))]
+                 sorted(glob.glob(os.path.join(res, "notify_create_*.quiet")))
+                 if "_profiled_" not in p]
         lines.append(
             "- **Noise:** other processes used " + ", ".join(f"{q}%" for q in quiet if q)
             + " of a core before the runs" + (f"; repeated as noisy: {', '.join(noisy)}"
                                                 if noisy else "") + ".")
+        lines += profiled_create_lines(res, config)
     else:
         lines.append("- The create runs left no result; see `run.log`.")
+    return "\n".join(lines).rstrip()
+
+
+# ---- ETA accuracy (bench/eta_accuracy.cpp: eta.json) ----
+ETA_ESTIMATORS = [  # key in eta.json, what
+    ("model", "**depot's estimate** (route quantiles + ship-time effects)"),
+    ("route_only", "route quantiles alone (no ship-time adjustment)"),
+    ("naive", "naive: the median transit of every parcel"),
+]
+ETA_BASES = [("route", "the route (carrier, origin → destination)"),
+             ("carrier", "the carrier over all its routes (a thin route)"),
+             ("default", "the default (a carrier without history)")]
+
+
+def eta_meta(res, fit):
+    """The run line of the section: it may come from a BENCH_ONLY=eta run, not the page's."""
+    git, dirty = {}, False
+    for line in read(os.path.join(res, "git.txt")).splitlines():
+        key, _, value = line.partition(" ")
+        git.setdefault(key, value)
+        dirty = dirty or (key == "dirty" and "src/domain/eta." in value)
+    stamp = os.path.basename(os.path.realpath(res))
+    when = datetime.datetime.strptime(stamp, "%Y%m%d-%H%M%S").strftime("%Y-%m-%d %H:%M UTC")
+    newer = int(git.get("sources_newer_than_eta") or 0)
+    return (f"- **Run:** {when}, commit `{git.get('commit', 'unknown')[:12]}`"
+            + (" with uncommitted changes to the estimator" if dirty else "")
+            + f", `depot_eta_bench` built {git.get('eta_binary_mtime', '?')}"
+            + (f" (**{newer} source file(s) were newer than the program**)" if newer else "")
+            + (" with optimisation" if fit.get("optimised_build") else
+               " **without optimisation** (a Debug build: the times are slow, the errors are "
+               "the same)")
+            + f"; raw output in `bench/results/{stamp}/eta.json`; reproduce with "
+            "`BENCH_ONLY=eta bench/run.sh` (a few seconds).")
+
+
+def hours_text(h):
+    return f"{h:.1f}"
+
+
+def eta_table(estimators):
+    lines = ["| estimator | MAE, h | MAE without incidents, h | absolute error p50, h | "
+             "absolute error p90, h | median error, h | delivered by the expected ETA | "
+             "delivered by the late (p80) ETA |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for key, what in ETA_ESTIMATORS:
+        e = estimators.get(key)
+        if not e:
+            continue
+        lines.append(f"| {what} | {hours_text(e['mae_h'])} | {hours_text(e['mae_regular_h'])} | "
+                     f"{hours_text(e['p50_abs_h'])} | {hours_text(e['p90_abs_h'])} | "
+                     f"{e['median_signed_h']:+.1f} | {e['share_before_expected']:.1%} | "
+                     f"{e['share_before_late']:.1%} |")
+    return lines
+
+
+def eta_verdict(estimators, who):
+    model, naive = estimators["model"]["mae_h"], estimators["naive"]["mae_h"]
+    return (f"- **{who}:** the estimate is off by {model:.1f} h on average against {naive:.1f} h "
+            f"for the naive one, {1 - model / naive:.0%} less — "
+            + ("it beats the naive estimate." if model < naive else
+               "**it does not beat the naive estimate.**"))
+
+
+def eta_section(res):
+    data = load_json(os.path.join(res, "eta.json"))
+    if not data:
+        return ("- The ETA accuracy benchmark did not run (`build/depot_eta_bench` missing, or "
+                "`BENCH_ETA=0`) or left no result; see `eta.stderr` in the results directory.")
+    gen, fit, est = data["generator"], data["fit"], data["estimators"]
+    small = data.get("small_merchant", {})
+    lines = [eta_meta(res, fit), ""]
+    lines += [f"### A busy merchant: {gen['parcels_per_day']:.0f} parcels a day", ""]
+    lines += eta_table(est) + [""]
+    lines.append(
+        f"- **Data:** {gen['shipments']:,} generated shipments (seed {gen['seed']}), "
+        f"{gen['incidents']:,} of them with an incident; {est['model']['n']:,} held out "
+        f"(shipped in November and December). The model was fitted as of 1 November on "
+        f"{fit['history'][0]:,} delivered parcels and as of 1 December on {fit['history'][1]:,}.")
+    lines.append(eta_verdict(est, "Against the naive estimate"))
+    lines.append(
+        f"- **Ship time:** adjusting for it takes the error from "
+        f"{est['route_only']['mae_h']:.1f} h to {est['model']['mae_h']:.1f} h "
+        f"({est['route_only']['mae_regular_h']:.1f} h to {est['model']['mae_regular_h']:.1f} h "
+        f"without incidents).")
+    lines.append(
+        f"- **Cost:** a fit on {fit['history'][1]:,} parcels took {fit['fit_ms_median']:.1f} ms "
+        f"(the median of 5), an estimate {fit['estimate_us']:.2f} µs"
+        + ("" if fit.get("optimised_build") else " (unoptimised build)") + ".")
+    lines.append("")
+
+    lines += ["| estimate rests on | parcels | MAE, h | delivered by the expected ETA | "
+              "delivered by the late ETA |", "|---|---:|---:|---:|---:|"]
+    for key, what in ETA_BASES:
+        e = data.get("by_basis", {}).get(key)
+        if e:
+            lines.append(f"| {what} | {e['n']:,} | {hours_text(e['mae_h'])} | "
+                         f"{e['share_before_expected']:.1%} | {e['share_before_late']:.1%} |")
+    lines += ["", "| shipped | parcels | MAE, depot's estimate, h | MAE, route quantiles alone, h |",
+              "|---|---:|---:|---:|"]
+    slots = [("weekday_before_17h", "Monday–Friday before 17:00 (every carrier collects that day)"),
+             ("evening_or_weekend", "evenings and weekends (the ship time decides the wait)")]
+    for key, what in slots:
+        e = data.get("by_ship_time", {}).get(key)
+        r = data.get("route_only_by_ship_time", {}).get(key)
+        if e and r:
+            lines.append(f"| {what} | {e['n']:,} | {hours_text(e['mae_h'])} | "
+                         f"{hours_text(r['mae_h'])} |")
+    lines += ["", "| carrier | parcels | MAE, depot's estimate, h | MAE, naive, h |",
+              "|---|---:|---:|---:|"]
+    for carrier, e in data.get("by_carrier", {}).items():
+        naive = data.get("naive_by_carrier", {}).get(carrier, {})
+        lines.append(f"| {carrier} | {e['n']:,} | {hours_text(e['mae_h'])} | "
+                     f"{hours_text(naive['mae_h']) if naive else '?'} |")
+    lines.append("")
+
+    if small:
+        lines += [f"### A small merchant: {small['parcels_per_day']:.0f} parcels a day", ""]
+        lines += eta_table(small["estimators"]) + [""]
+        bases = ", ".join(f"{e['n']:,} on {key}" for key, e in small.get("by_basis", {}).items())
+        lines.append(
+            f"- **Data:** the same year at a tenth of the volume: {small['shipments']:,} "
+            f"shipments, fitted on {small['history'][0]:,} and {small['history'][1]:,} delivered "
+            f"parcels; {small['estimators']['model']['n']:,} held out ({bases}).")
+        lines.append(eta_verdict(small["estimators"], "Against the naive estimate"))
     return "\n".join(lines).rstrip()
 
 
@@ -846,13 +1003,16 @@ def main():
     parser.add_argument("--results", required=True)
     parser.add_argument("--template", required=True)
     parser.add_argument("--out", required=True)
-    parser.add_argument("--only", choices=["notifications"],
+    parser.add_argument("--only", choices=["notifications", "eta"],
                         help="render only this section into the existing page --out")
     args = parser.parse_args()
     res = args.results
     if args.only == "notifications":
         update_section(args.template, args.out, "## Notifications",
                        {"NOTIFICATIONS": notify_section(res)})
+        return
+    if args.only == "eta":
+        update_section(args.template, args.out, "## ETA accuracy", {"ETA": eta_section(res)})
         return
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -1146,6 +1306,7 @@ def main():
     values = {
         "SHIPPING": shipping,
         "NOTIFICATIONS": notify_section(res),
+        "ETA": eta_section(res),
         "META": "\n".join(meta),
         "RESULTS_TABLE": "\n".join(table),
         "CREATE_RATIO": f"{ratio_of['create']:.1%}" if ratio_of.get("create") else "?",

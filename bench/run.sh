@@ -22,13 +22,16 @@
 #      ships BENCH_NOTIFY_LIVE_RATE orders a second for
 #      BENCH_NOTIFY_LIVE_SECONDS and takes the outbox lag (event timestamp -> arrival); then
 #      BENCH_RUNS pairs of create runs (bench/create_orders.lua, BENCH_DURATION s): with
-#      --no-dispatch (idle; its events become the backlog) and with dispatch on draining it (busy)
+#      --no-dispatch (idle; its events become the backlog) and with dispatch on draining it (busy),
+#      and one more busy run under perf (BENCH_PROFILE=1)
 #   8. renders docs/benchmarks.md from bench/benchmarks.md.in (bench/report.py); raw outputs stay
 #      in bench/results/<timestamp>/
 # Before the server starts, the micro benchmarks (build/depot_micro_bench: verification, divisions,
-# tracking numbers, Lua rules) run alone on the machine.
+# tracking numbers, Lua rules) run alone on the machine, and so does the ETA accuracy benchmark
+# (build/depot_eta_bench, bench/eta_accuracy.cpp: a generated year of shipments, no server).
 # BENCH_ONLY=notify runs step 7 alone (no fill, no micro benchmarks) and rewrites only the
-# "Notifications" section of BENCH_DOC, keeping the rest of the page as it is.
+# "Notifications" section of BENCH_DOC, keeping the rest of the page as it is; BENCH_ONLY=eta
+# does the same with the ETA accuracy benchmark and the "ETA accuracy" section.
 #
 # Knobs (environment): BENCH_ORDERS (1000000), BENCH_DURATION (15), BENCH_RUNS (3),
 # BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_SERVER_THREADS (0: one per core),
@@ -43,7 +46,8 @@
 # (build/depot_micro_bench), BENCH_MICRO_REPETITIONS (5). Notifications: BENCH_NOTIFY (1; 0: skip),
 # BENCH_ONLY (empty: every stage; notify: only the notifications), BENCH_NOTIFY_ORDERS (10000),
 # BENCH_NOTIFY_LIVE_RATE (100 orders shipped a second), BENCH_NOTIFY_LIVE_SECONDS (20),
-# BENCH_NOTIFY_TIMEOUT (600 s for the drain).
+# BENCH_NOTIFY_TIMEOUT (600 s for the drain). ETA: BENCH_ETA (1; 0: skip), BENCH_ETA_BIN
+# (build/depot_eta_bench); BENCH_ONLY=eta: only this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -69,6 +73,8 @@ PAY_TIMEOUT=${BENCH_PAY_TIMEOUT:-900}
 MICRO=${BENCH_MICRO:-1}
 MICRO_BIN=${BENCH_MICRO_BIN:-build/depot_micro_bench}
 MICRO_REPETITIONS=${BENCH_MICRO_REPETITIONS:-5}
+ETA=${BENCH_ETA:-1}
+ETA_BIN=${BENCH_ETA_BIN:-build/depot_eta_bench}
 NOTIFY=${BENCH_NOTIFY:-1}
 ONLY=${BENCH_ONLY:-}
 NOTIFY_ORDERS=${BENCH_NOTIFY_ORDERS:-10000}
@@ -81,18 +87,26 @@ die() { log "error: $*"; exit 1; }
 
 case $ONLY in
   "") MAIN=1 ;;
-  notify) MAIN=0 NOTIFY=1 MICRO=0 ;;
-  *) die "BENCH_ONLY must be empty or notify" ;;
+  notify) MAIN=0 NOTIFY=1 MICRO=0 ETA=0 ;;
+  eta) MAIN=0 NOTIFY=0 MICRO=0 ETA=1 ;;
+  *) die "BENCH_ONLY must be empty, notify or eta" ;;
 esac
+SERVER=0  # whether a stage runs depot
+if [ "$MAIN" = 1 ] || [ "$NOTIFY" = 1 ]; then SERVER=1; fi
 
 for tool in wrk curl "$PY"; do
   command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs wrk)"
 done
-[ -x "$DEPOT" ] || die "$DEPOT is missing; run make build"
+[ "$SERVER" = 0 ] || [ -x "$DEPOT" ] || die "$DEPOT is missing; run make build"
 [ "$DURATION" -ge 6 ] || die "BENCH_DURATION must be at least 6 seconds"
 if [ "$MICRO" = 1 ] && [ ! -x "$MICRO_BIN" ]; then
   log "$MICRO_BIN is missing (make build builds it): skipping the micro benchmarks"
   MICRO=0
+fi
+if [ "$ETA" = 1 ] && [ ! -x "$ETA_BIN" ]; then
+  [ "$ONLY" = eta ] && die "$ETA_BIN is missing; run make build"
+  log "$ETA_BIN is missing (make build builds it): skipping the ETA accuracy benchmark"
+  ETA=0
 fi
 if [ "$PROFILE" = 1 ] && ! perf --version >/dev/null 2>&1; then
   log "perf is not available: skipping the profile"
@@ -131,14 +145,20 @@ trap 'exit 130' INT TERM
 # ---- work directory: a private copy of the binary (a rebuild during the run must not change
 # what is measured, and perf needs the file to name symbols), and the data unless BENCH_DATA ----
 WORK=$(mktemp -d /tmp/depot-bench.XXXXXX)
-cp "$DEPOT" "$WORK/depot"
+if [ "$SERVER" = 1 ]; then cp "$DEPOT" "$WORK/depot"; fi
 {
   echo "commit $(git rev-parse HEAD 2>/dev/null || echo unknown)"
-  echo "binary_mtime $(date -u -r "$DEPOT" +%Y-%m-%dT%H:%M:%SZ)"
-  echo "sources_newer_than_binary $(find src CMakeLists.txt -newer "$DEPOT" -type f 2>/dev/null | wc -l)"
+  if [ "$SERVER" = 1 ]; then
+    echo "binary_mtime $(date -u -r "$DEPOT" +%Y-%m-%dT%H:%M:%SZ)"
+    echo "sources_newer_than_binary $(find src CMakeLists.txt -newer "$DEPOT" -type f 2>/dev/null | wc -l)"
+  fi
   if [ "$MICRO" = 1 ]; then
     echo "micro_binary_mtime $(date -u -r "$MICRO_BIN" +%Y-%m-%dT%H:%M:%SZ)"
     echo "sources_newer_than_micro $(find src bench/micro CMakeLists.txt -newer "$MICRO_BIN" -type f 2>/dev/null | wc -l)"
+  fi
+  if [ "$ETA" = 1 ]; then
+    echo "eta_binary_mtime $(date -u -r "$ETA_BIN" +%Y-%m-%dT%H:%M:%SZ)"
+    echo "sources_newer_than_eta $(find src/domain bench/eta_accuracy.cpp -newer "$ETA_BIN" -type f 2>/dev/null | wc -l)"
   fi
   git status --porcelain -- src CMakeLists.txt cmake 2>/dev/null | sed 's/^/dirty /'
 } >"$RES/git.txt"
@@ -158,6 +178,14 @@ if [ "$MICRO" = 1 ]; then
     --benchmark_out="$RES/micro.json" --benchmark_repetitions="$MICRO_REPETITIONS" \
     --benchmark_report_aggregates_only=true >/dev/null 2>"$RES/micro.stderr" \
     || log "the micro benchmarks failed; see $RES/micro.stderr"
+fi
+
+# ---- ETA accuracy: the estimator against a generated year of shipments (one JSON object; the
+# program fails when the model does not beat the naive median) ----
+if [ "$ETA" = 1 ]; then
+  log "ETA accuracy"
+  "$ETA_BIN" >"$RES/eta.json" 2>"$RES/eta.stderr" \
+    || log "the ETA accuracy benchmark failed; see $RES/eta.stderr"
 fi
 
 # ---- depot's lifecycle: start_server DATA LOG [ARGS…] starts it on $PORT with DATA (more
@@ -489,9 +517,10 @@ notify_drain() {
 # notify_create MODE RUN: one create run (bench/create_orders.lua, DURATION s) on the notification
 # store, with `--no-dispatch` (MODE idle) or with dispatch on and the outbox's backlog to drain
 # (MODE busy; the receivers' counters are taken before and after). Like run_wrk, a run during which
-# other processes (the receivers left out) used 30% of a core or more is repeated.
+# other processes (the receivers left out) used 30% of a core or more is repeated. MODE profiled
+# is a busy run with perf recording depot over the same window as the CPU sample, never repeated.
 notify_create() {
-  local mode=$1 run=$2 name=notify_create_$1_$2 attempt=0 quiet wrk_pid sampler_pid others
+  local mode=$1 run=$2 name=notify_create_$1_$2 attempt=0 quiet wrk_pid sampler_pid others perf_pid
   while :; do
     attempt=$((attempt + 1))
     if [ "$mode" = idle ]; then
@@ -511,19 +540,32 @@ notify_create() {
       --window $((DURATION - 4)) --out "$RES/$name.cpu.json" &
     sampler_pid=$!
     CHILD_PIDS+=("$sampler_pid")
+    perf_pid=
+    if [ "$mode" = profiled ]; then
+      (sleep 2 && exec perf record -q -F 499 -p "$SERVER_PID" -o "$RES/$name.data" \
+        -- sleep $((DURATION - 4))) >/dev/null 2>&1 &
+      perf_pid=$!
+      CHILD_PIDS+=("$perf_pid")
+    fi
     wait "$wrk_pid" || log "wrk exited with $? in $name"
     wait "$sampler_pid" || true
-    if [ "$mode" = busy ]; then
+    if [ "$mode" != idle ]; then
       "$PY" bench/notify.py stats "${N_PORTS[@]}" --out "$RES/$name.after.json"
+    fi
+    if [ -n "$perf_pid" ]; then
+      wait "$perf_pid" || true
+      perf_reports "$RES/$name.data" "$name"
     fi
     echo "$quiet" >"$RES/$name.quiet"
     stop_server
-    if [ "$mode" = busy ]; then notify_reset; fi  # counted: free the receivers' memory
+    if [ "$mode" != idle ]; then notify_reset; fi  # counted: free the receivers' memory
     others=$("$PY" bench/notify.py noise --cpu "$RES/$name.cpu.json" --exclude "$N_RECEIVERS" \
       2>/dev/null || echo 0)
     log "$name: $(grep -E '^Requests/sec' "$RES/$name.txt" || echo 'no result')" \
       "(other processes: ${others}% of a core)"
-    if [ "$others" -lt 30 ] || [ "$attempt" -gt "$RETRIES" ]; then break; fi
+    if [ "$mode" = profiled ] || [ "$others" -lt 30 ] || [ "$attempt" -gt "$RETRIES" ]; then
+      break
+    fi
     for f in "$RES/$name".*; do
       mv "$f" "$RES/noisy_${name}_a$attempt.${f#"$RES/$name."}"
     done
@@ -618,6 +660,10 @@ EOF
     notify_create idle "$run"
     notify_create busy "$run"
   done
+  if [ "$PROFILE" = 1 ]; then
+    log "notifications: one more busy create run under perf"
+    notify_create profiled 1
+  fi
 
   for kind in webhook smtp; do
     kill "$(cat "$RES/notify_$kind.pid")" 2>/dev/null || true
@@ -636,9 +682,13 @@ if [ "$NOTIFY" = 1 ]; then
   notify_stage
 fi
 
-# With BENCH_ONLY=notify, only the "Notifications" section of the page is rendered again.
-only=()
-[ "$MAIN" = 1 ] || only=(--only notifications)
+# With BENCH_ONLY=notify (eta), only the "Notifications" ("ETA accuracy") section of the page is
+# rendered again.
+case $ONLY in
+  notify) only=(--only notifications) ;;
+  eta) only=(--only eta) ;;
+  *) only=() ;;
+esac
 if [ -n "$DOC" ]; then
   "$PY" bench/report.py --results "$RES" --template bench/benchmarks.md.in --out "$DOC" "${only[@]}"
   log "wrote $DOC"

@@ -314,6 +314,181 @@ constexpr std::array kWordings = {
          "{{ticket_kind}}\nSubject: {{ticket_subject}}{{#order_no}}\nOrder: "
          "{{order_no}}{{/order_no}}{{#customer_name}}\nCustomer: "
          "{{customer_name}}{{/customer_name}}"}},
+    EventWording{
+        EventType::return_requested,
+        true,
+        {"订单{{order_no}}的退换货申请已提交",
+         "您的订单{{order_no}}的退换货申请已提交{{#reason}}（原因：{{reason}}）{{/"
+         "reason}}，我们会尽快"
+         "审核并通知您结果。",
+         "您的订单{{order_no}}的退换货申请已提交{{#reason}}，原因：{{reason}}{{/"
+         "reason}}。\n\n我们会"
+         "尽快审核，审核结果将另行通知您。"},
+        {"Return request for order {{order_no}} received",
+         "We have received your return request for order {{order_no}}{{#reason}} "
+         "({{reason}}){{/reason}} and will review it shortly.",
+         "We have received your return request for order {{order_no}}{{#reason}}. Reason: "
+         "{{reason}}{{/reason}}.\n\nWe will review it shortly and let you know the outcome."}},
+    EventWording{
+        EventType::return_approved,
+        true,
+        {"订单{{order_no}}的退换货申请已通过",
+         "您的订单{{order_no}}的退换货申请已通过审核，请按客服指引寄回商品，并告知退货的快递单号。",
+         "您的订单{{order_no}}"
+         "的退换货申请已通过审核。\n\n请按客服指引将商品寄回，并告知我们退货的快"
+         "递公司和单号。我们收到并检查商品后会尽快为您处理。"},
+        {"Return for order {{order_no}} approved",
+         "Your return request for order {{order_no}} has been approved. Please send the goods back "
+         "as customer service advises and tell us the tracking number.",
+         "Your return request for order {{order_no}} has been approved.\n\nPlease send the goods "
+         "back as customer service advises, and tell us the carrier and tracking number of the "
+         "parcel. We will process it as soon as it arrives and has been checked."}},
+    EventWording{
+        EventType::return_rejected,
+        true,
+        {"订单{{order_no}}的退换货申请未通过",
+         "很抱歉，您的订单{{order_no}}的退换货申请未通过审核{{#reason}}（原因：{{reason}}）{{/"
+         "reason}}。如有疑问请联系客服。",
+         "很抱歉，您的订单{{order_no}}的退换货申请未通过审核{{#reason}}，原因：{{reason}}{{/"
+         "reason}}。\n\n如有疑问，请联系客服。"},
+        {"Return for order {{order_no}} declined",
+         "We are sorry: your return request for order {{order_no}} was declined{{#reason}} "
+         "({{reason}}){{/reason}}. Questions? Please contact customer service.",
+         "We are sorry: your return request for order {{order_no}} was declined{{#reason}}. "
+         "Reason: {{reason}}{{/reason}}.\n\nIf you have any questions, please contact customer "
+         "service."}},
+    EventWording{
+        EventType::order_delivered,
+        true,
+        {"订单{{order_no}}已全部签收",
+         "您的订单{{order_no}}已全部签收。如有任何问题，请联系客服。{{#tracking_link}}"
+         "评价本次配送：{{"
+         "tracking_link}}{{/tracking_link}}",
+         "您的订单{{order_no}}的所有包裹均已签收。\n\n商品：{{items}}{{#tracking_link}}"
+         "\n\n欢迎告诉我们"
+         "本次配送是否顺利：{{tracking_link}}{{/tracking_link}}\n\n如有任何问题，请联系客服。"},
+        {"Order {{order_no}} delivered",
+         "Every parcel of your order {{order_no}} has been delivered. {{#tracking_link}}Tell us "
+         "how it went: {{tracking_link}}{{/tracking_link}}",
+         "Every parcel of your order {{order_no}} has been delivered.\n\nItems: "
+         "{{items}}{{#tracking_link}}\n\nTell us how the delivery went: "
+         "{{tracking_link}}{{/tracking_link}}\n\nIf anything is wrong, please contact us."}},
+    EventWording{
+        EventType::tracking_out_for_delivery,
+        true,
+        {"订单{{order_no}}的包裹正在派送",
+         "您的订单{{order_no}}的包裹（{{carrier_name}} "
+         "{{tracking_no}}）正在派送中，请保持电话畅通。{{#"
+         "tracking_link}}查看物流：{{tracking_link}}{{/tracking_link}}",
+         "您的订单{{order_no}}的包裹正在派送中，请保持电话畅通。\n\n快递：{{carrier_name}} "
+         "{{tracking_no}}{{#tracking_text}}\n最新动态：{{tracking_text}}{{/tracking_text}}{{#"
+         "tracking_link}}\n查看物流：{{tracking_link}}{{/tracking_link}}"},
+        {"Your parcel for order {{order_no}} is out for delivery",
+         "Your parcel for order {{order_no}} ({{carrier_name}} {{tracking_no}}) is out for "
+         "delivery today. {{#tracking_link}}Track it: {{tracking_link}}{{/tracking_link}}",
+         "Your parcel for order {{order_no}} is out for delivery.\n\nCarrier: {{carrier_name}} "
+         "{{tracking_no}}{{#tracking_text}}\nLatest: {{tracking_text}}{{/tracking_text}}{{#"
+         "tracking_link}}\nTrack it: {{tracking_link}}{{/tracking_link}}"}},
+    EventWording{
+        EventType::tracking_delivered,
+        true,
+        {"订单{{order_no}}的包裹已签收",
+         "您的订单{{order_no}}的包裹（{{carrier_name}} {{tracking_no}}）已签收。{{#tracking_link}}"
+         "评价本次配送：{{tracking_link}}{{/tracking_link}}",
+         "您的订单{{order_no}}的包裹已签收。\n\n快递：{{carrier_name}} {{tracking_no}}{{#tracking_"
+         "at}}\n签收时间：{{tracking_at}}{{/"
+         "tracking_at}}{{#tracking_link}}\n\n欢迎告诉我们本次配送是"
+         "否顺利：{{tracking_link}}{{/tracking_link}}"},
+        {"Your parcel for order {{order_no}} was delivered",
+         "Your parcel for order {{order_no}} ({{carrier_name}} {{tracking_no}}) was delivered. "
+         "{{#tracking_link}}Tell us how it went: {{tracking_link}}{{/tracking_link}}",
+         "Your parcel for order {{order_no}} was delivered.\n\nCarrier: {{carrier_name}} "
+         "{{tracking_no}}{{#tracking_at}}\nDelivered: {{tracking_at}}{{/tracking_at}}{{#tracking_"
+         "link}}\n\nTell us how the delivery went: {{tracking_link}}{{/tracking_link}}"}},
+    EventWording{
+        EventType::tracking_exception,
+        true,
+        {"订单{{order_no}}的包裹配送异常",
+         "您的订单{{order_no}}的包裹（{{carrier_name}} {{tracking_no}}）配送遇到问题{{#tracking_"
+         "text}}：{{tracking_text}}{{/tracking_text}}。我们正在跟进，如有疑问请联系客服。",
+         "您的订单{{order_no}}的包裹配送遇到问题，我们正在与快递公司跟进。\n\n快递：{{carrier_name}"
+         "} "
+         "{{tracking_no}}{{#tracking_text}}\n快递说明：{{tracking_text}}{{/tracking_text}}{{#"
+         "tracking_link}}\n查看物流：{{tracking_link}}{{/tracking_link}}\n\n如有疑问请联系客服。"},
+        {"A problem with your parcel for order {{order_no}}",
+         "The carrier reports a problem with your parcel for order {{order_no}} ({{carrier_name}} "
+         "{{tracking_no}}){{#tracking_text}}: {{tracking_text}}{{/tracking_text}}. We are on it; "
+         "contact us with any questions.",
+         "The carrier reports a problem with your parcel for order {{order_no}}. We are following "
+         "it up with them.\n\nCarrier: {{carrier_name}} "
+         "{{tracking_no}}{{#tracking_text}}\nCarrier's "
+         "note: {{tracking_text}}{{/tracking_text}}{{#tracking_link}}\nTrack it: "
+         "{{tracking_link}}{{/tracking_link}}\n\nContact us with any questions."}},
+    EventWording{
+        EventType::tracking_stalled,
+        true,
+        {"订单{{order_no}}的物流信息暂未更新",
+         "您的订单{{order_no}}的包裹（{{carrier_name}} {{tracking_no}}）已超过{{stall_hours}}小时"
+         "没有物流更新，如有疑问请联系客服，我们会协助查询。",
+         "您的订单{{order_no}}的包裹已超过{{stall_hours}}小时没有物流更新。\n\n快递：{{carrier_"
+         "name}} "
+         "{{tracking_no}}{{#tracking_at}}\n最近一次更新：{{tracking_at}}{{/"
+         "tracking_at}}{{#tracking_"
+         "link}}\n查看物流：{{tracking_link}}{{/"
+         "tracking_link}}\n\n如有疑问请联系客服，我们会协助您向快"
+         "递公司查询。"},
+        {"No tracking news for order {{order_no}}",
+         "Your parcel for order {{order_no}} ({{carrier_name}} {{tracking_no}}) has had no "
+         "tracking update for over {{stall_hours}} hours. Please contact us and we will chase it.",
+         "Your parcel for order {{order_no}} has had no tracking update for over {{stall_hours}} "
+         "hours.\n\nCarrier: {{carrier_name}} {{tracking_no}}{{#tracking_at}}\nLast update: "
+         "{{tracking_at}}{{/tracking_at}}{{#tracking_link}}\nTrack it: "
+         "{{tracking_link}}{{/tracking_link}}\n\nPlease contact us and we will chase the "
+         "carrier."}},
+    EventWording{
+        EventType::return_received,
+        true,
+        {"订单{{order_no}}的退货已收到",
+         "我们已收到您订单{{order_no}}寄回的商品，正在为您处理后续事宜。",
+         "我们已收到您订单{{order_no}}"
+         "寄回的商品并完成检查。\n\n退款或换货将尽快为您处理，届时会另行"
+         "通知您。"},
+        {"Return for order {{order_no}} received",
+         "We have received the goods you sent back for order {{order_no}} and are processing your "
+         "return.",
+         "We have received and checked the goods you sent back for order {{order_no}}.\n\nWe will "
+         "process your refund or exchange shortly and let you know."}},
+    EventWording{
+        EventType::refund_created,
+        true,
+        {"订单{{order_no}}退款处理中",
+         "您的订单{{order_no}}的退款{{#refund_amount}}{{refund_amount}}{{/refund_amount}}正在处理"
+         "中，将按原支付方式退回。",
+         "您的订单{{order_no}}的退款正在处理中。{{#refund_amount}}\n\n退款金额：{{refund_amount}}{{"
+         "/"
+         "refund_amount}}{{#reason}}\n退款原因：{{reason}}{{/reason}}\n\n款项将按原支付方式退回，到"
+         "账后我们会再通知您。"},
+        {"Refund for order {{order_no}} in progress",
+         "A refund{{#refund_amount}} of {{refund_amount}}{{/refund_amount}} for your order "
+         "{{order_no}} is being processed, to your original payment method.",
+         "A refund for your order {{order_no}} is being processed.{{#refund_amount}}\n\nAmount: "
+         "{{refund_amount}}{{/refund_amount}}{{#reason}}\nReason: {{reason}}{{/reason}}\n\nIt "
+         "goes back to your original payment method; we will let you know when it has been "
+         "paid."}},
+    EventWording{
+        EventType::refund_completed,
+        true,
+        {"订单{{order_no}}退款已完成",
+         "您的订单{{order_no}}的退款{{#refund_amount}}{{refund_amount}}{{/refund_amount}}已退回原"
+         "支付账户，请注意查收。",
+         "您的订单{{order_no}}的退款已完成。{{#refund_amount}}\n\n退款金额：{{refund_amount}}{{/"
+         "refund_amount}}\n\n款项已按原支付方式退回，到账时间以支付机构为准。"},
+        {"Refund for order {{order_no}} completed",
+         "The refund{{#refund_amount}} of {{refund_amount}}{{/refund_amount}} for your order "
+         "{{order_no}} has been paid back to your original payment method.",
+         "The refund for your order {{order_no}} is complete.{{#refund_amount}}\n\nAmount: "
+         "{{refund_amount}}{{/refund_amount}}\n\nIt has been paid back to your original payment "
+         "method; when it shows depends on your payment provider."}},
 };
 
 constexpr std::string_view kGreetingZh =

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/paging.h"
+#include "domain/carriers.h"
 #include "domain/text.h"
 
 namespace depot {
@@ -107,6 +108,15 @@ std::vector<FieldError> validate(const SettingsPatch& patch) {
       check_hours(hours, "ship_sla_hours_by_platform." + platform, 1);
     }
   }
+  check_hours(patch.tracking_stall_hours, "tracking_stall_hours", 1);
+  if (patch.tracking_stall_hours_by_carrier) {
+    for (const auto& [code, hours] : *patch.tracking_stall_hours_by_carrier) {
+      if (find_carrier(code) == nullptr) {
+        errors.push_back({"tracking_stall_hours_by_carrier." + code, "is not a known carrier"});
+      }
+      check_hours(hours, "tracking_stall_hours_by_carrier." + code, 1);
+    }
+  }
   validate_notifications(patch, errors);
   return errors;
 }
@@ -153,6 +163,13 @@ void MerchantService::update_settings(const Actor& actor, SettingsPatch patch,
           }
         }
         if (patch.public_url) notify.public_url = *patch.public_url;
+        if (patch.tracking_stall_hours) settings.tracking.stall_hours = *patch.tracking_stall_hours;
+        if (patch.tracking_stall_hours_by_carrier) {
+          settings.tracking.stall_hours_by_carrier.clear();
+          for (const auto& [code, hours] : *patch.tracking_stall_hours_by_carrier) {
+            settings.tracking.stall_hours_by_carrier[std::string(find_carrier(code)->code)] = hours;
+          }
+        }
         tx.save_settings(settings);
         return settings;
       },

@@ -25,6 +25,8 @@ struct SettingsPatch {
   std::optional<std::vector<std::string>> notify_events;     // events customers hear about
   std::optional<std::vector<std::pair<std::string, std::string>>> alert_contacts;  // channel, to
   std::optional<std::string> public_url;
+  std::optional<std::int64_t> tracking_stall_hours;
+  std::optional<std::map<std::string, std::int64_t>> tracking_stall_hours_by_carrier;
 };
 
 struct EventPage {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "app/template_html.h"
 #include "app/templates.h"
+#include "app/tracking_links.h"
 
 namespace depot {
 
@@ -54,20 +56,44 @@ PlanningContext planning_context(ReadTx& tx, TenantId tenant, Instant now) {
   context.tenant = tenant;
   context.now = now;
   context.policy = tx.settings().notify;
+  context.link_key = tx.link_key();
   for (ChannelAccount& account : tx.channel_accounts()) {
     if (!account.disabled) context.accounts.push_back(std::move(account));
   }
   return context;
 }
 
+std::optional<EventRecord> find_event(ReadTx& tx, std::int64_t event_id) {
+  std::vector<EventRecord> found = tx.events_after(event_id - 1, 1);
+  if (found.empty() || found.front().id != event_id) return std::nullopt;
+  return std::move(found.front());
+}
+
+void NotificationComposer::complete(ReadTx& tx, Notification& n) const {
+  if (n.channel == ChannelKind::webhook) {
+    if (!n.message.payload.empty()) return;
+    if (std::optional<EventRecord> record = find_event(tx, n.event_id)) {
+      n.message.payload = encode_event_(*record);
+    }
+    return;
+  }
+  if (n.message.html.empty() && !n.message.text.empty()) {
+    n.message.html = text_to_html(n.message.subject, n.message.text);
+  }
+}
+
 std::vector<Notification> NotificationComposer::plan(ReadTx& tx, const PlanningContext& context,
                                                      const EventRecord& record) const {
   std::vector<Notification> planned;
   const DomainEvent& event = record.event;
+  bool to_customer = notifies_customer(context.policy, event.type);
+  bool to_staff = is_alert_event(event.type) && !context.policy.alert_contacts.empty();
+  // Most events only go to the merchant's webhook, which needs no more of the order than its
+  // customer's phone (read on its own below): the whole order is loaded only for a message.
   std::optional<Order> order;
-  if (event.order_id != 0) order = tx.find_order(event.order_id);
+  if (event.order_id != 0 && (to_customer || to_staff)) order = tx.find_order(event.order_id);
 
-  if (order && notifies_customer(context.policy, event.type)) {
+  if (order && to_customer) {
     std::vector<ChannelKind> usable = context.customer_channels();
     std::vector<ChannelKind> channels =
         choose_channels(order->customer, tx.channel_records(order->customer.phone),
@@ -79,10 +105,12 @@ std::vector<Notification> NotificationComposer::plan(ReadTx& tx, const PlanningC
     }
   }
   if (const ChannelAccount* webhook = context.account(ChannelKind::webhook)) {
-    planned.push_back(compose(tx, context, record, order ? &*order : nullptr, ChannelKind::webhook,
-                              webhook->url, Audience::merchant, "zh-CN"));
+    Notification n = compose(tx, context, record, order ? &*order : nullptr, ChannelKind::webhook,
+                             webhook->url, Audience::merchant, "zh-CN");
+    if (!order && event.order_id != 0) n.customer_phone = tx.customer_phone_of(event.order_id);
+    planned.push_back(std::move(n));
   }
-  if (is_alert_event(event.type)) {
+  if (to_staff) {
     for (const AlertContact& contact : context.policy.alert_contacts) {
       if (context.account(contact.channel) == nullptr) continue;
       planned.push_back(compose(tx, context, record, order ? &*order : nullptr, contact.channel,
@@ -101,6 +129,15 @@ Notification NotificationComposer::for_customer(ReadTx& tx, const PlanningContex
               Audience::customer, order.customer.locale);
   n.fallbacks = std::move(fallbacks);
   return n;
+}
+
+std::string NotificationComposer::tracking_link(TenantId tenant, const NotificationPolicy& policy,
+                                                const std::string& link_key,
+                                                std::int64_t order_id) const {
+  std::string site =
+      site_ != nullptr ? site_->of(policy.public_url) : std::string(trimmed(policy.public_url));
+  if (site.empty() || order_id == 0 || link_key.empty()) return {};
+  return tracking_url(site, tracking_token(link_key, tenant, order_id));
 }
 
 Notification NotificationComposer::compose(ReadTx& tx, const PlanningContext& context,
@@ -125,8 +162,7 @@ Notification NotificationComposer::compose(ReadTx& tx, const PlanningContext& co
   n.message.recipient = recipient;
   n.recipient = std::move(recipient);
   if (channel == ChannelKind::webhook) {
-    n.template_source = "event";
-    n.message.payload = encode_event_(record);
+    n.template_source = "event";  // the payload is the event, encoded when sent: complete()
     return n;
   }
   MessageTemplate message_template;
@@ -138,9 +174,12 @@ Notification NotificationComposer::compose(ReadTx& tx, const PlanningContext& co
     n.template_source = "default";
   }
   static const Order kNoOrder;
+  std::string link =
+      order != nullptr ? tracking_link(context.tenant, context.policy, context.link_key, order->id)
+                       : std::string();
   std::map<std::string, std::string> values =
       template_values(record.event, order != nullptr ? *order : kNoOrder,
-                      shipment_of(tx, record.event), n.locale, context.policy.public_url);
+                      shipment_of(tx, record.event), n.locale, link);
   Result<RenderedMessage> own = render_template(message_template, values);
   // A merchant's template was checked when saved; should it still not render, the customer gets
   // depot's default rather than nothing.
@@ -150,10 +189,12 @@ Notification NotificationComposer::compose(ReadTx& tx, const PlanningContext& co
   if (!own.ok()) n.template_source = "default";
   n.message.subject = std::move(rendered.subject);
   n.message.text = std::move(rendered.text);
-  n.message.html = std::move(rendered.html);
-  auto link = values.find("tracking_link");
-  if (link != values.end()) n.message.link = link->second;
-  n.message.variables = std::move(values);
+  // The HTML part is the text's, made again by complete() when it is needed.
+  n.message.link = link;
+  // Only the providers that render their own templates (Aliyun, WeChat) are sent the variables.
+  if (channel == ChannelKind::sms || channel == ChannelKind::wechat) {
+    n.message.variables = std::move(values);
+  }
   return n;
 }
 

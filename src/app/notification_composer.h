@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/ports.h"
+#include "app/site_address.h"
 
 namespace depot {
 
@@ -20,6 +21,7 @@ struct PlanningContext {
   TenantId tenant = 0;
   Instant now;
   NotificationPolicy policy;
+  std::string link_key;                  // signs the tracking links messages carry
   std::vector<ChannelAccount> accounts;  // usable ones: configured and not disabled
   const ChannelAccount* account(ChannelKind channel) const;
   std::vector<ChannelKind> customer_channels() const;  // usable channels for customers
@@ -27,10 +29,15 @@ struct PlanningContext {
 
 PlanningContext planning_context(ReadTx& tx, TenantId tenant, Instant now);
 
+// The outbox's event with this id, if the merchant has it.
+std::optional<EventRecord> find_event(ReadTx& tx, std::int64_t event_id);
+
 class NotificationComposer {
  public:
-  explicit NotificationComposer(EventEncoder encode_event)
-      : encode_event_(std::move(encode_event)) {}
+  // `site` says where the public tracking page is; without it, messages carry a tracking link
+  // only when the merchant set public_url.
+  explicit NotificationComposer(EventEncoder encode_event, const SiteAddress* site = nullptr)
+      : encode_event_(std::move(encode_event)), site_(site) {}
 
   // Every delivery `record` calls for: the customer's (on the first channel their preference,
   // history or the merchant's order chooses, the rest kept as fallbacks), the merchant's webhook
@@ -43,12 +50,23 @@ class NotificationComposer {
                             const Order& order, ChannelKind channel,
                             std::vector<ChannelKind> fallbacks) const;
 
+  // Fills in the parts of a stored delivery's message that are derived rather than stored, so
+  // the store's single writer writes narrow rows: a webhook's payload (from its event, encoded
+  // when it is sent) and the HTML part (from the subject and text). A part already stored (by a
+  // depot that stored them) is kept. A webhook whose event cannot be found keeps no payload.
+  void complete(ReadTx& tx, Notification& notification) const;
+
+  // The signed link to the order's public tracking page; empty when depot's address is not known.
+  std::string tracking_link(TenantId tenant, const NotificationPolicy& policy,
+                            const std::string& link_key, std::int64_t order_id) const;
+
  private:
   Notification compose(ReadTx& tx, const PlanningContext& context, const EventRecord& record,
                        const Order* order, ChannelKind channel, std::string recipient,
                        Audience audience, const std::string& locale) const;
 
   EventEncoder encode_event_;
+  const SiteAddress* site_;
 };
 
 }  // namespace depot

@@ -17,11 +17,13 @@ Result<int> NotificationDispatcher::plan(TenantId tenant, int batch) {
   std::int64_t last = records.back().id;
   int read = static_cast<int>(records.size());
   return run_write_blocking<int>(store_, tenant, [&](WriteTx& write) -> Result<int> {
+    auto began = std::chrono::steady_clock::now();
     if (write.dispatch_position() != position) {
       return error(ErrorCode::conflict, "another dispatcher planned these events");
     }
     for (Notification& n : planned) write.insert_notification(n);
     write.set_dispatch_position(last);
+    if (on_writer_time_) on_writer_time_(std::chrono::steady_clock::now() - began);
     return read;
   });
 }

@@ -5,6 +5,9 @@
 // the process stops and starts. Planning reads and renders off the store's writer; the write
 // checks that the position has not moved meanwhile.
 
+#include <chrono>
+#include <functional>
+
 #include "app/notification_composer.h"
 #include "app/write.h"
 
@@ -19,10 +22,16 @@ class NotificationDispatcher {
   // events it read (0 once it has caught up). Blocking: for the dispatcher's worker.
   Result<int> plan(TenantId tenant, int batch = 500);
 
+  // Called with the time each planning write spent on the store's writer (the work inside it),
+  // on the writer thread: the dispatcher's pacing. Optional; set before use.
+  using WriterTimeListener = std::function<void(std::chrono::nanoseconds)>;
+  void on_writer_time(WriterTimeListener listener) { on_writer_time_ = std::move(listener); }
+
  private:
   Store& store_;
   Clock& clock_;
   const NotificationComposer& composer_;
+  WriterTimeListener on_writer_time_;
 };
 
 }  // namespace depot

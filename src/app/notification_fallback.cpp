@@ -7,13 +7,6 @@ namespace depot {
 
 namespace {
 
-// The event a delivery was planned for, as the outbox holds it.
-std::optional<EventRecord> event_record(ReadTx& tx, std::int64_t event_id) {
-  std::vector<EventRecord> found = tx.events_after(event_id - 1, 1);
-  if (found.empty() || found.front().id != event_id) return std::nullopt;
-  return std::move(found.front());
-}
-
 // The channels tried for an event, in the order they were planned: "sms, email".
 std::string channels_tried(ReadTx& tx, const Notification& last) {
   NotificationQuery query;
@@ -38,7 +31,7 @@ void fall_back(WriteTx& tx, const NotificationComposer& composer, TenantId tenan
                const Notification& dead, Instant now) {
   if (dead.audience != Audience::customer || dead.resend_of != 0) return;
   std::optional<Order> order = tx.find_order(dead.order_id);
-  std::optional<EventRecord> record = event_record(tx, dead.event_id);
+  std::optional<EventRecord> record = find_event(tx, dead.event_id);
   if (!order || !record) return;
   PlanningContext context = planning_context(tx, tenant, now);
   std::vector<ChannelKind> remaining = dead.fallbacks;

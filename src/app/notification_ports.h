@@ -34,7 +34,10 @@ struct Notification {
   std::string customer_phone;  // the customer it is about: history and search
   std::string locale;
   std::string template_source;  // "default" or "merchant"
-  OutgoingMessage message;      // rendered when planned; its key is `key`
+  // Rendered when planned; its key is `key`. What can be derived again is not stored: a
+  // webhook's payload (from its event) and the HTML part (from the subject and text) are filled
+  // in by NotificationComposer::complete() when the delivery is sent or shown.
+  OutgoingMessage message;
   DeliveryStatus status = DeliveryStatus::queued;
   int attempts = 0;
   // When the sender should next look at it: due for a first try or a retry, or the end of the
@@ -136,12 +139,16 @@ class NotificationReads {
   virtual std::int64_t dispatch_position() = 0;
   // The customer's record per channel: deliveries that ended, and those that got through.
   virtual std::vector<ChannelRecord> channel_records(const std::string& phone) = 0;
+  // The phone of the order's customer, empty when there is no such order: what a delivery about
+  // the order is searched by, read without loading the whole order.
+  virtual std::string customer_phone_of(std::int64_t order_id) = 0;
   virtual std::optional<Notification> find_notification(std::int64_t id) = 0;
   virtual std::optional<Notification> find_notification_by_key(const std::string& key) = 0;
   virtual std::vector<Notification> list_notifications(const NotificationQuery& query) = 0;
   virtual std::vector<NotificationAttempt> notification_attempts(std::int64_t id) = 0;
-  // Deliveries whose next_attempt_at is at or before `now`, soonest first.
-  virtual std::vector<Notification> due_notifications(Instant now, int limit) = 0;
+  // Deliveries on `channel` whose next_attempt_at is at or before `now`, soonest first.
+  virtual std::vector<Notification> due_notifications(ChannelKind channel, Instant now,
+                                                      int limit) = 0;
   // When the next delivery falls due, if any has work left.
   virtual std::optional<Instant> next_due() = 0;
   virtual int count_resends(std::int64_t notification_id) = 0;
@@ -164,6 +171,11 @@ class NotificationWrites {
   // Writes the delivery's state: status, attempts, next_attempt_at, last_error, provider_id and
   // its times.
   virtual void update_notification(const Notification& notification) = 0;
+  // Writes the delivery's state as update_notification() does, but only while the stored
+  // delivery is still as it was read: in status `was` and due at `was_due`. Answers whether it
+  // was (and so was written).
+  virtual bool update_notification_if(const Notification& notification, DeliveryStatus was,
+                                      std::optional<Instant> was_due) = 0;
   virtual void add_notification_attempt(std::int64_t notification_id,
                                         const NotificationAttempt& attempt) = 0;
   // Makes every delivery a stopped process left in flight due at `now`; answers how many.

@@ -10,59 +10,94 @@ namespace {
 // own timeout, so a send still in flight is never repeated by this process.
 constexpr std::chrono::minutes kLease{2};
 
+// Why a claimed delivery cannot be sent at all, if it cannot.
+std::string refusal(const Notification& n, const ChannelAccount* account) {
+  if (account == nullptr)
+    return "the " + std::string(to_string(n.channel)) + " channel is not set up";
+  if (account->disabled)
+    return "the " + std::string(to_string(n.channel)) + " endpoint is disabled";
+  if (n.channel == ChannelKind::webhook && n.message.payload.empty()) {
+    return "the webhook's event is no longer in the outbox";
+  }
+  return {};
+}
+
 }  // namespace
 
-Result<int> NotificationSender::send_due(TenantId tenant, int limit) {
+Result<std::map<ChannelKind, int>> NotificationSender::send_due(
+    TenantId tenant, const std::map<ChannelKind, int>& limits) {
   Instant now = clock_.now();
-  // A cheap look first: most rounds find nothing due and need no write.
-  if (store_.read(tenant)->due_notifications(now, 1).empty()) return 0;
+  // Read and completed off the writer; the claim below takes each only if it is still as read.
+  std::vector<Claimed> candidates;
+  {
+    std::unique_ptr<ReadTx> tx = store_.read(tenant);
+    for (const auto& [channel, limit] : limits) {
+      if (limit <= 0) continue;
+      std::vector<Notification> due = tx->due_notifications(channel, now, limit);
+      {
+        std::lock_guard lock(mutex_);
+        std::erase_if(due, [&](const Notification& n) {
+          return sending_.contains({tenant, n.id});
+        });
+      }
+      if (due.empty()) continue;
+      std::shared_ptr<const ChannelAccount> account;
+      if (std::optional<ChannelAccount> found = tx->find_channel_account(channel)) {
+        account = std::make_shared<const ChannelAccount>(std::move(*found));
+      }
+      for (Notification& n : due) {
+        composer_.complete(*tx, n);
+        candidates.push_back({std::move(n), account});
+      }
+    }
+  }
+  std::map<ChannelKind, int> started;
+  if (candidates.empty()) return started;
 
   std::vector<Claimed> claimed;
-  Result<int> outcome = run_write_blocking<int>(store_, tenant, [&](WriteTx& tx) -> Result<int> {
+  Result<int> written = run_write_blocking<int>(store_, tenant, [&](WriteTx& tx) -> Result<int> {
+    auto began = std::chrono::steady_clock::now();
     claimed.clear();
-    std::vector<Notification> due = tx.due_notifications(now, limit);
-    {
-      std::lock_guard lock(mutex_);
-      std::erase_if(due, [&](const Notification& n) { return sending_.contains({tenant, n.id}); });
-    }
-    std::map<ChannelKind, std::optional<ChannelAccount>> accounts;
-    for (Notification& n : due) {
-      auto cached = accounts.find(n.channel);
-      if (cached == accounts.end()) {
-        cached = accounts.emplace(n.channel, tx.find_channel_account(n.channel)).first;
-      }
-      const std::optional<ChannelAccount>& account = cached->second;
-      if (n.status == DeliveryStatus::sending) {
-        tx.add_notification_attempt(
-            n.id, {n.attempts, n.updated_at, now, "interrupted",
-                   "depot stopped before the provider's answer was recorded; sent again with "
-                   "the same key"});
-      } else {
-        ++n.attempts;
-      }
+    for (const Claimed& candidate : candidates) {
+      Notification n = candidate.notification;
+      DeliveryStatus was = n.status;
+      std::optional<Instant> was_due = n.next_attempt_at;
+      Instant last_update = n.updated_at;
+      bool interrupted = was == DeliveryStatus::sending;
+      if (!interrupted) ++n.attempts;
       n.updated_at = now;
-      if (!account || account->disabled) {
-        // The channel was removed or switched off after the delivery was planned.
-        std::string why = "the " + std::string(to_string(n.channel)) +
-                          (account ? " endpoint is disabled" : " channel is not set up");
-        tx.add_notification_attempt(n.id, {n.attempts, now, now, "permanent", why});
+      std::string why = refusal(n, candidate.account.get());
+      if (why.empty()) {
+        n.status = DeliveryStatus::sending;
+        n.next_attempt_at = now + kLease;
+      } else {
         n.status = DeliveryStatus::dead;
         n.next_attempt_at.reset();
         n.last_error = why;
-        tx.update_notification(n);
+      }
+      if (!tx.update_notification_if(n, was, was_due)) continue;  // changed since it was read
+      if (interrupted) {
+        tx.add_notification_attempt(
+            n.id, {n.attempts, last_update, now, "interrupted",
+                   "depot stopped before the provider's answer was recorded; sent again with "
+                   "the same key"});
+      }
+      if (!why.empty()) {
+        tx.add_notification_attempt(n.id, {n.attempts, now, now, "permanent", why});
         fall_back(tx, composer_, tenant, n, now);
         continue;
       }
-      n.status = DeliveryStatus::sending;
-      n.next_attempt_at = now + kLease;
-      tx.update_notification(n);
-      claimed.push_back({n, *account, now});
+      claimed.push_back({std::move(n), candidate.account});
     }
+    report_writer_time(began);
     return static_cast<int>(claimed.size());
   });
-  if (!outcome.ok()) return outcome;
-  for (Claimed& c : claimed) start(tenant, std::move(c));
-  return outcome;
+  if (!written.ok()) return written.error();
+  for (Claimed& c : claimed) {
+    ++started[c.notification.channel];
+    start(tenant, std::move(c));
+  }
+  return started;
 }
 
 Result<int> NotificationSender::release_interrupted(TenantId tenant) {
@@ -75,99 +110,189 @@ std::optional<Instant> NotificationSender::next_due(TenantId tenant) {
   return store_.read(tenant)->next_due();
 }
 
+int NotificationSender::in_flight(ChannelKind channel) const {
+  std::lock_guard lock(mutex_);
+  auto found = in_flight_.find(channel);
+  return found == in_flight_.end() ? 0 : found->second;
+}
+
+bool NotificationSender::outcomes_to_record() const {
+  std::lock_guard lock(mutex_);
+  return !arrived_.empty() && !recording_;
+}
+
 void NotificationSender::start(TenantId tenant, Claimed claimed) {
-  std::int64_t id = claimed.notification.id;
+  auto n = std::make_shared<Notification>(std::move(claimed.notification));
   {
     std::lock_guard lock(mutex_);
-    sending_.insert({tenant, id});
+    sending_.insert({tenant, n->id});
+    ++in_flight_[n->channel];
   }
-  ++in_flight_;
-  Instant started_at = claimed.started_at;
-  if (claimed.account.sandbox) {
-    SendOutcome kept;
-    kept.response = "kept in depot's sandbox inbox";
-    record(tenant, id, started_at, std::move(kept), true);
+  ++in_flight_total_;
+  Outcome outcome;
+  outcome.tenant = tenant;
+  outcome.notification = n;
+  outcome.started_at = n->updated_at;
+  if (claimed.account->sandbox) {
+    outcome.finished_at = outcome.started_at;
+    outcome.result.response = "kept in depot's sandbox inbox";
+    outcome.sandbox = true;
+    arrived(std::move(outcome));
     return;
   }
-  auto found = channels_.find(claimed.notification.channel);
+  auto found = channels_.find(n->channel);
   if (found == channels_.end() || found->second == nullptr) {
-    SendOutcome refused;
-    refused.kind = SendOutcome::Kind::permanent;
-    refused.response = "this depot has no adapter for the channel";
-    record(tenant, id, started_at, std::move(refused), false);
+    outcome.finished_at = outcome.started_at;
+    outcome.result = SendOutcome::refused("this depot has no adapter for the channel");
+    arrived(std::move(outcome));
     return;
   }
-  found->second->send(claimed.account, claimed.notification.message,
-                      [this, tenant, id, started_at](SendOutcome outcome) {
-                        record(tenant, id, started_at, std::move(outcome), false);
+  found->second->send(*claimed.account, n->message,
+                      [this, pending = std::move(outcome)](SendOutcome result) mutable {
+                        pending.finished_at = clock_.now();
+                        pending.result = std::move(result);
+                        arrived(std::move(pending));
                       });
 }
 
-void NotificationSender::record(TenantId tenant, std::int64_t id, Instant started_at,
-                                SendOutcome outcome, bool sandbox) {
-  Instant now = clock_.now();
-  double spread = jitter();
-  run_write<bool>(
-      store_, tenant,
-      [this, tenant, id, started_at, now, spread, outcome, sandbox](WriteTx& tx) -> Result<bool> {
-        std::optional<Notification> n = tx.find_notification(id);
-        if (!n || n->status != DeliveryStatus::sending) return false;
-        tx.add_notification_attempt(id, {n->attempts, started_at, now,
-                                         std::string(to_string(outcome.kind)), outcome.response});
-        n->updated_at = now;
-        if (!outcome.provider_id.empty()) n->provider_id = outcome.provider_id;
-        if (outcome.kind == SendOutcome::Kind::sent) {
-          n->status = sandbox ? DeliveryStatus::delivered : DeliveryStatus::sent;
-          n->sent_at = now;
-          if (sandbox) n->delivered_at = now;
-          n->next_attempt_at.reset();
-          n->last_error.clear();
-        } else {
-          n->last_error = outcome.response;
-          std::optional<std::chrono::milliseconds> delay;
-          if (outcome.kind == SendOutcome::Kind::retry_later) {
-            delay = retry_delay(n->attempts,
-                                std::chrono::milliseconds(tx.settings().notify.retry_base_ms),
-                                spread, outcome.retry_after);
-          }
-          if (delay) {
-            n->status = DeliveryStatus::failed;
-            n->next_attempt_at = now + *delay;
-          } else {
-            n->status = DeliveryStatus::dead;
-            n->next_attempt_at.reset();
-          }
-        }
-        if (outcome.disable_account) {
-          if (std::optional<ChannelAccount> account = tx.find_channel_account(n->channel)) {
-            account->disabled = true;
-            tx.save_channel_account(*account, now);
-          }
-        }
-        tx.update_notification(*n);
-        if (sandbox) {
-          SandboxMessage message{0,
-                                 n->id,
-                                 n->order_id,
-                                 n->channel,
-                                 n->recipient,
-                                 n->message.subject,
-                                 n->message.text,
-                                 n->message.html,
-                                 now};
-          tx.insert_sandbox_message(message);
-        }
-        if (n->status == DeliveryStatus::dead) fall_back(tx, composer_, tenant, *n, now);
+void NotificationSender::arrived(Outcome outcome) {
+  std::vector<Outcome> now;
+  {
+    std::lock_guard lock(mutex_);
+    if (batching_) {
+      arrived_.push_back(std::move(outcome));
+    } else {
+      now.push_back(std::move(outcome));
+    }
+  }
+  if (!now.empty()) submit(std::move(now));
+  if (on_outcome_) on_outcome_();
+}
+
+void NotificationSender::batch_outcomes(bool on) {
+  std::deque<Outcome> waiting;
+  {
+    std::lock_guard lock(mutex_);
+    batching_ = on;
+    if (!on) waiting.swap(arrived_);
+  }
+  for (Outcome& outcome : waiting) {
+    std::vector<Outcome> one;
+    one.push_back(std::move(outcome));
+    submit(std::move(one));
+  }
+}
+
+int NotificationSender::record_outcomes(int limit) {
+  std::vector<Outcome> batch;
+  {
+    std::lock_guard lock(mutex_);
+    if (recording_ || arrived_.empty() || limit <= 0) return 0;
+    TenantId tenant = arrived_.front().tenant;
+    for (auto it = arrived_.begin();
+         it != arrived_.end() && batch.size() < static_cast<std::size_t>(limit);) {
+      if (it->tenant != tenant) {
+        ++it;
+        continue;
+      }
+      batch.push_back(std::move(*it));
+      it = arrived_.erase(it);
+    }
+    recording_ = true;
+  }
+  int taken = static_cast<int>(batch.size());
+  submit(std::move(batch));
+  return taken;
+}
+
+void NotificationSender::submit(std::vector<Outcome> batch) {
+  auto shared = std::make_shared<std::vector<Outcome>>(std::move(batch));
+  TenantId tenant = shared->front().tenant;
+  store_.write(
+      tenant,
+      [this, shared](WriteTx& tx) {
+        write_outcomes(tx, *shared);
         return true;
       },
-      Callback<bool>([this, tenant, id](Result<bool> recorded) {
-        {
-          std::lock_guard lock(mutex_);
-          sending_.erase({tenant, id});
-        }
-        --in_flight_;
-        if (on_recorded_) on_recorded_(id, recorded.ok() ? Status() : Status(recorded.error()));
-      }));
+      [this, shared](Status stored) { outcomes_written(*shared, stored); });
+}
+
+void NotificationSender::write_outcomes(WriteTx& tx, std::vector<Outcome>& batch) {
+  auto began = std::chrono::steady_clock::now();
+  std::optional<std::chrono::milliseconds> retry_base;  // read once, if a retry needs it
+  std::set<ChannelKind> disabled;
+  for (Outcome& o : batch) {
+    Notification& n = *o.notification;
+    const SendOutcome& result = o.result;
+    std::optional<Instant> lease = n.next_attempt_at;
+    n.updated_at = o.finished_at;
+    if (!result.provider_id.empty()) n.provider_id = result.provider_id;
+    if (result.kind == SendOutcome::Kind::sent) {
+      n.status = o.sandbox ? DeliveryStatus::delivered : DeliveryStatus::sent;
+      n.sent_at = o.finished_at;
+      if (o.sandbox) n.delivered_at = o.finished_at;
+      n.next_attempt_at.reset();
+      n.last_error.clear();
+    } else {
+      n.last_error = result.response;
+      std::optional<std::chrono::milliseconds> delay;
+      if (result.kind == SendOutcome::Kind::retry_later) {
+        if (!retry_base) retry_base = std::chrono::milliseconds(tx.settings().notify.retry_base_ms);
+        delay = retry_delay(n.attempts, *retry_base, jitter(), result.retry_after);
+      }
+      if (delay) {
+        n.status = DeliveryStatus::failed;
+        n.next_attempt_at = o.finished_at + *delay;
+      } else {
+        n.status = DeliveryStatus::dead;
+        n.next_attempt_at.reset();
+      }
+    }
+    // A delivery report may have settled it meanwhile; then this answer changes nothing.
+    if (!tx.update_notification_if(n, DeliveryStatus::sending, lease)) continue;
+    tx.add_notification_attempt(n.id, {n.attempts, o.started_at, o.finished_at,
+                                       std::string(to_string(result.kind)), result.response});
+    if (result.disable_account && disabled.insert(n.channel).second) {
+      if (std::optional<ChannelAccount> account = tx.find_channel_account(n.channel)) {
+        account->disabled = true;
+        tx.save_channel_account(*account, o.finished_at);
+      }
+    }
+    if (o.sandbox) {
+      SandboxMessage message{0,
+                             n.id,
+                             n.order_id,
+                             n.channel,
+                             n.recipient,
+                             n.message.subject,
+                             n.message.text,
+                             n.message.html,
+                             o.finished_at};
+      tx.insert_sandbox_message(message);
+    }
+    if (n.status == DeliveryStatus::dead) fall_back(tx, composer_, o.tenant, n, o.finished_at);
+  }
+  report_writer_time(began);
+}
+
+void NotificationSender::outcomes_written(const std::vector<Outcome>& batch, const Status& stored) {
+  {
+    std::lock_guard lock(mutex_);
+    for (const Outcome& o : batch) {
+      sending_.erase({o.tenant, o.notification->id});
+      --in_flight_[o.notification->channel];
+    }
+    recording_ = false;
+  }
+  in_flight_total_ -= static_cast<int>(batch.size());
+  if (on_recorded_) {
+    for (const Outcome& o : batch) on_recorded_(o.notification->id, stored);
+  }
+  if (on_outcome_) on_outcome_();
+}
+
+void NotificationSender::report_writer_time(std::chrono::steady_clock::time_point began) const {
+  if (on_writer_time_) on_writer_time_(std::chrono::steady_clock::now() - began);
 }
 
 double NotificationSender::jitter() {

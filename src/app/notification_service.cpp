@@ -65,6 +65,7 @@ Result<NotificationDetail> NotificationService::find(const Actor& actor, std::in
   if (!found) {
     return error(ErrorCode::not_found, "notification " + std::to_string(id) + " was not found");
   }
+  composer_.complete(*tx, *found);
   return NotificationDetail{*found, tx->notification_attempts(id)};
 }
 
@@ -254,8 +255,9 @@ Result<TemplatePreview> NotificationService::preview(const Actor& actor,
     preview.template_source = "default";
   }
   DomainEvent event = sample_event(*tx, *order, request.event);
-  preview.values = template_values(event, *order, latest_shipment(*tx, event), locale,
-                                   tx->settings().notify.public_url);
+  preview.values = template_values(
+      event, *order, latest_shipment(*tx, event), locale,
+      composer_.tracking_link(actor.tenant_id, tx->settings().notify, tx->link_key(), order->id));
   Result<RenderedMessage> rendered = render_template(chosen, preview.values);
   if (!rendered.ok()) return rendered.error();
   preview.rendered = std::move(*rendered);

@@ -10,20 +10,6 @@ namespace depot {
 
 namespace {
 
-// Names every line whose SKU is not a product of this merchant.
-Status check_skus_exist(WriteTx& tx, const std::vector<OrderLine>& lines) {
-  Error unknown{ErrorCode::invalid, "unknown SKU", {}};
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (!tx.low_stock_threshold(lines[i].sku)) {
-      unknown.fields.push_back(
-          {"lines[" + std::to_string(i) + "].sku", "unknown SKU " + lines[i].sku});
-    }
-  }
-  if (unknown.fields.empty()) return {};
-  unknown.message = unknown.fields.front().message;
-  return unknown;
-}
-
 Result<CreatedOrder> existing(WriteTx& tx, std::int64_t id) {
   std::optional<Order> order = tx.find_order(id);
   if (!order) return order_not_found(id);
@@ -74,14 +60,11 @@ void OrderService::create(const Actor& actor, CreateOrderCommand command,
         Order order =
             open_order(tx.next_order_id(), draft, tx.settings().currency, actor.name, now);
         StockKeeper keeper(tx, actor.name, now);
-        if (Status held = keeper.reserve_order(order.id, to_reserve); !held.ok()) {
-          // Short of stock, or no such product: the lookup is paid only when something failed.
-          if (Status known = check_skus_exist(tx, draft.lines); !known.ok()) return known.error();
-          return held.error();
+        if (Status stored = insert_new_order(tx, keeper, order, to_reserve, command.idempotency_key,
+                                             fingerprint, now);
+            !stored.ok()) {
+          return stored.error();
         }
-        tx.insert_order(order, command.idempotency_key, fingerprint);
-        order.stored_history = order.history.size();
-        tx.append_event(events::order_created(order), now);
         keeper.settle_alerts();
         return CreatedOrder{std::move(order), true};
       },

@@ -5,16 +5,20 @@
 // Thread safety: Store and MediaStore are safe to call from any thread. A ReadTx or WriteTx belongs
 // to the thread that was handed it and lives only as long as that call.
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "app/after_sales_ports.h"
 #include "app/notification_ports.h"
 #include "app/shipping_ports.h"
+#include "app/tracking_ports.h"
 #include "domain/catalog.h"
 #include "domain/event.h"
 #include "domain/order.h"
@@ -47,12 +51,32 @@ struct NotificationPolicy {
   std::string public_url;  // where depot's pages are served, for links in messages
 };
 
+// When a parcel counts as stalled (TRK-4): no news for this many hours, per carrier if named.
+struct TrackingPolicy {
+  std::int64_t stall_hours = 48;
+  std::map<std::string, std::int64_t> stall_hours_by_carrier;  // depot carrier code -> hours
+
+  std::int64_t stall_hours_for(const std::string& carrier) const {
+    auto found = stall_hours_by_carrier.find(carrier);
+    return found == stall_hours_by_carrier.end() ? stall_hours : found->second;
+  }
+  // The shortest stall time of any carrier: no parcel quieter than this can have stalled.
+  std::int64_t shortest_stall_hours() const {
+    std::int64_t shortest = stall_hours;
+    for (const auto& [carrier, hours] : stall_hours_by_carrier) {
+      shortest = std::min(shortest, hours);
+    }
+    return shortest;
+  }
+};
+
 struct MerchantSettings {
   std::int64_t edit_window_seconds = 30 * 60;
   std::int64_t unpaid_timeout_seconds = 30 * 60;
   std::string currency = "CNY";
   ShipPromise ship;  // promised ship times and reminder thresholds (SHP-4)
   NotificationPolicy notify;
+  TrackingPolicy tracking;
 };
 
 struct LedgerEntry {
@@ -127,7 +151,11 @@ struct ApiKeyRecord {
 };
 
 // Reads see one consistent snapshot of one merchant's data.
-class ReadTx : public ShippingReads, public RuleReads, public NotificationReads {
+class ReadTx : public ShippingReads,
+               public RuleReads,
+               public NotificationReads,
+               public TrackingReads,
+               public AfterSalesReads {
  public:
   virtual ~ReadTx() = default;
 
@@ -161,7 +189,12 @@ class ReadTx : public ShippingReads, public RuleReads, public NotificationReads 
 
 // Writes of one use case. The store wraps each in a savepoint inside a group-committed
 // transaction: returning false from the work undoes everything it wrote.
-class WriteTx : public ReadTx, public ShippingWrites, public RuleWrites, public NotificationWrites {
+class WriteTx : public ReadTx,
+                public ShippingWrites,
+                public RuleWrites,
+                public NotificationWrites,
+                public TrackingWrites,
+                public AfterSalesWrites {
  public:
   virtual void save_settings(const MerchantSettings& settings) = 0;
   virtual void insert_product(const Product& product) = 0;
@@ -222,6 +255,8 @@ class Store {
   // Merchants and keys, outside any one merchant's scope. Blocking.
   virtual TenantId ensure_tenant(const std::string& slug) = 0;
   virtual std::vector<TenantId> tenant_ids() = 0;
+  // The merchant with this slug, if there is one (public pages name merchants by slug).
+  virtual std::optional<TenantId> find_tenant(const std::string& slug) = 0;
   virtual void add_api_key(TenantId tenant, const std::string& key_hash, const std::string& prefix,
                            Role role, Instant at) = 0;
   virtual std::optional<ApiKeyRecord> find_api_key(const std::string& key_hash) = 0;

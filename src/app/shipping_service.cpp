@@ -5,6 +5,7 @@
 
 #include "app/order_writes.h"
 #include "app/paging.h"
+#include "app/parcel_progress.h"
 #include "app/stock_keeper.h"
 #include "domain/carriers.h"
 #include "domain/event_catalog.h"
@@ -93,6 +94,7 @@ Result<Shipped> ShippingService::ship_in(WriteTx& tx, const std::string& actor, 
   shipment.created_at = now;
   shipment.actor = actor;
   tx.insert_shipment(shipment);
+  tx.insert_parcel(new_parcel(order, shipment, now));
 
   bool everything = ships_everything(order, shipped, *parcel);
   OrderStatus next = everything ? OrderStatus::shipped : OrderStatus::partially_shipped;

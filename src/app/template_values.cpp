@@ -10,6 +10,7 @@
 #include "app/templates.h"
 #include "domain/carriers.h"
 #include "domain/text.h"
+#include "domain/tracking.h"
 
 namespace depot {
 
@@ -180,6 +181,28 @@ Words event_words(EventType type) {
       return {"通知失败", "failed notification"};
     case EventType::ticket_opened:
       return {"新工单", "ticket opened"};
+    case EventType::order_delivered:
+      return {"订单签收", "delivery confirmation"};
+    case EventType::tracking_out_for_delivery:
+      return {"派送提醒", "out-for-delivery notice"};
+    case EventType::tracking_delivered:
+      return {"签收通知", "delivery notice"};
+    case EventType::tracking_exception:
+      return {"物流异常", "delivery problem notice"};
+    case EventType::tracking_stalled:
+      return {"物流延迟", "tracking delay notice"};
+    case EventType::return_requested:
+      return {"退换货申请", "return request"};
+    case EventType::return_approved:
+      return {"退换货审核通过", "return approval"};
+    case EventType::return_rejected:
+      return {"退换货申请未通过", "return decision"};
+    case EventType::return_received:
+      return {"退货签收", "return receipt"};
+    case EventType::refund_created:
+      return {"退款申请", "refund notice"};
+    case EventType::refund_completed:
+      return {"退款到账", "refund confirmation"};
   }
   return {};
 }
@@ -313,21 +336,6 @@ std::string address_text(const Address& address) {
   return text + address.detail;
 }
 
-std::string percent_encoded(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char escaped[4];
-      std::snprintf(escaped, sizeof escaped, "%%%02X", c);
-      out += escaped;
-    }
-  }
-  return out;
-}
-
 void add_order_values(Values& values, const DomainEvent& event, const Order& order, bool english) {
   std::string order_no = text_of(event, "order_no");
   values.at("order_no") = order_no.empty() ? order.order_no : order_no;
@@ -351,11 +359,14 @@ void add_order_values(Values& values, const DomainEvent& event, const Order& ord
   if (order.total > paid && !cancelled) {
     values.at("balance_due") = money(order.total - paid, order.currency);
   }
-  std::int64_t refund = number_of(event, "refund_due").value_or(order.refund_due);
+  // A refund's events name the refund's own amount; other events the refund still owed.
+  bool refund_event =
+      event.type == EventType::refund_created || event.type == EventType::refund_completed;
+  std::int64_t refund =
+      number_of(event, refund_event ? "amount" : "refund_due").value_or(order.refund_due);
   if (refund > 0) values.at("refund_amount") = money(refund, order.currency);
-  if (std::optional<std::int64_t> amount = number_of(event, "amount")) {
-    values.at("payment_amount") = money(*amount, order.currency);
-  }
+  std::optional<std::int64_t> amount = number_of(event, "amount");
+  if (amount && !refund_event) values.at("payment_amount") = money(*amount, order.currency);
 }
 
 void add_event_values(Values& values, const DomainEvent& event, const Order& order, bool english) {
@@ -389,7 +400,7 @@ void add_event_values(Values& values, const DomainEvent& event, const Order& ord
 
 void add_shipping_values(Values& values, const DomainEvent& event, const Order& order,
                          const std::optional<Shipment>& shipment, bool english,
-                         std::string_view public_url) {
+                         std::string_view tracking_link) {
   std::string code = shipment ? shipment->carrier : text_of(event, "carrier");
   if (!trimmed(code).empty()) {
     const Carrier* carrier = find_carrier(code);
@@ -419,12 +430,39 @@ void add_shipping_values(Values& values, const DomainEvent& event, const Order& 
     values.at("due_at") = china_date_time(*order.ship_due_at, english);
   }
 
-  std::string_view base = trimmed(public_url);
-  while (base.ends_with('/')) base.remove_suffix(1);
-  const std::string& order_no = values.at("order_no");
-  if (!base.empty() && !order_no.empty()) {
-    values.at("tracking_link") = std::string(base) + "/track/" + percent_encoded(order_no);
+  values.at("tracking_link") = std::string(tracking_link);
+}
+
+Words parcel_status_words(std::string_view name) {
+  std::optional<ParcelStatus> status = parse_parcel_status(name);
+  if (!status) return {};
+  switch (*status) {
+    case ParcelStatus::info_received:
+      return {"已揽收", "picked up"};
+    case ParcelStatus::in_transit:
+      return {"运输中", "in transit"};
+    case ParcelStatus::out_for_delivery:
+      return {"派送中", "out for delivery"};
+    case ParcelStatus::delivered:
+      return {"已签收", "delivered"};
+    case ParcelStatus::exception:
+      return {"异常", "delivery problem"};
+    case ParcelStatus::returned:
+      return {"已退回", "returned"};
   }
+  return {};
+}
+
+void add_tracking_values(Values& values, const DomainEvent& event, bool english) {
+  values.at("tracking_status") = parcel_status_words(text_of(event, "status")).in(english);
+  values.at("tracking_text") = text_of(event, "text");
+  values.at("tracking_location") = text_of(event, "location");
+  if (std::optional<std::int64_t> at = number_of(event, "at"); at && *at > 0) {
+    values.at("tracking_at") = china_date_time(from_millis(*at), english);
+  } else if (std::optional<std::int64_t> last = number_of(event, "last_update_at")) {
+    values.at("tracking_at") = china_date_time(from_millis(*last), english);
+  }
+  values.at("stall_hours") = text_of(event, "stall_hours");
 }
 
 void add_stock_values(Values& values, const DomainEvent& event) {
@@ -453,10 +491,22 @@ void add_ticket_values(Values& values, const DomainEvent& event, bool english) {
 
 }  // namespace
 
+std::string parcel_status_text(ParcelStatus status, std::string_view locale) {
+  return parcel_status_words(to_string(status)).in(template_locale(locale) == "en");
+}
+
+std::string order_status_text(OrderStatus status, std::string_view locale) {
+  return status_words(status).in(template_locale(locale) == "en");
+}
+
+std::string local_date_time(Instant at, std::string_view locale) {
+  return china_date_time(at, template_locale(locale) == "en");
+}
+
 std::map<std::string, std::string> template_values(const DomainEvent& event, const Order& order,
                                                    const std::optional<Shipment>& shipment,
                                                    std::string_view locale,
-                                                   std::string_view public_url) {
+                                                   std::string_view tracking_link) {
   bool english = template_locale(locale) == "en";
   Values values;
   for (const TemplateVariable& variable : template_variables()) {
@@ -466,7 +516,8 @@ std::map<std::string, std::string> template_values(const DomainEvent& event, con
   // bug caught by the tests, not a value silently nobody can use.
   add_order_values(values, event, order, english);
   add_event_values(values, event, order, english);
-  add_shipping_values(values, event, order, shipment, english, public_url);
+  add_shipping_values(values, event, order, shipment, english, tracking_link);
+  add_tracking_values(values, event, english);
   add_stock_values(values, event);
   add_ticket_values(values, event, english);
   return values;

@@ -33,7 +33,8 @@ constexpr std::array kVariables = {
                      "order.paid: how it was paid (支付宝, WeChat Pay, …; as recorded when depot "
                      "does not know the method)"},
     TemplateVariable{"balance_due", "what is still unpaid, as money; empty when paid in full"},
-    TemplateVariable{"refund_amount", "the refund due, as money; empty when none"},
+    TemplateVariable{"refund_amount",
+                     "the refund due (refund.*: this refund), as money; empty when none"},
     TemplateVariable{"reason",
                      "why: the cancellation reason (\"超时未付款\" / \"not paid in time\" for an "
                      "automatic cancellation), the release reason, the status change's reason"},
@@ -53,7 +54,14 @@ constexpr std::array kVariables = {
     TemplateVariable{"eta",
                      "the expected delivery date in China time (\"11月25日\", \"25 Nov\"); empty "
                      "when not known"},
-    TemplateVariable{"tracking_link", "the public tracking page of the order"},
+    TemplateVariable{"tracking_link",
+                     "the order's public tracking page (a signed link; empty without the "
+                     "merchant's public_url)"},
+    TemplateVariable{"tracking_status", "tracking.*: the parcel's status, in words"},
+    TemplateVariable{"tracking_text", "tracking.*: the carrier's latest words, verbatim"},
+    TemplateVariable{"tracking_location", "tracking.*: where the latest scan was, when given"},
+    TemplateVariable{"tracking_at", "tracking.*: when the latest scan was"},
+    TemplateVariable{"stall_hours", "tracking.stalled: the hours without news"},
     TemplateVariable{
         "due_at",
         "shipment reminders: the promised ship time in China time (\"11月25日 18:00\", "

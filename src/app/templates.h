@@ -17,6 +17,7 @@
 #include "domain/order.h"
 #include "domain/result.h"
 #include "domain/shipment.h"
+#include "domain/tracking.h"
 
 namespace depot {
 
@@ -58,12 +59,18 @@ MessageTemplate default_template(EventType event, ChannelKind channel, std::stri
 // What the variables hold for one event about one order, in `locale`: a value for every variable
 // of template_variables() (empty when the event and order do not have it). `order` may be a
 // default Order for events about no order (stock, products). Shipment fields come from `shipment`
-// when given, else from the event's data. `public_url` is where depot's pages are served (no
-// trailing slash needed); tracking_link is empty without it.
+// when given, else from the event's data. `tracking_link` is the order's signed public tracking
+// page (NotificationComposer::tracking_link), empty when there is none.
 std::map<std::string, std::string> template_values(const DomainEvent& event, const Order& order,
                                                    const std::optional<Shipment>& shipment,
                                                    std::string_view locale,
-                                                   std::string_view public_url);
+                                                   std::string_view tracking_link);
+
+// Words customers read, in `locale` (zh-CN or en): a parcel's and an order's status, and a time
+// in China time ("11月25日 18:00", "25 Nov 18:00").
+std::string parcel_status_text(ParcelStatus status, std::string_view locale);
+std::string order_status_text(OrderStatus status, std::string_view locale);
+std::string local_date_time(Instant at, std::string_view locale);
 
 struct RenderedMessage {
   std::string subject;  // one line

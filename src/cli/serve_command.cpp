@@ -21,12 +21,17 @@
 #include "app/notification_sender.h"
 #include "app/notification_service.h"
 #include "app/order_service.h"
+#include "app/public_tracking.h"
 #include "app/rule_book.h"
 #include "app/rule_service.h"
 #include "app/shipment_imports.h"
 #include "app/shipping_service.h"
+#include "app/site_address.h"
 #include "app/ticket_service.h"
+#include "app/tracking_jobs.h"
+#include "app/tracking_service.h"
 #include "app/verifier.h"
+#include "carriers/kuaidi100/kuaidi100_tracker.h"
 #include "channels/email/smtp_channel.h"
 #include "channels/push/jpush_channel.h"
 #include "channels/sms/aliyun_sms_channel.h"
@@ -95,13 +100,20 @@ int serve(ServeConfig config) {
 
   // Notifications: the providers' adapters share one curl loop. It is stopped by hand before the
   // store closes, so the outcomes of sends still in flight are recorded.
-  std::optional<net::CurlLoop> provider_loop(std::in_place);
+  // Its limit leaves room for every channel's own cap in the notification worker (and as much
+  // again for the parcel tracker), so a slow channel's sends never queue another's in the loop.
+  workers::NotificationWorkerOptions notification_options;
+  std::optional<net::CurlLoop> provider_loop(
+      std::in_place,
+      net::CurlLoopOptions{.max_in_flight = workers::sends_in_flight_at_most(notification_options) +
+                                            net::CurlLoopOptions{}.max_in_flight});
   channels::SmtpChannel email_channel(*provider_loop);
   channels::AliyunSmsChannel sms_channel(*provider_loop);
   channels::WechatChannel wechat_channel(*provider_loop);
   channels::JpushChannel push_channel(*provider_loop);
   channels::WebhookChannel webhook_channel(*provider_loop);
-  NotificationComposer composer(http::webhook_payload);
+  SiteAddress site;
+  NotificationComposer composer(http::webhook_payload, &site);
   NotificationDispatcher dispatcher(store, clock, composer);
   NotificationSender sender(store, clock, composer,
                             {{ChannelKind::email, &email_channel},
@@ -109,7 +121,7 @@ int serve(ServeConfig config) {
                              {ChannelKind::wechat, &wechat_channel},
                              {ChannelKind::push, &push_channel},
                              {ChannelKind::webhook, &webhook_channel}});
-  workers::NotificationWorker notification_worker(store, dispatcher, sender);
+  workers::NotificationWorker notification_worker(store, dispatcher, sender, notification_options);
   sender.on_recorded([&notification_worker](std::int64_t id, const Status& stored) {
     if (!stored.ok()) {
       spdlog::error(
@@ -125,6 +137,14 @@ int serve(ServeConfig config) {
   ChannelAccounts channel_accounts(store, clock);
   NotificationService notifications(store, clock, composer);
   TicketService tickets(store, clock);
+  ReturnService returns(store, clock);
+  RefundService refunds(store, clock);
+  FeedbackService feedback(store, clock, tickets);
+  carriers::Kuaidi100Tracker tracker(*provider_loop);
+  EtaCache etas;
+  TrackingService tracking(store, clock, tracker, etas, site);
+  TrackingJobs tracking_jobs(store, clock, tracker, tracking);
+  PublicTracking public_tracking(store, clock, tracking);
 
   std::string demo_key;
   if (config.demo) {
@@ -140,6 +160,11 @@ int serve(ServeConfig config) {
   http::add_rule_routes(router, rules);
   http::add_notification_routes(router, channel_accounts, notifications);
   http::add_ticket_routes(router, tickets);
+  http::add_after_sales_routes(router, returns, refunds, feedback);
+  http::add_tracking_routes(router, tracking);
+  // At most 10 lookups a minute per client address on the public tracking page.
+  http::RateLimiter tracking_guesses(10.0 / 60, 10);
+  http::add_tracking_page_routes(router, public_tracking, feedback, tracking_guesses);
   http::add_system_routes(router, merchant, inventory, store, config.web_root);
   http::add_alert_routes(router, alert_feed);
 
@@ -151,16 +176,34 @@ int serve(ServeConfig config) {
   }
   asio::io_context& io = *contexts.front();
   http::Server server(context_list, parse_endpoint(config.listen), router, http::ServerOptions{});
+  std::string host = config.listen.substr(0, config.listen.rfind(':'));
+  std::string base = "http://" + host + ":" + std::to_string(server.port());
+  site.set_own(base);
   server.start();
   std::vector<workers::PeriodicJob> jobs = {
       {"auto-cancel of unpaid orders",
        [&orders](TenantId tenant) { return orders.cancel_overdue_unpaid(tenant); }},
       {"shipping reminders",
        [&shipping](TenantId tenant) { return shipping.raise_reminders(tenant); }},
+      {"stalled parcels",
+       [&tracking_jobs](TenantId tenant) { return tracking_jobs.flag_stalled(tenant); }},
   };
   workers::Scheduler scheduler(store, std::move(jobs),
                                std::chrono::milliseconds(config.sweep_interval_ms));
   scheduler.start();
+  // Subscriptions with the tracking aggregator and queries of quiet parcels: a round when a
+  // shipment commits, and every few seconds for retries that come due.
+  std::vector<workers::PeriodicJob> tracking_rounds = {
+      {"tracking subscriptions",
+       [&tracking_jobs](TenantId tenant) { return tracking_jobs.subscribe_due(tenant); }},
+      {"tracking queries",
+       [&tracking_jobs](TenantId tenant) { return tracking_jobs.query_quiet(tenant); }},
+  };
+  workers::Scheduler tracking_worker(store, std::move(tracking_rounds),
+                                     std::chrono::milliseconds(config.sweep_interval_ms));
+  store.on_events_committed(
+      [&tracking_worker](const std::vector<TenantId>&) { tracking_worker.wake(); });
+  tracking_worker.start();
   if (config.dispatch) {
     notification_worker.start();
   } else {
@@ -176,8 +219,6 @@ int serve(ServeConfig config) {
     server.stop();
   });
 
-  std::string host = config.listen.substr(0, config.listen.rfind(':'));
-  std::string base = "http://" + host + ":" + std::to_string(server.port());
   spdlog::info("depot listening on {} with {} thread(s), data in {}", base, threads,
                config.data_dir);
   std::cout << "depot is running at " << base << "\n"
@@ -197,6 +238,7 @@ int serve(ServeConfig config) {
   for (std::thread& t : pool) t.join();
 
   scheduler.stop();
+  tracking_worker.stop();
   notification_worker.stop();
   provider_loop.reset();
   alert_feed.stop();

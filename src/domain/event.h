@@ -33,6 +33,17 @@ enum class EventType {
   stock_replenished,
   notification_dead,
   ticket_opened,
+  order_delivered,
+  tracking_out_for_delivery,
+  tracking_delivered,
+  tracking_exception,
+  tracking_stalled,
+  return_requested,
+  return_approved,
+  return_rejected,
+  return_received,
+  refund_created,
+  refund_completed,
 };
 
 // "order.created", "shipment.due_soon", …: the names the API, webhooks and settings use.

@@ -6,6 +6,9 @@ namespace depot {
 
 namespace {
 
+constexpr const char* kTrackingFields =
+    "order_no, shipment_id, carrier, tracking_no, status, text, location, at, eta";
+
 constexpr std::array kCatalog = {
     EventTypeInfo{EventType::order_created, "order.created", "an order was recorded",
                   "order_no, total, currency"},
@@ -44,6 +47,31 @@ constexpr std::array kCatalog = {
                   "order_no, notification_id, notified_event, channels, ticket_id"},
     EventTypeInfo{EventType::ticket_opened, "ticket.opened", "a customer-service ticket was opened",
                   "order_no, ticket_id, kind, subject"},
+    EventTypeInfo{EventType::order_delivered, "order.delivered",
+                  "every parcel of the order was delivered", "order_no, delivered_at"},
+    EventTypeInfo{EventType::tracking_out_for_delivery, "tracking.out_for_delivery",
+                  "a parcel is out for delivery", kTrackingFields},
+    EventTypeInfo{EventType::tracking_delivered, "tracking.delivered", "a parcel was delivered",
+                  kTrackingFields},
+    EventTypeInfo{EventType::tracking_exception, "tracking.exception",
+                  "the carrier reported a problem with a parcel", kTrackingFields},
+    EventTypeInfo{EventType::tracking_stalled, "tracking.stalled",
+                  "nothing was heard of a parcel for longer than the stall time",
+                  "order_no, shipment_id, carrier, tracking_no, last_update_at, stall_hours"},
+    EventTypeInfo{EventType::return_requested, "return.requested",
+                  "a return or exchange was requested", "order_no, return_id, kind, lines, reason"},
+    EventTypeInfo{EventType::return_approved, "return.approved",
+                  "a return or exchange was approved", "order_no, return_id, kind, lines, note"},
+    EventTypeInfo{EventType::return_rejected, "return.rejected",
+                  "a return or exchange was rejected", "order_no, return_id, kind, lines, reason"},
+    EventTypeInfo{EventType::return_received, "return.received",
+                  "returned goods arrived and were restocked or written off",
+                  "order_no, return_id, kind, lines, restocked, location, replacement_order_id"},
+    EventTypeInfo{EventType::refund_created, "refund.created", "a refund was recorded",
+                  "order_no, refund_id, amount, reason, return_id"},
+    EventTypeInfo{EventType::refund_completed, "refund.completed",
+                  "a refund's money went back to the customer",
+                  "order_no, refund_id, amount, refunded_amount, reference"},
 };
 
 std::string joined(const std::vector<HoldReason>& reasons, std::string HoldReason::*part,
@@ -219,6 +247,111 @@ DomainEvent ticket_opened(const Order& order, std::int64_t ticket_id, const std:
            {"ticket_id", ticket_id},
            {"kind", kind},
            {"subject", subject}}};
+}
+
+DomainEvent order_delivered(const Order& order, Instant delivered_at) {
+  return {EventType::order_delivered,
+          order.id,
+          {},
+          {{"order_no", order.order_no}, {"delivered_at", to_millis(delivered_at)}}};
+}
+
+DomainEvent tracking_update(EventType type, const Order& order, std::int64_t shipment_id,
+                            const std::string& carrier, const std::string& tracking_no,
+                            const Checkpoint& checkpoint, std::optional<Instant> eta) {
+  DomainEvent event{type,
+                    order.id,
+                    {},
+                    {{"order_no", order.order_no},
+                     {"shipment_id", shipment_id},
+                     {"carrier", carrier},
+                     {"tracking_no", tracking_no},
+                     {"status", std::string(to_string(checkpoint.status))},
+                     {"text", checkpoint.text},
+                     {"location", checkpoint.location},
+                     {"at", to_millis(checkpoint.at)}}};
+  if (eta) event.data.emplace_back("eta", to_millis(*eta));
+  return event;
+}
+
+DomainEvent tracking_stalled(const Order& order, std::int64_t shipment_id,
+                             const std::string& carrier, const std::string& tracking_no,
+                             Instant last_update_at, std::int64_t stall_hours) {
+  return {EventType::tracking_stalled,
+          order.id,
+          {},
+          {{"order_no", order.order_no},
+           {"shipment_id", shipment_id},
+           {"carrier", carrier},
+           {"tracking_no", tracking_no},
+           {"last_update_at", to_millis(last_update_at)},
+           {"stall_hours", stall_hours}}};
+}
+
+namespace {
+
+DomainEvent about_return(EventType type, const Order& order, const ReturnRequest& request) {
+  std::string lines;
+  for (const ReturnLine& line : request.lines) {
+    lines += (lines.empty() ? "" : ",") + line.sku + "*" + std::to_string(line.quantity);
+  }
+  return {type,
+          order.id,
+          {},
+          {{"order_no", order.order_no},
+           {"return_id", request.id},
+           {"kind", std::string(to_string(request.kind))},
+           {"lines", lines}}};
+}
+
+}  // namespace
+
+DomainEvent return_requested(const Order& order, const ReturnRequest& request) {
+  DomainEvent event = about_return(EventType::return_requested, order, request);
+  event.data.emplace_back("reason", request.reason);
+  return event;
+}
+
+DomainEvent return_approved(const Order& order, const ReturnRequest& request) {
+  DomainEvent event = about_return(EventType::return_approved, order, request);
+  event.data.emplace_back("note", request.decision_note);
+  return event;
+}
+
+DomainEvent return_rejected(const Order& order, const ReturnRequest& request) {
+  DomainEvent event = about_return(EventType::return_rejected, order, request);
+  event.data.emplace_back("reason", request.decision_note);
+  return event;
+}
+
+DomainEvent return_received(const Order& order, const ReturnRequest& request) {
+  DomainEvent event = about_return(EventType::return_received, order, request);
+  event.data.emplace_back("restocked", request.restocked.value_or(false));
+  event.data.emplace_back("location", request.location);
+  event.data.emplace_back("replacement_order_id", request.replacement_order_id);
+  return event;
+}
+
+DomainEvent refund_created(const Order& order, const Refund& refund) {
+  return {EventType::refund_created,
+          order.id,
+          {},
+          {{"order_no", order.order_no},
+           {"refund_id", refund.id},
+           {"amount", refund.amount},
+           {"reason", refund.reason},
+           {"return_id", refund.return_id}}};
+}
+
+DomainEvent refund_completed(const Order& order, const Refund& refund) {
+  return {EventType::refund_completed,
+          order.id,
+          {},
+          {{"order_no", order.order_no},
+           {"refund_id", refund.id},
+           {"amount", refund.amount},
+           {"refunded_amount", order.refunded_amount},
+           {"reference", refund.reference}}};
 }
 
 }  // namespace events

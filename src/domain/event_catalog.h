@@ -3,14 +3,17 @@
 // builder per type. Use cases emit events only through these builders, and the dispatcher and
 // webhooks route on EventType, so a type's name and payload are spelt in this one place.
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "domain/after_sales.h"
 #include "domain/event.h"
 #include "domain/order.h"
 #include "domain/shipment.h"
+#include "domain/tracking.h"
 
 namespace depot {
 
@@ -55,6 +58,28 @@ DomainEvent notification_dead(const Order& order, std::int64_t notification_id,
                               std::int64_t ticket_id);
 DomainEvent ticket_opened(const Order& order, std::int64_t ticket_id, const std::string& kind,
                           const std::string& subject);
+
+// Every parcel of the order was delivered (TRK-2).
+DomainEvent order_delivered(const Order& order, Instant delivered_at);
+// tracking.out_for_delivery, tracking.delivered or tracking.exception, after the checkpoint that
+// moved the parcel there; `eta` is the parcel's expected arrival, when known.
+DomainEvent tracking_update(EventType type, const Order& order, std::int64_t shipment_id,
+                            const std::string& carrier, const std::string& tracking_no,
+                            const Checkpoint& checkpoint, std::optional<Instant> eta);
+// Nothing was heard of the parcel since `last_update_at`, longer than `stall_hours` (TRK-4).
+DomainEvent tracking_stalled(const Order& order, std::int64_t shipment_id,
+                             const std::string& carrier, const std::string& tracking_no,
+                             Instant last_update_at, std::int64_t stall_hours);
+
+// A return or exchange was requested, approved, rejected or received (AFS-2); `lines` lists the
+// units coming back as "SKU*2,SKU*1".
+DomainEvent return_requested(const Order& order, const ReturnRequest& request);
+DomainEvent return_approved(const Order& order, const ReturnRequest& request);
+DomainEvent return_rejected(const Order& order, const ReturnRequest& request);
+DomainEvent return_received(const Order& order, const ReturnRequest& request);
+// A refund was recorded, and later completed (AFS-3).
+DomainEvent refund_created(const Order& order, const Refund& refund);
+DomainEvent refund_completed(const Order& order, const Refund& refund);
 
 }  // namespace events
 

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "domain/text.h"
+
 namespace depot {
 
 namespace {
@@ -39,23 +41,6 @@ std::uint64_t fingerprint(std::string_view text) {
     hash *= 1099511628211ULL;
   }
   return hash;
-}
-
-// The bytes of the UTF-8 character starting at `text[0]` (1 for a stray continuation byte).
-std::size_t utf8_length(unsigned char lead) {
-  if (lead >= 0xF0) return 4;
-  if (lead >= 0xE0) return 3;
-  if (lead >= 0xC0) return 2;
-  return 1;
-}
-
-// The first `count` characters of UTF-8 text.
-std::string_view utf8_prefix(std::string_view text, std::size_t count) {
-  std::size_t at = 0;
-  for (std::size_t n = 0; n < count && at < text.size(); ++n) {
-    at += utf8_length(static_cast<unsigned char>(text[at]));
-  }
-  return text.substr(0, std::min(at, text.size()));
 }
 
 std::string mask_phone(std::string_view phone) {
@@ -222,7 +207,10 @@ std::string mask_recipient(ChannelKind channel, std::string_view recipient) {
 }
 
 std::vector<EventType> default_customer_events() {
-  return {EventType::order_held, EventType::shipment_created, EventType::order_cancelled};
+  return {EventType::order_held,         EventType::shipment_created,
+          EventType::order_cancelled,    EventType::tracking_out_for_delivery,
+          EventType::tracking_delivered, EventType::tracking_exception,
+          EventType::tracking_stalled};
 }
 
 bool is_alert_event(EventType type) {
@@ -232,6 +220,7 @@ bool is_alert_event(EventType type) {
     case EventType::shipment_overdue:
     case EventType::shipment_escalated:
     case EventType::notification_dead:
+    case EventType::tracking_stalled:
       return true;
     default:
       return false;

@@ -110,6 +110,7 @@ struct Order {
   std::int64_t total = 0;
   std::int64_t paid_amount = 0;
   std::int64_t refund_due = 0;
+  std::int64_t refunded_amount = 0;  // completed refunds (AFS-3)
   std::vector<OrderLine> lines;
   Customer customer;
   Address shipping_address;

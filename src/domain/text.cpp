@@ -1,5 +1,7 @@
 #include "domain/text.h"
 
+#include <algorithm>
+
 namespace depot {
 
 bool is_valid_code(std::string_view code) {
@@ -34,6 +36,22 @@ std::size_t utf8_length(std::string_view text) {
     if ((c & 0xC0) != 0x80) ++count;
   }
   return count;
+}
+
+std::string_view utf8_prefix(std::string_view text, std::size_t count) {
+  std::size_t at = 0;
+  for (std::size_t n = 0; n < count && at < text.size(); ++n) {
+    auto lead = static_cast<unsigned char>(text[at]);
+    at += lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  }
+  return text.substr(0, std::min(at, text.size()));
+}
+
+std::string mask_name(std::string_view name) {
+  name = trimmed(name);
+  std::size_t length = utf8_length(name);
+  if (length <= 1) return "*";
+  return std::string(utf8_prefix(name, 1)) + std::string(length - 1, '*');
 }
 
 bool is_http_url(std::string_view url) {

@@ -6,11 +6,17 @@ namespace depot::http {
 
 namespace json = boost::json;
 
-namespace {
-
 json::value text_or_null(const std::string& text) {
   return text.empty() ? json::value(nullptr) : json::value(text);
 }
+
+json::value id_or_null(std::int64_t id) { return id == 0 ? json::value(nullptr) : json::value(id); }
+
+json::value instant_or_null(const std::optional<Instant>& at) {
+  return at ? json::value(format_instant(*at)) : json::value(nullptr);
+}
+
+namespace {
 
 json::object to_json(const Customer& c) {
   json::array channels;
@@ -68,6 +74,7 @@ json::object to_json(const Order& o, bool with_history) {
                    {"total", o.total},
                    {"paid_amount", o.paid_amount},
                    {"refund_due", o.refund_due},
+                   {"refunded_amount", o.refunded_amount},
                    {"lines", std::move(lines)},
                    {"customer", to_json(o.customer)},
                    {"shipping_address", to_json(o.shipping_address)},
@@ -183,6 +190,10 @@ json::object to_json(const EventRecord& r) {
 json::object to_json(const MerchantSettings& s) {
   json::object by_platform;
   for (const auto& [platform, hours] : s.ship.sla_hours_by_platform) by_platform[platform] = hours;
+  json::object stall_by_carrier;
+  for (const auto& [carrier, hours] : s.tracking.stall_hours_by_carrier) {
+    stall_by_carrier[carrier] = hours;
+  }
   json::array channels;
   for (ChannelKind channel : s.notify.default_channels) channels.emplace_back(to_string(channel));
   json::array notify_events;
@@ -203,7 +214,9 @@ json::object to_json(const MerchantSettings& s) {
           {"default_channels", std::move(channels)},
           {"notify_events", std::move(notify_events)},
           {"alert_contacts", std::move(contacts)},
-          {"public_url", s.notify.public_url}};
+          {"public_url", s.notify.public_url},
+          {"tracking_stall_hours", s.tracking.stall_hours},
+          {"tracking_stall_hours_by_carrier", std::move(stall_by_carrier)}};
 }
 
 json::object page(json::array items, const std::string& next_cursor) {

@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include <optional>
 #include <string>
 
 #include "app/inventory_service.h"
@@ -29,6 +30,11 @@ boost::json::object to_json(const Alert& alert);
 boost::json::object to_json(const Warehouse& warehouse);
 boost::json::object to_json(const EventRecord& record);
 boost::json::object to_json(const MerchantSettings& settings);
+
+// Optional values: null when empty or absent.
+boost::json::value text_or_null(const std::string& text);
+boost::json::value instant_or_null(const std::optional<Instant>& at);
+boost::json::value id_or_null(std::int64_t id);  // null for 0
 
 // {"items": [...], "next_cursor": "…" | null}
 boost::json::object page(boost::json::array items, const std::string& next_cursor);

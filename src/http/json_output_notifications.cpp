@@ -9,12 +9,6 @@ namespace json = boost::json;
 
 namespace {
 
-json::value instant_or_null(const std::optional<Instant>& at) {
-  return at ? json::value(format_instant(*at)) : json::value(nullptr);
-}
-
-json::value id_or_null(std::int64_t id) { return id == 0 ? json::value(nullptr) : json::value(id); }
-
 json::object text_map(const std::map<std::string, std::string>& map) {
   json::object object;
   for (const auto& [key, value] : map) object[key] = value;

@@ -27,6 +27,7 @@ struct Request {
   std::string body;
   std::map<std::string, std::string> params;  // from the route pattern, e.g. {id}
   Actor actor;                                // set once the key is checked
+  std::string client_address;                 // the peer's IP address ("" when unknown)
 
   std::string header(const std::string& lower_name) const {
     auto found = headers.find(lower_name);

@@ -5,14 +5,19 @@
 #include <string>
 
 #include "app/channel_accounts.h"
+#include "app/feedback_service.h"
 #include "app/inventory_service.h"
 #include "app/merchant_service.h"
 #include "app/notification_service.h"
 #include "app/order_service.h"
+#include "app/public_tracking.h"
+#include "app/refund_service.h"
+#include "app/return_service.h"
 #include "app/rule_service.h"
 #include "app/shipment_imports.h"
 #include "app/shipping_service.h"
 #include "app/ticket_service.h"
+#include "app/tracking_service.h"
 #include "http/router.h"
 
 namespace depot::http {
@@ -27,8 +32,18 @@ void add_rule_routes(Router& router, RuleService& rules);
 // preview, and the sandbox inbox.
 void add_notification_routes(Router& router, ChannelAccounts& accounts,
                              NotificationService& notifications);
+// The tracking aggregator's account, order and parcel tracking, checkpoints by hand and by CSV,
+// and the aggregator's pushes.
+void add_tracking_routes(Router& router, TrackingService& tracking);
+// The customer's tracking page (HTML): by signed link, by order number and phone digits (at most
+// `guesses` allows per client address), and the delivery feedback posted from it.
+void add_tracking_page_routes(Router& router, PublicTracking& tracking, FeedbackService& feedback,
+                              RateLimiter& guesses);
 // Customer-service tickets and their comments.
 void add_ticket_routes(Router& router, TicketService& tickets);
+// After-sales: returns and exchanges, refunds, delivery feedback and its summary, complaints.
+void add_after_sales_routes(Router& router, ReturnService& returns, RefundService& refunds,
+                            FeedbackService& feedback);
 // Health, readiness, the API document and page, settings, the event feed, media.
 void add_system_routes(Router& router, MerchantService& merchant, InventoryService& inventory,
                        Store& store, std::string web_root);

@@ -27,6 +27,7 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 struct Server::Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
+  std::string client_address;  // the peer's IP address, for limits per client
   // Both touched only on the connection's own thread.
   bool busy = false;
   std::function<void()> end_stream;  // set while a streamed response is written
@@ -210,7 +211,10 @@ asio::awaitable<void> Server::accept_loop() {
       continue;
     }
     socket.set_option(tcp::no_delay(true));
+    boost::system::error_code peer_ec;
+    tcp::endpoint peer = socket.remote_endpoint(peer_ec);
     auto connection = std::make_shared<Connection>(std::move(socket));
+    if (!peer_ec) connection->client_address = peer.address().to_string();
     {
       std::lock_guard lock(connections_mutex_);
       connections_.insert(connection);
@@ -257,6 +261,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     bool keep_alive = raw.keep_alive() && !stopping_;
     bool head = raw.method() == bhttp::verb::head;
     Request request = to_request(std::move(raw));
+    request.client_address = connection->client_address;
     Response response;
     try {
       response = co_await router_.dispatch(request);

@@ -57,6 +57,19 @@ Response static_file(const std::filesystem::path& root, const std::string& relat
   return response;
 }
 
+// An object of whole hours by name ({"taobao": 24}), or nothing when the field is absent.
+std::optional<std::map<std::string, std::int64_t>> hours_by_name(Fields& fields, const char* name,
+                                                                 std::vector<FieldError>& errors) {
+  const json::object* hours = fields.object(name);
+  if (hours == nullptr) return std::nullopt;
+  std::map<std::string, std::int64_t> by_name;
+  Fields entries(*hours, name, errors);
+  for (const auto& [key, value] : *hours) {
+    if (auto h = entries.integer(key)) by_name[key] = *h;
+  }
+  return by_name;
+}
+
 }  // namespace
 
 void add_system_routes(Router& router, MerchantService& merchant, InventoryService& inventory,
@@ -147,7 +160,8 @@ void add_system_routes(Router& router, MerchantService& merchant, InventoryServi
         f.reject_unknown({"edit_window_seconds", "unpaid_timeout_seconds", "currency",
                           "ship_sla_hours", "ship_sla_hours_by_platform", "ship_due_soon_hours",
                           "ship_escalate_hours", "notification_retry_base_ms", "default_channels",
-                          "notify_events", "alert_contacts", "public_url"});
+                          "notify_events", "alert_contacts", "public_url", "tracking_stall_hours",
+                          "tracking_stall_hours_by_carrier"});
         f.reject_nulls();
         SettingsPatch patch;
         patch.edit_window_seconds = f.integer("edit_window_seconds");
@@ -156,14 +170,10 @@ void add_system_routes(Router& router, MerchantService& merchant, InventoryServi
         patch.ship_sla_hours = f.integer("ship_sla_hours");
         patch.ship_due_soon_hours = f.integer("ship_due_soon_hours");
         patch.ship_escalate_hours = f.integer("ship_escalate_hours");
-        if (const json::object* hours = f.object("ship_sla_hours_by_platform")) {
-          std::map<std::string, std::int64_t> by_platform;
-          Fields platforms(*hours, "ship_sla_hours_by_platform", errors);
-          for (const auto& [platform, value] : *hours) {
-            if (auto h = platforms.integer(platform)) by_platform[platform] = *h;
-          }
-          patch.ship_sla_hours_by_platform = std::move(by_platform);
-        }
+        patch.ship_sla_hours_by_platform = hours_by_name(f, "ship_sla_hours_by_platform", errors);
+        patch.tracking_stall_hours = f.integer("tracking_stall_hours");
+        patch.tracking_stall_hours_by_carrier =
+            hours_by_name(f, "tracking_stall_hours_by_carrier", errors);
         patch.notification_retry_base_ms = f.integer("notification_retry_base_ms");
         patch.default_channels = f.text_list("default_channels");
         patch.notify_events = f.text_list("notify_events");

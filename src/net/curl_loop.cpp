@@ -1,10 +1,15 @@
 #include "net/curl_loop.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <ctime>
 #include <stdexcept>
 #include <string_view>
@@ -47,12 +52,7 @@ Transfer::Transfer() {
   initialise_curl();
   easy_ = curl_easy_init();
   if (easy_ == nullptr) throw std::runtime_error("curl_easy_init failed");
-  curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
-  curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
-  curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
-  curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
-  curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_);
+  set_defaults();
 }
 
 Transfer::~Transfer() {
@@ -61,6 +61,32 @@ Transfer::~Transfer() {
   curl_mime_free(mime_);
   curl_slist_free_all(recipients_);
   curl_slist_free_all(headers_);
+}
+
+void Transfer::reset() {
+  // The handle first: it may still point at the lists and the MIME parts.
+  curl_easy_reset(easy_);
+  curl_mime_free(mime_);
+  mime_ = nullptr;
+  curl_slist_free_all(recipients_);
+  recipients_ = nullptr;
+  curl_slist_free_all(headers_);
+  headers_ = nullptr;
+  body_.clear();
+  response_.clear();
+  response_too_large_ = false;
+  response_headers_.clear();
+  error_[0] = '\0';
+  set_defaults();
+}
+
+void Transfer::set_defaults() {
+  curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
+  curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
+  curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
+  curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
+  curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_);
 }
 
 void Transfer::add_header(const std::string& line) {
@@ -199,13 +225,32 @@ std::string host_of(std::string_view url) {
 CurlLoop::CurlLoop(CurlLoopOptions options) : options_(options) {
   if (options_.max_in_flight == 0) throw std::invalid_argument("max_in_flight must be at least 1");
   initialise_curl();
+  epoll_ = epoll_create1(EPOLL_CLOEXEC);
+  wakeup_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   multi_ = curl_multi_init();
-  if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
+  auto give_up = [this](const char* what) {
+    if (multi_ != nullptr) curl_multi_cleanup(multi_);
+    if (wakeup_ >= 0) close(wakeup_);
+    if (epoll_ >= 0) close(epoll_);
+    throw std::runtime_error(what);
+  };
+  if (epoll_ < 0 || wakeup_ < 0) give_up("the curl loop could not make its epoll and eventfd");
+  if (multi_ == nullptr) give_up("curl_multi_init failed");
+  epoll_event wakeup{};
+  wakeup.events = EPOLLIN;
+  wakeup.data.fd = wakeup_;
+  if (epoll_ctl(epoll_, EPOLL_CTL_ADD, wakeup_, &wakeup) != 0) give_up("epoll_ctl failed");
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlLoop::on_socket);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlLoop::on_timer);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+  // curl's default cache holds four connections per transfer in flight and shrinks as they
+  // finish, closing connections the next transfers would have reused.
+  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(options_.max_in_flight));
   try {
     thread_ = std::thread([this] { run(); });
   } catch (...) {
-    curl_multi_cleanup(multi_);
-    throw;
+    give_up("the curl loop's thread could not start");
   }
 }
 
@@ -214,9 +259,29 @@ CurlLoop::~CurlLoop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  curl_multi_wakeup(multi_);
+  wake();
   thread_.join();
   curl_multi_cleanup(multi_);
+  close(wakeup_);
+  close(epoll_);
+}
+
+std::unique_ptr<Transfer> CurlLoop::transfer() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!spare_.empty()) {
+      std::unique_ptr<Transfer> reused = std::move(spare_.back());
+      spare_.pop_back();
+      return reused;
+    }
+  }
+  return std::make_unique<Transfer>();
+}
+
+void CurlLoop::recycle(std::unique_ptr<Transfer> finished) {
+  finished->reset();
+  std::lock_guard lock(mutex_);
+  if (spare_.size() < options_.max_in_flight) spare_.push_back(std::move(finished));
 }
 
 void CurlLoop::perform(std::unique_ptr<Transfer> transfer,
@@ -225,19 +290,27 @@ void CurlLoop::perform(std::unique_ptr<Transfer> transfer,
   {
     std::unique_lock lock(mutex_);
     if (!stopping_) {
+      // The loop takes the whole queue when it wakes: only the first of a burst wakes it.
+      bool first = queue_.empty();
       queue_.push_back(std::move(pending));
       lock.unlock();
-      curl_multi_wakeup(multi_);
+      if (first) wake();
       return;
     }
   }
   answer(pending, CURLE_ABORTED_BY_CALLBACK);
 }
 
+void CurlLoop::wake() {
+  std::uint64_t one = 1;
+  // A full counter already wakes the loop, so a failed write loses nothing.
+  [[maybe_unused]] ssize_t written = write(wakeup_, &one, sizeof one);
+}
+
 void CurlLoop::http(const HttpRequest& request, std::function<void(HttpResponse)> done) {
   std::unique_ptr<Transfer> transfer;
   try {
-    transfer = std::make_unique<Transfer>();
+    transfer = this->transfer();
   } catch (const std::exception& failure) {
     HttpResponse response;
     response.error = CURLE_FAILED_INIT;
@@ -266,7 +339,7 @@ void CurlLoop::http(const HttpRequest& request, std::function<void(HttpResponse)
   transfer->add_header("Expect:");
 
   perform(std::move(transfer),
-          [done = std::move(done)](std::unique_ptr<Transfer> finished, CURLcode code) {
+          [this, done = std::move(done)](std::unique_ptr<Transfer> finished, CURLcode code) {
             HttpResponse response;
             response.error = code;
             if (code != CURLE_OK) {
@@ -276,29 +349,15 @@ void CurlLoop::http(const HttpRequest& request, std::function<void(HttpResponse)
               response.headers = finished->response_headers();
               response.body = finished->response_body();
             }
+            recycle(std::move(finished));
             done(std::move(response));
           });
 }
 
 void CurlLoop::run() {
-  for (;;) {
-    std::deque<Pending> starting;
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) break;
-      while (!queue_.empty() && running_.size() + starting.size() < options_.max_in_flight) {
-        starting.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    for (Pending& pending : starting) start(std::move(pending));
-
-    int still_running = 0;
-    curl_multi_perform(multi_, &still_running);
-    // Finished transfers free slots for queued ones: take them before waiting.
-    if (finish_done_transfers()) continue;
-    // curl shortens the wait to its own next timeout; a wakeup ends it at once.
-    curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
+  while (start_queued()) {
+    wait_and_act();
+    finish_done_transfers();
   }
 
   std::unordered_map<CURL*, Pending> unfinished;
@@ -313,6 +372,20 @@ void CurlLoop::run() {
   for (Pending& pending : waiting) answer(pending, CURLE_ABORTED_BY_CALLBACK);
 }
 
+bool CurlLoop::start_queued() {
+  std::deque<Pending> starting;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return false;
+    while (!queue_.empty() && running_.size() + starting.size() < options_.max_in_flight) {
+      starting.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+  }
+  for (Pending& pending : starting) start(std::move(pending));
+  return true;
+}
+
 void CurlLoop::start(Pending pending) {
   CURL* easy = pending.transfer->handle();
   if (curl_multi_add_handle(multi_, easy) != CURLM_OK) {
@@ -322,8 +395,70 @@ void CurlLoop::start(Pending pending) {
   running_.emplace(easy, std::move(pending));
 }
 
-bool CurlLoop::finish_done_transfers() {
-  bool finished = false;
+void CurlLoop::wait_and_act() {
+  using std::chrono::steady_clock;
+  // With nothing for curl to time, wake now and then all the same: a lost wake-up costs a second.
+  int wait_ms = 1000;
+  if (timeout_at_) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(*timeout_at_ - steady_clock::now());
+    wait_ms = static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, wait_ms));
+  }
+  constexpr int kEvents = 64;
+  epoll_event events[kEvents];
+  int ready = epoll_wait(epoll_, events, kEvents, wait_ms);
+  int running = 0;
+  for (int i = 0; i < ready; ++i) {
+    int fd = events[i].data.fd;
+    if (fd == wakeup_) {
+      std::uint64_t count = 0;
+      [[maybe_unused]] ssize_t drained = read(wakeup_, &count, sizeof count);
+      continue;
+    }
+    int flags = 0;
+    if ((events[i].events & EPOLLIN) != 0) flags |= CURL_CSELECT_IN;
+    if ((events[i].events & EPOLLOUT) != 0) flags |= CURL_CSELECT_OUT;
+    if ((events[i].events & (EPOLLERR | EPOLLHUP)) != 0) flags |= CURL_CSELECT_ERR;
+    curl_multi_socket_action(multi_, fd, flags, &running);
+  }
+  if (timeout_at_ && *timeout_at_ <= steady_clock::now()) {
+    // curl sets its next timeout from inside the call when it wants one.
+    timeout_at_.reset();
+    curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
+  }
+}
+
+int CurlLoop::on_socket(CURL*, curl_socket_t socket, int what, void* self, void* watched) {
+  auto* loop = static_cast<CurlLoop*>(self);
+  if (what == CURL_POLL_REMOVE) {
+    // The socket may be closed already; either way epoll no longer watches it.
+    epoll_ctl(loop->epoll_, EPOLL_CTL_DEL, socket, nullptr);
+    return 0;
+  }
+  epoll_event event{};
+  event.data.fd = socket;
+  if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) event.events |= EPOLLIN;
+  if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) event.events |= EPOLLOUT;
+  int operation = watched != nullptr ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+  if (epoll_ctl(loop->epoll_, operation, socket, &event) != 0) {
+    spdlog::error("curl loop: epoll_ctl on a transfer's socket failed: {}", std::strerror(errno));
+    return -1;  // curl fails the transfers on this socket
+  }
+  // Any non-null pointer marks the socket as watched.
+  if (watched == nullptr) curl_multi_assign(loop->multi_, socket, loop);
+  return 0;
+}
+
+int CurlLoop::on_timer(CURLM*, long timeout_ms, void* self) {
+  auto* loop = static_cast<CurlLoop*>(self);
+  if (timeout_ms < 0) {
+    loop->timeout_at_.reset();
+  } else {
+    loop->timeout_at_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  }
+  return 0;
+}
+
+void CurlLoop::finish_done_transfers() {
   int left = 0;
   while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
     if (message->msg != CURLMSG_DONE) continue;
@@ -332,9 +467,7 @@ bool CurlLoop::finish_done_transfers() {
     curl_multi_remove_handle(multi_, easy);
     auto node = running_.extract(easy);
     if (!node.empty()) answer(node.mapped(), code);
-    finished = true;
   }
-  return finished;
 }
 
 void CurlLoop::answer(Pending& pending, CURLcode code) {

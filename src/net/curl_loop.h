@@ -2,7 +2,10 @@
 // One thread driving a curl multi handle, shared by the adapters that talk to providers over
 // HTTP or SMTP: a transfer is handed over ready to run and its completion is reported back, so no
 // caller ever waits on the network. Transfers run concurrently, up to a limit; the rest queue in
-// the order they came. Connections are kept alive and reused across transfers to the same host.
+// the order they came. Connections are kept alive and reused across transfers to the same host
+// (as many as the limit), and easy handles are reused across transfers. The loop waits on epoll
+// and hands curl only the sockets that are ready (curl_multi_socket_action), so a wake-up costs
+// the same with one transfer in flight as with hundreds.
 //
 // Thread safety: perform() and http() may be called from any thread, including from inside a
 // `done`. `done` runs on the loop's thread and must not block. Destruction stops the loop and
@@ -42,6 +45,10 @@ class Transfer {
   Transfer(const Transfer&) = delete;
   Transfer& operator=(const Transfer&) = delete;
 
+  // Makes the handle new again (curl_easy_reset: its options, lists, body and response are gone)
+  // for the next transfer; what curl caches across handles (connections, DNS) stays.
+  void reset();
+
   CURL* handle() const { return easy_; }
   // Adds a request header ("Name: value"; "Name:" removes one curl would add), kept until the
   // transfer ends, and sets CURLOPT_HTTPHEADER (SMTP reads it as the mail's headers with MIME).
@@ -62,6 +69,7 @@ class Transfer {
   std::string error_text(CURLcode code) const;
 
  private:
+  void set_defaults();
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
   static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
 
@@ -111,7 +119,8 @@ std::string summary(const HttpResponse& response, std::size_t body_bytes = 300);
 std::string host_of(std::string_view url);
 
 struct CurlLoopOptions {
-  std::size_t max_in_flight = 256;  // transfers on the wire at once (at least one)
+  // Transfers on the wire at once (at least one); also the connections kept open for reuse.
+  std::size_t max_in_flight = 256;
 };
 
 class CurlLoop {
@@ -123,6 +132,12 @@ class CurlLoop {
   CurlLoop(const CurlLoop&) = delete;
   CurlLoop& operator=(const CurlLoop&) = delete;
 
+  // A transfer to prepare for perform(): a handle a finished transfer gave back when there is
+  // one, else a new one. Throws std::runtime_error when curl cannot make an easy handle.
+  std::unique_ptr<Transfer> transfer();
+  // Gives a finished transfer's handle back for reuse (from any thread); what it pointed at may
+  // go once this returns.
+  void recycle(std::unique_ptr<Transfer> finished);
   // Runs a prepared transfer; `done` gets it back with the result code.
   void perform(std::unique_ptr<Transfer> transfer,
                std::function<void(std::unique_ptr<Transfer>, CURLcode)> done);
@@ -136,17 +151,30 @@ class CurlLoop {
     std::function<void(std::unique_ptr<Transfer>, CURLcode)> done;
   };
   void run();
+  // Starts queued transfers while there is room; answers false once the loop is stopping.
+  bool start_queued();
   void start(Pending pending);
-  // Hands finished transfers back; answers whether any finished.
-  bool finish_done_transfers();
+  // Waits for ready sockets, curl's next timeout or a wake-up, and lets curl act on them.
+  void wait_and_act();
+  // Hands finished transfers back.
+  void finish_done_transfers();
+  void wake();
   static void answer(Pending& pending, CURLcode code);
+  // curl's socket and timer callbacks (CURLMOPT_SOCKETFUNCTION, CURLMOPT_TIMERFUNCTION).
+  static int on_socket(CURL* easy, curl_socket_t socket, int what, void* self, void* watched);
+  static int on_timer(CURLM* multi, long timeout_ms, void* self);
 
   const CurlLoopOptions options_;
   CURLM* multi_ = nullptr;
+  int epoll_ = -1;
+  int wakeup_ = -1;  // an eventfd: perform() and the destructor end the wait with it
   std::mutex mutex_;
-  std::deque<Pending> queue_;                   // GUARDED_BY(mutex_)
-  bool stopping_ = false;                       // GUARDED_BY(mutex_)
-  std::unordered_map<CURL*, Pending> running_;  // owned by the loop's thread
+  std::deque<Pending> queue_;                     // GUARDED_BY(mutex_)
+  bool stopping_ = false;                         // GUARDED_BY(mutex_)
+  std::vector<std::unique_ptr<Transfer>> spare_;  // GUARDED_BY(mutex_)
+  std::unordered_map<CURL*, Pending> running_;    // owned by the loop's thread
+  // When curl wants curl_multi_socket_action(CURL_SOCKET_TIMEOUT), if it does; loop's thread.
+  std::optional<std::chrono::steady_clock::time_point> timeout_at_;
   std::thread thread_;
 };
 

@@ -17,7 +17,8 @@ void Scheduler::start() {
         spdlog::error("scheduler round failed: {}", e.what());
       }
       lock.lock();
-      wake_.wait_for(lock, interval_, [this] { return stopping_; });
+      wake_.wait_for(lock, interval_, [this] { return stopping_ || woken_; });
+      woken_ = false;
     }
   });
 }
@@ -29,6 +30,14 @@ void Scheduler::stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+}
+
+void Scheduler::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_all();
 }
 
 int Scheduler::run_once() {

@@ -29,6 +29,8 @@ class Scheduler {
 
   void start();
   void stop();
+  // Starts the next round at once instead of at the end of the interval (new work has come).
+  void wake();
   // One round of every job over every merchant; returns how many things the jobs changed.
   int run_once();
 
@@ -39,6 +41,7 @@ class Scheduler {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;  // GUARDED_BY(mutex_)
+  bool woken_ = false;     // GUARDED_BY(mutex_)
   std::thread thread_;
 };
 

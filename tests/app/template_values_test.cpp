@@ -10,6 +10,8 @@
 namespace depot {
 namespace {
 
+constexpr const char* kLink = "https://shop.example.com/t/1.7.0123456789abcdef0123456789abcdef";
+
 using namespace std::chrono_literals;
 
 Instant at_utc(std::chrono::year_month_day day, std::chrono::minutes time_of_day) {
@@ -62,13 +64,13 @@ TEST(TemplateValues, ShipmentCreatedWithAnSfParcel) {
   Shipment parcel = sf_parcel();
   DomainEvent event = events::shipment_created(order, parcel);
 
-  auto zh = template_values(event, order, parcel, "zh-CN", "https://shop.example.com/");
+  auto zh = template_values(event, order, parcel, "zh-CN", kLink);
   EXPECT_EQ(zh.at("order_no"), "D20241125001");
   EXPECT_EQ(zh.at("customer_name"), "张三");
   EXPECT_EQ(zh.at("carrier_code"), "SF");
   EXPECT_EQ(zh.at("carrier_name"), "顺丰速运");
   EXPECT_EQ(zh.at("tracking_no"), "SF1234567890123");
-  EXPECT_EQ(zh.at("tracking_link"), "https://shop.example.com/track/D20241125001");
+  EXPECT_EQ(zh.at("tracking_link"), kLink);
   EXPECT_EQ(zh.at("eta"), "");
   EXPECT_EQ(zh.at("order_status"), "已发货");
   EXPECT_EQ(zh.at("total"), "¥128.00");
@@ -78,22 +80,22 @@ TEST(TemplateValues, ShipmentCreatedWithAnSfParcel) {
   EXPECT_EQ(zh.at("balance_due"), "");
   EXPECT_EQ(zh.at("hold_reason"), "");
 
-  auto en = template_values(event, order, parcel, "en", "https://shop.example.com");
+  auto en = template_values(event, order, parcel, "en", kLink);
   EXPECT_EQ(en.at("carrier_name"), "SF Express");
   EXPECT_EQ(en.at("order_status"), "shipped");
   EXPECT_EQ(en.at("items"), "TSHIRT-RED ×2, MUG ×1");
-  EXPECT_EQ(en.at("tracking_link"), "https://shop.example.com/track/D20241125001");
+  EXPECT_EQ(en.at("tracking_link"), kLink);
 
   auto no_site = template_values(event, order, parcel, "zh-CN", "");
   EXPECT_EQ(no_site.at("tracking_link"), "");
 
   auto rendered =
       render_template(default_template(EventType::shipment_created, ChannelKind::sms, "zh-CN"),
-                      template_values(event, order, parcel, "zh-CN", "https://shop.example.com"));
+                      template_values(event, order, parcel, "zh-CN", kLink));
   ASSERT_TRUE(rendered.ok());
-  EXPECT_EQ(rendered->text,
-            "您的订单D20241125001已发货，顺丰速运运单号SF1234567890123。查询物流："
-            "https://shop.example.com/track/D20241125001");
+  EXPECT_EQ(
+      rendered->text,
+      std::string("您的订单D20241125001已发货，顺丰速运运单号SF1234567890123。查询物流：") + kLink);
 }
 
 TEST(TemplateValues, ShipmentFieldsComeFromTheEventWithoutTheShipment) {
@@ -204,6 +206,24 @@ TEST(TemplateValues, MoneyPaymentsAndRefunds) {
   EXPECT_EQ(automatic.at("reason"), "超时未付款");
 }
 
+TEST(TemplateValues, ARefundsEventsNameThatRefundsAmount) {
+  Order order = shipped_order();
+  order.refund_due = 5000;
+  Refund refund;
+  refund.id = 9;
+  refund.amount = 1200;
+  refund.reason = "破损补偿";
+  auto created = template_values(events::refund_created(order, refund), order, {}, "zh-CN", "");
+  EXPECT_EQ(created.at("refund_amount"), "¥12.00");
+  EXPECT_EQ(created.at("payment_amount"), "");
+  EXPECT_EQ(created.at("reason"), "破损补偿");
+  auto rendered = render_template(
+      default_template(EventType::refund_completed, ChannelKind::sms, "zh-CN"),
+      template_values(events::refund_completed(order, refund), order, {}, "zh-CN", ""));
+  ASSERT_TRUE(rendered.ok());
+  EXPECT_EQ(rendered->text, "您的订单D20241125001的退款¥12.00已退回原支付账户，请注意查收。");
+}
+
 TEST(TemplateValues, StatusChangesAndEditsInWords) {
   Order order = shipped_order();
   HistoryEntry entry{OrderStatus::shipped, OrderStatus::delivered, "carrier", "signed", {}};
@@ -273,11 +293,24 @@ TEST(TemplateValues, AlertsAboutStockNotificationsAndTickets) {
   EXPECT_EQ(ticket.at("ticket_subject"), "包裹破损");
 }
 
-TEST(TemplateValues, OrderNumbersAreEncodedInLinks) {
+TEST(TemplateValues, TrackingEventsTellTheParcelsNews) {
   Order order = shipped_order();
-  order.order_no = "TB 12/34";
-  auto values = template_values(events::order_created(order), order, {}, "zh-CN", "http://x");
-  EXPECT_EQ(values.at("tracking_link"), "http://x/track/TB%2012%2F34");
+  Checkpoint scan{ParcelStatus::out_for_delivery, "快件正在派送", from_millis(1795320000000),
+                  "杭州市", "5"};
+  DomainEvent event = events::tracking_update(EventType::tracking_out_for_delivery, order, 7, "SF",
+                                              "SF1234567890123", scan, std::nullopt);
+  auto zh = template_values(event, order, std::nullopt, "zh-CN", kLink);
+  EXPECT_EQ(zh.at("tracking_status"), "派送中");
+  EXPECT_EQ(zh.at("tracking_text"), "快件正在派送");
+  EXPECT_EQ(zh.at("tracking_location"), "杭州市");
+  EXPECT_EQ(zh.at("carrier_name"), "顺丰速运");
+  EXPECT_FALSE(zh.at("tracking_at").empty());
+  auto en = template_values(event, order, std::nullopt, "en", kLink);
+  EXPECT_EQ(en.at("tracking_status"), "out for delivery");
+  auto stalled = template_values(
+      events::tracking_stalled(order, 7, "SF", "SF1234567890123", from_millis(1795320000000), 48),
+      order, std::nullopt, "zh-CN", kLink);
+  EXPECT_EQ(stalled.at("stall_hours"), "48");
 }
 
 }  // namespace

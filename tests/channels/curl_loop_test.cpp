@@ -216,6 +216,84 @@ TEST(CurlLoop, PerformsPreparedTransfersOnAKeptAliveConnection) {
   EXPECT_EQ(requests[1].body, "attempt 1");
 }
 
+// Runs one transfer from loop.transfer() to `url` and answers its result and how many new
+// connections it opened, giving the handle back.
+std::pair<CURLcode, long> run_recycled(CurlLoop& loop, const std::string& url) {
+  auto transfer = loop.transfer();
+  curl_easy_setopt(transfer->handle(), CURLOPT_URL, url.c_str());
+  std::promise<std::pair<CURLcode, long>> promise;
+  loop.perform(std::move(transfer),
+               [&loop, &promise](std::unique_ptr<Transfer> finished, CURLcode code) {
+                 long connects = -1;
+                 curl_easy_getinfo(finished->handle(), CURLINFO_NUM_CONNECTS, &connects);
+                 loop.recycle(std::move(finished));
+                 promise.set_value({code, connects});
+               });
+  return promise.get_future().get();
+}
+
+TEST(CurlLoop, ARecycledTransferStartsClean) {
+  HttpReceiver receiver;
+  CurlLoop loop;
+  auto first = loop.transfer();
+  CURL* handle = first->handle();
+  std::string url = receiver.url() + "/first";
+  curl_easy_setopt(first->handle(), CURLOPT_URL, url.c_str());
+  first->add_header("X-Secret: 1");
+  first->set_body("first body");
+  std::promise<CURLcode> done;
+  loop.perform(std::move(first), [&](std::unique_ptr<Transfer> finished, CURLcode code) {
+    EXPECT_EQ(finished->response_body(), "{}");
+    loop.recycle(std::move(finished));
+    done.set_value(code);
+  });
+  ASSERT_EQ(done.get_future().get(), CURLE_OK);
+
+  auto second = loop.transfer();
+  EXPECT_EQ(second->handle(), handle);  // the handle is reused
+  EXPECT_EQ(second->response_body(), "");
+  second.reset();
+  ASSERT_EQ(run_recycled(loop, receiver.url() + "/second").first, CURLE_OK);
+  auto requests = receiver.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[1].method, "GET");
+  EXPECT_EQ(requests[1].target, "/second");
+  EXPECT_EQ(requests[1].headers.count("x-secret"), 0u);
+  EXPECT_EQ(requests[1].body, "");
+}
+
+// curl's default cache shrinks with the transfers in flight: as the last ones of a burst finish,
+// it closes connections the next burst would have reused. The loop keeps as many as its limit.
+TEST(CurlLoop, KeepsItsConnectionsFromOneBurstOfTransfersToTheNext) {
+  constexpr int kBurst = 8;
+  HttpReceiver receiver([](const ReceivedRequest& request) {
+    // /slow/N answers after (N + 1) × 100 ms: every transfer of a burst is under way before the
+    // first ends, and they end one at a time.
+    ReceiverAnswer answer;
+    int n = std::stoi(request.target.substr(request.target.rfind('/') + 1));
+    answer.delay = milliseconds(100 * (n + 1));
+    return answer;
+  });
+  CurlLoop loop(CurlLoopOptions{.max_in_flight = kBurst});
+  auto burst = [&] {
+    std::vector<std::future<std::pair<CURLcode, long>>> results;
+    for (int i = 0; i < kBurst; ++i) {
+      results.push_back(std::async(std::launch::async, [&, i] {
+        return run_recycled(loop, receiver.url() + "/slow/" + std::to_string(i));
+      }));
+    }
+    long opened = 0;
+    for (auto& result : results) {
+      auto [code, connects] = result.get();
+      EXPECT_EQ(code, CURLE_OK);
+      opened += connects;
+    }
+    return opened;
+  };
+  EXPECT_EQ(burst(), kBurst);
+  EXPECT_EQ(burst(), 0);
+}
+
 TEST(CurlLoop, ACompletionMayStartAnotherTransfer) {
   HttpReceiver receiver;
   CurlLoop loop;

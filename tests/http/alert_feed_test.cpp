@@ -84,6 +84,9 @@ class FailingReads final : public Store {
   }
   TenantId ensure_tenant(const std::string& slug) override { return store_.ensure_tenant(slug); }
   std::vector<TenantId> tenant_ids() override { return store_.tenant_ids(); }
+  std::optional<TenantId> find_tenant(const std::string& slug) override {
+    return store_.find_tenant(slug);
+  }
   void add_api_key(TenantId tenant, const std::string& key_hash, const std::string& prefix,
                    Role role, Instant at) override {
     store_.add_api_key(tenant, key_hash, prefix, role, at);

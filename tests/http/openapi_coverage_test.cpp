@@ -49,6 +49,7 @@ class MountedApi : public ::testing::Test {
     add_system_routes(router, merchant, inventory, store, dir.path());
     add_notification_routes(router, channel_accounts, notifications);
     add_ticket_routes(router, tickets);
+    add_after_sales_routes(router, returns, refunds, feedback);
     add_alert_routes(router, alert_feed);
   }
 
@@ -70,6 +71,9 @@ class MountedApi : public ::testing::Test {
   NotificationComposer composer{[](const EventRecord&) { return std::string(); }};
   NotificationService notifications{store, clock, composer};
   TicketService tickets{store, clock};
+  ReturnService returns{store, clock};
+  RefundService refunds{store, clock};
+  FeedbackService feedback{store, clock, tickets};
   AlertFeed alert_feed{store};
   RateLimiter limiter{0, 1};
   Router router{access, limiter};

@@ -169,7 +169,7 @@ void SmtpChannel::send(const ChannelAccount& account, const OutgoingMessage& mes
     content.date = std::chrono::system_clock::now();
     content.boundary = "=_depot_" + random_hex(12);
     exchange->message = compose_email(content);
-    transfer = std::make_unique<net::Transfer>();
+    transfer = loop_.transfer();
   } catch (const std::exception& failure) {
     SendOutcome outcome;
     outcome.kind = SendOutcome::Kind::retry_later;
@@ -212,13 +212,13 @@ void SmtpChannel::send(const ChannelAccount& account, const OutgoingMessage& mes
     curl_easy_setopt(easy, CURLOPT_PASSWORD, account.setting("password").c_str());
   }
 
-  loop_.perform(std::move(transfer), [exchange, done = std::move(done)](
+  loop_.perform(std::move(transfer), [loop = &loop_, exchange, done = std::move(done)](
                                          std::unique_ptr<net::Transfer> finished, CURLcode code) {
     long reply_code = finished->status();
     SendOutcome outcome =
         smtp_outcome(code, reply_code, exchange->reply_for(reply_code), finished->error_text(code));
-    // The handle goes before the exchange its callbacks point at.
-    finished.reset();
+    // The handle lets go of the exchange its callbacks point at before the exchange goes.
+    loop->recycle(std::move(finished));
     done(std::move(outcome));
   });
 }

@@ -9,6 +9,9 @@ namespace depot::embedded {
 std::string_view sqlite_migration_0001();
 std::string_view sqlite_migration_0002();
 std::string_view sqlite_migration_0003();
+std::string_view sqlite_migration_0004();
+std::string_view sqlite_migration_0005();
+std::string_view sqlite_migration_0006();
 }  // namespace depot::embedded
 
 namespace depot::sqlite {
@@ -22,9 +25,9 @@ struct Migration {
 
 // Append new migrations here, numbered in order; never edit one that has shipped.
 constexpr Migration kMigrations[] = {
-    {1, &embedded::sqlite_migration_0001},
-    {2, &embedded::sqlite_migration_0002},
-    {3, &embedded::sqlite_migration_0003},
+    {1, &embedded::sqlite_migration_0001}, {2, &embedded::sqlite_migration_0002},
+    {3, &embedded::sqlite_migration_0003}, {4, &embedded::sqlite_migration_0004},
+    {5, &embedded::sqlite_migration_0005}, {6, &embedded::sqlite_migration_0006},
 };
 
 }  // namespace

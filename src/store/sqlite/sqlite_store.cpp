@@ -180,8 +180,24 @@ TenantId SqliteStore::ensure_tenant(const std::string& slug) {
         .bind_all(id, slug, to_millis(SystemClock().now()))
         .run();
     SqliteTx(db, id, &ids_).save_settings(MerchantSettings{});
+    db.query(
+          "INSERT INTO tenant_secrets (tenant_id, link_key) VALUES (?, lower(hex(randomblob(32))))")
+        .bind_all(id)
+        .run();
     return id;
   });
+}
+
+std::optional<TenantId> SqliteStore::find_tenant(const std::string& slug) {
+  auto db = lease_reader();
+  std::optional<TenantId> found;
+  {
+    Query q = db->query("SELECT id FROM tenants WHERE slug = ?");
+    q.bind_all(slug);
+    if (q.step()) found = q.integer(0);
+  }
+  give_back(std::move(db));
+  return found;
 }
 
 std::vector<TenantId> SqliteStore::tenant_ids() {

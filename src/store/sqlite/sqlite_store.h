@@ -34,6 +34,7 @@ class SqliteStore final : public Store {
 
   TenantId ensure_tenant(const std::string& slug) override;
   std::vector<TenantId> tenant_ids() override;
+  std::optional<TenantId> find_tenant(const std::string& slug) override;
   void add_api_key(TenantId tenant, const std::string& key_hash, const std::string& prefix,
                    Role role, Instant at) override;
   std::optional<ApiKeyRecord> find_api_key(const std::string& key_hash) override;

@@ -78,17 +78,47 @@ class SqliteTx : public WriteTx {
                                               const std::string& locale) override;
   std::int64_t dispatch_position() override;
   std::vector<ChannelRecord> channel_records(const std::string& phone) override;
+  std::string customer_phone_of(std::int64_t order_id) override;
   std::optional<Notification> find_notification(std::int64_t id) override;
   std::optional<Notification> find_notification_by_key(const std::string& key) override;
   std::vector<Notification> list_notifications(const NotificationQuery& query) override;
   std::vector<NotificationAttempt> notification_attempts(std::int64_t id) override;
-  std::vector<Notification> due_notifications(Instant now, int limit) override;
+  std::vector<Notification> due_notifications(ChannelKind channel, Instant now, int limit) override;
   std::optional<Instant> next_due() override;
   int count_resends(std::int64_t notification_id) override;
   std::vector<Ticket> list_tickets(const TicketQuery& query) override;
   std::optional<Ticket> find_ticket(std::int64_t id) override;
   std::vector<SandboxMessage> sandbox_messages(std::int64_t order_id, std::int64_t before_id,
                                                int limit) override;
+
+  // TrackingReads
+  std::optional<CarrierAccount> carrier_account() override;
+  std::string link_key() override;
+  std::optional<Parcel> find_parcel(std::int64_t id) override;
+  std::vector<Parcel> parcels_of(std::int64_t order_id) override;
+  std::vector<Parcel> parcels_by_number(const std::string& tracking_no) override;
+  std::vector<StoredCheckpoint> checkpoints_of(std::int64_t parcel_id) override;
+  std::vector<Parcel> parcels_to_subscribe(Instant now, int limit) override;
+  std::vector<Parcel> parcels_to_poll(Instant now, int limit) override;
+  std::vector<Parcel> quiet_parcels(Instant before, Instant after_update, std::int64_t after_id,
+                                    int limit) override;
+  std::vector<Parcel> delivered_parcels(Instant since, int limit) override;
+
+  // AfterSalesReads
+  std::optional<ReturnRequest> find_return(std::int64_t id) override;
+  std::vector<ReturnRequest> list_returns(const ReturnQuery& query) override;
+  std::vector<ReturnRequest> returns_of(std::int64_t order_id) override;
+  std::optional<ReturnRequest> find_return_by_parcel(const std::string& carrier,
+                                                     const std::string& tracking_no) override;
+  std::optional<std::pair<std::int64_t, std::string>> find_return_by_key(
+      const std::string& key) override;
+  std::optional<Refund> find_refund(std::int64_t id) override;
+  std::vector<Refund> list_refunds(const RefundQuery& query) override;
+  std::vector<Refund> refunds_of(std::int64_t order_id) override;
+  std::optional<std::pair<std::int64_t, std::string>> find_refund_by_key(
+      const std::string& key) override;
+  std::optional<Feedback> feedback_of(std::int64_t order_id) override;
+  std::vector<FeedbackTally> feedback_tallies(FeedbackGrouping by, int limit) override;
 
   // WriteTx
   void save_settings(const MerchantSettings& settings) override;
@@ -145,6 +175,8 @@ class SqliteTx : public WriteTx {
   void set_dispatch_position(std::int64_t after_event_id) override;
   bool insert_notification(Notification& notification) override;
   void update_notification(const Notification& notification) override;
+  bool update_notification_if(const Notification& notification, DeliveryStatus was,
+                              std::optional<Instant> was_due) override;
   void add_notification_attempt(std::int64_t notification_id,
                                 const NotificationAttempt& attempt) override;
   int release_interrupted(Instant now) override;
@@ -152,6 +184,22 @@ class SqliteTx : public WriteTx {
   void update_ticket(const Ticket& ticket) override;
   std::int64_t add_ticket_comment(std::int64_t ticket_id, const TicketComment& comment) override;
   void insert_sandbox_message(SandboxMessage& message) override;
+
+  // TrackingWrites
+  void save_carrier_account(const CarrierAccount& account) override;
+  void insert_parcel(const Parcel& parcel) override;
+  void update_parcel(const Parcel& parcel) override;
+  bool add_checkpoint(std::int64_t parcel_id, const Checkpoint& checkpoint, std::string_view source,
+                      Instant now) override;
+
+  // AfterSalesWrites
+  void insert_return(ReturnRequest& request, const std::string& idempotency_key,
+                     const std::string& fingerprint) override;
+  void update_return(const ReturnRequest& request) override;
+  void insert_refund(Refund& refund, const std::string& idempotency_key,
+                     const std::string& fingerprint) override;
+  void update_refund(const Refund& refund) override;
+  bool insert_feedback(Feedback& feedback) override;
 
  private:
   std::int64_t next_id(const std::string& table);
@@ -166,6 +214,9 @@ class SqliteTx : public WriteTx {
   void insert_lines(const Order& order);
   void count_status(OrderStatus status, std::int64_t change);
   void write_history(const Order& order);
+  // Steps `rows` (selected with the returns' columns) and loads each request's lines.
+  std::vector<ReturnRequest> returns_from(Query& rows);
+  void load_return_lines(ReturnRequest& request);
 
   Connection& db_;
   TenantId tenant_;

@@ -49,7 +49,8 @@ MerchantSettings SqliteTx::settings() {
   Query q = db_.query(
       "SELECT edit_window_seconds, unpaid_timeout_seconds, currency, ship_sla_hours, "
       "ship_due_soon_hours, ship_escalate_hours, ship_sla_hours_by_platform, "
-      "notification_retry_base_ms, default_channels, notify_events, alert_contacts, public_url "
+      "notification_retry_base_ms, default_channels, notify_events, alert_contacts, public_url, "
+      "tracking_stall_hours, tracking_stall_hours_by_carrier "
       "FROM tenant_settings WHERE tenant_id = ?");
   q.bind_all(tenant_);
   MerchantSettings settings;
@@ -88,6 +89,11 @@ MerchantSettings SqliteTx::settings() {
       }
     }
     notify.public_url = q.text(11);
+    settings.tracking.stall_hours = q.integer(12);
+    json::value by_carrier = json::parse(q.text(13));
+    for (const auto& [carrier, hours] : by_carrier.as_object()) {
+      settings.tracking.stall_hours_by_carrier[std::string(carrier)] = hours.as_int64();
+    }
   }
   return settings;
 }
@@ -95,6 +101,10 @@ MerchantSettings SqliteTx::settings() {
 void SqliteTx::save_settings(const MerchantSettings& s) {
   json::object by_platform;
   for (const auto& [platform, hours] : s.ship.sla_hours_by_platform) by_platform[platform] = hours;
+  json::object stall_by_carrier;
+  for (const auto& [carrier, hours] : s.tracking.stall_hours_by_carrier) {
+    stall_by_carrier[carrier] = hours;
+  }
   json::array channels;
   for (ChannelKind channel : s.notify.default_channels) channels.emplace_back(to_string(channel));
   json::array events;
@@ -108,8 +118,9 @@ void SqliteTx::save_settings(const MerchantSettings& s) {
          "INSERT INTO tenant_settings (tenant_id, edit_window_seconds, unpaid_timeout_seconds, "
          "currency, ship_sla_hours, ship_due_soon_hours, ship_escalate_hours, "
          "ship_sla_hours_by_platform, notification_retry_base_ms, default_channels, "
-         "notify_events, alert_contacts, public_url) "
-         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+         "notify_events, alert_contacts, public_url, tracking_stall_hours, "
+         "tracking_stall_hours_by_carrier) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
          "ON CONFLICT (tenant_id) DO UPDATE SET "
          "edit_window_seconds = excluded.edit_window_seconds, "
          "unpaid_timeout_seconds = excluded.unpaid_timeout_seconds, currency = excluded.currency, "
@@ -120,11 +131,13 @@ void SqliteTx::save_settings(const MerchantSettings& s) {
          "notification_retry_base_ms = excluded.notification_retry_base_ms, "
          "default_channels = excluded.default_channels, "
          "notify_events = excluded.notify_events, alert_contacts = excluded.alert_contacts, "
-         "public_url = excluded.public_url")
+         "public_url = excluded.public_url, tracking_stall_hours = excluded.tracking_stall_hours, "
+         "tracking_stall_hours_by_carrier = excluded.tracking_stall_hours_by_carrier")
       .bind_all(tenant_, s.edit_window_seconds, s.unpaid_timeout_seconds, s.currency,
                 s.ship.sla_hours, s.ship.due_soon_hours, s.ship.escalate_hours,
                 json::serialize(by_platform), s.notify.retry_base_ms, json::serialize(channels),
-                json::serialize(events), json::serialize(contacts), s.notify.public_url)
+                json::serialize(events), json::serialize(contacts), s.notify.public_url,
+                s.tracking.stall_hours, json::serialize(stall_by_carrier))
       .run();
 }
 

@@ -230,6 +230,12 @@ std::vector<ChannelRecord> SqliteTx::channel_records(const std::string& phone) {
   return records;
 }
 
+std::string SqliteTx::customer_phone_of(std::int64_t order_id) {
+  Query q = db_.query("SELECT customer_phone FROM orders WHERE tenant_id = ? AND id = ?");
+  q.bind_all(tenant_, order_id);
+  return q.step() ? q.text(0) : std::string();
+}
+
 std::optional<Notification> SqliteTx::find_notification(std::int64_t id) {
   Query q = db_.query(std::string(kNotificationColumns) + "WHERE tenant_id = ? AND id = ?");
   q.bind_all(tenant_, id);
@@ -279,23 +285,30 @@ std::vector<NotificationAttempt> SqliteTx::notification_attempts(std::int64_t id
   return attempts;
 }
 
-std::vector<Notification> SqliteTx::due_notifications(Instant now, int limit) {
+std::vector<Notification> SqliteTx::due_notifications(ChannelKind channel, Instant now, int limit) {
   Query q = db_.query(std::string(kNotificationColumns) +
-                      "WHERE tenant_id = ? AND next_attempt_at IS NOT NULL "
+                      "WHERE tenant_id = ? AND channel = ? AND next_attempt_at IS NOT NULL "
                       "AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?");
-  q.bind_all(tenant_, to_millis(now), limit);
+  q.bind_all(tenant_, to_string(channel), to_millis(now), limit);
   std::vector<Notification> due;
   while (q.step()) due.push_back(notification_from(q));
   return due;
 }
 
 std::optional<Instant> SqliteTx::next_due() {
-  Query q = db_.query(
-      "SELECT MIN(next_attempt_at) FROM notifications WHERE tenant_id = ? "
-      "AND next_attempt_at IS NOT NULL");
-  q.bind_all(tenant_);
-  if (!q.step() || q.is_null(0)) return std::nullopt;
-  return from_millis(q.integer(0));
+  // One look per channel: each is the first entry of its part of notifications_due_by_channel.
+  std::optional<std::int64_t> soonest;
+  for (ChannelKind channel : {ChannelKind::email, ChannelKind::sms, ChannelKind::wechat,
+                              ChannelKind::push, ChannelKind::webhook}) {
+    Query q = db_.query(
+        "SELECT MIN(next_attempt_at) FROM notifications WHERE tenant_id = ? AND channel = ? "
+        "AND next_attempt_at IS NOT NULL");
+    q.bind_all(tenant_, to_string(channel));
+    if (!q.step() || q.is_null(0)) continue;
+    if (!soonest || q.integer(0) < *soonest) soonest = q.integer(0);
+  }
+  if (!soonest) return std::nullopt;
+  return from_millis(*soonest);
 }
 
 int SqliteTx::count_resends(std::int64_t notification_id) {
@@ -338,6 +351,22 @@ void SqliteTx::update_notification(const Notification& n) {
   q.bind_or_null(7, millis_or_null(n.sent_at)).bind_or_null(8, millis_or_null(n.delivered_at));
   q.bind(9, tenant_).bind(10, n.id);
   q.run();
+}
+
+bool SqliteTx::update_notification_if(const Notification& n, DeliveryStatus was,
+                                      std::optional<Instant> was_due) {
+  Query q = db_.query(
+      "UPDATE notifications SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
+      "provider_id = ?, updated_at = ?, sent_at = ?, delivered_at = ? "
+      "WHERE tenant_id = ? AND id = ? AND status = ? AND next_attempt_at IS ?");
+  q.bind_all(to_string(n.status), n.attempts);
+  q.bind_or_null(3, millis_or_null(n.next_attempt_at));
+  q.bind(4, n.last_error).bind(5, n.provider_id).bind(6, to_millis(n.updated_at));
+  q.bind_or_null(7, millis_or_null(n.sent_at)).bind_or_null(8, millis_or_null(n.delivered_at));
+  q.bind(9, tenant_).bind(10, n.id).bind(11, to_string(was));
+  q.bind_or_null(12, millis_or_null(was_due));
+  q.run();
+  return db_.changes() > 0;
 }
 
 void SqliteTx::add_notification_attempt(std::int64_t notification_id,

@@ -17,7 +17,8 @@ constexpr const char* kOrderColumns =
     "customer_name, customer_phone, customer_email, customer_wechat_openid, "
     "customer_device_token, customer_channels, province, city, district, detail, postcode, "
     "platform, external_no, notes, created_at, updated_at, province_code, city_code, "
-    "district_code, hold_reasons, overrides, ship_due_at, reminder, customer_locale ";
+    "district_code, hold_reasons, overrides, ship_due_at, reminder, customer_locale, "
+    "refunded_amount ";
 
 // A list of strings as a JSON array: preferred channels, overridden checks.
 std::string encode_texts(const std::vector<std::string>& texts) {
@@ -111,6 +112,7 @@ Order SqliteTx::order_from(Query& q) {
   if (!q.is_null(29)) o.ship_due_at = from_millis(q.integer(29));
   o.reminder = parse_reminder(q.text(30)).value_or(ReminderLevel::none);
   o.customer.locale = q.text(31);
+  o.refunded_amount = q.integer(32);
   return o;
 }
 
@@ -292,9 +294,10 @@ void SqliteTx::insert_order(const Order& o, const std::string& idempotency_key,
       "customer_wechat_openid, customer_device_token, customer_channels, province, city, "
       "district, detail, postcode, platform, external_no, notes, hold_reason, idempotency_key, "
       "fingerprint, created_at, updated_at, province_code, city_code, district_code, "
-      "hold_reasons, overrides, ship_due_at, reminder, awaiting_due_at, customer_locale) "
+      "hold_reasons, overrides, ship_due_at, reminder, awaiting_due_at, customer_locale, "
+      "refunded_amount) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind_all(tenant_, o.id, o.order_no, to_string(o.status), o.version, o.currency, o.total,
              o.paid_amount, o.refund_due, o.customer.name, o.customer.phone, o.customer.email,
              o.customer.wechat_openid, o.customer.device_token,
@@ -311,6 +314,7 @@ void SqliteTx::insert_order(const Order& o, const std::string& idempotency_key,
   q.bind(35, to_string(o.reminder));
   q.bind_or_null(36, awaiting_due(o));
   q.bind(37, o.customer.locale);
+  q.bind(38, o.refunded_amount);
   q.run();
   insert_lines(o);
   write_history(o);
@@ -325,7 +329,7 @@ void SqliteTx::update_order(const Order& o) {
       "province = ?, city = ?, district = ?, detail = ?, postcode = ?, notes = ?, "
       "hold_reason = ?, updated_at = ?, province_code = ?, city_code = ?, district_code = ?, "
       "hold_reasons = ?, overrides = ?, ship_due_at = ?, reminder = ?, awaiting_due_at = ?, "
-      "customer_locale = ? WHERE tenant_id = ? AND id = ?");
+      "customer_locale = ?, refunded_amount = ? WHERE tenant_id = ? AND id = ?");
   q.bind_all(to_string(o.status), o.version, o.currency, o.total, o.paid_amount, o.refund_due,
              o.customer.name, o.customer.phone, o.customer.email, o.customer.wechat_openid,
              o.customer.device_token, encode_texts(o.customer.preferred_channels),
@@ -337,7 +341,7 @@ void SqliteTx::update_order(const Order& o) {
   q.bind_or_null(26, ship_due(o));
   q.bind(27, to_string(o.reminder));
   q.bind_or_null(28, awaiting_due(o));
-  q.bind(29, o.customer.locale).bind(30, tenant_).bind(31, o.id);
+  q.bind(29, o.customer.locale).bind(30, o.refunded_amount).bind(31, tenant_).bind(32, o.id);
   q.run();
   db_.query("DELETE FROM order_hold_codes WHERE tenant_id = ? AND order_id = ?")
       .bind_all(tenant_, o.id)

@@ -1,0 +1,234 @@
+// Tracking: the aggregator account, an order's parcels, checkpoints by hand and by CSV, and the
+// aggregator's pushes.
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+#include "domain/text.h"
+#include "http/await.h"
+#include "http/csv.h"
+#include "http/json_input.h"
+#include "http/json_output.h"
+#include "http/json_output_tracking.h"
+#include "http/problem.h"
+#include "http/routes.h"
+#include "http/url.h"
+
+namespace depot::http {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+// What the aggregator expects back from a push it may stop retrying.
+constexpr std::string_view kPushAccepted = R"({"result":true,"returnCode":"200","message":"成功"})";
+
+// Kuaidi100 reads an answer's `result`; a refused push is answered in its shape as well, with the
+// HTTP status saying why.
+Response push_refused(const Error& why) {
+  Response refused = problem(why);
+  json::object body{
+      {"result", false}, {"returnCode", std::to_string(refused.status)}, {"message", why.message}};
+  return json_response(refused.status, body);
+}
+
+// Scan times in files come as RFC 3339 or as spreadsheets write them, "2026-11-23 14:05[:06]",
+// which is China time.
+std::optional<Instant> spreadsheet_instant(std::string_view text) {
+  text = trimmed(text);
+  if (std::optional<Instant> exact = parse_instant(text)) return exact;
+  std::string iso(text);
+  if (iso.size() == 16) iso += ":00";
+  if (iso.size() != 19 || iso[10] != ' ') return std::nullopt;
+  iso[10] = 'T';
+  std::optional<Instant> as_utc = parse_instant(iso + "Z");
+  if (!as_utc) return std::nullopt;
+  return *as_utc - std::chrono::hours(8);
+}
+
+// Rows of a tracking file: tracking_no,status,text,at[,location], with or without that header.
+std::vector<CheckpointRow> read_checkpoint_rows(const std::vector<CsvRow>& records) {
+  std::vector<CheckpointRow> rows;
+  std::size_t first = 0;
+  if (!records.empty() && !records[0].fields.empty() &&
+      ascii_lower(trimmed(records[0].fields[0])) == "tracking_no") {
+    first = 1;
+  }
+  for (std::size_t r = first; r < records.size(); ++r) {
+    const std::vector<std::string>& f = records[r].fields;
+    if (std::all_of(f.begin(), f.end(), [](const std::string& x) { return trimmed(x).empty(); })) {
+      continue;
+    }
+    CheckpointRow row;
+    row.line = static_cast<std::int64_t>(records[r].line);
+    if (f.size() != 4 && f.size() != 5) {
+      row.column = f.size() < 4 ? "at" : "location";
+      row.message = "expected 4 columns (tracking_no,status,text,at) or 5 (…,location), found " +
+                    std::to_string(f.size());
+      rows.push_back(std::move(row));
+      continue;
+    }
+    row.tracking_no = trimmed(f[0]);
+    row.checkpoint.status = trimmed(f[1]);
+    row.checkpoint.text = f[2];
+    row.checkpoint.at = spreadsheet_instant(f[3]);
+    if (f.size() == 5) row.checkpoint.location = f[4];
+    if (row.tracking_no.empty() || row.tracking_no.size() > 64) {
+      row.column = "tracking_no";
+      row.message = "must be 1-64 bytes";
+    } else if (!row.checkpoint.at) {
+      row.column = "at";
+      row.message = "must be a time like 2026-11-23 14:05 (China time) or RFC 3339";
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Result<std::vector<CheckpointInput>> read_checkpoints(const json::object& body) {
+  std::vector<FieldError> errors;
+  Fields f(body, "", errors);
+  f.reject_unknown({"events"});
+  std::vector<CheckpointInput> inputs;
+  if (const json::array* events = f.array("events", true)) {
+    for (std::size_t i = 0; i < events->size(); ++i) {
+      std::string prefix = "events[" + std::to_string(i) + "]";
+      const json::object* event = (*events)[i].if_object();
+      if (event == nullptr) {
+        errors.push_back({prefix, "must be an object {status, text, at?, location?}"});
+        continue;
+      }
+      Fields e(*event, prefix, errors);
+      e.reject_unknown({"status", "text", "at", "location"});
+      CheckpointInput input;
+      input.status = e.text("status", true, 32).value_or("");
+      input.text = e.text("text", true, 2000).value_or("");
+      input.at = e.instant("at");
+      input.location = e.text("location", false, 400).value_or("");
+      inputs.push_back(std::move(input));
+    }
+  }
+  if (auto failed = field_errors(std::move(errors))) return *failed;
+  return inputs;
+}
+
+std::optional<TenantId> tenant_of(const std::string& text) {
+  TenantId tenant = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), tenant);
+  if (ec != std::errc() || end != text.data() + text.size() || tenant <= 0) return std::nullopt;
+  return tenant;
+}
+
+}  // namespace
+
+void add_tracking_routes(Router& router, TrackingService& tracking) {
+  router.add(Method::put, "/api/v1/carriers/kuaidi100", Permission::manage,
+             [&tracking](Request& req) -> asio::awaitable<Response> {
+               Result<json::object> body = parse_object(req);
+               if (!body.ok()) co_return problem(body.error());
+               std::vector<FieldError> errors;
+               Fields f(*body, "", errors);
+               f.reject_unknown({"url", "key", "customer", "salt"});
+               CarrierAccountInput input;
+               input.url = f.text("url", true, 2048).value_or("");
+               input.key = f.text("key", false, 256).value_or("");
+               input.customer = f.text("customer", false, 256).value_or("");
+               input.salt = f.text("salt", false, 256).value_or("");
+               if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+               Result<CarrierAccountView> saved =
+                   co_await await_result<CarrierAccountView>([&](auto done) {
+                     tracking.save_carrier_account(req.actor, std::move(input), std::move(done));
+                   });
+               if (!saved.ok()) co_return problem(saved.error());
+               co_return json_response(saved->created ? 201 : 200, to_json(*saved));
+             });
+
+  router.add(Method::get, "/api/v1/carriers/kuaidi100",
+             [&tracking](Request& req) -> asio::awaitable<Response> {
+               Result<CarrierAccountView> account = tracking.carrier_account(req.actor);
+               if (!account.ok()) co_return problem(account.error());
+               co_return json_response(200, to_json(*account));
+             });
+
+  router.add(Method::get, "/api/v1/orders/{id}/tracking",
+             [&tracking](Request& req) -> asio::awaitable<Response> {
+               Result<std::int64_t> id = id_param(req, "order");
+               if (!id.ok()) co_return problem(id.error());
+               Result<OrderTracking> found = tracking.order_tracking(req.actor, *id);
+               if (!found.ok()) co_return problem(found.error());
+               co_return json_response(200, to_json(*found));
+             });
+
+  router.add(Method::get, "/api/v1/parcels/{id}",
+             [&tracking](Request& req) -> asio::awaitable<Response> {
+               Result<std::int64_t> id = id_param(req, "parcel");
+               if (!id.ok()) co_return problem(id.error());
+               Result<ParcelView> found = tracking.parcel(req.actor, *id);
+               if (!found.ok()) co_return problem(found.error());
+               co_return json_response(200, to_json(*found));
+             });
+
+  router.add(Method::post, "/api/v1/parcels/{id}/events", Permission::ship_orders,
+             [&tracking](Request& req) -> asio::awaitable<Response> {
+               Result<std::int64_t> id = id_param(req, "parcel");
+               if (!id.ok()) co_return problem(id.error());
+               Result<json::object> body = parse_object(req);
+               if (!body.ok()) co_return problem(body.error());
+               Result<std::vector<CheckpointInput>> inputs = read_checkpoints(*body);
+               if (!inputs.ok()) co_return problem(inputs.error());
+               Result<Parcel> stored = co_await await_result<Parcel>([&](auto done) {
+                 tracking.add_checkpoints(req.actor, *id, std::move(*inputs), std::move(done));
+               });
+               if (!stored.ok()) co_return problem(stored.error());
+               Result<ParcelView> view = tracking.parcel(req.actor, stored->id);
+               if (!view.ok()) co_return problem(view.error());
+               co_return json_response(200, to_json(*view));
+             });
+
+  router.add(
+      Method::post, "/api/v1/tracking/import", Permission::ship_orders,
+      [&tracking](Request& req) -> asio::awaitable<Response> {
+        std::string type = ascii_lower(trimmed(req.header("content-type")));
+        if (!type.starts_with("text/csv")) {
+          co_return problem(error(ErrorCode::unsupported_media, "the body must be text/csv"));
+        }
+        Result<std::string> text = decode_csv_text(req.body);
+        if (!text.ok()) co_return problem(text.error());
+        Result<std::vector<CsvRow>> records = parse_csv(*text);
+        if (!records.ok()) co_return problem(records.error());
+        std::vector<CheckpointRow> rows = read_checkpoint_rows(*records);
+        Result<CheckpointImport> report = co_await await_result<CheckpointImport>([&](auto done) {
+          tracking.import_checkpoints(req.actor, std::move(rows), std::move(done));
+        });
+        if (!report.ok()) co_return problem(report.error());
+        co_return json_response(200, to_json(*report));
+      });
+
+  // Where the aggregator pushes: no API key (it has none); the path's token, shown with the
+  // account, is the credential, and the push's signature proves the sender.
+  router.add(
+      Method::post, "/api/v1/hooks/kuaidi100/{tenant}/{token}",
+      [&tracking](Request& req) -> asio::awaitable<Response> {
+        std::optional<TenantId> tenant = tenant_of(req.params.at("tenant"));
+        if (!tenant)
+          co_return push_refused(error(ErrorCode::not_found, "no such callback address"));
+        std::map<std::string, std::string> form = parse_query(req.body);
+        auto param = form.find("param");
+        auto sign = form.find("sign");
+        if (param == form.end() || sign == form.end()) {
+          co_return push_refused(
+              invalid_field(param == form.end() ? "param" : "sign", "is required (a form field)"));
+        }
+        Result<int> stored = co_await await_result<int>([&](auto done) {
+          tracking.receive_push(*tenant, req.params.at("token"), param->second, sign->second,
+                                std::move(done));
+        });
+        if (!stored.ok()) co_return push_refused(stored.error());
+        co_return Response{200, "application/json", std::string(kPushAccepted), {}};
+      },
+      Access::public_);
+}
+
+}  // namespace depot::http

@@ -11,6 +11,7 @@ debian_packages=(
   libspdlog-dev libfmt-dev libcli11-dev libargon2-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-pytest python3-jsonschema python3-aiosmtpd wrk
+  chromium fonts-wqy-microhei
 )
 # Node.js may come from Debian or from another Node.js package that bundles npm (and conflicts
 # with Debian's npm): ask for Debian's only when there is none.

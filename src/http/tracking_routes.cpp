@@ -145,7 +145,7 @@ void add_tracking_routes(Router& router, TrackingService& tracking) {
                co_return json_response(saved->created ? 201 : 200, to_json(*saved));
              });
 
-  router.add(Method::get, "/api/v1/carriers/kuaidi100",
+  router.add(Method::get, "/api/v1/carriers/kuaidi100", Permission::manage,
              [&tracking](Request& req) -> asio::awaitable<Response> {
                Result<CarrierAccountView> account = tracking.carrier_account(req.actor);
                if (!account.ok()) co_return problem(account.error());

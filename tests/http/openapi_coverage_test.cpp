@@ -17,6 +17,7 @@
 #include "app/shipment_imports.h"
 #include "app/shipping_service.h"
 #include "app/ticket_service.h"
+#include "carriers/kuaidi100/kuaidi100_tracker.h"
 #include "http/alert_routes.h"
 #include "http/routes.h"
 #include "rules/lua/lua_rule_engine.h"
@@ -50,6 +51,7 @@ class MountedApi : public ::testing::Test {
     add_notification_routes(router, channel_accounts, notifications);
     add_ticket_routes(router, tickets);
     add_after_sales_routes(router, returns, refunds, feedback);
+    add_tracking_routes(router, tracking);
     add_alert_routes(router, alert_feed);
   }
 
@@ -74,6 +76,12 @@ class MountedApi : public ::testing::Test {
   ReturnService returns{store, clock};
   RefundService refunds{store, clock};
   FeedbackService feedback{store, clock, tickets};
+  // Never called: mounting the routes needs the services, not the network.
+  net::CurlLoop provider_loop;
+  carriers::Kuaidi100Tracker tracker{provider_loop};
+  EtaCache etas;
+  SiteAddress site;
+  TrackingService tracking{store, clock, tracker, etas, site};
   AlertFeed alert_feed{store};
   RateLimiter limiter{0, 1};
   Router router{access, limiter};

@@ -65,6 +65,30 @@ Parcel new_parcel(const Order& order, const Shipment& shipment, Instant now) {
   return parcel;
 }
 
+void follow_return_parcel(WriteTx& tx, const ReturnRequest& request, Instant now) {
+  for (Parcel& earlier : tx.parcels_of(request.order_id)) {
+    if (earlier.return_id != request.id || !earlier.active) continue;
+    earlier.active = false;
+    earlier.next_subscribe_at.reset();
+    earlier.next_poll_at.reset();
+    tx.update_parcel(earlier);
+  }
+  Parcel parcel;
+  parcel.order_id = request.order_id;
+  parcel.return_id = request.id;
+  parcel.carrier = request.carrier;
+  parcel.tracking_no = request.tracking_no;
+  if (std::optional<Order> order = tx.find_order(request.order_id)) {
+    parcel.phone = order->customer.phone;
+    parcel.origin = order->shipping_address.province_code;
+  }
+  parcel.shipped_at = now;
+  parcel.last_update_at = now;
+  parcel.next_subscribe_at = now;
+  parcel.next_poll_at = now + kPollWhenQuiet;
+  tx.insert_parcel(parcel);
+}
+
 int record_progress(WriteTx& tx, Parcel& parcel, const std::vector<Checkpoint>& checkpoints,
                     std::optional<Instant> carrier_eta, std::string_view source, Instant now) {
   int added = 0;

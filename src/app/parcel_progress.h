@@ -23,6 +23,10 @@ inline constexpr std::chrono::hours kPollWhenQuiet{12};
 // subscription is due now) and the route is the order's destination province.
 Parcel new_parcel(const Order& order, const Shipment& shipment, Instant now);
 
+// Starts following the parcel a return comes back in, like any parcel (a replaced parcel is
+// no longer followed).
+void follow_return_parcel(WriteTx& tx, const ReturnRequest& request, Instant now);
+
 // Stores the checkpoints the parcel does not have yet (and the carrier's ETA, when given) and
 // settles what follows; writes the parcel. Answers how many checkpoints were new: 0 means a
 // repeated report, which changes nothing.

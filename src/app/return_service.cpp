@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/order_writes.h"
+#include "app/parcel_progress.h"
 #include "app/paging.h"
 #include "app/stock_keeper.h"
 #include "domain/catalog.h"
@@ -222,6 +223,7 @@ void ReturnService::record_parcel(const Actor& actor, std::int64_t id, std::stri
                                                 std::to_string(other->id));
         }
         tx.update_return(*request);
+        follow_return_parcel(tx, *request, clock_.now());
         return *request;
       },
       std::move(done));

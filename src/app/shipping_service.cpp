@@ -94,7 +94,8 @@ Result<Shipped> ShippingService::ship_in(WriteTx& tx, const std::string& actor, 
   shipment.created_at = now;
   shipment.actor = actor;
   tx.insert_shipment(shipment);
-  tx.insert_parcel(new_parcel(order, shipment, now));
+  Parcel tracked = new_parcel(order, shipment, now);
+  tx.insert_parcel(tracked);
 
   bool everything = ships_everything(order, shipped, *parcel);
   OrderStatus next = everything ? OrderStatus::shipped : OrderStatus::partially_shipped;

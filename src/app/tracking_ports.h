@@ -90,7 +90,9 @@ class TrackingWrites {
  public:
   virtual ~TrackingWrites() = default;
   virtual void save_carrier_account(const CarrierAccount& account) = 0;
-  virtual void insert_parcel(const Parcel& parcel) = 0;
+  // A parcel without an id (one coming back) gets one from the sequence shipments take theirs
+  // from, so a parcel's id never meets a shipment's.
+  virtual void insert_parcel(Parcel& parcel) = 0;
   virtual void update_parcel(const Parcel& parcel) = 0;
   // Stores the checkpoint unless the parcel already has one at the same time with the same text;
   // answers whether it was new.

@@ -380,3 +380,23 @@ def test_guessing_phone_digits_is_slowed(server, account):
                                     "phone_last4": f"{guess:04d}"})
         statuses.append(get_page(server, f"/track/alpha?{q}").status)
     assert statuses[-1] == 429, statuses
+
+
+def test_a_return_parcel_is_followed_like_any_other(server, account, kuaidi100):
+    api = server.a
+    order, _ = shipped(api)
+    sku = api.get(f"/api/v1/orders/{order['id']}").json["lines"][0]["sku"]
+    r = api.post(f"/api/v1/orders/{order['id']}/returns",
+                 {"lines": [{"sku": sku, "quantity": 1}], "reason": "尺码不合适", "kind": "return"})
+    assert r.status == 201, r
+    return_id = r.json["id"]
+    assert api.post(f"/api/v1/returns/{return_id}/approve", {}).status == 200
+    number = sf_number()
+    r = api.post(f"/api/v1/returns/{return_id}/parcel", {"carrier": "SF", "tracking_no": number})
+    assert r.status == 200, r
+    wait_for(lambda: kuaidi100.subscribed(number), what="the return parcel's subscription")
+    r = push(server, account["callback_url"], number, 0,
+             [scan("退货快件已揽收", "2026-11-23 08:00:00", "揽收")])
+    assert r.status == 200 and r.json["result"] is True, r
+    # The order's own tracking lists the parcels it was sent in, not the one coming back.
+    assert [p["tracking_no"] for p in tracking(api, order["id"])["parcels"]] != [number]

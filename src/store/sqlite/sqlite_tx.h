@@ -187,7 +187,7 @@ class SqliteTx : public WriteTx {
 
   // TrackingWrites
   void save_carrier_account(const CarrierAccount& account) override;
-  void insert_parcel(const Parcel& parcel) override;
+  void insert_parcel(Parcel& parcel) override;
   void update_parcel(const Parcel& parcel) override;
   bool add_checkpoint(std::int64_t parcel_id, const Checkpoint& checkpoint, std::string_view source,
                       Instant now) override;

@@ -77,7 +77,8 @@ std::vector<Shipment> SqliteTx::shipments_of(std::int64_t order_id) {
 }
 
 void SqliteTx::insert_shipment(Shipment& s) {
-  s.id = next_id("shipments");
+  // Shipments and parcels coming back share one sequence: a shipment's id is its parcel's.
+  s.id = next_id("parcels");
   db_.query(
          "INSERT INTO shipments (tenant_id, id, order_id, carrier, tracking_no, shipped_at, actor, "
          "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")

@@ -159,7 +159,8 @@ void SqliteTx::save_carrier_account(const CarrierAccount& a) {
       .run();
 }
 
-void SqliteTx::insert_parcel(const Parcel& p) {
+void SqliteTx::insert_parcel(Parcel& p) {
+  if (p.id == 0) p.id = next_id("parcels");
   db_.query(
          "INSERT INTO parcels (tenant_id, id, order_id, return_id, carrier, tracking_no, phone, "
          "origin, destination, shipped_at, status, active, last_update_at, stall_notified, "

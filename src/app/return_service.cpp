@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "app/order_writes.h"
-#include "app/parcel_progress.h"
 #include "app/paging.h"
+#include "app/parcel_progress.h"
 #include "app/stock_keeper.h"
 #include "domain/catalog.h"
 #include "domain/event_catalog.h"

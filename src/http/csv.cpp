@@ -1,5 +1,7 @@
 #include "http/csv.h"
 
+#include "domain/text.h"
+
 #include <iconv.h>
 
 #include <algorithm>
@@ -163,6 +165,16 @@ Result<std::vector<CsvRow>> parse_csv(std::string_view text) {
     if (!blank) rows.push_back(std::move(row));
   }
   return rows;
+}
+
+Result<std::vector<CsvRow>> csv_records(const Request& request) {
+  std::string type = ascii_lower(trimmed(request.header("content-type")));
+  if (!type.starts_with("text/csv")) {
+    return error(ErrorCode::unsupported_media, "the body must be text/csv");
+  }
+  Result<std::string> text = decode_csv_text(request.body);
+  if (!text.ok()) return text.error();
+  return parse_csv(*text);
 }
 
 }  // namespace depot::http

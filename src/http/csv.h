@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/result.h"
+#include "http/message.h"
 
 namespace depot::http {
 
@@ -31,5 +32,9 @@ struct CsvRow {
 // field "body", naming the line) when a quoted field is never closed. Runs in one pass, linear
 // in the size of the text.
 Result<std::vector<CsvRow>> parse_csv(std::string_view utf8_text);
+
+// The records of an uploaded CSV body: 415 unless its Content-Type is text/csv, then decoded and
+// parsed as above.
+Result<std::vector<CsvRow>> csv_records(const Request& request);
 
 }  // namespace depot::http

@@ -177,27 +177,20 @@ void add_shipping_routes(Router& router, ShippingService& shipping, ShipmentImpo
                co_return json_response(200, page(std::move(items), found->next_cursor));
              });
 
-  router.add(
-      Method::post, "/api/v1/shipments/import", Permission::ship_orders,
-      [&imports](Request& req) -> asio::awaitable<Response> {
-        std::string type = ascii_lower(trimmed(req.header("content-type")));
-        if (!type.starts_with("text/csv")) {
-          co_return problem(error(ErrorCode::unsupported_media, "the body must be text/csv"));
-        }
-        Result<std::string> text = decode_csv_text(req.body);
-        if (!text.ok()) co_return problem(text.error());
-        Result<std::vector<CsvRow>> records = parse_csv(*text);
-        if (!records.ok()) co_return problem(records.error());
-        std::vector<ImportRow> rows = read_import_rows(*records);
-        Result<ImportJob> job = co_await await_result<ImportJob>(
-            [&](auto done) { imports.start(req.actor, std::move(rows), std::move(done)); });
-        if (!job.ok()) co_return problem(job.error());
-        std::string location = "/api/v1/shipments/imports/" + std::to_string(job->id);
-        co_return json_response(202, json::object{{"id", job->id},
-                                                  {"status", to_string(job->status)},
-                                                  {"total", job->total}})
-            .with_header("Location", location);
-      });
+  router.add(Method::post, "/api/v1/shipments/import", Permission::ship_orders,
+             [&imports](Request& req) -> asio::awaitable<Response> {
+               Result<std::vector<CsvRow>> records = csv_records(req);
+               if (!records.ok()) co_return problem(records.error());
+               std::vector<ImportRow> rows = read_import_rows(*records);
+               Result<ImportJob> job = co_await await_result<ImportJob>(
+                   [&](auto done) { imports.start(req.actor, std::move(rows), std::move(done)); });
+               if (!job.ok()) co_return problem(job.error());
+               std::string location = "/api/v1/shipments/imports/" + std::to_string(job->id);
+               co_return json_response(202, json::object{{"id", job->id},
+                                                         {"status", to_string(job->status)},
+                                                         {"total", job->total}})
+                   .with_header("Location", location);
+             });
 
   router.add(Method::get, "/api/v1/shipments/imports/{id}",
              [&imports](Request& req) -> asio::awaitable<Response> {

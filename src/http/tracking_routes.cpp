@@ -187,24 +187,18 @@ void add_tracking_routes(Router& router, TrackingService& tracking) {
                co_return json_response(200, to_json(*view));
              });
 
-  router.add(
-      Method::post, "/api/v1/tracking/import", Permission::ship_orders,
-      [&tracking](Request& req) -> asio::awaitable<Response> {
-        std::string type = ascii_lower(trimmed(req.header("content-type")));
-        if (!type.starts_with("text/csv")) {
-          co_return problem(error(ErrorCode::unsupported_media, "the body must be text/csv"));
-        }
-        Result<std::string> text = decode_csv_text(req.body);
-        if (!text.ok()) co_return problem(text.error());
-        Result<std::vector<CsvRow>> records = parse_csv(*text);
-        if (!records.ok()) co_return problem(records.error());
-        std::vector<CheckpointRow> rows = read_checkpoint_rows(*records);
-        Result<CheckpointImport> report = co_await await_result<CheckpointImport>([&](auto done) {
-          tracking.import_checkpoints(req.actor, std::move(rows), std::move(done));
-        });
-        if (!report.ok()) co_return problem(report.error());
-        co_return json_response(200, to_json(*report));
-      });
+  router.add(Method::post, "/api/v1/tracking/import", Permission::ship_orders,
+             [&tracking](Request& req) -> asio::awaitable<Response> {
+               Result<std::vector<CsvRow>> records = csv_records(req);
+               if (!records.ok()) co_return problem(records.error());
+               std::vector<CheckpointRow> rows = read_checkpoint_rows(*records);
+               Result<CheckpointImport> report =
+                   co_await await_result<CheckpointImport>([&](auto done) {
+                     tracking.import_checkpoints(req.actor, std::move(rows), std::move(done));
+                   });
+               if (!report.ok()) co_return problem(report.error());
+               co_return json_response(200, to_json(*report));
+             });
 
   // Where the aggregator pushes: no API key (it has none); the path's token, shown with the
   // account, is the credential, and the push's signature proves the sender.

@@ -153,8 +153,9 @@ void AlertFeed::run() {
       lock.lock();
       if (stopping_) return;
       if (failure) {
-        Subscribers ended = end_all(tenant);
+        // Reported before the subscriptions end, so whoever sees the end can see why.
         if (options_.on_error) options_.on_error(tenant, *failure);
+        Subscribers ended = end_all(tenant);
         lock.unlock();
         ended.clear();
         lock.lock();

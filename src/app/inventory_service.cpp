@@ -21,16 +21,6 @@ StockLevel level_of(ReadTx& tx, const Product& product) {
   return StockLevel{product.sku, product.low_stock_threshold, tx.stock_of(product.sku)};
 }
 
-// Resolves a location named in a request; errors name `field`.
-Result<std::int64_t> resolve_location(ReadTx& tx, const std::string& text, const char* field) {
-  std::optional<LocationRef> ref =
-      text.empty() ? std::optional<LocationRef>(default_location()) : parse_location_ref(text);
-  if (!ref) return invalid_field(field, "must be WAREHOUSE/LOCATION or LOCATION");
-  std::optional<std::int64_t> id = tx.find_location(*ref);
-  if (!id) return invalid_field(field, "no location " + ref->to_string());
-  return *id;
-}
-
 Result<Product> known_product(ReadTx& tx, const std::string& sku) {
   std::optional<Product> product = tx.find_product(sku);
   if (!product) return invalid_field("sku", "unknown SKU " + sku);
@@ -263,14 +253,14 @@ void InventoryService::change_at_location(const Actor& actor, StockCommand comma
        event = std::move(event)](WriteTx& tx) mutable -> Result<StockLevel> {
         Result<Product> product = known_product(tx, command.sku);
         if (!product.ok()) return product.error();
-        Result<std::int64_t> location = resolve_location(tx, command.location, "location");
+        auto location = resolve_location(tx, command.location, "location");
         if (!location.ok()) return location.error();
         Instant now = clock_.now();
         auto repeat = answer_if_repeat(tx, command.idempotency_key, fingerprint, *product, now);
         if (!repeat.ok()) return repeat.error();
         if (*repeat) return std::move(**repeat);
         StockKeeper keeper(tx, actor.name, now);
-        Status moved = keeper.move(command.sku, *location, rule, command.reason);
+        Status moved = keeper.move(command.sku, location->first, rule, command.reason);
         if (!moved.ok()) return moved.error();
         event.sku = command.sku;
         event.data.emplace_back("reason", command.reason);
@@ -341,11 +331,11 @@ void InventoryService::transfer(const Actor& actor, TransferCommand command,
       [this, actor, command = std::move(command)](WriteTx& tx) -> Result<StockLevel> {
         Result<Product> product = known_product(tx, command.sku);
         if (!product.ok()) return product.error();
-        Result<std::int64_t> from = resolve_location(tx, command.from, "from");
+        auto from = resolve_location(tx, command.from, "from");
         if (!from.ok()) return from.error();
-        Result<std::int64_t> to = resolve_location(tx, command.to, "to");
+        auto to = resolve_location(tx, command.to, "to");
         if (!to.ok()) return to.error();
-        if (*from == *to) return invalid_field("to", "must differ from `from`");
+        if (from->first == to->first) return invalid_field("to", "must differ from `from`");
         Instant now = clock_.now();
         std::string fingerprint = Fingerprint()
                                       .add("transfer")
@@ -361,11 +351,11 @@ void InventoryService::transfer(const Actor& actor, TransferCommand command,
         std::string reason = command.reason.empty() ? "transfer" : command.reason;
         StockKeeper keeper(tx, actor.name, now);
         Status out = keeper.move(
-            command.sku, *from,
+            command.sku, from->first,
             [&](const StockBalance& b) { return transfer_out(b, command.quantity); }, reason);
         if (!out.ok()) return out.error();
         Status in = keeper.move(
-            command.sku, *to,
+            command.sku, to->first,
             [&](const StockBalance& b) { return transfer_in(b, command.quantity); }, reason);
         if (!in.ok()) return in.error();
         tx.append_event(

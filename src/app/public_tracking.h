@@ -37,7 +37,7 @@ class PublicTracking {
                                     const std::string& phone_last4);
 
  private:
-  Result<PublicOrderView> view(TenantId tenant, std::int64_t order_id);
+  PublicOrderView view(TenantId tenant, ReadTx& tx, Order order);
 
   Store& store_;
   Clock& clock_;

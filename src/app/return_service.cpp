@@ -60,15 +60,6 @@ Status check_replacement_skus(WriteTx& tx, const std::vector<ReturnLine>& lines)
 }
 
 // Where restocked units go: a named location, else the default one; errors name `location`.
-Result<std::pair<std::int64_t, LocationRef>> restock_location(ReadTx& tx, const std::string& text) {
-  std::optional<LocationRef> ref =
-      text.empty() ? std::optional<LocationRef>(default_location()) : parse_location_ref(text);
-  if (!ref) return invalid_field("location", "must be WAREHOUSE/LOCATION or LOCATION");
-  std::optional<std::int64_t> id = tx.find_location(*ref);
-  if (!id) return invalid_field("location", "no location " + ref->to_string());
-  return std::pair{*id, *ref};
-}
-
 // The exchange's replacement: a new order for the replacement lines, free of charge and so paid
 // in full, reserved and waiting to ship under the merchant's usual promise.
 Result<Order> send_replacement(WriteTx& tx, StockKeeper& keeper, const Order& original,
@@ -247,7 +238,7 @@ void ReturnService::receive(const Actor& actor, std::int64_t id, ReturnReceipt r
         std::int64_t location_id = 0;
         std::string location;
         if (receipt.restock) {
-          auto found = restock_location(tx, receipt.location);
+          auto found = resolve_location(tx, receipt.location, "location");
           if (!found.ok()) return found.error();
           location_id = found->first;
           location = found->second.to_string();

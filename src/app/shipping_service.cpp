@@ -43,10 +43,7 @@ std::optional<std::pair<std::int64_t, std::int64_t>> parse_cursor(const std::str
 
 Result<Shipped> ShippingService::ship_in(WriteTx& tx, const std::string& actor, Order& order,
                                          const ShipCommand& command, Instant now) {
-  // Carriers print their numbers in upper case; stored so, "sf…" and "SF…" are one parcel.
-  std::string tracking_no(trimmed(command.tracking_no));
-  std::transform(tracking_no.begin(), tracking_no.end(), tracking_no.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::string tracking_no = normalized_tracking_no(command.tracking_no);
   const Carrier* carrier = find_carrier(trimmed(command.carrier));
   std::vector<Shipment> shipments = tx.shipments_of(order.id);
   for (const Shipment& earlier : shipments) {

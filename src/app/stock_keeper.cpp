@@ -7,6 +7,16 @@
 
 namespace depot {
 
+Result<std::pair<std::int64_t, LocationRef>> resolve_location(ReadTx& tx, const std::string& text,
+                                                              const char* field) {
+  std::optional<LocationRef> ref =
+      text.empty() ? std::optional<LocationRef>(default_location()) : parse_location_ref(text);
+  if (!ref) return invalid_field(field, "must be WAREHOUSE/LOCATION or LOCATION");
+  std::optional<std::int64_t> id = tx.find_location(*ref);
+  if (!id) return invalid_field(field, "no location " + ref->to_string());
+  return std::pair{*id, *ref};
+}
+
 StockKeeper::StockKeeper(WriteTx& tx, std::string actor, Instant now)
     : tx_(tx), actor_(std::move(actor)), now_(now) {}
 

@@ -17,6 +17,11 @@
 
 namespace depot {
 
+// The location a request names ("WAREHOUSE/LOCATION", "LOCATION", or "" for the default one) and
+// its id; errors name `field`.
+Result<std::pair<std::int64_t, LocationRef>> resolve_location(ReadTx& tx, const std::string& text,
+                                                              const char* field);
+
 class StockKeeper {
  public:
   StockKeeper(WriteTx& tx, std::string actor, Instant now);

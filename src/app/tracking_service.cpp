@@ -20,13 +20,6 @@ constexpr std::size_t kMaxCheckpoints = 100;
 // A scan time a little ahead of depot's clock is a carrier's clock running fast, not a typo.
 constexpr std::chrono::hours kClockSkew{1};
 
-std::string upper(std::string_view text) {
-  std::string out(trimmed(text));
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
-}
-
 // A person's checkpoint, checked field by field; `prefix` names it in errors ("events[2]").
 Result<Checkpoint> checkpoint_of(const CheckpointInput& input, const std::string& prefix,
                                  Instant now) {
@@ -237,7 +230,8 @@ void TrackingService::import_checkpoints(const Actor& actor, std::vector<Checkpo
             report.failed.push_back({row.line, first.field, first.message});
             continue;
           }
-          std::vector<Parcel> parcels = tx.parcels_by_number(upper(row.tracking_no));
+          std::vector<Parcel> parcels =
+              tx.parcels_by_number(normalized_tracking_no(row.tracking_no));
           if (parcels.empty()) {
             report.failed.push_back({row.line, "tracking_no", "no parcel has this number"});
             continue;
@@ -269,7 +263,7 @@ void TrackingService::receive_push(TenantId tenant, const std::string& token,
         bool known = false;
         // Matched by number alone: the aggregator may have corrected the carrier (autoCheck), and
         // a merchant's tracking numbers do not repeat across carriers.
-        for (Parcel& parcel : tx.parcels_by_number(upper(report.number))) {
+        for (Parcel& parcel : tx.parcels_by_number(normalized_tracking_no(report.number))) {
           known = true;
           added += record_progress(tx, parcel, report.checkpoints, report.eta, "push", now);
           if (report.aborted && parcel.active) {

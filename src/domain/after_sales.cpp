@@ -204,11 +204,8 @@ Status record_return_parcel(ReturnRequest& request, std::string_view carrier_cod
     return invalid_field("tracking_no",
                          "is not a well-formed " + std::string(carrier->name_en) + " number");
   }
-  std::string number(trimmed(tracking_no));
-  std::transform(number.begin(), number.end(), number.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   request.carrier = std::string(carrier->code);
-  request.tracking_no = std::move(number);
+  request.tracking_no = normalized_tracking_no(tracking_no);
   request.updated_at = now;
   return {};
 }

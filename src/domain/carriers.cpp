@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <initializer_list>
 
 #include "domain/text.h"
@@ -223,6 +224,13 @@ const Carrier* find_carrier(std::string_view code) {
     }
   }
   return nullptr;
+}
+
+std::string normalized_tracking_no(std::string_view tracking_no) {
+  std::string number(trimmed(tracking_no));
+  std::transform(number.begin(), number.end(), number.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return number;
 }
 
 bool is_valid_tracking_no(const Carrier& carrier, std::string_view tracking_no) {

@@ -5,6 +5,7 @@
 // Pure data and functions; safe to use from any thread.
 
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace depot {
@@ -30,5 +31,9 @@ const Carrier* find_carrier(std::string_view code);
 // may be in either case (every carrier here prints its numbers in upper case); whitespace or
 // punctuation inside the number is not accepted.
 bool is_valid_tracking_no(const Carrier& carrier, std::string_view tracking_no);
+
+// A tracking number as depot stores it: trimmed, letters upper-cased (carriers print them so), so
+// "sf…" and "SF…" are one parcel.
+std::string normalized_tracking_no(std::string_view tracking_no);
 
 }  // namespace depot

@@ -16,25 +16,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::vector<ReturnLine> read_lines(Fields& f, std::string_view key, bool required,
-                                   std::vector<FieldError>& errors) {
-  std::vector<ReturnLine> lines;
-  const json::array* items = f.array(key, required);
-  if (!items) return lines;
-  for (std::size_t i = 0; i < items->size(); ++i) {
-    std::string prefix = f.path(key) + "[" + std::to_string(i) + "]";
-    if (!(*items)[i].is_object()) {
-      errors.push_back({prefix, "must be an object"});
-      continue;
-    }
-    Fields line((*items)[i].get_object(), prefix, errors);
-    line.reject_unknown({"sku", "quantity"});
-    lines.push_back(
-        {line.text("sku", true, 64).value_or(""), line.integer("quantity", true).value_or(0)});
-  }
-  return lines;
-}
-
 // An optional body: an empty one means no fields at all.
 Result<json::object> optional_body(const Request& req) {
   if (req.body.empty()) return json::object{};
@@ -72,8 +53,9 @@ void add_return_routes(Router& router, ReturnService& returns) {
                } else {
                  f.fail("kind", "must be return or exchange");
                }
-               input.lines = read_lines(f, "lines", true, errors);
-               input.replacement_lines = read_lines(f, "replacement_lines", false, errors);
+               input.lines = read_sku_lines<ReturnLine>(f, "lines", true, errors);
+               input.replacement_lines =
+                   read_sku_lines<ReturnLine>(f, "replacement_lines", false, errors);
                input.reason = f.text("reason", true, kMaxAfterSalesTextBytes).value_or("");
                input.photos = f.text_list("photos").value_or(std::vector<std::string>{});
                input.idempotency_key = req.header("idempotency-key");

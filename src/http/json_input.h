@@ -51,6 +51,28 @@ class Fields {
   std::vector<FieldError>& errors_;
 };
 
+// The array of {sku, quantity} objects at `key`, each read into a Line{sku, quantity}; faults are
+// named by path ("lines[1].quantity").
+template <class Line>
+std::vector<Line> read_sku_lines(Fields& f, std::string_view key, bool required,
+                                 std::vector<FieldError>& errors) {
+  std::vector<Line> lines;
+  const boost::json::array* items = f.array(key, required);
+  if (items == nullptr) return lines;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    std::string prefix = f.path(key) + "[" + std::to_string(i) + "]";
+    if (!(*items)[i].is_object()) {
+      errors.push_back({prefix, "must be an object"});
+      continue;
+    }
+    Fields line((*items)[i].get_object(), prefix, errors);
+    line.reject_unknown({"sku", "quantity"});
+    lines.push_back(
+        {line.text("sku", true, 64).value_or(""), line.integer("quantity", true).value_or(0)});
+  }
+  return lines;
+}
+
 // An Error naming every collected field (422), or none when the list is empty.
 std::optional<Error> field_errors(std::vector<FieldError> errors);
 

@@ -28,19 +28,10 @@ ShipCommand read_shipment(const json::object& body, std::vector<FieldError>& err
   command.carrier = f.text("carrier", true, 32).value_or("");
   command.tracking_no = f.text("tracking_no", true, 64).value_or("");
   command.shipped_at = f.instant("shipped_at");
-  if (const json::array* lines = f.array("lines")) {
-    for (std::size_t i = 0; i < lines->size(); ++i) {
-      std::string prefix = "lines[" + std::to_string(i) + "]";
-      if (!(*lines)[i].is_object()) {
-        errors.push_back({prefix, "must be an object"});
-        continue;
-      }
-      Fields line((*lines)[i].get_object(), prefix, errors);
-      line.reject_unknown({"sku", "quantity"});
-      command.lines.push_back(
-          {line.text("sku", true, 64).value_or(""), line.integer("quantity", true).value_or(0)});
-    }
-    if (lines->empty()) errors.push_back({"lines", "must hold at least one line when given"});
+  command.lines = read_sku_lines<ShipmentLine>(f, "lines", false, errors);
+  const json::value* lines = body.if_contains("lines");
+  if (lines != nullptr && lines->is_array() && lines->get_array().empty()) {
+    errors.push_back({"lines", "must hold at least one line when given"});
   }
   return command;
 }

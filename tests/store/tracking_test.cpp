@@ -106,10 +106,10 @@ class TrackingTest : public ::testing::Test {
   // Outcomes are recorded by writes queued from the tracker's answer; one more write waits for
   // them.
   void settle() {
-    wait<bool>([&](auto done) {
+    ASSERT_OK(wait<bool>([&](auto done) {
       run_write<bool>(
           store, actor.tenant_id, [](WriteTx&) -> Result<bool> { return true; }, done);
-    });
+    }));
   }
 
   void save_account() {

@@ -4,7 +4,8 @@
 The template's prose is kept as written; every {{NAME}} placeholder is replaced by what this run
 measured (see PLACEHOLDERS below). With --only notifications, only the template's "Notifications"
 section is rendered and put in place of that section of the existing page (a BENCH_ONLY=notify
-run measures nothing else); --only eta does the same with "ETA accuracy" (BENCH_ONLY=eta). Python standard library only.
+run measures nothing else); --only eta does the same with "ETA accuracy" (BENCH_ONLY=eta), and
+--only forecast with "Forecast accuracy" (BENCH_ONLY=forecast). Python standard library only.
 """
 
 import argparse
@@ -967,6 +968,190 @@ def eta_section(res):
     return "\n".join(lines).rstrip()
 
 
+# ---- Forecast accuracy (bench/forecast_accuracy.cpp: forecast.json) ----
+FORECAST_FAMILIES = [  # key in forecast.json, what
+    ("seasonal", "weekly seasonality, trend, noise and promotions (182 days known)"),
+    ("intermittent", "intermittent: demand on 5–40% of days (182 days known)"),
+    ("short", "a new SKU: seasonal, 21 days known"),
+]
+REPURCHASE_METHODS = [
+    ("model", "**depot's prediction** (median interval, lapse rule)"),
+    ("mean_interval", "mean interval, no lapse rule"),
+    ("repeat_buyers", "every customer who bought the SKU twice"),
+]
+
+
+def forecast_meta(res, gen):
+    """The run line of the section: it may come from a BENCH_ONLY=forecast run, not the page's."""
+    git, dirty = {}, False
+    for line in read(os.path.join(res, "git.txt")).splitlines():
+        key, _, value = line.partition(" ")
+        git.setdefault(key, value)
+        dirty = dirty or (key == "dirty" and any(
+            f"src/domain/{name}." in value for name in ("forecast", "repurchase")))
+    stamp = os.path.basename(os.path.realpath(res))
+    when = datetime.datetime.strptime(stamp, "%Y%m%d-%H%M%S").strftime("%Y-%m-%d %H:%M UTC")
+    newer = int(git.get("sources_newer_than_forecast") or 0)
+    return (f"- **Run:** {when}, commit `{git.get('commit', 'unknown')[:12]}`"
+            + (" with uncommitted changes to the models" if dirty else "")
+            + f", `depot_forecast_bench` built {git.get('forecast_binary_mtime', '?')}"
+            + (f" (**{newer} source file(s) were newer than the program**)" if newer else "")
+            + ("" if gen.get("optimised_build") else
+               " **without optimisation** (the times are slow, the errors are the same)")
+            + f"; raw output in `bench/results/{stamp}/forecast.json`; reproduce with "
+            "`BENCH_ONLY=forecast bench/run.sh` (a few seconds).")
+
+
+def cpu_text(us):
+    return f"{us / 1000:.2f} ms" if us >= 100 else f"{us:.0f} µs"
+
+
+CONFIDENCE_BANDS = {"at_least_0.7": "confidence ≥ 0.7", "0.4_to_0.7": "0.4–0.7",
+                    "below_0.4": "below 0.4"}
+
+
+def forecast_section(res):
+    data = load_json(os.path.join(res, "forecast.json"))
+    if not data:
+        return ("- The forecast accuracy benchmark did not run (`build/depot_forecast_bench` "
+                "missing, or `BENCH_FORECAST=0`) or left no result; see `forecast.stderr` in the "
+                "results directory.")
+    gen, families, rep = data["generator"], data["forecast"], data["repurchase"]
+    lines = [forecast_meta(res, gen), "", "### Demand forecasts", "",
+             "| series | count | models chosen | MASE, next 4 weeks: depot | "
+             "MASE: seasonal naive | depot better on | sMAPE median: depot | "
+             "sMAPE median: seasonal naive | MASE on its own held-out weeks: depot / naive | "
+             "CPU per forecast |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for key, what in FORECAST_FAMILIES:
+        f = families.get(key)
+        if not f:
+            continue
+        unseen, held = f["unseen"], f["held_out"]
+        models = ", ".join(f"{name} {count}" for name, count in f["models"].items())
+        own = (f"{held['model_mase_mean']:.3f} / {held['baseline_mase_mean']:.3f}"
+               if held["scored"] else "— (too short)")
+        lines.append(
+            f"| {what} | {f['series']} | {models} | {unseen['model_mase_mean']:.3f} "
+            f"(median {unseen['model_mase_median']:.3f}) | {unseen['baseline_mase_mean']:.3f} "
+            f"(median {unseen['baseline_mase_median']:.3f}) | "
+            f"{unseen['wins'] / max(1, unseen['scored']):.0%} | "
+            f"{unseen['model_smape_median']:.1f} | {unseen['baseline_smape_median']:.1f} | {own} | "
+            f"{cpu_text(f['forecast_us'])} |")
+    seasonal = families.get("seasonal")
+    if seasonal:
+        u = seasonal["unseen"]
+        better = u["model_mase_mean"] < u["baseline_mase_mean"]
+        lines += ["", f"- **Against seasonal naive** on the seasonal series' next four weeks: MASE "
+                  f"{u['model_mase_mean']:.3f} against {u['baseline_mase_mean']:.3f}, "
+                  f"{1 - u['model_mase_mean'] / u['baseline_mase_mean']:.0%} less — "
+                  + ("the forecast beats it." if better else "**it does not beat it.**")]
+    lines += ["", f"### Repurchase prediction (within {gen['within_days']} days)", "",
+              "| method | predicted due | bought | precision | recall | F1 |",
+              "|---|---:|---:|---:|---:|---:|"]
+    for key, what in REPURCHASE_METHODS:
+        m = rep["methods"].get(key)
+        if m:
+            lines.append(f"| {what} | {m['predicted']:,} | {m['hits']:,} | {m['precision']:.1%} | "
+                         f"{m['recall']:.1%} | {m['f1']:.3f} |")
+    kinds = ", ".join(f"{count:,} {kind}" for kind, count in rep["kinds"].items())
+    lines += ["", f"- **Data:** {gen['repurchase_pairs']:,} customers and SKUs ({kinds}) over "
+              f"{gen['repurchase_days']} days; {rep['cutoffs']} weekly cut-offs in the last "
+              f"{gen['held_out_days']} days; recall counts the {rep['buyers']:,} purchases of the "
+              f"weeks by customers with two purchase days or more before the week (of "
+              f"{rep['all_buyers']:,} in all)."]
+    bands = rep.get("by_confidence", {})
+    if bands:
+        lines.append("- **Confidence:** of the customers listed with "
+                     + ", ".join(f"{CONFIDENCE_BANDS.get(name, name)}, {b['precision']:.0%} bought "
+                                 f"(of {b['predicted']:,})" for name, b in bands.items())
+                     + ": the score ranks the list.")
+    return "\n".join(lines).rstrip()
+
+
+def dashboard_meta(res):
+    """The run line of the section: it may come from a BENCH_ONLY=dashboard run."""
+    git = {}
+    for line in read(os.path.join(res, "git.txt")).splitlines():
+        key, _, value = line.partition(" ")
+        git.setdefault(key, value)
+    stamp = os.path.basename(os.path.realpath(res))
+    when = datetime.datetime.strptime(stamp, "%Y%m%d-%H%M%S").strftime("%Y-%m-%d %H:%M UTC")
+    newer = int(git.get("sources_newer_than_binary") or 0)
+    return (f"- **Run:** {when}, commit `{git.get('commit', 'unknown')[:12]}`"
+            + (" with uncommitted changes" if "dirty" in git else "")
+            + f", `depot` built {git.get('binary_mtime', '?')}"
+            + (f" (**{newer} source file(s) were newer than the binary**)" if newer else "")
+            + f"; raw outputs in `bench/results/{stamp}/dashboard_*`; reproduce with "
+            "`BENCH_ONLY=dashboard bench/run.sh` (and `BENCH_BASELINE_DEPOT=$(bench/"
+            "build_without_rollups.sh)` for the creation comparison).")
+
+
+def dashboard_section(res):
+    fill = load_json(os.path.join(res, "dashboard_fill.json"))
+    if not fill:
+        return ("- The dashboard benchmark did not run (`build/depot_report_fill` missing, or "
+                "`BENCH_DASHBOARD=0`) or left no result; see `dashboard_fill.stderr` in the "
+                "results directory.")
+    lines = [dashboard_meta(res), "",
+             f"- **Data:** {fill['orders']:,} orders over the {fill['days']} days of "
+             f"{fill['year']} for one merchant ({fill['skus']} SKUs, {fill['customers']:,} "
+             f"customers), written through the use cases in {fill['fill_seconds']:.0f} s: "
+             f"{fill['paid']:,} paid, {fill['cancelled']:,} cancelled, {fill['shipped']:,} shipped "
+             f"({fill['shipped_late']:,} two days late), {fill['delivered']:,} delivered, "
+             f"{fill['return_requests']:,} return requests, {fill['feedback']:,} feedback, "
+             f"{fill['complaints']:,} complaints ({fill['failures']} writes refused). No "
+             "notifications (no dispatcher runs in the fill), so that part of the answer is empty.",
+             "", "| range | req/s (median) | p50 | p99 | runs (p99) | non-2xx / errors |",
+             "|---|---:|---:|---:|---|---|"]
+    for key, what in (("year", "a year (365 days)"), ("month", "30 days")):
+        runs = [r for r in (parse_wrk(os.path.join(res, f"dashboard_{key}_{n}.txt"))
+                            for n in range(1, 10)) if r]
+        if not runs:
+            lines.append(f"| {what} | — | — | — | no run | |")
+            continue
+        lines.append(
+            f"| {what} | {median([r['rate'] for r in runs]):,.0f} | "
+            f"{ms(median([r['p50_us'] for r in runs]))} | "
+            f"{ms(median([r['p99_us'] for r in runs]))} | "
+            + ", ".join(ms(r["p99_us"]) for r in runs)
+            + f" | {sum(r['errors'] for r in runs)} |")
+    answer = read(os.path.join(res, "dashboard_year.json"))
+    if answer:
+        board = json.loads(answer)
+        lines += ["", f"- **The year's answer:** {len(answer):,} bytes; "
+                  f"{board['totals']['orders']:,} orders not cancelled, "
+                  f"on-time rate {board['on_time_ship_rate']}, "
+                  f"{len(board['top_skus'])} top SKUs, {len(board['carriers'])} carriers."]
+    writer, rollup = fill.get("writer_us_per_create"), fill.get("rollup_us_per_create")
+    if writer and rollup:
+        lines.append(
+            f"- **Creation, in the fill:** the writer spent {writer:.1f} µs per created order "
+            f"(its busy time over the creation batches, commits included); applying a creation's "
+            f"rollup rows alone costs {rollup:.1f} µs on the filled store "
+            f"(`apply_rollups`, 20,000 orders shaped like the year's): "
+            f"**{rollup / writer:.1%}** of the writer's time per order.")
+    pairs = {}
+    for variant in ("rollups", "baseline"):
+        pairs[variant] = [r for r in (
+            parse_wrk(os.path.join(res, f"dashboard_create_{variant}_{n}.txt"))
+            for n in range(1, 10)) if r]
+    if pairs["rollups"] and pairs["baseline"]:
+        with_r = median([r["rate"] for r in pairs["rollups"]])
+        without = median([r["rate"] for r in pairs["baseline"]])
+        lines.append(
+            f"- **Creation over HTTP** (`POST /api/v1/orders`, 3 lines, 64 connections, "
+            f"{len(pairs['rollups'])} interleaved runs each): {with_r:,.0f}/s with the rollups "
+            f"(runs " + ", ".join(f"{r['rate']:,.0f}" for r in pairs["rollups"])
+            + f"), {without:,.0f}/s without (runs "
+            + ", ".join(f"{r['rate']:,.0f}" for r in pairs["baseline"])
+            + f"): creation loses **{1 - with_r / without:.1%}** (aim: under 10%).")
+    else:
+        lines.append("- **Creation over HTTP:** not compared in this run (no "
+                     "`BENCH_BASELINE_DEPOT`).")
+    return "\n".join(lines)
+
+
 def section_block(text, heading):
     """(start, end) of the level-2 section that starts with the line `heading`, up to the next
     level-2 heading; None when there is no such section."""
@@ -1003,7 +1188,7 @@ def main():
     parser.add_argument("--results", required=True)
     parser.add_argument("--template", required=True)
     parser.add_argument("--out", required=True)
-    parser.add_argument("--only", choices=["notifications", "eta"],
+    parser.add_argument("--only", choices=["notifications", "eta", "forecast", "dashboard"],
                         help="render only this section into the existing page --out")
     args = parser.parse_args()
     res = args.results
@@ -1013,6 +1198,14 @@ def main():
         return
     if args.only == "eta":
         update_section(args.template, args.out, "## ETA accuracy", {"ETA": eta_section(res)})
+        return
+    if args.only == "forecast":
+        update_section(args.template, args.out, "## Forecast accuracy",
+                       {"FORECAST": forecast_section(res)})
+        return
+    if args.only == "dashboard":
+        update_section(args.template, args.out, "## Dashboard",
+                       {"DASHBOARD": dashboard_section(res)})
         return
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -1307,6 +1500,8 @@ def main():
         "SHIPPING": shipping,
         "NOTIFICATIONS": notify_section(res),
         "ETA": eta_section(res),
+        "FORECAST": forecast_section(res),
+        "DASHBOARD": dashboard_section(res),
         "META": "\n".join(meta),
         "RESULTS_TABLE": "\n".join(table),
         "CREATE_RATIO": f"{ratio_of['create']:.1%}" if ratio_of.get("create") else "?",

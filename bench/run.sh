@@ -31,7 +31,16 @@
 # (build/depot_eta_bench, bench/eta_accuracy.cpp: a generated year of shipments, no server).
 # BENCH_ONLY=notify runs step 7 alone (no fill, no micro benchmarks) and rewrites only the
 # "Notifications" section of BENCH_DOC, keeping the rest of the page as it is; BENCH_ONLY=eta
-# does the same with the ETA accuracy benchmark and the "ETA accuracy" section.
+# does the same with the ETA accuracy benchmark and the "ETA accuracy" section, and
+# BENCH_ONLY=forecast with the forecast and repurchase benchmark (build/depot_forecast_bench,
+# bench/forecast_accuracy.cpp: generated demand and purchase histories, no server) and the
+# "Forecast accuracy" section. BENCH_ONLY=dashboard runs the dashboard stage alone and rewrites the
+# "Dashboard" section: build/depot_report_fill (bench/report_fill.cpp) writes a year of one
+# merchant's history through the use cases (BENCH_DASHBOARD_ORDERS orders), depot serves it and
+# wrk times GET /api/v1/reports/dashboard for the whole year and for 30 days (bench/dashboard.lua,
+# BENCH_DASHBOARD_CONNECTIONS connections); then, when BENCH_BASELINE_DEPOT names a depot built
+# without the creation's rollup write (bench/build_without_rollups.sh), BENCH_RUNS pairs of create
+# runs (bench/create_orders.lua) against it and build/depot, each on a store of its own.
 #
 # Knobs (environment): BENCH_ORDERS (1000000), BENCH_DURATION (15), BENCH_RUNS (3),
 # BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_SERVER_THREADS (0: one per core),
@@ -47,7 +56,12 @@
 # BENCH_ONLY (empty: every stage; notify: only the notifications), BENCH_NOTIFY_ORDERS (10000),
 # BENCH_NOTIFY_LIVE_RATE (100 orders shipped a second), BENCH_NOTIFY_LIVE_SECONDS (20),
 # BENCH_NOTIFY_TIMEOUT (600 s for the drain). ETA: BENCH_ETA (1; 0: skip), BENCH_ETA_BIN
-# (build/depot_eta_bench); BENCH_ONLY=eta: only this.
+# (build/depot_eta_bench); BENCH_ONLY=eta: only this. Forecasts: BENCH_FORECAST (1; 0: skip),
+# BENCH_FORECAST_BIN (build/depot_forecast_bench); BENCH_ONLY=forecast: only this. Dashboard:
+# BENCH_DASHBOARD (1; 0: skip), BENCH_REPORT_FILL_BIN (build/depot_report_fill),
+# BENCH_DASHBOARD_ORDERS (1000000), BENCH_DASHBOARD_CONNECTIONS (4), BENCH_DASHBOARD_DATA (keep
+# the year's store there, and reuse it when it is already filled), BENCH_BASELINE_DEPOT (empty:
+# no creation comparison); BENCH_ONLY=dashboard: only this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -75,6 +89,13 @@ MICRO_BIN=${BENCH_MICRO_BIN:-build/depot_micro_bench}
 MICRO_REPETITIONS=${BENCH_MICRO_REPETITIONS:-5}
 ETA=${BENCH_ETA:-1}
 ETA_BIN=${BENCH_ETA_BIN:-build/depot_eta_bench}
+FORECAST=${BENCH_FORECAST:-1}
+FORECAST_BIN=${BENCH_FORECAST_BIN:-build/depot_forecast_bench}
+DASHBOARD=${BENCH_DASHBOARD:-1}
+REPORT_FILL_BIN=${BENCH_REPORT_FILL_BIN:-build/depot_report_fill}
+DASHBOARD_ORDERS=${BENCH_DASHBOARD_ORDERS:-1000000}
+DASHBOARD_CONNS=${BENCH_DASHBOARD_CONNECTIONS:-4}
+BASELINE_DEPOT=${BENCH_BASELINE_DEPOT:-}
 NOTIFY=${BENCH_NOTIFY:-1}
 ONLY=${BENCH_ONLY:-}
 NOTIFY_ORDERS=${BENCH_NOTIFY_ORDERS:-10000}
@@ -87,12 +108,22 @@ die() { log "error: $*"; exit 1; }
 
 case $ONLY in
   "") MAIN=1 ;;
-  notify) MAIN=0 NOTIFY=1 MICRO=0 ETA=0 ;;
-  eta) MAIN=0 NOTIFY=0 MICRO=0 ETA=1 ;;
-  *) die "BENCH_ONLY must be empty, notify or eta" ;;
+  notify) MAIN=0 NOTIFY=1 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=0 ;;
+  eta) MAIN=0 NOTIFY=0 MICRO=0 ETA=1 FORECAST=0 DASHBOARD=0 ;;
+  forecast) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=1 DASHBOARD=0 ;;
+  dashboard) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=1 ;;
+  *) die "BENCH_ONLY must be empty, notify, eta, forecast or dashboard" ;;
 esac
+if [ "$DASHBOARD" = 1 ] && [ ! -x "$REPORT_FILL_BIN" ]; then
+  [ "$ONLY" = dashboard ] && die "$REPORT_FILL_BIN is missing; run make build"
+  log "$REPORT_FILL_BIN is missing (make build builds it): skipping the dashboard benchmark"
+  DASHBOARD=0
+fi
+if [ -n "$BASELINE_DEPOT" ] && [ ! -x "$BASELINE_DEPOT" ]; then
+  die "BENCH_BASELINE_DEPOT=$BASELINE_DEPOT is not an executable"
+fi
 SERVER=0  # whether a stage runs depot
-if [ "$MAIN" = 1 ] || [ "$NOTIFY" = 1 ]; then SERVER=1; fi
+if [ "$MAIN" = 1 ] || [ "$NOTIFY" = 1 ] || [ "$DASHBOARD" = 1 ]; then SERVER=1; fi
 
 for tool in wrk curl "$PY"; do
   command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs wrk)"
@@ -107,6 +138,11 @@ if [ "$ETA" = 1 ] && [ ! -x "$ETA_BIN" ]; then
   [ "$ONLY" = eta ] && die "$ETA_BIN is missing; run make build"
   log "$ETA_BIN is missing (make build builds it): skipping the ETA accuracy benchmark"
   ETA=0
+fi
+if [ "$FORECAST" = 1 ] && [ ! -x "$FORECAST_BIN" ]; then
+  [ "$ONLY" = forecast ] && die "$FORECAST_BIN is missing; run make build"
+  log "$FORECAST_BIN is missing (make build builds it): skipping the forecast accuracy benchmark"
+  FORECAST=0
 fi
 if [ "$PROFILE" = 1 ] && ! perf --version >/dev/null 2>&1; then
   log "perf is not available: skipping the profile"
@@ -160,6 +196,16 @@ if [ "$SERVER" = 1 ]; then cp "$DEPOT" "$WORK/depot"; fi
     echo "eta_binary_mtime $(date -u -r "$ETA_BIN" +%Y-%m-%dT%H:%M:%SZ)"
     echo "sources_newer_than_eta $(find src/domain bench/eta_accuracy.cpp -newer "$ETA_BIN" -type f 2>/dev/null | wc -l)"
   fi
+  if [ "$FORECAST" = 1 ]; then
+    echo "forecast_binary_mtime $(date -u -r "$FORECAST_BIN" +%Y-%m-%dT%H:%M:%SZ)"
+    echo "sources_newer_than_forecast $(find src/domain bench/forecast_accuracy.cpp -newer "$FORECAST_BIN" -type f 2>/dev/null | wc -l)"
+  fi
+  if [ "$DASHBOARD" = 1 ]; then
+    echo "report_fill_binary_mtime $(date -u -r "$REPORT_FILL_BIN" +%Y-%m-%dT%H:%M:%SZ)"
+    if [ -n "$BASELINE_DEPOT" ]; then
+      echo "baseline_binary_mtime $(date -u -r "$BASELINE_DEPOT" +%Y-%m-%dT%H:%M:%SZ)"
+    fi
+  fi
   git status --porcelain -- src CMakeLists.txt cmake 2>/dev/null | sed 's/^/dirty /'
 } >"$RES/git.txt"
 DEPOT_COPY=$WORK/depot
@@ -186,6 +232,14 @@ if [ "$ETA" = 1 ]; then
   log "ETA accuracy"
   "$ETA_BIN" >"$RES/eta.json" 2>"$RES/eta.stderr" \
     || log "the ETA accuracy benchmark failed; see $RES/eta.stderr"
+fi
+
+# ---- Forecast accuracy: demand forecasts and repurchase predictions against generated histories
+# (one JSON object; the program fails when either does not beat its baseline) ----
+if [ "$FORECAST" = 1 ]; then
+  log "forecast accuracy"
+  "$FORECAST_BIN" >"$RES/forecast.json" 2>"$RES/forecast.stderr" \
+    || log "the forecast accuracy benchmark failed; see $RES/forecast.stderr"
 fi
 
 # ---- depot's lifecycle: start_server DATA LOG [ARGS…] starts it on $PORT with DATA (more
@@ -675,18 +729,97 @@ EOF
 EOF
 }
 
+# ---- the dashboard (docs/reports.md): a year of one merchant's history written through the use
+# cases by build/depot_report_fill, the dashboard's latency over it, and what the rollups add to an
+# order's creation (against BENCH_BASELINE_DEPOT, when given) ----
+dashboard_stage() {
+  local data=${BENCH_DASHBOARD_DATA:-$WORK/dashboard-data} year=2025 run range from to quiet key
+  local variant binary dir
+  mkdir -p "$data"
+  if [ -s "$data/report_fill.json" ]; then
+    log "dashboard: reusing the year in $data"
+  else
+    log "dashboard: writing a year of $DASHBOARD_ORDERS orders through the use cases"
+    "$REPORT_FILL_BIN" --data "$data" --orders "$DASHBOARD_ORDERS" --year "$year" \
+      >"$data/report_fill.json.part" 2>"$RES/dashboard_fill.stderr" \
+      || die "depot_report_fill failed; see $RES/dashboard_fill.stderr"
+    mv "$data/report_fill.json.part" "$data/report_fill.json"
+  fi
+  cp "$data/report_fill.json" "$RES/dashboard_fill.json"
+  key=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["key"])' \
+    "$RES/dashboard_fill.json")
+  ls -l "$data" >"$RES/dashboard_files.txt"
+  start_server "$data" "$RES/dashboard_server.log"
+  curl -sf -H "Authorization: Bearer $key" -o "$RES/dashboard_year.json" \
+    "$BASE/api/v1/reports/dashboard?from=$year-01-01&to=$year-12-31" \
+    || log "dashboard: the year's dashboard could not be read"
+  for run in $(seq 1 "$RUNS"); do
+    for range in year month; do
+      if [ "$range" = year ]; then from=$year-01-01 to=$year-12-31; else from=$year-12-02 to=$year-12-31; fi
+      quiet=$(wait_quiet)
+      echo "$quiet" >"$RES/dashboard_${range}_$run.quiet"
+      BENCH_KEY=$key BENCH_DIR=$ROOT/bench BENCH_FROM=$from BENCH_TO=$to \
+        wrk -t1 "-c$DASHBOARD_CONNS" "-d${DURATION}s" --latency -s bench/dashboard.lua "$BASE/" \
+        >"$RES/dashboard_${range}_$run.txt" 2>&1 || log "wrk failed in dashboard $range run $run"
+      log "dashboard $range run $run: $(grep -E '^Requests/sec' "$RES/dashboard_${range}_$run.txt" \
+        || echo 'no result') (other processes: ${quiet}% of a core before)"
+    done
+  done
+  stop_server
+  [ -n "$BASELINE_DEPOT" ] || return 0
+
+  # Creation with and without the rollup write: the same create load test, interleaved, each
+  # binary on a store of its own that grows alike.
+  cp "$BASELINE_DEPOT" "$WORK/depot-baseline"
+  local own_copy=$DEPOT_COPY
+  for run in $(seq 1 "$RUNS"); do
+    for variant in rollups baseline; do
+      binary=$own_copy
+      [ "$variant" = baseline ] && binary=$WORK/depot-baseline
+      dir=$WORK/create-$variant
+      DEPOT_COPY=$binary
+      if [ ! -s "$dir/bench.key" ]; then
+        mkdir -p "$dir"
+        "$binary" apikey create --data "$dir" --tenant bench --role owner \
+          2>>"$RES/dashboard_create_server.log" | tail -n 1 >"$dir/bench.key"
+      fi
+      key=$(cat "$dir/bench.key")
+      start_server "$dir" "$RES/dashboard_create_server.log"
+      if [ "$run" = 1 ]; then
+        "$PY" bench/fill.py --base "$BASE" --key "$key" --orders 1 --out "$RES/.setup.json" \
+          >/dev/null
+      fi
+      quiet=$(wait_quiet)
+      echo "$quiet" >"$RES/dashboard_create_${variant}_$run.quiet"
+      BENCH_KEY=$key BENCH_DIR=$ROOT/bench \
+        wrk "-t$WRK_THREADS" "-c$CONNS" "-d${DURATION}s" --latency -s bench/create_orders.lua \
+        "$BASE/" >"$RES/dashboard_create_${variant}_$run.txt" 2>&1 \
+        || log "wrk failed in create $variant run $run"
+      log "dashboard: create $variant run $run:" \
+        "$(grep -E '^Requests/sec' "$RES/dashboard_create_${variant}_$run.txt" || echo 'no result')"
+      stop_server
+    done
+  done
+  DEPOT_COPY=$own_copy
+}
+
 if [ "$MAIN" = 1 ]; then
   main_stages
 fi
 if [ "$NOTIFY" = 1 ]; then
   notify_stage
 fi
+if [ "$DASHBOARD" = 1 ]; then
+  dashboard_stage
+fi
 
-# With BENCH_ONLY=notify (eta), only the "Notifications" ("ETA accuracy") section of the page is
-# rendered again.
+# With BENCH_ONLY=notify (eta, forecast), only the "Notifications" ("ETA accuracy", "Forecast
+# accuracy") section of the page is rendered again.
 case $ONLY in
   notify) only=(--only notifications) ;;
   eta) only=(--only eta) ;;
+  forecast) only=(--only forecast) ;;
+  dashboard) only=(--only dashboard) ;;
   *) only=() ;;
 esac
 if [ -n "$DOC" ]; then

@@ -10,7 +10,8 @@ debian_packages=(
   libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev liblua5.4-dev libkainjow-mustache-dev
   libspdlog-dev libfmt-dev libcli11-dev libargon2-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  python3 python3-pytest python3-jsonschema python3-aiosmtpd wrk
+  libxlsxwriter-dev
+  python3 python3-pytest python3-jsonschema python3-aiosmtpd python3-openpyxl wrk
   chromium fonts-wqy-microhei
 )
 # Node.js may come from Debian or from another Node.js package that bundles npm (and conflicts

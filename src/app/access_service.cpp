@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 
+#include "app/audit.h"
 #include "app/inventory_service.h"
 #include "domain/text.h"
 
@@ -53,7 +54,17 @@ Result<CreatedKey> AccessService::create_key(const std::string& tenant_slug, Rol
       });
   if (!provisioned.ok()) return provisioned.error();
   std::string key = "dpt_" + random_token(32);
-  store_.add_api_key(tenant, sha256_hex(key), key.substr(0, 8), role, clock_.now());
+  std::string prefix = key.substr(0, 8);
+  Instant now = clock_.now();
+  store_.add_api_key(tenant, sha256_hex(key), prefix, role, now);
+  // Keys are made on the command line; the log names a key by its prefix, never the key itself.
+  Result<bool> recorded =
+      run_write_blocking<bool>(store_, tenant, [&](WriteTx& tx) -> Result<bool> {
+        record_audit(tx, "cli", "api_key.create", audit_object("api_key", prefix),
+                     {{"role", "", std::string(to_string(role))}}, now);
+        return true;
+      });
+  if (!recorded.ok()) return recorded.error();
   return CreatedKey{tenant, key};
 }
 

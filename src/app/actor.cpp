@@ -39,6 +39,8 @@ std::string_view to_string(Permission permission) {
       return "write_inventory";
     case Permission::manage:
       return "manage";
+    case Permission::read_audit:
+      return "read_audit";
   }
   return "manage";
 }
@@ -50,7 +52,8 @@ bool allows(Role role, Permission permission) {
     case Role::operator_:
       return permission != Permission::manage;
     case Role::service:
-      return permission == Permission::read || permission == Permission::change_orders;
+      return permission == Permission::read || permission == Permission::change_orders ||
+             permission == Permission::read_audit;
     case Role::viewer:
       return permission == Permission::read;
   }
@@ -61,6 +64,19 @@ Status require(const Actor& actor, Permission permission) {
   if (allows(actor.role, permission)) return {};
   return error(ErrorCode::forbidden,
                "the " + std::string(to_string(actor.role)) + " role may not do this");
+}
+
+Disclosure contact_disclosure(Role role, ContactView view) {
+  switch (role) {
+    case Role::owner:
+    case Role::service:
+      return Disclosure::full;
+    case Role::operator_:
+      return view == ContactView::record ? Disclosure::full : Disclosure::masked;
+    case Role::viewer:
+      return Disclosure::masked;
+  }
+  return Disclosure::masked;
 }
 
 Instant SystemClock::now() {

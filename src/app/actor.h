@@ -4,6 +4,7 @@
 #include <string>
 
 #include "app/ports.h"
+#include "domain/masking.h"
 
 namespace depot {
 
@@ -23,14 +24,27 @@ enum class Permission {
   change_orders,  // edit, cancel, record payments
   ship_orders,    // shipments, release of held orders, bulk imports
   write_inventory,
-  manage,  // settings, rules, blacklists, provider accounts
+  manage,      // settings, rules, blacklists, provider accounts
+  read_audit,  // the audit log: everyone but viewers, who may read the data but not its history
 };
 inline constexpr Permission kAllPermissions[] = {
     Permission::read,        Permission::create_orders,   Permission::change_orders,
     Permission::ship_orders, Permission::write_inventory, Permission::manage,
+    Permission::read_audit,
 };
 std::string_view to_string(Permission permission);
 bool allows(Role role, Permission permission);
 Status require(const Actor& actor, Permission permission);
+
+// Where a customer's contact details (name, phone, email, street address) are shown: in a list or
+// export of many records, or on the page of one record.
+enum class ContactView { list, record };
+
+// Who sees contact details in full (SEC-3). Owners and customer service everywhere: they call and
+// write to customers. Operators masked in lists and exports, but in full on one order's page: they
+// ship from it, and a waybill needs the recipient's name, phone and street address. Viewers masked
+// everywhere. The audit log is a list. The JSON output and exports pass the answer to the domain's
+// disclose_* functions (domain/masking.h); no handler decides it.
+Disclosure contact_disclosure(Role role, ContactView view);
 
 }  // namespace depot

@@ -4,6 +4,8 @@
 #include <array>
 
 #include "app/access_service.h"
+#include "app/audit.h"
+#include "domain/notification.h"
 #include "domain/order_rules.h"
 #include "domain/text.h"
 
@@ -131,6 +133,43 @@ Result<ChannelAccount> account_from(ChannelKind channel, ChannelAccountInput inp
   return account;
 }
 
+// What a change of the account shows in the audit log: the provider URL by its host only (a
+// webhook's path or query may carry a token), settings by name with secrets as "(changed)", and
+// the template mapping per event.
+std::vector<FieldChange> account_changes(ChannelKind channel,
+                                         const std::optional<ChannelAccount>& before,
+                                         const std::optional<ChannelAccount>& after) {
+  static const ChannelAccount kNone;
+  const ChannelAccount& old_account = before ? *before : kNone;
+  const ChannelAccount& new_account = after ? *after : kNone;
+  std::vector<FieldChange> changes;
+  add_change(changes, "url", mask_recipient(ChannelKind::webhook, old_account.url),
+             mask_recipient(ChannelKind::webhook, new_account.url));
+  for (const ChannelField& field : channel_fields(channel)) {
+    std::string name(field.name);
+    if (field.secret) {
+      add_secret_change(changes, name, old_account.setting(name), new_account.setting(name));
+    } else if (name != "url") {
+      add_change(changes, name, old_account.setting(name), new_account.setting(name));
+    }
+  }
+  std::map<std::string, std::string> events = old_account.templates;
+  events.insert(new_account.templates.begin(), new_account.templates.end());
+  for (const auto& [event, code] : events) {
+    auto was = old_account.templates.find(event);
+    auto is = new_account.templates.find(event);
+    add_change(changes, "templates." + event, was == old_account.templates.end() ? "" : was->second,
+               is == new_account.templates.end() ? "" : is->second);
+  }
+  add_change(changes, "sandbox", old_account.sandbox ? "true" : "false",
+             new_account.sandbox ? "true" : "false");
+  return changes;
+}
+
+std::string account_object(ChannelKind channel) {
+  return audit_object("channel_account", to_string(channel));
+}
+
 }  // namespace
 
 std::span<const ChannelField> channel_fields(ChannelKind channel) {
@@ -191,12 +230,14 @@ void ChannelAccounts::put(const Actor& actor, ChannelKind channel, ChannelAccoun
   TenantId tenant = actor.tenant_id;
   run_write<std::pair<ChannelAccountView, bool>>(
       store_, tenant,
-      [channel, input = std::move(input), now,
-       tenant](WriteTx& tx) mutable -> Result<std::pair<ChannelAccountView, bool>> {
+      [channel, input = std::move(input), now, tenant,
+       actor](WriteTx& tx) mutable -> Result<std::pair<ChannelAccountView, bool>> {
         std::optional<ChannelAccount> stored = tx.find_channel_account(channel);
         Result<ChannelAccount> account = account_from(channel, std::move(input), stored);
         if (!account.ok()) return account.error();
         tx.save_channel_account(*account, now);
+        record_audit(tx, actor.name, stored ? "channel_account.update" : "channel_account.create",
+                     account_object(channel), account_changes(channel, stored, *account), now);
         return std::pair{view_of(tenant, *account), !stored.has_value()};
       },
       std::move(done));
@@ -209,11 +250,14 @@ void ChannelAccounts::remove(const Actor& actor, ChannelKind channel, Callback<b
   }
   run_write<bool>(
       store_, actor.tenant_id,
-      [channel](WriteTx& tx) -> Result<bool> {
-        if (!tx.delete_channel_account(channel)) {
+      [this, actor, channel](WriteTx& tx) -> Result<bool> {
+        std::optional<ChannelAccount> stored = tx.find_channel_account(channel);
+        if (!stored || !tx.delete_channel_account(channel)) {
           return error(ErrorCode::not_found,
                        "no " + std::string(to_string(channel)) + " channel is set up");
         }
+        record_audit(tx, actor.name, "channel_account.delete", account_object(channel),
+                     account_changes(channel, stored, std::nullopt), clock_.now());
         return true;
       },
       std::move(done));

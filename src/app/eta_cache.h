@@ -24,12 +24,15 @@ class EtaCache {
   // (the merchant's snapshot) holds; refits when the model is older than kRefitAfter.
   EtaEstimate estimate(TenantId tenant, ReadTx& tx, const Parcel& parcel, Instant now);
 
+  // The merchant's fitted model itself, for questions about routes rather than one parcel
+  // (shipping advice); fitted or refitted as estimate() does.
+  std::shared_ptr<const EtaModel> model_of(TenantId tenant, ReadTx& tx, Instant now);
+
  private:
   struct Fitted {
     std::shared_ptr<const EtaModel> model;
     Instant fitted_at;
   };
-  std::shared_ptr<const EtaModel> model_of(TenantId tenant, ReadTx& tx, Instant now);
 
   std::mutex mutex_;
   std::unordered_map<TenantId, Fitted> models_;  // GUARDED_BY(mutex_)

@@ -1,5 +1,6 @@
 #include "app/feedback_service.h"
 
+#include "app/audit.h"
 #include "app/order_writes.h"
 #include "app/paging.h"
 
@@ -43,6 +44,12 @@ void FeedbackService::record_as(TenantId tenant, std::string actor, std::int64_t
           return error(ErrorCode::conflict,
                        "order " + order->order_no + " already has its delivery feedback");
         }
+        std::vector<FieldChange> changes{
+            {"feedback.intact", "", feedback.intact ? "true" : "false"},
+            {"feedback.rating", "", std::to_string(feedback.rating)}};
+        add_change(changes, "feedback.comment", "", feedback.comment);
+        record_audit(tx, feedback.actor, "order.feedback", audit_object("order", order->id),
+                     std::move(changes), feedback.created_at);
         return std::move(feedback);
       },
       std::move(done));

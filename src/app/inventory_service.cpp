@@ -4,8 +4,10 @@
 
 #include <random>
 
+#include "app/audit.h"
 #include "app/paging.h"
 #include "app/stock_keeper.h"
+#include "domain/catalog_changes.h"
 #include "domain/fingerprint.h"
 #include "domain/text.h"
 
@@ -88,7 +90,7 @@ void InventoryService::create_product(const Actor& actor, Product product, Callb
   }
   run_write<Product>(
       store_, actor.tenant_id,
-      [this, product = std::move(product)](WriteTx& tx) mutable -> Result<Product> {
+      [this, actor, product = std::move(product)](WriteTx& tx) mutable -> Result<Product> {
         if (tx.find_product(product.sku)) {
           return Error{ErrorCode::conflict,
                        "product " + product.sku + " exists already",
@@ -100,6 +102,8 @@ void InventoryService::create_product(const Actor& actor, Product product, Callb
         product.created_at = product.updated_at = now;
         tx.insert_product(product);
         tx.append_event(events::product_created(product.sku, product.name), now);
+        record_audit(tx, actor.name, "product.create", audit_object("product", product.sku),
+                     product_created_changes(product), now);
         return std::move(product);
       },
       std::move(done));
@@ -121,6 +125,7 @@ void InventoryService::update_product(const Actor& actor, std::string sku,
           return error(ErrorCode::precondition_failed,
                        "the product is at version " + std::to_string(product->version));
         }
+        Product before = *product;
         if (patch.name) product->name = *patch.name;
         if (patch.price) product->price = *patch.price;
         if (patch.barcode) product->barcode = *patch.barcode;
@@ -134,6 +139,8 @@ void InventoryService::update_product(const Actor& actor, std::string sku,
         product->version += 1;
         product->updated_at = now;
         tx.update_product(*product);
+        record_audit(tx, actor.name, "product.update", audit_object("product", sku),
+                     product_changes(before, *product), now);
         if (patch.low_stock_threshold) {
           // A new threshold may open or close an alert at today's stock.
           StockKeeper keeper(tx, actor.name, now);
@@ -163,9 +170,12 @@ void InventoryService::add_image(const Actor& actor, std::string sku, std::strin
   if (Status stored = media_.put(image.file_name, bytes); !stored.ok()) return done(stored.error());
   run_write<ProductImage>(
       store_, actor.tenant_id,
-      [this, sku = std::move(sku), image](WriteTx& tx) mutable -> Result<ProductImage> {
+      [this, actor, sku = std::move(sku), image](WriteTx& tx) mutable -> Result<ProductImage> {
         if (!tx.find_product(sku)) return product_not_found(sku);
-        image.id = tx.add_product_image(sku, image, clock_.now());
+        Instant now = clock_.now();
+        image.id = tx.add_product_image(sku, image, now);
+        record_audit(tx, actor.name, "product.add_image", audit_object("product", sku),
+                     {{"images", "", "/media/" + image.file_name}}, now);
         return image;
       },
       std::move(done));
@@ -201,13 +211,16 @@ void InventoryService::create_warehouse(const Actor& actor, std::string code, st
   if (trimmed(name).empty()) return done(invalid_field("name", "is required"));
   run_write<Warehouse>(
       store_, actor.tenant_id,
-      [code = std::move(code), name = std::move(name)](WriteTx& tx) -> Result<Warehouse> {
+      [this, actor, code = std::move(code),
+       name = std::move(name)](WriteTx& tx) -> Result<Warehouse> {
         if (tx.find_warehouse(code)) {
           return Error{ErrorCode::conflict,
                        "warehouse " + code + " exists already",
                        {{"code", "exists already"}}};
         }
         std::int64_t id = tx.insert_warehouse(code, name);
+        record_audit(tx, actor.name, "warehouse.create", audit_object("warehouse", code),
+                     {{"name", "", name}}, clock_.now());
         return Warehouse{id, code, name, {}};
       },
       std::move(done));
@@ -223,7 +236,7 @@ void InventoryService::create_location(const Actor& actor, std::string warehouse
   }
   run_write<LocationRef>(
       store_, actor.tenant_id,
-      [warehouse = std::move(warehouse),
+      [this, actor, warehouse = std::move(warehouse),
        code = std::move(code)](WriteTx& tx) -> Result<LocationRef> {
         std::optional<Warehouse> found = tx.find_warehouse(warehouse);
         if (!found) return error(ErrorCode::not_found, "warehouse " + warehouse + " was not found");
@@ -234,6 +247,8 @@ void InventoryService::create_location(const Actor& actor, std::string warehouse
                        {{"code", "exists already"}}};
         }
         tx.insert_location(found->id, code);
+        record_audit(tx, actor.name, "location.create", audit_object("location", ref.to_string()),
+                     {}, clock_.now());
         return ref;
       },
       std::move(done));
@@ -245,12 +260,13 @@ std::vector<Warehouse> InventoryService::warehouses(const Actor& actor) {
 
 void InventoryService::change_at_location(const Actor& actor, StockCommand command,
                                           std::string fingerprint, StockKeeper::Rule rule,
-                                          DomainEvent event, Callback<StockLevel> done) {
+                                          DomainEvent event, std::string action,
+                                          Callback<StockLevel> done) {
   run_write<StockLevel>(
       store_, actor.tenant_id,
       [this, actor, command = std::move(command), fingerprint = std::move(fingerprint),
-       rule = std::move(rule),
-       event = std::move(event)](WriteTx& tx) mutable -> Result<StockLevel> {
+       rule = std::move(rule), event = std::move(event),
+       action = std::move(action)](WriteTx& tx) mutable -> Result<StockLevel> {
         Result<Product> product = known_product(tx, command.sku);
         if (!product.ok()) return product.error();
         auto location = resolve_location(tx, command.location, "location");
@@ -260,8 +276,14 @@ void InventoryService::change_at_location(const Actor& actor, StockCommand comma
         if (!repeat.ok()) return repeat.error();
         if (*repeat) return std::move(**repeat);
         StockKeeper keeper(tx, actor.name, now);
+        std::int64_t on_hand_before = keeper.balance(command.sku, location->first).on_hand;
         Status moved = keeper.move(command.sku, location->first, rule, command.reason);
         if (!moved.ok()) return moved.error();
+        record_audit(tx, actor.name, std::move(action), audit_object("stock", command.sku),
+                     {{"on_hand@" + location->second.to_string(), std::to_string(on_hand_before),
+                       std::to_string(keeper.balance(command.sku, location->first).on_hand)},
+                      {"reason", "", command.reason}},
+                     now);
         event.sku = command.sku;
         event.data.emplace_back("reason", command.reason);
         event.data.emplace_back("available", keeper.available(command.sku));
@@ -290,7 +312,7 @@ void InventoryService::receive(const Actor& actor, ReceiveCommand command,
   change_at_location(
       actor, std::move(command), std::move(fingerprint),
       [quantity](const StockBalance& b) { return depot::receive(b, quantity); },
-      events::stock_received(command.sku, quantity), std::move(done));
+      events::stock_received(command.sku, quantity), "stock.receive", std::move(done));
 }
 
 void InventoryService::adjust(const Actor& actor, AdjustCommand command,
@@ -317,7 +339,7 @@ void InventoryService::adjust(const Actor& actor, AdjustCommand command,
       [counted, delta](const StockBalance& b) {
         return counted ? adjust_to_count(b, *counted) : adjust_by(b, *delta);
       },
-      events::stock_adjusted(command.sku), std::move(done));
+      events::stock_adjusted(command.sku), "stock.adjust", std::move(done));
 }
 
 void InventoryService::transfer(const Actor& actor, TransferCommand command,
@@ -358,6 +380,12 @@ void InventoryService::transfer(const Actor& actor, TransferCommand command,
             command.sku, to->first,
             [&](const StockBalance& b) { return transfer_in(b, command.quantity); }, reason);
         if (!in.ok()) return in.error();
+        record_audit(tx, actor.name, "stock.transfer", audit_object("stock", command.sku),
+                     {{"from", "", command.from},
+                      {"to", "", command.to},
+                      {"quantity", "", std::to_string(command.quantity)},
+                      {"reason", "", reason}},
+                     now);
         tx.append_event(
             events::stock_transferred(command.sku, command.from, command.to, command.quantity),
             now);

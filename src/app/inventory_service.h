@@ -97,9 +97,11 @@ class InventoryService {
 
  private:
   // A change at one location (receipt, adjustment): checks the SKU and location, applies `rule`,
-  // records `event` with the reason and the new available stock, and answers the SKU's stock.
+  // records `event` with the reason and the new available stock and an audit entry `action`, and
+  // answers the SKU's stock.
   void change_at_location(const Actor& actor, StockCommand command, std::string fingerprint,
-                          StockKeeper::Rule rule, DomainEvent event, Callback<StockLevel> done);
+                          StockKeeper::Rule rule, DomainEvent event, std::string action,
+                          Callback<StockLevel> done);
 
   Store& store_;
   Clock& clock_;

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "app/audit.h"
 #include "app/paging.h"
+#include "app/settings_changes.h"
 #include "domain/carriers.h"
 #include "domain/text.h"
 
@@ -14,6 +16,8 @@ constexpr std::int64_t kMaxWindowSeconds = 90LL * 24 * 3600;
 constexpr std::int64_t kMaxShipHours = 90LL * 24;
 constexpr std::int64_t kMinRetryBaseMs = 10;
 constexpr std::int64_t kMaxRetryBaseMs = 3600LL * 1000;
+constexpr std::int64_t kMaxUtcOffsetMinutes = 14 * 60;
+constexpr std::int64_t kMaxPlanningDays = 365;
 
 std::vector<ChannelKind> channels_of(const std::vector<std::string>& names) {
   std::vector<ChannelKind> channels;
@@ -76,6 +80,36 @@ void validate_notifications(const SettingsPatch& patch, std::vector<FieldError>&
   }
 }
 
+void validate_reports(const ReportsPatch& patch, std::vector<FieldError>& errors) {
+  auto check_days = [&](const std::optional<std::int64_t>& value, const std::string& field,
+                        std::int64_t min) {
+    if (value && (*value < min || *value > kMaxPlanningDays)) {
+      errors.push_back({field, "must be between " + std::to_string(min) + " and " +
+                                   std::to_string(kMaxPlanningDays) + " days"});
+    }
+  };
+  if (patch.utc_offset_minutes && (*patch.utc_offset_minutes < -kMaxUtcOffsetMinutes ||
+                                   *patch.utc_offset_minutes > kMaxUtcOffsetMinutes)) {
+    errors.push_back({"reports.utc_offset_minutes", "must be between -840 and 840 (±14 hours)"});
+  }
+  check_days(patch.lead_days, "reports.lead_days", 0);
+  if (patch.lead_days_by_sku) {
+    for (const auto& [sku, days] : *patch.lead_days_by_sku) {
+      if (sku.empty() || sku.size() > 64) {
+        errors.push_back({"reports.lead_days_by_sku", "SKUs are 1-64 bytes"});
+        continue;
+      }
+      check_days(days, "reports.lead_days_by_sku." + sku, 0);
+    }
+  }
+  // Above one half, because below it the safety stock would be negative; at most 0.999, because
+  // the safety stock grows without bound as the level nears 1.
+  if (patch.service_level && !(*patch.service_level > 0.5 && *patch.service_level <= 0.999)) {
+    errors.push_back({"reports.service_level", "must be above 0.5 and at most 0.999"});
+  }
+  check_days(patch.review_days, "reports.review_days", 1);
+}
+
 std::vector<FieldError> validate(const SettingsPatch& patch) {
   std::vector<FieldError> errors;
   auto check_seconds = [&](const std::optional<std::int64_t>& value, const char* field) {
@@ -118,7 +152,17 @@ std::vector<FieldError> validate(const SettingsPatch& patch) {
     }
   }
   validate_notifications(patch, errors);
+  validate_reports(patch.reports, errors);
   return errors;
+}
+
+void apply_reports(const ReportsPatch& patch, ReportPolicy& reports) {
+  if (patch.utc_offset_minutes)
+    reports.utc_offset_minutes = static_cast<int>(*patch.utc_offset_minutes);
+  if (patch.lead_days) reports.lead_days = *patch.lead_days;
+  if (patch.lead_days_by_sku) reports.lead_days_by_sku = *patch.lead_days_by_sku;
+  if (patch.service_level) reports.service_level = *patch.service_level;
+  if (patch.review_days) reports.review_days = *patch.review_days;
 }
 
 }  // namespace
@@ -137,8 +181,9 @@ void MerchantService::update_settings(const Actor& actor, SettingsPatch patch,
   }
   run_write<MerchantSettings>(
       store_, actor.tenant_id,
-      [patch = std::move(patch)](WriteTx& tx) -> Result<MerchantSettings> {
+      [this, actor, patch = std::move(patch)](WriteTx& tx) -> Result<MerchantSettings> {
         MerchantSettings settings = tx.settings();
+        MerchantSettings before = settings;
         if (patch.edit_window_seconds) settings.edit_window_seconds = *patch.edit_window_seconds;
         if (patch.unpaid_timeout_seconds) {
           settings.unpaid_timeout_seconds = *patch.unpaid_timeout_seconds;
@@ -170,7 +215,10 @@ void MerchantService::update_settings(const Actor& actor, SettingsPatch patch,
             settings.tracking.stall_hours_by_carrier[std::string(find_carrier(code)->code)] = hours;
           }
         }
+        apply_reports(patch.reports, settings.reports);
         tx.save_settings(settings);
+        record_audit(tx, actor.name, "settings.update", "settings",
+                     settings_changes(before, settings), clock_.now());
         return settings;
       },
       std::move(done));

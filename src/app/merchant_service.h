@@ -12,6 +12,15 @@
 
 namespace depot {
 
+// The `reports` block: the merchant's day and reorder advice (ReportPolicy).
+struct ReportsPatch {
+  std::optional<std::int64_t> utc_offset_minutes;
+  std::optional<std::int64_t> lead_days;
+  std::optional<std::map<std::string, std::int64_t>> lead_days_by_sku;  // replaces the map
+  std::optional<double> service_level;
+  std::optional<std::int64_t> review_days;
+};
+
 struct SettingsPatch {
   std::optional<std::int64_t> edit_window_seconds;
   std::optional<std::int64_t> unpaid_timeout_seconds;
@@ -27,6 +36,7 @@ struct SettingsPatch {
   std::optional<std::string> public_url;
   std::optional<std::int64_t> tracking_stall_hours;
   std::optional<std::map<std::string, std::int64_t>> tracking_stall_hours_by_carrier;
+  ReportsPatch reports;
 };
 
 struct EventPage {
@@ -36,7 +46,7 @@ struct EventPage {
 
 class MerchantService {
  public:
-  explicit MerchantService(Store& store) : store_(store) {}
+  MerchantService(Store& store, Clock& clock) : store_(store), clock_(clock) {}
 
   MerchantSettings settings(const Actor& actor);
   void update_settings(const Actor& actor, SettingsPatch patch, Callback<MerchantSettings> done);
@@ -44,6 +54,7 @@ class MerchantService {
 
  private:
   Store& store_;
+  Clock& clock_;
 };
 
 }  // namespace depot

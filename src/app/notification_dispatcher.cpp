@@ -1,5 +1,7 @@
 #include "app/notification_dispatcher.h"
 
+#include <algorithm>
+
 namespace depot {
 
 Result<int> NotificationDispatcher::plan(TenantId tenant, int batch) {
@@ -25,6 +27,14 @@ Result<int> NotificationDispatcher::plan(TenantId tenant, int batch) {
     write.set_dispatch_position(last);
     if (on_writer_time_) on_writer_time_(std::chrono::steady_clock::now() - began);
     return read;
+  });
+}
+
+Result<std::int64_t> NotificationDispatcher::pass_history(TenantId tenant) {
+  return run_write_blocking<std::int64_t>(store_, tenant, [](WriteTx& tx) -> Result<std::int64_t> {
+    std::int64_t last = std::max(tx.dispatch_position(), tx.latest_event_id());
+    tx.set_dispatch_position(last);
+    return last;
   });
 }
 

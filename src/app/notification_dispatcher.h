@@ -22,6 +22,11 @@ class NotificationDispatcher {
   // events it read (0 once it has caught up). Blocking: for the dispatcher's worker.
   Result<int> plan(TenantId tenant, int batch = 500);
 
+  // Moves the merchant's position past every event stored so far without planning anything for
+  // them: for history recorded into a new merchant (the demo's year of orders), whose customers
+  // must never hear of it. Answers the new position. Blocking.
+  Result<std::int64_t> pass_history(TenantId tenant);
+
   // Called with the time each planning write spent on the store's writer (the work inside it),
   // on the writer thread: the dispatcher's pacing. Optional; set before use.
   using WriterTimeListener = std::function<void(std::chrono::nanoseconds)>;

@@ -1,5 +1,6 @@
 #include "app/notification_fallback.h"
 
+#include "app/audit.h"
 #include "app/ticket_service.h"
 #include "domain/event_catalog.h"
 
@@ -59,6 +60,11 @@ void fall_back(WriteTx& tx, const NotificationComposer& composer, TenantId tenan
                                             tried, ticket.id),
                   now);
   tx.append_event(events::ticket_opened(*order, ticket.id, ticket.kind, ticket.subject), now);
+  record_audit(tx, "system", "ticket.open", audit_object("ticket", ticket.id),
+               {{"kind", "", ticket.kind},
+                {"order_id", "", std::to_string(ticket.order_id)},
+                {"subject", "", ticket.subject}},
+               now);
 }
 
 }  // namespace depot

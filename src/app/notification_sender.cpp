@@ -156,6 +156,10 @@ void NotificationSender::start(TenantId tenant, Claimed claimed) {
 }
 
 void NotificationSender::arrived(Outcome outcome) {
+  if (on_attempt_) {
+    on_attempt_(outcome.notification->channel,
+                outcome.sandbox ? std::string_view("sandbox") : to_string(outcome.result.kind));
+  }
   std::vector<Outcome> now;
   {
     std::lock_guard lock(mutex_);

@@ -75,6 +75,11 @@ class NotificationSender {
   // inside it), on the writer thread: the dispatcher's pacing. Optional; set before use.
   using WriterTimeListener = std::function<void(std::chrono::nanoseconds)>;
   void on_writer_time(WriterTimeListener listener) { on_writer_time_ = std::move(listener); }
+  // Called as each send's outcome comes in, on the channel's thread, with its channel and how it
+  // went: "sent", "retry_later", "permanent", or "sandbox" (kept in the sandbox inbox), for
+  // metrics. Must be cheap and never wait. Optional; set before use.
+  using AttemptListener = std::function<void(ChannelKind channel, std::string_view outcome)>;
+  void on_attempt(AttemptListener listener) { on_attempt_ = std::move(listener); }
 
  private:
   struct Claimed {
@@ -106,6 +111,7 @@ class NotificationSender {
   std::function<void()> on_outcome_;
   RecordListener on_recorded_;
   WriterTimeListener on_writer_time_;
+  AttemptListener on_attempt_;
   std::atomic<int> in_flight_total_ = 0;
   mutable std::mutex mutex_;
   std::map<ChannelKind, int> in_flight_;                 // GUARDED_BY(mutex_)

@@ -1,6 +1,7 @@
 #include "app/notification_service.h"
 
 #include "app/access_service.h"
+#include "app/audit.h"
 #include "app/notification_fallback.h"
 #include "app/order_writes.h"
 #include "app/paging.h"
@@ -9,6 +10,12 @@
 namespace depot {
 
 namespace {
+
+// "template:shipment.created/sms/zh-CN".
+std::string template_object(EventType event, ChannelKind channel, const std::string& locale) {
+  return audit_object("template", std::string(to_string(event)) + "/" +
+                                      std::string(to_string(channel)) + "/" + locale);
+}
 
 // The event a preview stands for: built from the order as it is, with its latest parcel.
 DomainEvent sample_event(ReadTx& tx, const Order& order, EventType type) {
@@ -77,7 +84,7 @@ void NotificationService::resend(const Actor& actor, std::int64_t id, Callback<N
   Instant now = clock_.now();
   run_write<Notification>(
       store_, actor.tenant_id,
-      [id, now](WriteTx& tx) -> Result<Notification> {
+      [actor, id, now](WriteTx& tx) -> Result<Notification> {
         std::optional<Notification> original = tx.find_notification(id);
         if (!original) {
           return error(ErrorCode::not_found,
@@ -116,6 +123,8 @@ void NotificationService::resend(const Actor& actor, std::int64_t id, Callback<N
           return error(ErrorCode::conflict, "a resend of notification " + std::to_string(id) +
                                                 " was just made; try again");
         }
+        record_audit(tx, actor.name, "notification.resend", audit_object("notification", id),
+                     {{"resend", "", "notification:" + std::to_string(copy.id)}}, now);
         return copy;
       },
       std::move(done));
@@ -197,10 +206,17 @@ void NotificationService::save_template(const Actor& actor, StoredTemplate store
   stored.updated_at = clock_.now();
   run_write<bool>(
       store_, actor.tenant_id,
-      [stored = std::move(stored)](WriteTx& tx) -> Result<bool> {
-        bool existed = tx.find_template(stored.event, stored.channel, stored.locale).has_value();
+      [actor, stored = std::move(stored)](WriteTx& tx) -> Result<bool> {
+        std::optional<StoredTemplate> before =
+            tx.find_template(stored.event, stored.channel, stored.locale);
         tx.save_template(stored);
-        return !existed;
+        std::vector<FieldChange> changes;
+        add_change(changes, "subject", before ? before->subject : "", stored.subject);
+        add_change(changes, "body", before ? before->body : "", stored.body);
+        record_audit(tx, actor.name, before ? "template.update" : "template.create",
+                     template_object(stored.event, stored.channel, stored.locale),
+                     std::move(changes), stored.updated_at);
+        return !before.has_value();
       },
       std::move(done));
 }
@@ -217,12 +233,18 @@ void NotificationService::delete_template(const Actor& actor, EventType event, C
   }
   run_write<bool>(
       store_, actor.tenant_id,
-      [event, channel, locale](WriteTx& tx) -> Result<bool> {
-        if (!tx.delete_template(event, channel, locale)) {
+      [this, actor, event, channel, locale](WriteTx& tx) -> Result<bool> {
+        std::optional<StoredTemplate> before = tx.find_template(event, channel, locale);
+        if (!before || !tx.delete_template(event, channel, locale)) {
           return error(ErrorCode::not_found, "this merchant has no own template for " +
                                                  std::string(to_string(event)) + " by " +
                                                  std::string(to_string(channel)) + " in " + locale);
         }
+        std::vector<FieldChange> changes;
+        add_change(changes, "subject", before->subject, "");
+        add_change(changes, "body", before->body, "");
+        record_audit(tx, actor.name, "template.delete", template_object(event, channel, locale),
+                     std::move(changes), clock_.now());
         return true;
       },
       std::move(done));

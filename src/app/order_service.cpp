@@ -1,8 +1,10 @@
 #include "app/order_service.h"
 
+#include "app/audit.h"
 #include "app/order_writes.h"
 #include "app/stock_keeper.h"
 #include "domain/event_catalog.h"
+#include "domain/order_changes.h"
 #include "domain/order_rules.h"
 #include "domain/order_state_machine.h"
 
@@ -18,57 +20,70 @@ Result<CreatedOrder> existing(WriteTx& tx, std::int64_t id) {
 
 }  // namespace
 
+Result<PreparedOrder> prepare_order(CreateOrderCommand command) {
+  if (std::vector<FieldError> errors = validate_draft(command.draft); !errors.empty()) {
+    return invalid_fields(std::move(errors));
+  }
+  PreparedOrder prepared;
+  prepared.fingerprint = draft_fingerprint(command.draft);
+  normalise_address(command.draft.shipping_address);
+  prepared.to_reserve = merge_lines(command.draft.lines);
+  prepared.command = std::move(command);
+  return prepared;
+}
+
 void OrderService::create(const Actor& actor, CreateOrderCommand command,
                           Callback<CreatedOrder> done) {
   if (Status allowed = require(actor, Permission::create_orders); !allowed.ok()) {
     return done(allowed.error());
   }
-  if (std::vector<FieldError> errors = validate_draft(command.draft); !errors.empty()) {
-    return done(invalid_fields(std::move(errors)));
-  }
   // Everything that needs no stored state is prepared here, off the store's single writer.
-  std::string fingerprint = draft_fingerprint(command.draft);
-  normalise_address(command.draft.shipping_address);
-  std::vector<OrderLine> to_reserve = merge_lines(command.draft.lines);
+  Result<PreparedOrder> prepared = prepare_order(std::move(command));
+  if (!prepared.ok()) return done(prepared.error());
   run_write<CreatedOrder>(
       store_, actor.tenant_id,
-      [this, actor, command = std::move(command), fingerprint = std::move(fingerprint),
-       to_reserve = std::move(to_reserve)](WriteTx& tx) -> Result<CreatedOrder> {
-        const OrderDraft& draft = command.draft;
-        if (!command.idempotency_key.empty()) {
-          if (auto seen = tx.find_order_by_idempotency_key(command.idempotency_key)) {
-            if (seen->second != fingerprint) {
-              return Error{ErrorCode::invalid,
-                           "this Idempotency-Key was used for a different request",
-                           {{"Idempotency-Key", "was used for a different request"}}};
-            }
-            return existing(tx, seen->first);
-          }
-        }
-        if (!draft.platform.empty()) {
-          if (auto seen = tx.find_order_by_external_no(draft.platform, draft.external_no)) {
-            if (seen->second != fingerprint) {
-              return Error{ErrorCode::invalid,
-                           "this platform order number was used for a different order",
-                           {{"external_no", "was used for a different order"}}};
-            }
-            return existing(tx, seen->first);
-          }
-        }
-
-        Instant now = clock_.now();
-        Order order =
-            open_order(tx.next_order_id(), draft, tx.settings().currency, actor.name, now);
-        StockKeeper keeper(tx, actor.name, now);
-        if (Status stored = insert_new_order(tx, keeper, order, to_reserve, command.idempotency_key,
-                                             fingerprint, now);
-            !stored.ok()) {
-          return stored.error();
-        }
-        keeper.settle_alerts();
-        return CreatedOrder{std::move(order), true};
+      [this, actor, prepared = std::move(*prepared)](WriteTx& tx) -> Result<CreatedOrder> {
+        return create_in(tx, actor, prepared);
       },
       std::move(done));
+}
+
+Result<CreatedOrder> OrderService::create_in(WriteTx& tx, const Actor& actor,
+                                             const PreparedOrder& prepared) {
+  const CreateOrderCommand& command = prepared.command;
+  const OrderDraft& draft = command.draft;
+  const std::string& fingerprint = prepared.fingerprint;
+  if (!command.idempotency_key.empty()) {
+    if (auto seen = tx.find_order_by_idempotency_key(command.idempotency_key)) {
+      if (seen->second != fingerprint) {
+        return Error{ErrorCode::invalid,
+                     "this Idempotency-Key was used for a different request",
+                     {{"Idempotency-Key", "was used for a different request"}}};
+      }
+      return existing(tx, seen->first);
+    }
+  }
+  if (!draft.platform.empty()) {
+    if (auto seen = tx.find_order_by_external_no(draft.platform, draft.external_no)) {
+      if (seen->second != fingerprint) {
+        return Error{ErrorCode::invalid,
+                     "this platform order number was used for a different order",
+                     {{"external_no", "was used for a different order"}}};
+      }
+      return existing(tx, seen->first);
+    }
+  }
+
+  Instant now = clock_.now();
+  Order order = open_order(tx.next_order_id(), draft, tx.settings().currency, actor.name, now);
+  StockKeeper keeper(tx, actor.name, now);
+  if (Status stored = insert_new_order(tx, keeper, order, prepared.to_reserve,
+                                       command.idempotency_key, fingerprint, now);
+      !stored.ok()) {
+    return stored.error();
+  }
+  keeper.settle_alerts();
+  return CreatedOrder{std::move(order), true};
 }
 
 void OrderService::edit(const Actor& actor, std::int64_t id, std::int64_t expected_version,
@@ -93,7 +108,7 @@ void OrderService::edit(const Actor& actor, std::int64_t id, std::int64_t expect
         store_, actor.tenant_id,
         [this, actor, id, expected_version, patch = std::move(patch),
          located = std::move(located)](WriteTx& tx) -> Result<Order> {
-          return apply_edit(tx, actor, id, expected_version, patch, located);
+          return edit_in(tx, actor, id, expected_version, patch, located);
         },
         std::move(done));
   };
@@ -105,9 +120,9 @@ void OrderService::edit(const Actor& actor, std::int64_t id, std::int64_t expect
   }
 }
 
-Result<Order> OrderService::apply_edit(WriteTx& tx, const Actor& actor, std::int64_t id,
-                                       std::int64_t expected_version, const OrderPatch& patch,
-                                       const std::optional<Located>& located) {
+Result<Order> OrderService::edit_in(WriteTx& tx, const Actor& actor, std::int64_t id,
+                                    std::int64_t expected_version, const OrderPatch& patch,
+                                    const std::optional<Located>& located) {
   std::optional<Order> order = tx.find_order(id);
   if (!order) return order_not_found(id);
   if (!version_matches(order->version, expected_version)) {
@@ -120,6 +135,7 @@ Result<Order> OrderService::apply_edit(WriteTx& tx, const Actor& actor, std::int
   if (Status editable = check_editable(*order, now, window); !editable.ok()) {
     return editable.error();
   }
+  Order before = *order;
   std::string changed;
   auto mark = [&](const char* field) {
     changed += (changed.empty() ? "" : ", ") + std::string(field);
@@ -162,19 +178,19 @@ Result<Order> OrderService::apply_edit(WriteTx& tx, const Actor& actor, std::int
   save_order(tx, *order, now);
   if (patch.lines) tx.replace_order_lines(*order);
   tx.append_event(events::order_edited(*order, changed), now);
+  record_audit(tx, actor.name, "order.update", audit_object("order", id),
+               order_changes(before, *order), now);
   keeper.settle_alerts();
   return *order;
 }
 
-namespace {
-
-// Shared by a merchant's cancel and the unpaid timeout.
-Status cancel_in(WriteTx& tx, Order& order, const std::string& actor, const std::string& reason,
-                 bool automatic, Instant now) {
+Status OrderService::cancel_in(WriteTx& tx, Order& order, const std::string& actor,
+                               const std::string& reason, bool automatic, Instant now) {
   if (order.status == OrderStatus::on_hold && !tx.shipments_of(order.id).empty()) {
     return error(ErrorCode::conflict,
                  "part of the order has shipped: it cannot be cancelled; open an after-sales case");
   }
+  Order before = order;
   if (Status cancelled = cancel_order(order, actor, reason, now); !cancelled.ok()) {
     return cancelled;
   }
@@ -184,11 +200,12 @@ Status cancel_in(WriteTx& tx, Order& order, const std::string& actor, const std:
   order.version += 1;
   save_order(tx, order, now);
   tx.append_event(events::order_cancelled(order, reason, automatic), now);
+  std::vector<FieldChange> changes = order_changes(before, order);
+  changes.push_back({"reason", "", reason});
+  record_audit(tx, actor, "order.cancel", audit_object("order", order.id), std::move(changes), now);
   keeper.settle_alerts();
   return {};
 }
-
-}  // namespace
 
 void OrderService::cancel(const Actor& actor, std::int64_t id, std::string reason,
                           Callback<Order> done) {
@@ -218,14 +235,13 @@ void OrderService::pay(const Actor& actor, std::int64_t id, Payment payment, Cal
       store_, verifier_, actor.tenant_id, id,
       [this, actor, id, payment = std::move(payment)](
           WriteTx& tx, const std::optional<Located>& located) -> Result<Order> {
-        return apply_payment_in(tx, actor, id, payment, located);
+        return pay_in(tx, actor, id, payment, located);
       },
       std::move(done));
 }
 
-Result<Order> OrderService::apply_payment_in(WriteTx& tx, const Actor& actor, std::int64_t id,
-                                             Payment payment,
-                                             const std::optional<Located>& located) {
+Result<Order> OrderService::pay_in(WriteTx& tx, const Actor& actor, std::int64_t id,
+                                   Payment payment, const std::optional<Located>& located) {
   std::optional<Order> order = tx.find_order(id);
   if (!order) return order_not_found(id);
   // A payment reference is recorded once: a platform or client retrying the same payment gets
@@ -233,11 +249,11 @@ Result<Order> OrderService::apply_payment_in(WriteTx& tx, const Actor& actor, st
   if (!payment.reference.empty() && tx.has_payment(id, payment.reference)) return *order;
   Instant now = clock_.now();
   if (payment.paid_at == Instant{}) payment.paid_at = now;
-  OrderStatus before = order->status;
+  Order before = *order;
   if (Status paid = apply_payment(*order, payment.amount, actor.name, now); !paid.ok()) {
     return paid.error();
   }
-  if (order->status == before) {
+  if (order->status == before.status) {
     note(*order, actor.name, "payment of " + std::to_string(payment.amount), now);
   }
   order->version += 1;
@@ -250,6 +266,11 @@ Result<Order> OrderService::apply_payment_in(WriteTx& tx, const Actor& actor, st
   }
   save_order(tx, *order, now);
   tx.append_event(events::order_paid(*order, payment.amount, payment.method), now);
+  std::vector<FieldChange> changes = order_changes(before, *order);
+  changes.push_back({"payment", "",
+                     money_text(payment.amount) + " " + payment.method +
+                         (payment.reference.empty() ? "" : " " + payment.reference)});
+  record_audit(tx, actor.name, "order.pay", audit_object("order", id), std::move(changes), now);
   return *order;
 }
 

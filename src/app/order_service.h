@@ -25,6 +25,17 @@ struct CreatedOrder {
   bool created = false;  // false when an earlier identical request already created it
 };
 
+// A create command checked and made ready for the writer: what needs no stored state is done
+// before the write, off the store's single writer.
+struct PreparedOrder {
+  CreateOrderCommand command;         // its address normalised
+  std::string fingerprint;            // of the draft as it was asked for
+  std::vector<OrderLine> to_reserve;  // the lines merged by SKU
+};
+
+// Validates the draft (422 naming every bad field) and prepares it.
+Result<PreparedOrder> prepare_order(CreateOrderCommand command);
+
 struct OrderPatch {
   std::optional<std::vector<OrderLine>> lines;
   std::optional<Address> shipping_address;
@@ -55,13 +66,21 @@ class OrderService {
   // Cancels this merchant's orders still unpaid past the timeout; returns how many. Blocking.
   Result<int> cancel_overdue_unpaid(TenantId tenant);
 
- private:
-  Result<Order> apply_edit(WriteTx& tx, const Actor& actor, std::int64_t id,
-                           std::int64_t expected_version, const OrderPatch& patch,
-                           const std::optional<Located>& located);
-  Result<Order> apply_payment_in(WriteTx& tx, const Actor& actor, std::int64_t id, Payment payment,
-                                 const std::optional<Located>& located);
+  // The steps of the writes above, run inside a write the caller owns, for use cases that combine
+  // them in one transaction (a platform's webhook creates, edits, pays and cancels its orders).
+  // The caller checks permissions and validates patches; `located` is a geocoder's answer for
+  // the address the order will have (Verifier::locate), or nothing.
+  Result<CreatedOrder> create_in(WriteTx& tx, const Actor& actor, const PreparedOrder& prepared);
+  Result<Order> edit_in(WriteTx& tx, const Actor& actor, std::int64_t id,
+                        std::int64_t expected_version, const OrderPatch& patch,
+                        const std::optional<Located>& located);
+  Result<Order> pay_in(WriteTx& tx, const Actor& actor, std::int64_t id, Payment payment,
+                       const std::optional<Located>& located);
+  // `automatic`: cancelled by depot's own timeout rather than by someone.
+  Status cancel_in(WriteTx& tx, Order& order, const std::string& actor, const std::string& reason,
+                   bool automatic, Instant now);
 
+ private:
   Store& store_;
   Clock& clock_;
   Verifier& verifier_;

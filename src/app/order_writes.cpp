@@ -1,6 +1,8 @@
 #include "app/order_writes.h"
 
+#include "app/audit.h"
 #include "domain/event_catalog.h"
+#include "domain/order_changes.h"
 
 namespace depot {
 
@@ -33,6 +35,9 @@ Status insert_new_order(WriteTx& tx, StockKeeper& keeper, Order& order,
   tx.insert_order(order, idempotency_key, fingerprint);
   order.stored_history = order.history.size();
   tx.append_event(events::order_created(order), now);
+  // The creator is the actor of the order's first history entry (open_order).
+  record_audit(tx, order.history.front().actor, "order.create", audit_object("order", order.id),
+               order_created_changes(order), now);
   return {};
 }
 

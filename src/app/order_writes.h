@@ -14,8 +14,9 @@ Error order_not_found(std::int64_t id);
 Status check_skus_exist(WriteTx& tx, const std::vector<OrderLine>& lines);
 
 // Reserves `to_reserve` (the order's lines merged by SKU) for a new order and stores it with its
-// order.created event; nothing is stored when a line is short of stock or names no product. The
-// one way an order comes into being, whether a platform sold it or an exchange sends it.
+// order.created event and its audit entry; nothing is stored when a line is short of stock or
+// names no product. The one way an order comes into being, whether a platform sold it or an
+// exchange sends it.
 Status insert_new_order(WriteTx& tx, StockKeeper& keeper, Order& order,
                         const std::vector<OrderLine>& to_reserve,
                         const std::string& idempotency_key, const std::string& fingerprint,

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 
+#include "app/audit.h"
 #include "app/order_writes.h"
 #include "domain/event_catalog.h"
+#include "domain/order_changes.h"
 #include "domain/order_state_machine.h"
 
 namespace depot {
@@ -31,11 +33,14 @@ void deliver_order_if_complete(WriteTx& tx, Order& order, Instant delivered_at, 
     if (parcel.return_id == 0) statuses.push_back(parcel.status);
   }
   if (!every_parcel_delivered(statuses)) return;
+  Order before = order;
   if (!transition(order, OrderStatus::delivered, "carrier", "every parcel delivered", now).ok()) {
     return;
   }
   order.version += 1;
   save_order(tx, order, now);
+  record_audit(tx, "system", "order.deliver", audit_object("order", order.id),
+               order_changes(before, order), now);
   tx.append_event(events::order_delivered(order, delivered_at), now);
 }
 

@@ -6,6 +6,7 @@
 // to the thread that was handed it and lives only as long as that call.
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -16,6 +17,8 @@
 #include <vector>
 
 #include "app/after_sales_ports.h"
+#include "app/audit_ports.h"
+#include "app/integration_ports.h"
 #include "app/notification_ports.h"
 #include "app/shipping_ports.h"
 #include "app/tracking_ports.h"
@@ -70,6 +73,21 @@ struct TrackingPolicy {
   }
 };
 
+// The merchant's day and demand planning (RPT-1, RPT-3): reports count days in the merchant's time
+// zone, and reorder advice covers the supplier's lead time at a chosen service level.
+struct ReportPolicy {
+  int utc_offset_minutes = 480;  // a fixed offset from UTC (China Standard Time: +8 h, no DST)
+  std::int64_t lead_days = 7;    // supplier lead time of a SKU with none of its own
+  std::map<std::string, std::int64_t> lead_days_by_sku;
+  double service_level = 0.95;   // the chance of not running out before a reorder arrives
+  std::int64_t review_days = 7;  // how often stock is reviewed: an order covers this many days
+
+  std::int64_t lead_days_for(const std::string& sku) const {
+    auto found = lead_days_by_sku.find(sku);
+    return found == lead_days_by_sku.end() ? lead_days : found->second;
+  }
+};
+
 struct MerchantSettings {
   std::int64_t edit_window_seconds = 30 * 60;
   std::int64_t unpaid_timeout_seconds = 30 * 60;
@@ -77,6 +95,7 @@ struct MerchantSettings {
   ShipPromise ship;  // promised ship times and reminder thresholds (SHP-4)
   NotificationPolicy notify;
   TrackingPolicy tracking;
+  ReportPolicy reports;
 };
 
 struct LedgerEntry {
@@ -155,7 +174,9 @@ class ReadTx : public ShippingReads,
                public RuleReads,
                public NotificationReads,
                public TrackingReads,
-               public AfterSalesReads {
+               public AfterSalesReads,
+               public AuditReads,
+               public IntegrationReads {
  public:
   virtual ~ReadTx() = default;
 
@@ -194,7 +215,9 @@ class WriteTx : public ReadTx,
                 public RuleWrites,
                 public NotificationWrites,
                 public TrackingWrites,
-                public AfterSalesWrites {
+                public AfterSalesWrites,
+                public AuditWrites,
+                public IntegrationWrites {
  public:
   virtual void save_settings(const MerchantSettings& settings) = 0;
   virtual void insert_product(const Product& product) = 0;
@@ -270,6 +293,11 @@ class Store {
   // writer thread: it must only signal, never read or write the store.
   using CommitListener = std::function<void(const std::vector<TenantId>&)>;
   virtual void on_events_committed(CommitListener listener) = 0;
+
+  // Calls `listener` after every group commit with how many use cases it held and how long the
+  // commit took, for metrics. Register before writes start; it runs on the writer thread.
+  using BatchListener = std::function<void(std::size_t jobs, std::chrono::microseconds took)>;
+  virtual void on_batch_committed(BatchListener listener) = 0;
 };
 
 class Clock {

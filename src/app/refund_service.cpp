@@ -1,9 +1,11 @@
 #include "app/refund_service.h"
 
+#include "app/audit.h"
 #include "app/order_writes.h"
 #include "app/paging.h"
 #include "domain/event_catalog.h"
 #include "domain/fingerprint.h"
+#include "domain/order_changes.h"
 #include "domain/order_state_machine.h"
 
 namespace depot {
@@ -68,6 +70,14 @@ void RefundService::create(const Actor& actor, std::int64_t order_id, NewRefund 
         refund.created_at = now;
         tx.insert_refund(refund, input.idempotency_key, fingerprint);
         tx.append_event(events::refund_created(*order, refund), now);
+        std::vector<FieldChange> changes{{"order_id", "", std::to_string(order_id)},
+                                         {"amount", "", money_text(refund.amount)},
+                                         {"reason", "", refund.reason}};
+        if (refund.return_id != 0) {
+          changes.push_back({"return_id", "", std::to_string(refund.return_id)});
+        }
+        record_audit(tx, actor.name, "refund.create", audit_object("refund", refund.id),
+                     std::move(changes), now);
         return CreatedRefund{std::move(refund), true};
       },
       std::move(done));
@@ -86,6 +96,8 @@ void RefundService::complete(const Actor& actor, std::int64_t id, std::string re
         std::optional<Order> order = tx.find_order(refund->order_id);
         if (!order) return order_not_found(refund->order_id);
         Instant now = clock_.now();
+        Order before = *order;
+        RefundStatus status_before = refund->status;
         if (Status completed = complete_refund(*refund, *order, reference, now); !completed.ok()) {
           return completed.error();
         }
@@ -94,6 +106,14 @@ void RefundService::complete(const Actor& actor, std::int64_t id, std::string re
         save_order(tx, *order, now);
         tx.update_refund(*refund);
         tx.append_event(events::refund_completed(*order, *refund), now);
+        std::vector<FieldChange> changes;
+        add_change(changes, "status", std::string(to_string(status_before)),
+                   std::string(to_string(refund->status)));
+        add_change(changes, "reference", "", reference);
+        record_audit(tx, actor.name, "refund.complete", audit_object("refund", id),
+                     std::move(changes), now);
+        record_audit(tx, actor.name, "order.refund", audit_object("order", order->id),
+                     order_changes(before, *order), now);
         return *refund;
       },
       std::move(done));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/audit.h"
 #include "app/order_writes.h"
 #include "app/paging.h"
 #include "app/parcel_progress.h"
@@ -87,6 +88,28 @@ Result<Order> send_replacement(WriteTx& tx, StockKeeper& keeper, const Order& or
   return replacement;
 }
 
+// What a step changed in a return request, for the audit log.
+std::vector<FieldChange> return_changes(const ReturnRequest& before, const ReturnRequest& after) {
+  auto restocked = [](const std::optional<bool>& value) {
+    return value ? (*value ? "restocked" : "written off") : "";
+  };
+  std::vector<FieldChange> changes;
+  add_change(changes, "status", std::string(to_string(before.status)),
+             std::string(to_string(after.status)));
+  add_change(changes, "decision_note", before.decision_note, after.decision_note);
+  add_change(changes, "carrier", before.carrier, after.carrier);
+  add_change(changes, "tracking_no", before.tracking_no, after.tracking_no);
+  add_change(changes, "inspection_note", before.inspection_note, after.inspection_note);
+  add_change(changes, "restocked", restocked(before.restocked), restocked(after.restocked));
+  add_change(changes, "location", before.location, after.location);
+  add_change(changes, "replacement_order_id",
+             before.replacement_order_id ? std::to_string(before.replacement_order_id) : "",
+             after.replacement_order_id ? std::to_string(after.replacement_order_id) : "");
+  return changes;
+}
+
+std::string return_object(std::int64_t id) { return audit_object("return", id); }
+
 }  // namespace
 
 void ReturnService::request(const Actor& actor, std::int64_t order_id, NewReturn input,
@@ -138,6 +161,17 @@ void ReturnService::request(const Actor& actor, std::int64_t order_id, NewReturn
         draft.created_at = draft.updated_at = now;
         tx.insert_return(draft, key, fingerprint);
         tx.append_event(events::return_requested(*order, draft), now);
+        std::string returned;
+        for (const ReturnLine& line : draft.lines) {
+          returned +=
+              (returned.empty() ? "" : ", ") + line.sku + "×" + std::to_string(line.quantity);
+        }
+        record_audit(tx, actor.name, "return.request", return_object(draft.id),
+                     {{"order_id", "", std::to_string(order_id)},
+                      {"kind", "", std::string(to_string(draft.kind))},
+                      {"lines", "", returned},
+                      {"reason", "", draft.reason}},
+                     now);
         return CreatedReturn{std::move(draft), true};
       },
       std::move(done));
@@ -148,20 +182,24 @@ namespace {
 // Runs one step of a return's state machine inside a write, with the event it causes.
 template <class Step, class EventOf>
 void change_return(Store& store, Clock& clock, const Actor& actor, Permission permission,
-                   std::int64_t id, Step step, EventOf event_of, Callback<ReturnRequest> done) {
+                   std::int64_t id, std::string action, Step step, EventOf event_of,
+                   Callback<ReturnRequest> done) {
   if (Status allowed = require(actor, permission); !allowed.ok()) return done(allowed.error());
   run_write<ReturnRequest>(
       store, actor.tenant_id,
-      [&clock, id, step = std::move(step),
+      [&clock, actor, id, action = std::move(action), step = std::move(step),
        event_of = std::move(event_of)](WriteTx& tx) mutable -> Result<ReturnRequest> {
         std::optional<ReturnRequest> request = tx.find_return(id);
         if (!request) return return_not_found(id);
         std::optional<Order> order = tx.find_order(request->order_id);
         if (!order) return order_not_found(request->order_id);
         Instant now = clock.now();
+        ReturnRequest before = *request;
         if (Status stepped = step(*request, now); !stepped.ok()) return stepped.error();
         tx.update_return(*request);
         tx.append_event(event_of(*order, *request), now);
+        record_audit(tx, actor.name, std::move(action), return_object(id),
+                     return_changes(before, *request), now);
         return *request;
       },
       std::move(done));
@@ -172,7 +210,7 @@ void change_return(Store& store, Clock& clock, const Actor& actor, Permission pe
 void ReturnService::approve(const Actor& actor, std::int64_t id, std::string note,
                             Callback<ReturnRequest> done) {
   change_return(
-      store_, clock_, actor, Permission::change_orders, id,
+      store_, clock_, actor, Permission::change_orders, id, "return.approve",
       [note = std::move(note)](ReturnRequest& request, Instant now) {
         return approve_return(request, note, now);
       },
@@ -182,7 +220,7 @@ void ReturnService::approve(const Actor& actor, std::int64_t id, std::string not
 void ReturnService::reject(const Actor& actor, std::int64_t id, std::string reason,
                            Callback<ReturnRequest> done) {
   change_return(
-      store_, clock_, actor, Permission::change_orders, id,
+      store_, clock_, actor, Permission::change_orders, id, "return.reject",
       [reason = std::move(reason)](ReturnRequest& request, Instant now) {
         return reject_return(request, reason, now);
       },
@@ -196,7 +234,7 @@ void ReturnService::record_parcel(const Actor& actor, std::int64_t id, std::stri
   }
   run_write<ReturnRequest>(
       store_, actor.tenant_id,
-      [this, id, carrier = std::move(carrier),
+      [this, actor, id, carrier = std::move(carrier),
        tracking_no = std::move(tracking_no)](WriteTx& tx) -> Result<ReturnRequest> {
         std::optional<ReturnRequest> request = tx.find_return(id);
         if (!request) return return_not_found(id);
@@ -215,6 +253,8 @@ void ReturnService::record_parcel(const Actor& actor, std::int64_t id, std::stri
         }
         tx.update_return(*request);
         follow_return_parcel(tx, *request, clock_.now());
+        record_audit(tx, actor.name, "return.record_parcel", return_object(id),
+                     return_changes(before, *request), clock_.now());
         return *request;
       },
       std::move(done));
@@ -244,6 +284,7 @@ void ReturnService::receive(const Actor& actor, std::int64_t id, ReturnReceipt r
           location = found->second.to_string();
         }
         Instant now = clock_.now();
+        ReturnRequest before = *request;
         if (Status received =
                 receive_return(*request, receipt.restock, location, receipt.note, now);
             !received.ok()) {
@@ -269,6 +310,8 @@ void ReturnService::receive(const Actor& actor, std::int64_t id, ReturnReceipt r
         }
         tx.update_return(*request);
         tx.append_event(events::return_received(*order, *request), now);
+        record_audit(tx, actor.name, "return.receive", return_object(id),
+                     return_changes(before, *request), now);
         keeper.settle_alerts();
         return *request;
       },

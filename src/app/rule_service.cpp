@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/audit.h"
 #include "domain/text.h"
 
 namespace depot {
@@ -27,6 +28,23 @@ Status check_url(const std::string& url) {
   return {};
 }
 
+std::vector<FieldChange> rule_changes(const Rule& before, const Rule& after) {
+  std::vector<FieldChange> changes;
+  add_change(changes, "name", before.name, after.name);
+  add_change(changes, "expression", before.expression, after.expression);
+  add_change(changes, "message", before.message, after.message);
+  add_change(changes, "enabled", before.enabled ? "true" : "false",
+             after.enabled ? "true" : "false");
+  return changes;
+}
+
+// A blacklist entry's value under the field the audit log masks it by (domain/masking.h).
+std::string blacklist_field(const std::string& list) {
+  if (list == "phone") return "customer.phone";
+  if (list == "name") return "customer.name";
+  return "shipping_address";
+}
+
 }  // namespace
 
 void RuleService::create(const Actor& actor, Rule rule, Callback<Rule> done) {
@@ -41,7 +59,7 @@ void RuleService::create(const Actor& actor, Rule rule, Callback<Rule> done) {
   }
   run_write<Rule>(
       store_, actor.tenant_id,
-      [this, rule = std::move(rule)](WriteTx& tx) mutable -> Result<Rule> {
+      [this, actor, rule = std::move(rule)](WriteTx& tx) mutable -> Result<Rule> {
         if (tx.rules().size() >= kMaxRulesPerMerchant) {
           return error(ErrorCode::conflict, "a merchant may keep at most " +
                                                 std::to_string(kMaxRulesPerMerchant) + " rules");
@@ -49,6 +67,10 @@ void RuleService::create(const Actor& actor, Rule rule, Callback<Rule> done) {
         rule.version = 1;
         rule.created_at = rule.updated_at = clock_.now();
         rule.id = tx.insert_rule(rule);
+        Rule nothing;
+        nothing.enabled = !rule.enabled;
+        record_audit(tx, actor.name, "rule.create", audit_object("rule", rule.id),
+                     rule_changes(nothing, rule), rule.created_at);
         return rule;
       },
       std::move(done));
@@ -66,9 +88,10 @@ void RuleService::update(const Actor& actor, std::int64_t id, RulePatch patch,
   }
   run_write<Rule>(
       store_, actor.tenant_id,
-      [this, id, patch = std::move(patch)](WriteTx& tx) -> Result<Rule> {
+      [this, actor, id, patch = std::move(patch)](WriteTx& tx) -> Result<Rule> {
         std::optional<Rule> rule = tx.find_rule(id);
         if (!rule) return rule_not_found(id);
+        Rule before = *rule;
         if (patch.name) rule->name = *patch.name;
         if (patch.expression) rule->expression = *patch.expression;
         if (patch.message) rule->message = *patch.message;
@@ -79,6 +102,8 @@ void RuleService::update(const Actor& actor, std::int64_t id, RulePatch patch,
         rule->version += 1;
         rule->updated_at = clock_.now();
         tx.update_rule(*rule);
+        record_audit(tx, actor.name, "rule.update", audit_object("rule", id),
+                     rule_changes(before, *rule), rule->updated_at);
         return *rule;
       },
       std::move(done));
@@ -90,8 +115,13 @@ void RuleService::remove(const Actor& actor, std::int64_t id, Callback<bool> don
   }
   run_write<bool>(
       store_, actor.tenant_id,
-      [id](WriteTx& tx) -> Result<bool> {
-        if (!tx.delete_rule(id)) return rule_not_found(id);
+      [this, actor, id](WriteTx& tx) -> Result<bool> {
+        std::optional<Rule> rule = tx.find_rule(id);
+        if (!rule || !tx.delete_rule(id)) return rule_not_found(id);
+        Rule gone;
+        gone.enabled = rule->enabled;
+        record_audit(tx, actor.name, "rule.delete", audit_object("rule", id),
+                     rule_changes(*rule, gone), clock_.now());
         return true;
       },
       std::move(done));
@@ -156,9 +186,13 @@ void RuleService::add_to_blacklist(const Actor& actor, BlacklistEntry entry,
   if (!errors.empty()) return done(invalid_fields(std::move(errors)));
   run_write<BlacklistEntry>(
       store_, actor.tenant_id,
-      [this, entry = std::move(entry)](WriteTx& tx) mutable -> Result<BlacklistEntry> {
+      [this, actor, entry = std::move(entry)](WriteTx& tx) mutable -> Result<BlacklistEntry> {
         entry.created_at = clock_.now();
         tx.add_to_blacklist(entry);
+        std::vector<FieldChange> changes{{blacklist_field(entry.list), "", entry.value}};
+        add_change(changes, "note", "", entry.note);
+        record_audit(tx, actor.name, "blacklist.add", audit_object("blacklist", entry.list),
+                     std::move(changes), entry.created_at);
         return entry;
       },
       std::move(done));
@@ -173,10 +207,12 @@ void RuleService::remove_from_blacklist(const Actor& actor, std::string list, st
   std::string key = blacklist_key(list, value);
   run_write<bool>(
       store_, actor.tenant_id,
-      [list = std::move(list), key = std::move(key)](WriteTx& tx) -> Result<bool> {
+      [this, actor, list = std::move(list), key = std::move(key)](WriteTx& tx) -> Result<bool> {
         if (!tx.remove_from_blacklist(list, key)) {
           return error(ErrorCode::not_found, key + " is not on the " + list + " blacklist");
         }
+        record_audit(tx, actor.name, "blacklist.remove", audit_object("blacklist", list),
+                     {{blacklist_field(list), key, ""}}, clock_.now());
         return true;
       },
       std::move(done));
@@ -205,8 +241,15 @@ void RuleService::set_geocoder(const Actor& actor, std::optional<GeocoderConfig>
   }
   run_write<std::optional<GeocoderConfig>>(
       store_, actor.tenant_id,
-      [config = std::move(config)](WriteTx& tx) -> Result<std::optional<GeocoderConfig>> {
+      [this, actor,
+       config = std::move(config)](WriteTx& tx) -> Result<std::optional<GeocoderConfig>> {
+        std::optional<GeocoderConfig> before = tx.geocoder_config();
         tx.save_geocoder_config(config);
+        std::vector<FieldChange> changes;
+        add_change(changes, "url", before ? before->url : "", config ? config->url : "");
+        add_secret_change(changes, "key", before ? before->key : "", config ? config->key : "");
+        record_audit(tx, actor.name, config ? "geocoder.update" : "geocoder.delete", "geocoder",
+                     std::move(changes), clock_.now());
         return config;
       },
       std::move(done));

@@ -8,7 +8,7 @@ namespace depot {
 
 namespace {
 
-constexpr int kBatchRows = 500;
+constexpr std::size_t kBatchRows = 500;
 
 using ParcelKey = std::tuple<std::string, std::string, std::string>;
 
@@ -82,58 +82,47 @@ void ShipmentImports::start(const Actor& actor, std::vector<ImportRow> rows,
 
 Result<ImportReport> ShipmentImports::report(const Actor& actor, std::int64_t import_id) {
   std::unique_ptr<ReadTx> tx = store_.read(actor.tenant_id);
-  std::optional<ImportJob> job = tx->find_import(import_id);
-  if (!job) {
-    return error(ErrorCode::not_found, "import " + std::to_string(import_id) + " was not found");
+  Result<ImportJob> job = find_import_of(*tx, ImportKind::shipments, import_id);
+  if (!job.ok()) return job.error();
+  ImportReport report{*job, {}};
+  for (const ImportRow& row : tx->failed_import_rows(import_id, kMaxReportedErrors)) {
+    report.errors.push_back({row.line, row.column, row.message});
   }
-  ImportReport report{*job, tx->failed_import_rows(import_id, kMaxReportedErrors)};
   std::sort(report.errors.begin(), report.errors.end(),
-            [](const ImportRow& a, const ImportRow& b) { return a.line < b.line; });
+            [](const ImportError& a, const ImportError& b) { return a.line < b.line; });
   return report;
 }
 
 Result<bool> ShipmentImports::run_batch(TenantId tenant, std::int64_t import_id) {
   return run_write_blocking<bool>(store_, tenant, [&](WriteTx& tx) -> Result<bool> {
-    std::optional<ImportJob> job = tx.find_import(import_id);
-    if (!job) return error(ErrorCode::not_found, "no such import");
+    Result<ImportJob> job = find_import_of(tx, ImportKind::shipments, import_id);
+    if (!job.ok()) return job.error();
     if (job->status == ImportStatus::finished) return true;
     Instant now = clock_.now();
     std::int64_t done_rows = job->applied + job->unchanged + job->failed;
     auto rows = tx.import_rows(import_id, done_rows, 2 * kBatchRows);
-    std::size_t end = 0;
-    int processed = 0;
-    while (end < rows.size() && processed < kBatchRows) {
-      // One parcel: its rows are adjacent. A parcel cut off by the page waits for the next batch.
-      std::size_t last = end;
-      while (last + 1 < rows.size() &&
-             parcel_of(rows[last + 1].second) == parcel_of(rows[end].second)) {
-        ++last;
-      }
-      if (last + 1 == rows.size() && rows.size() == 2 * kBatchRows && end > 0) break;
-      std::vector<NumberedRow*> parcel;
-      for (std::size_t i = end; i <= last; ++i) parcel.push_back(&rows[i]);
-      end = last + 1;
-      processed += static_cast<int>(parcel.size());
-
-      ParcelOutcome outcome = apply_parcel(tx, job->actor, parcel, now);
-      for (auto* row : parcel) {
-        ImportRow& r = row->second;
-        if (r.outcome == RowOutcome::failed) {
-          ++job->failed;  // refused by the file's reader already
-          continue;
-        }
-        r.outcome = outcome.outcome;
-        r.column = outcome.column;
-        r.message = outcome.message;
-        tx.record_import_row(import_id, row->first, r);
-        if (r.outcome == RowOutcome::applied) ++job->applied;
-        if (r.outcome == RowOutcome::unchanged) ++job->unchanged;
-        if (r.outcome == RowOutcome::failed) ++job->failed;
-      }
-    }
-    bool finished = job->applied + job->unchanged + job->failed >= job->total;
-    job->status = finished ? ImportStatus::finished : ImportStatus::running;
-    if (finished) job->finished_at = now;
+    auto same_parcel = [](const NumberedRow& a, const NumberedRow& b) {
+      return parcel_of(a.second) == parcel_of(b.second);
+    };
+    for_each_group(rows, rows.size() == 2 * kBatchRows, kBatchRows, same_parcel,
+                   [&](std::size_t first, std::size_t last) {
+                     std::vector<NumberedRow*> parcel;
+                     for (std::size_t i = first; i <= last; ++i) parcel.push_back(&rows[i]);
+                     ParcelOutcome outcome = apply_parcel(tx, job->actor, parcel, now);
+                     for (auto* row : parcel) {
+                       ImportRow& r = row->second;
+                       if (r.outcome == RowOutcome::failed) {
+                         ++job->failed;  // refused by the file's reader already
+                         continue;
+                       }
+                       r.outcome = outcome.outcome;
+                       r.column = outcome.column;
+                       r.message = outcome.message;
+                       tx.record_import_row(import_id, row->first, r);
+                       count_outcome(*job, r.outcome);
+                     }
+                   });
+    bool finished = settle_progress(*job, now);
     tx.update_import(*job);
     return finished;
   });
@@ -177,11 +166,7 @@ ShipmentImports::ParcelOutcome ShipmentImports::apply_parcel(WriteTx& tx, const 
 }
 
 std::vector<std::pair<TenantId, std::int64_t>> ShipmentImports::unfinished() {
-  std::vector<std::pair<TenantId, std::int64_t>> jobs;
-  for (TenantId tenant : store_.tenant_ids()) {
-    for (std::int64_t id : store_.read(tenant)->unfinished_imports()) jobs.emplace_back(tenant, id);
-  }
-  return jobs;
+  return unfinished_imports(store_, ImportKind::shipments);
 }
 
 }  // namespace depot

@@ -11,20 +11,13 @@
 #include <vector>
 
 #include "app/actor.h"
+#include "app/import_queue.h"
 #include "app/shipping_service.h"
 #include "app/write.h"
 
 namespace depot {
 
-struct ImportReport {
-  ImportJob job;
-  std::vector<ImportRow> errors;  // failed rows, in file order (the first kMaxReportedErrors)
-};
-
-inline constexpr int kMaxReportedErrors = 1000;
-inline constexpr std::size_t kMaxImportRows = 100'000;
-
-class ShipmentImports {
+class ShipmentImports final : public ImportQueue {
  public:
   ShipmentImports(Store& store, Clock& clock, ShippingService& shipping)
       : store_(store), clock_(clock), shipping_(shipping) {}
@@ -36,10 +29,10 @@ class ShipmentImports {
   void start(const Actor& actor, std::vector<ImportRow> rows, Callback<ImportJob> done);
   Result<ImportReport> report(const Actor& actor, std::int64_t import_id);
 
-  // Applies the next batch of one import; true once it has finished. Blocking: for the runner.
-  Result<bool> run_batch(TenantId tenant, std::int64_t import_id);
-  // Imports not finished yet, of every merchant.
-  std::vector<std::pair<TenantId, std::int64_t>> unfinished();
+  // ImportQueue
+  std::string_view name() const override { return "shipment import"; }
+  std::vector<std::pair<TenantId, std::int64_t>> unfinished() override;
+  Result<bool> run_batch(TenantId tenant, std::int64_t import_id) override;
 
  private:
   using NumberedRow = std::pair<std::int64_t, ImportRow>;  // (seq, row)

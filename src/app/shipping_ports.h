@@ -19,6 +19,12 @@ enum class ImportStatus { queued, running, finished };
 std::string_view to_string(ImportStatus status);
 std::optional<ImportStatus> parse_import_status(std::string_view text);
 
+// What a bulk import applies: parcels (SHP-5) or orders (INT-2). Both kinds share the job rows,
+// their progress and the runner; each keeps its rows in a table of its own.
+enum class ImportKind { shipments, orders };
+std::string_view to_string(ImportKind kind);
+std::optional<ImportKind> parse_import_kind(std::string_view text);
+
 enum class RowOutcome { pending, applied, unchanged, failed };
 
 // One row of a bulk shipment file, as read: the quantity is 0 when the row names no SKU (ship
@@ -37,9 +43,10 @@ struct ImportRow {
 
 struct ImportJob {
   std::int64_t id = 0;
+  ImportKind kind = ImportKind::shipments;
   ImportStatus status = ImportStatus::queued;
   std::int64_t total = 0;
-  std::int64_t applied = 0;    // rows that shipped something
+  std::int64_t applied = 0;    // rows that shipped something, or created or changed an order
   std::int64_t unchanged = 0;  // rows already applied by an earlier import
   std::int64_t failed = 0;
   std::string actor;
@@ -62,7 +69,7 @@ class ShippingReads {
                                                                       std::int64_t after_seq,
                                                                       int limit) = 0;
   virtual std::vector<ImportRow> failed_import_rows(std::int64_t import_id, int limit) = 0;
-  virtual std::vector<std::int64_t> unfinished_imports() = 0;
+  virtual std::vector<std::int64_t> unfinished_imports(ImportKind kind) = 0;
 };
 
 class ShippingWrites {
@@ -70,6 +77,7 @@ class ShippingWrites {
   virtual ~ShippingWrites() = default;
   // Stores the shipment and its lines; fills in its id.
   virtual void insert_shipment(Shipment& shipment) = 0;
+  // Stores a job of kind shipments with its rows.
   virtual std::int64_t insert_import(const ImportJob& job, const std::vector<ImportRow>& rows) = 0;
   virtual void update_import(const ImportJob& job) = 0;
   virtual void record_import_row(std::int64_t import_id, std::int64_t seq,

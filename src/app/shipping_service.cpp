@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <charconv>
 
+#include "app/audit.h"
 #include "app/order_writes.h"
 #include "app/paging.h"
 #include "app/parcel_progress.h"
 #include "app/stock_keeper.h"
 #include "domain/carriers.h"
 #include "domain/event_catalog.h"
+#include "domain/order_changes.h"
 #include "domain/order_state_machine.h"
 #include "domain/ship_reminders.h"
 #include "domain/text.h"
@@ -73,10 +75,13 @@ Result<Shipped> ShippingService::ship_in(WriteTx& tx, const std::string& actor, 
 
   // The last verification: what changed since payment (a new rule, a blacklisted phone) still
   // stops the parcel. The hold commits although the shipment is refused.
+  Order before = order;
   verifier_.verify(tx, order, std::nullopt, false, actor, now);
   if (order.status == OrderStatus::on_hold) {
     order.version += 1;
     save_order(tx, order, now);
+    record_audit(tx, actor, "order.hold", audit_object("order", order.id),
+                 order_changes(before, order), now);
     return Shipped{{}, order, false};
   }
 
@@ -105,6 +110,9 @@ Result<Shipped> ShippingService::ship_in(WriteTx& tx, const std::string& actor, 
   order.version += 1;
   save_order(tx, order, now);
   tx.append_event(events::shipment_created(order, shipment), now);
+  std::vector<FieldChange> changes = order_changes(before, order);
+  changes.push_back({"shipments", "", shipment.carrier + " " + tracking_no});
+  record_audit(tx, actor, "order.ship", audit_object("order", order.id), std::move(changes), now);
   keeper.settle_alerts();
   return Shipped{std::move(shipment), order, true};
 }
@@ -181,6 +189,7 @@ Result<Order> ShippingService::release_in(WriteTx& tx, const std::string& actor,
                  "an order that is " + std::string(to_string(order->status)) + " is not held");
   }
   Instant now = clock_.now();
+  Order before = *order;
   std::string codes;
   for (const std::string& code : command.overrides) {
     if (std::find(order->overrides.begin(), order->overrides.end(), code) ==
@@ -199,6 +208,10 @@ Result<Order> ShippingService::release_in(WriteTx& tx, const std::string& actor,
   }
   order->version += 1;
   save_order(tx, *order, now);
+  std::vector<FieldChange> changes = order_changes(before, *order);
+  add_change(changes, "reason", "", command.reason);
+  record_audit(tx, actor, "order.release", audit_object("order", order_id), std::move(changes),
+               now);
   return *order;
 }
 
@@ -249,8 +262,11 @@ Result<int> ShippingService::raise_reminders(TenantId tenant) {
         if (!level) continue;
         std::optional<Order> order = tx.find_order(seen.id);
         if (!order) continue;
+        Order before = *order;
         order->reminder = *level;
         save_order(tx, *order, now);
+        record_audit(tx, "system", "order.remind", audit_object("order", order->id),
+                     order_changes(before, *order), now);
         tx.append_event(events::shipment_reminder(*order, *level), now);
         ++raised;
       }

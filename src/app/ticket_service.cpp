@@ -1,5 +1,6 @@
 #include "app/ticket_service.h"
 
+#include "app/audit.h"
 #include "app/order_writes.h"
 #include "app/paging.h"
 #include "domain/event_catalog.h"
@@ -81,6 +82,13 @@ void TicketService::open(const Actor& actor, NewTicket input, Callback<Ticket> d
           tx.add_ticket_comment(ticket.id, {0, author, input.comment, now});
         }
         tx.append_event(events::ticket_opened(*order, ticket.id, ticket.kind, ticket.subject), now);
+        std::vector<FieldChange> changes{{"kind", "", ticket.kind},
+                                         {"order_id", "", std::to_string(ticket.order_id)},
+                                         {"subject", "", ticket.subject}};
+        add_change(changes, "assignee", "", ticket.assignee);
+        add_change(changes, "comment", "", input.comment);
+        record_audit(tx, author, "ticket.open", audit_object("ticket", ticket.id),
+                     std::move(changes), now);
         return *tx.find_ticket(ticket.id);
       },
       std::move(done));
@@ -99,13 +107,20 @@ void TicketService::change(const Actor& actor, std::int64_t id, TicketChange cha
   Instant now = clock_.now();
   run_write<Ticket>(
       store_, actor.tenant_id,
-      [id, change = std::move(change), now](WriteTx& tx) -> Result<Ticket> {
+      [actor, id, change = std::move(change), now](WriteTx& tx) -> Result<Ticket> {
         std::optional<Ticket> ticket = tx.find_ticket(id);
         if (!ticket) return ticket_not_found(id);
+        Ticket before = *ticket;
         if (change.status) ticket->status = *change.status;
         if (change.assignee) ticket->assignee = *change.assignee;
         ticket->updated_at = now;
         tx.update_ticket(*ticket);
+        std::vector<FieldChange> changes;
+        add_change(changes, "status", std::string(to_string(before.status)),
+                   std::string(to_string(ticket->status)));
+        add_change(changes, "assignee", before.assignee, ticket->assignee);
+        record_audit(tx, actor.name, "ticket.update", audit_object("ticket", id),
+                     std::move(changes), now);
         return *tx.find_ticket(id);
       },
       std::move(done));
@@ -131,6 +146,8 @@ void TicketService::comment(const Actor& actor, std::int64_t id, std::string tex
         tx.add_ticket_comment(id, {0, author, text, now});
         ticket->updated_at = now;
         tx.update_ticket(*ticket);
+        record_audit(tx, author, "ticket.comment", audit_object("ticket", id),
+                     {{"comment", "", text}}, now);
         return *tx.find_ticket(id);
       },
       std::move(done));

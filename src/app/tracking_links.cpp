@@ -1,10 +1,10 @@
 #include "app/tracking_links.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <charconv>
+
+#include "app/signing.h"
 
 namespace depot {
 
@@ -14,17 +14,7 @@ constexpr std::size_t kSignatureBytes = 16;
 
 std::string signature(std::string_view link_key, std::int64_t tenant, std::int64_t order_id) {
   std::string content = "track:" + std::to_string(tenant) + ":" + std::to_string(order_id);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), link_key.data(), static_cast<int>(link_key.size()),
-       reinterpret_cast<const unsigned char*>(content.data()), content.size(), digest, &length);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (std::size_t i = 0; i < kSignatureBytes && i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0x0f];
-  }
-  return hex;
+  return lower_hex(hmac_sha256(link_key, content).substr(0, kSignatureBytes));
 }
 
 std::optional<std::int64_t> positive_number(std::string_view text) {

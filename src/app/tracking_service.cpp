@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "app/access_service.h"
+#include "app/audit.h"
 #include "app/order_writes.h"
 #include "app/parcel_progress.h"
 #include "app/tracking_links.h"
@@ -101,7 +102,7 @@ void TrackingService::save_carrier_account(const Actor& actor, CarrierAccountInp
   }
   run_write<CarrierAccountView>(
       store_, actor.tenant_id,
-      [this, tenant = actor.tenant_id,
+      [this, actor, tenant = actor.tenant_id,
        input = std::move(input)](WriteTx& tx) -> Result<CarrierAccountView> {
         std::optional<CarrierAccount> before = tx.carrier_account();
         CarrierAccount account;
@@ -123,6 +124,15 @@ void TrackingService::save_carrier_account(const Actor& actor, CarrierAccountInp
         account.callback_token = before ? before->callback_token : random_token(24);
         account.updated_at = clock_.now();
         tx.save_carrier_account(account);
+        const TrackingAccount none;
+        const TrackingAccount& old = before ? before->account : none;
+        std::vector<FieldChange> changes;
+        add_change(changes, "url", old.url, account.account.url);
+        add_change(changes, "customer", old.customer, account.account.customer);
+        add_secret_change(changes, "key", old.key, account.account.key);
+        add_secret_change(changes, "salt", old.salt, account.account.salt);
+        record_audit(tx, actor.name, before ? "carrier_account.update" : "carrier_account.create",
+                     "carrier_account:kuaidi100", std::move(changes), account.updated_at);
         CarrierAccountView view = view_of(tenant, tx.settings(), account);
         view.created = !before;
         return view;
@@ -196,10 +206,16 @@ void TrackingService::add_checkpoints(const Actor& actor, std::int64_t parcel_id
   if (!errors.empty()) return done(invalid_fields(std::move(errors)));
   run_write<Parcel>(
       store_, actor.tenant_id,
-      [parcel_id, checkpoints = std::move(checkpoints), now](WriteTx& tx) -> Result<Parcel> {
+      [actor, parcel_id, checkpoints = std::move(checkpoints), now](WriteTx& tx) -> Result<Parcel> {
         std::optional<Parcel> parcel = tx.find_parcel(parcel_id);
         if (!parcel) return parcel_not_found(parcel_id);
-        record_progress(tx, *parcel, checkpoints, std::nullopt, "manual", now);
+        ParcelStatus before = parcel->status;
+        int added = record_progress(tx, *parcel, checkpoints, std::nullopt, "manual", now);
+        std::vector<FieldChange> changes{{"checkpoints_added", "", std::to_string(added)}};
+        add_change(changes, "status", std::string(to_string(before)),
+                   std::string(to_string(parcel->status)));
+        record_audit(tx, actor.name, "parcel.add_checkpoints", audit_object("parcel", parcel_id),
+                     std::move(changes), now);
         return std::move(*parcel);
       },
       std::move(done));
@@ -216,7 +232,7 @@ void TrackingService::import_checkpoints(const Actor& actor, std::vector<Checkpo
   }
   run_write<CheckpointImport>(
       store_, actor.tenant_id,
-      [this, rows = std::move(rows)](WriteTx& tx) -> Result<CheckpointImport> {
+      [this, actor, rows = std::move(rows)](WriteTx& tx) -> Result<CheckpointImport> {
         Instant now = clock_.now();
         CheckpointImport report;
         for (const CheckpointRow& row : rows) {
@@ -242,6 +258,11 @@ void TrackingService::import_checkpoints(const Actor& actor, std::vector<Checkpo
           }
           ++(added > 0 ? report.applied : report.unchanged);
         }
+        record_audit(tx, actor.name, "tracking.import", "tracking",
+                     {{"rows", "", std::to_string(rows.size())},
+                      {"applied", "", std::to_string(report.applied)},
+                      {"failed", "", std::to_string(report.failed.size())}},
+                     now);
         return report;
       },
       std::move(done));

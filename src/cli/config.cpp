@@ -32,8 +32,14 @@ void load_config_file(const std::string& path, ServeConfig& config) {
       config.rate_limit = value.is_double() ? value.as_double() : value.as_int64();
     } else if (key == "dispatch") {
       config.dispatch = value.as_bool();
+    } else if (key == "export_inline_rows") {
+      config.export_inline_rows = value.as_int64();
     } else if (key == "log_level") {
       config.log_level = value.as_string();
+    } else if (key == "log_format") {
+      config.log_format = value.as_string();
+    } else if (key == "metrics_token") {
+      config.metrics_token = value.as_string();
     } else {
       throw std::runtime_error(path + ": unknown setting " + std::string(key));
     }

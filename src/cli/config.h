@@ -15,6 +15,11 @@ struct ServeConfig {
   std::int64_t sweep_interval_ms = 1000;
   double rate_limit = 0;  // requests per second per key; 0 turns the limit off
   std::string log_level = "info";
+  std::string log_format = "text";  // "text", or "json": one JSON object per line
+  // When set, GET /metrics answers only `Authorization: Bearer <metrics_token>`.
+  std::string metrics_token;
+  // An export of at most this many rows is answered with its file; a larger one with a job.
+  std::int64_t export_inline_rows = 10'000;
   bool demo = false;
   // Off: events still enter the outbox, but no notification or webhook is sent until a server
   // with dispatch on starts. For a copy of production data (staging, a restored backup) that

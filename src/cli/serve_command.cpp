@@ -15,13 +15,20 @@
 #include "app/access_service.h"
 #include "app/alert_feed.h"
 #include "app/channel_accounts.h"
+#include "app/export_service.h"
+#include "app/forecast_service.h"
+#include "app/integration_service.h"
 #include "app/inventory_service.h"
 #include "app/merchant_service.h"
+#include "app/metrics.h"
 #include "app/notification_dispatcher.h"
 #include "app/notification_sender.h"
 #include "app/notification_service.h"
+#include "app/operation_metrics.h"
+#include "app/order_imports.h"
 #include "app/order_service.h"
 #include "app/public_tracking.h"
+#include "app/report_service.h"
 #include "app/rule_book.h"
 #include "app/rule_service.h"
 #include "app/shipment_imports.h"
@@ -40,14 +47,20 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/demo_data.h"
+#include "cli/process_metrics.h"
+#include "exports/csv/csv_table_writer.h"
+#include "exports/xlsx/xlsx_table_writer.h"
 #include "geocoders/amap/amap_geocoder.h"
 #include "http/alert_routes.h"
 #include "http/json_output_notifications.h"
 #include "http/routes.h"
 #include "http/server.h"
+#include "logging/log_format.h"
 #include "rules/lua/lua_rule_engine.h"
+#include "store/files/export_directory.h"
 #include "store/files/media_directory.h"
 #include "store/sqlite/sqlite_store.h"
+#include "workers/export_runner.h"
 #include "workers/import_runner.h"
 #include "workers/notification_worker.h"
 #include "workers/scheduler.h"
@@ -69,16 +82,22 @@ asio::ip::tcp::endpoint parse_endpoint(const std::string& listen) {
 }
 
 int serve(ServeConfig config) {
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ level=%l %v", spdlog::pattern_time_type::utc);
+  std::optional<logging::LogFormat> log_format = logging::parse_log_format(config.log_format);
+  if (!log_format) throw std::runtime_error("log_format must be text or json");
+  logging::use_log_format(*log_format);
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   if (config.web_root.empty()) config.web_root = default_web_root();
   int threads = config.threads > 0
                     ? config.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
+  // Before the store: the store's commit hook counts into it until the store is gone.
+  metrics::Registry metrics;
+  add_process_metrics(metrics);
   sqlite::SqliteStore store(database_path(config.data_dir));
   files::MediaDirectory media((std::filesystem::path(config.data_dir) / "media").string());
   SystemClock clock;
+  add_store_metrics(metrics, store, clock);
   rules::LuaRuleEngine rule_engine;
   geocoders::AmapGeocoder geocoder;
   RuleBook rule_book(rule_engine);
@@ -86,7 +105,7 @@ int serve(ServeConfig config) {
   AccessService access(store, clock);
   OrderService orders(store, clock, verifier);
   InventoryService inventory(store, clock, media);
-  MerchantService merchant(store);
+  MerchantService merchant(store, clock);
   AlertFeed alert_feed(store, {.on_error = [](TenantId tenant, const std::string& message) {
                          spdlog::error("alert stream of merchant {}: {}", tenant, message);
                        }});
@@ -95,8 +114,14 @@ int serve(ServeConfig config) {
   ShippingService shipping(store, clock, verifier);
   ShipmentImports imports(store, clock, shipping);
   RuleService rules(store, clock, rule_book);
-  workers::ImportRunner import_runner(imports);
+  AuditLog audit_log(store);
+  // Where depot's pages and callbacks are reached from outside: known once the server listens.
+  SiteAddress site;
+  IntegrationService integrations(store, clock, verifier, orders, site);
+  OrderImports order_imports(store, clock, integrations);
+  workers::ImportRunner import_runner({&imports, &order_imports});
   imports.on_queued([&import_runner] { import_runner.wake(); });
+  order_imports.on_queued([&import_runner] { import_runner.wake(); });
 
   // Notifications: the providers' adapters share one curl loop. It is stopped by hand before the
   // store closes, so the outcomes of sends still in flight are recorded.
@@ -112,7 +137,6 @@ int serve(ServeConfig config) {
   channels::WechatChannel wechat_channel(*provider_loop);
   channels::JpushChannel push_channel(*provider_loop);
   channels::WebhookChannel webhook_channel(*provider_loop);
-  SiteAddress site;
   NotificationComposer composer(http::webhook_payload, &site);
   NotificationDispatcher dispatcher(store, clock, composer);
   NotificationSender sender(store, clock, composer,
@@ -122,6 +146,7 @@ int serve(ServeConfig config) {
                              {ChannelKind::push, &push_channel},
                              {ChannelKind::webhook, &webhook_channel}});
   workers::NotificationWorker notification_worker(store, dispatcher, sender, notification_options);
+  add_notification_metrics(metrics, sender);
   sender.on_recorded([&notification_worker](std::int64_t id, const Status& stored) {
     if (!stored.ok()) {
       spdlog::error(
@@ -140,33 +165,54 @@ int serve(ServeConfig config) {
   ReturnService returns(store, clock);
   RefundService refunds(store, clock);
   FeedbackService feedback(store, clock, tickets);
+  ReportService reports(store, store, clock);
   carriers::Kuaidi100Tracker tracker(*provider_loop);
   EtaCache etas;
   TrackingService tracking(store, clock, tracker, etas, site);
   TrackingJobs tracking_jobs(store, clock, tracker, tracking);
   PublicTracking public_tracking(store, clock, tracking);
+  ForecastService forecasts(store, store, clock, etas);
+  files::ExportDirectory export_files(
+      (std::filesystem::path(config.data_dir) / "exports").string());
+  ExportService export_jobs(
+      store, store, clock, export_files,
+      [](const std::string& path) { return std::make_unique<exports::CsvTableWriter>(path); },
+      [](const std::string& path) { return std::make_unique<exports::XlsxTableWriter>(path); });
+  export_jobs.on_internal_error([](std::int64_t id, const std::string& what) {
+    spdlog::error("export {} failed: {}", id, what);
+  });
+  workers::ExportRunner export_runner(export_jobs);
+  export_jobs.on_queued([&export_runner] { export_runner.wake(); });
 
   std::string demo_key;
   if (config.demo) {
-    demo_key =
-        seed_demo(config.data_dir, {access, inventory, orders, shipping, rules, channel_accounts});
+    HistoryParts history{store, media, rule_book, tracker, etas, site};
+    demo_key = seed_demo(config.data_dir,
+                         {access, orders, shipping, rules, channel_accounts, dispatcher, history});
   }
 
   http::RateLimiter limiter(config.rate_limit, std::max(1.0, config.rate_limit * 2));
   http::Router router(access, limiter);
   http::add_order_routes(router, orders);
   http::add_inventory_routes(router, inventory);
+  http::add_integration_routes(router, integrations, order_imports);
   http::add_shipping_routes(router, shipping, imports);
   http::add_rule_routes(router, rules);
   http::add_notification_routes(router, channel_accounts, notifications);
   http::add_ticket_routes(router, tickets);
+  http::add_audit_routes(router, audit_log);
   http::add_after_sales_routes(router, returns, refunds, feedback);
+  http::add_report_routes(router, reports);
+  http::add_forecast_routes(router, forecasts);
   http::add_tracking_routes(router, tracking);
   // At most 10 lookups a minute per client address on the public tracking page.
   http::RateLimiter tracking_guesses(10.0 / 60, 10);
   http::add_tracking_page_routes(router, public_tracking, feedback, tracking_guesses);
   http::add_system_routes(router, merchant, inventory, store, config.web_root);
   http::add_alert_routes(router, alert_feed);
+  http::add_export_routes(router, export_jobs, config.export_inline_rows);
+  http::add_metrics_routes(router, metrics, config.metrics_token);
+  http::HttpMetrics http_metrics(metrics);
 
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<asio::io_context*> context_list;
@@ -175,7 +221,8 @@ int serve(ServeConfig config) {
     context_list.push_back(contexts.back().get());
   }
   asio::io_context& io = *contexts.front();
-  http::Server server(context_list, parse_endpoint(config.listen), router, http::ServerOptions{});
+  http::Server server(context_list, parse_endpoint(config.listen), router,
+                      http::ServerOptions{.metrics = &http_metrics});
   std::string host = config.listen.substr(0, config.listen.rfind(':'));
   std::string base = "http://" + host + ":" + std::to_string(server.port());
   site.set_own(base);
@@ -211,6 +258,7 @@ int serve(ServeConfig config) {
   }
   alert_feed.start();
   import_runner.start();
+  export_runner.start();
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -221,11 +269,16 @@ int serve(ServeConfig config) {
 
   spdlog::info("depot listening on {} with {} thread(s), data in {}", base, threads,
                config.data_dir);
-  std::cout << "depot is running at " << base << "\n"
-            << "  API page:  " << base << "/docs/\n"
-            << "  API spec:  " << base << "/api/v1/openapi.json\n";
-  if (!demo_key.empty()) std::cout << "  demo key:  " << demo_key << "\n";
-  std::cout << std::flush;
+  if (*log_format == logging::LogFormat::json) {
+    // Every line of a JSON log is an object: no banner for people.
+    if (!demo_key.empty()) spdlog::info("demo key: {}", demo_key);
+  } else {
+    std::cout << "depot is running at " << base << "\n"
+              << "  API page:  " << base << "/docs/\n"
+              << "  API spec:  " << base << "/api/v1/openapi.json\n";
+    if (!demo_key.empty()) std::cout << "  demo key:  " << demo_key << "\n";
+    std::cout << std::flush;
+  }
 
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) {
@@ -243,6 +296,8 @@ int serve(ServeConfig config) {
   provider_loop.reset();
   alert_feed.stop();
   import_runner.stop();
+  // After the HTTP threads: a request waiting for its export to settle is answered first.
+  export_runner.stop();
   store.close();
   spdlog::info("stopped");
   return 0;
@@ -272,6 +327,18 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->envname("DEPOT_RATE_LIMIT");
   command->add_option("--log-level", config->log_level, "trace, debug, info, warn or error")
       ->envname("DEPOT_LOG_LEVEL");
+  command
+      ->add_option("--log-format", config->log_format,
+                   "text, or json: one JSON object per line (the access log is at debug level)")
+      ->envname("DEPOT_LOG_FORMAT");
+  command
+      ->add_option("--metrics-token", config->metrics_token,
+                   "Bearer token GET /metrics requires (empty: open to scrapers)")
+      ->envname("DEPOT_METRICS_TOKEN");
+  command
+      ->add_option("--export-inline-rows", config->export_inline_rows,
+                   "Exports of at most this many rows are answered at once; larger ones as jobs")
+      ->envname("DEPOT_EXPORT_INLINE_ROWS");
   command->add_flag("--demo", config->demo, "Seed a demo merchant with products and orders");
   command
       ->add_flag("--dispatch,!--no-dispatch", config->dispatch,
@@ -290,6 +357,11 @@ void add_serve_command(CLI::App& app, int& exit_code) {
     }
     if (command->count("--rate-limit")) effective.rate_limit = config->rate_limit;
     if (command->count("--log-level")) effective.log_level = config->log_level;
+    if (command->count("--log-format")) effective.log_format = config->log_format;
+    if (command->count("--metrics-token")) effective.metrics_token = config->metrics_token;
+    if (command->count("--export-inline-rows")) {
+      effective.export_inline_rows = config->export_inline_rows;
+    }
     effective.demo = config->demo;
     if (command->count("--dispatch") || command->count("--no-dispatch")) {
       effective.dispatch = config->dispatch;

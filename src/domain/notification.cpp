@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "domain/masking.h"
 #include "domain/text.h"
 
 namespace depot {
@@ -41,17 +42,6 @@ std::uint64_t fingerprint(std::string_view text) {
     hash *= 1099511628211ULL;
   }
   return hash;
-}
-
-std::string mask_phone(std::string_view phone) {
-  if (phone.size() < 7) return std::string(phone.substr(0, 1)) + "***";
-  return std::string(phone.substr(0, 3)) + "****" + std::string(phone.substr(phone.size() - 4));
-}
-
-std::string mask_email(std::string_view email) {
-  auto at = email.rfind('@');
-  if (at == std::string_view::npos || at == 0) return "***";
-  return std::string(utf8_prefix(email, 1)) + "***" + std::string(email.substr(at));
 }
 
 // A URL shows its scheme and host only: paths and queries may carry tokens.

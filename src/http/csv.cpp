@@ -1,6 +1,7 @@
 #include "http/csv.h"
 
 #include "domain/text.h"
+#include "http/multipart.h"
 
 #include <iconv.h>
 
@@ -169,10 +170,19 @@ Result<std::vector<CsvRow>> parse_csv(std::string_view text) {
 
 Result<std::vector<CsvRow>> csv_records(const Request& request) {
   std::string type = ascii_lower(trimmed(request.header("content-type")));
-  if (!type.starts_with("text/csv")) {
-    return error(ErrorCode::unsupported_media, "the body must be text/csv");
+  std::string_view bytes = request.body;
+  if (type.starts_with("multipart/form-data")) {
+    Result<std::vector<FormPart>> parts = parse_multipart(request.header("content-type"), bytes);
+    if (!parts.ok()) return parts.error();
+    auto file = std::find_if(parts->begin(), parts->end(),
+                             [](const FormPart& p) { return p.name == "file"; });
+    if (file == parts->end()) return invalid_field("file", "is required: a part named file");
+    bytes = file->data;
+  } else if (!type.starts_with("text/csv")) {
+    return error(ErrorCode::unsupported_media,
+                 "the body must be text/csv, or multipart/form-data with a part named file");
   }
-  Result<std::string> text = decode_csv_text(request.body);
+  Result<std::string> text = decode_csv_text(bytes);
   if (!text.ok()) return text.error();
   return parse_csv(*text);
 }

@@ -1,6 +1,7 @@
 #pragma once
-// CSV uploads (bulk shipping imports): decoding the bytes to UTF-8 the way spreadsheets in China
-// save them, and splitting the text into RFC 4180 records that remember their line numbers.
+// CSV uploads (bulk imports of shipments, checkpoints and orders): decoding the bytes to UTF-8
+// the way spreadsheets in China save them, and splitting the text into RFC 4180 records that
+// remember their line numbers.
 // Pure functions; safe to call from any thread.
 
 #include <cstddef>
@@ -33,8 +34,9 @@ struct CsvRow {
 // in the size of the text.
 Result<std::vector<CsvRow>> parse_csv(std::string_view utf8_text);
 
-// The records of an uploaded CSV body: 415 unless its Content-Type is text/csv, then decoded and
-// parsed as above.
+// The records of an uploaded CSV file, decoded and parsed as above: the body when its
+// Content-Type is text/csv, or the part named "file" of a multipart/form-data body (a browser's
+// upload form); 415 for any other body.
 Result<std::vector<CsvRow>> csv_records(const Request& request);
 
 }  // namespace depot::http

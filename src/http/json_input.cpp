@@ -79,6 +79,16 @@ std::optional<std::int64_t> Fields::integer(std::string_view key, bool required)
   return std::nullopt;
 }
 
+std::optional<double> Fields::number(std::string_view key, bool required) {
+  const json::value* value = find(key, required);
+  if (!value) return std::nullopt;
+  if (!value->is_number()) {
+    fail(key, "must be a number");
+    return std::nullopt;
+  }
+  return value->to_number<double>();
+}
+
 std::optional<bool> Fields::boolean(std::string_view key) {
   const json::value* value = find(key, false);
   if (!value) return std::nullopt;

@@ -27,6 +27,8 @@ class Fields {
   std::optional<std::string> text(std::string_view key, bool required = false,
                                   std::size_t max_bytes = 1000);
   std::optional<std::int64_t> integer(std::string_view key, bool required = false);
+  // Any JSON number (an integer too), as a double.
+  std::optional<double> number(std::string_view key, bool required = false);
   std::optional<bool> boolean(std::string_view key);
   std::optional<Instant> instant(std::string_view key);
   const boost::json::object* object(std::string_view key, bool required = false);

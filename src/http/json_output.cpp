@@ -60,7 +60,7 @@ json::array to_json(const std::vector<std::string>& texts) {
   return out;
 }
 
-json::object to_json(const Order& o, bool with_history) {
+json::object to_json(const Order& o, bool with_history, Disclosure contact) {
   json::array lines;
   for (const OrderLine& line : o.lines) {
     lines.push_back(json::object{
@@ -76,8 +76,8 @@ json::object to_json(const Order& o, bool with_history) {
                    {"refund_due", o.refund_due},
                    {"refunded_amount", o.refunded_amount},
                    {"lines", std::move(lines)},
-                   {"customer", to_json(o.customer)},
-                   {"shipping_address", to_json(o.shipping_address)},
+                   {"customer", to_json(disclose_customer(o.customer, contact))},
+                   {"shipping_address", to_json(disclose_address(o.shipping_address, contact))},
                    {"platform", text_or_null(o.platform)},
                    {"external_no", text_or_null(o.external_no)},
                    {"notes", o.notes},
@@ -203,6 +203,8 @@ json::object to_json(const MerchantSettings& s) {
     contacts.push_back(
         json::object{{"channel", to_string(contact.channel)}, {"recipient", contact.recipient}});
   }
+  json::object lead_by_sku;
+  for (const auto& [sku, days] : s.reports.lead_days_by_sku) lead_by_sku[sku] = days;
   return {{"edit_window_seconds", s.edit_window_seconds},
           {"unpaid_timeout_seconds", s.unpaid_timeout_seconds},
           {"currency", s.currency},
@@ -216,7 +218,12 @@ json::object to_json(const MerchantSettings& s) {
           {"alert_contacts", std::move(contacts)},
           {"public_url", s.notify.public_url},
           {"tracking_stall_hours", s.tracking.stall_hours},
-          {"tracking_stall_hours_by_carrier", std::move(stall_by_carrier)}};
+          {"tracking_stall_hours_by_carrier", std::move(stall_by_carrier)},
+          {"reports", json::object{{"utc_offset_minutes", s.reports.utc_offset_minutes},
+                                   {"lead_days", s.reports.lead_days},
+                                   {"lead_days_by_sku", std::move(lead_by_sku)},
+                                   {"service_level", s.reports.service_level},
+                                   {"review_days", s.reports.review_days}}}};
 }
 
 json::object page(json::array items, const std::string& next_cursor) {

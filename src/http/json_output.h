@@ -15,7 +15,8 @@
 
 namespace depot::http {
 
-boost::json::object to_json(const Order& order, bool with_history);
+// The order with its customer and address as `contact` allows (app/actor.h, contact_disclosure).
+boost::json::object to_json(const Order& order, bool with_history, Disclosure contact);
 boost::json::array to_json(const std::vector<HoldReason>& reasons);
 boost::json::array to_json(const std::vector<std::string>& texts);
 boost::json::object to_json(const Shipment& shipment);

@@ -42,12 +42,13 @@ json::object to_json(const BlacklistEntry& e) {
 json::object to_json(const ImportReport& report) {
   const ImportJob& job = report.job;
   json::array errors;
-  for (const ImportRow& row : report.errors) {
+  for (const ImportError& row : report.errors) {
     json::object error{{"row", row.line}, {"message", row.message}};
     if (!row.column.empty()) error["column"] = row.column;
     errors.push_back(std::move(error));
   }
   return {{"id", job.id},
+          {"kind", to_string(job.kind)},
           {"status", to_string(job.status)},
           {"total", job.total},
           {"applied", job.applied},

@@ -28,6 +28,8 @@ struct Request {
   std::map<std::string, std::string> params;  // from the route pattern, e.g. {id}
   Actor actor;                                // set once the key is checked
   std::string client_address;                 // the peer's IP address ("" when unknown)
+  std::string request_id;                     // X-Request-Id: the client's if sane, else made up
+  std::string_view route;  // the pattern of the route whose path matched ("" when none did)
 
   std::string header(const std::string& lower_name) const {
     auto found = headers.find(lower_name);
@@ -129,6 +131,10 @@ struct Response {
   // Set for a streamed response: `body` is ignored, the stream's pieces are the body, and the
   // connection closes after it. The server always finish()es the stream, however it ends.
   std::shared_ptr<ResponseStream> stream = nullptr;
+  // Set for a response whose body is a file (a finished export): `body` is ignored and the file
+  // is sent from disk as it is read, so its size never sits in memory. A file that cannot be
+  // opened is answered with a 404 problem instead.
+  std::string file{};
 
   Response& with_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

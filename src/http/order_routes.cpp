@@ -1,12 +1,12 @@
 #include <boost/asio/awaitable.hpp>
 
-#include <algorithm>
 #include <charconv>
 
 #include "domain/order_rules.h"
 #include "http/await.h"
 #include "http/json_input.h"
 #include "http/json_output.h"
+#include "http/order_input.h"
 #include "http/problem.h"
 #include "http/routes.h"
 
@@ -17,107 +17,17 @@ namespace json = boost::json;
 
 namespace {
 
-std::vector<OrderLine> read_lines(const json::array& items, std::vector<FieldError>& errors) {
-  std::vector<OrderLine> lines;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    std::string prefix = "lines[" + std::to_string(i) + "]";
-    if (!items[i].is_object()) {
-      errors.push_back({prefix, "must be an object"});
-      continue;
-    }
-    Fields line(items[i].get_object(), prefix, errors);
-    line.reject_unknown({"sku", "quantity", "unit_price"});
-    OrderLine parsed;
-    parsed.sku = line.text("sku", true, 64).value_or("");
-    parsed.quantity = line.integer("quantity", true).value_or(0);
-    parsed.unit_price = line.integer("unit_price", true).value_or(0);
-    lines.push_back(std::move(parsed));
-  }
-  return lines;
-}
-
-Customer read_customer(const json::object& object, std::vector<FieldError>& errors) {
-  Fields f(object, "customer", errors);
-  f.reject_unknown(
-      {"name", "phone", "email", "wechat_openid", "device_token", "preferred_channels", "locale"});
-  Customer c;
-  c.name = f.text("name", true, 400).value_or("");
-  // A missing phone or address part is the platform's data as sold: verification holds it.
-  c.phone = f.text("phone", false, 32).value_or("");
-  c.email = f.text("email", false, 254).value_or("");
-  c.wechat_openid = f.text("wechat_openid", false, 128).value_or("");
-  c.device_token = f.text("device_token", false, 512).value_or("");
-  c.preferred_channels = f.text_list("preferred_channels").value_or(std::vector<std::string>{});
-  c.locale = f.text("locale", false, 16).value_or("zh-CN");
-  return c;
-}
-
-Address read_address(const json::object& object, std::vector<FieldError>& errors) {
-  Fields f(object, "shipping_address", errors);
-  f.reject_unknown({"province", "city", "district", "detail", "postcode"});
-  Address a;
-  a.province = f.text("province", false, 64).value_or("");
-  a.city = f.text("city", false, 64).value_or("");
-  a.district = f.text("district", false, 64).value_or("");
-  a.detail = f.text("detail", false, 800).value_or("");
-  a.postcode = f.text("postcode", false, 16).value_or("");
-  return a;
-}
-
-OrderDraft read_draft(const json::object& body, std::vector<FieldError>& errors) {
-  Fields f(body, "", errors);
-  f.reject_unknown(
-      {"lines", "currency", "customer", "shipping_address", "platform", "external_no", "notes"});
-  OrderDraft draft;
-  if (const json::array* lines = f.array("lines", true)) draft.lines = read_lines(*lines, errors);
-  draft.currency = f.text("currency", false, 3).value_or("");
-  if (const json::object* customer = f.object("customer", true)) {
-    draft.customer = read_customer(*customer, errors);
-  }
-  if (const json::object* address = f.object("shipping_address", true)) {
-    draft.shipping_address = read_address(*address, errors);
-  }
-  draft.platform = f.text("platform", false, 128).value_or("");
-  draft.external_no = f.text("external_no", false, 256).value_or("");
-  draft.notes = f.text("notes", false, 2000).value_or("");
-  return draft;
-}
-
-OrderPatch read_patch(const json::object& body, std::vector<FieldError>& errors) {
-  Fields f(body, "", errors);
-  f.reject_unknown({"lines", "shipping_address", "customer", "notes"});
-  OrderPatch patch;
-  if (const json::array* lines = f.array("lines")) patch.lines = read_lines(*lines, errors);
-  if (const json::object* customer = f.object("customer")) {
-    patch.customer = read_customer(*customer, errors);
-  }
-  if (const json::object* address = f.object("shipping_address")) {
-    patch.shipping_address = read_address(*address, errors);
-  }
-  patch.notes = f.text("notes", false, 2000);
-  if (body.empty()) errors.push_back({"body", "names nothing to change"});
-  return patch;
-}
-
-// Type errors found while reading, plus the domain's own checks on the fields that did read: one
-// answer names every bad field at once.
-void add_rule_errors(std::vector<FieldError>& errors, std::vector<FieldError> rule_errors) {
-  for (FieldError& rule_error : rule_errors) {
-    bool named = std::any_of(errors.begin(), errors.end(),
-                             [&](const FieldError& e) { return e.field == rule_error.field; });
-    if (!named) errors.push_back(std::move(rule_error));
-  }
-}
-
-Response order_response(int status, const Order& order) {
-  Response response = json_response(status, to_json(order, true));
+// One order, as the actor's role may see it on an order's own page.
+Response order_response(int status, const Order& order, const Actor& actor) {
+  Disclosure contact = contact_disclosure(actor.role, ContactView::record);
+  Response response = json_response(status, to_json(order, true, contact));
   response.with_header("ETag", "\"" + std::to_string(order.version) + "\"");
   if (status == 201) response.with_header("Location", "/api/v1/orders/" + std::to_string(order.id));
   return response;
 }
 
-Response order_answer(const Result<Order>& order, int status) {
-  return order.ok() ? order_response(status, *order) : problem(order.error());
+Response order_answer(const Result<Order>& order, int status, const Actor& actor) {
+  return order.ok() ? order_response(status, *order, actor) : problem(order.error());
 }
 
 Result<OrderQuery> read_query(const Request& request) {
@@ -168,7 +78,7 @@ void add_order_routes(Router& router, OrderService& orders) {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
-               OrderDraft draft = read_draft(*body, errors);
+               OrderDraft draft = read_order_draft(*body, errors);
                if (!errors.empty()) add_rule_errors(errors, validate_draft(draft));
                std::string key = req.header("idempotency-key");
                if (key.size() > 200)
@@ -179,7 +89,7 @@ void add_order_routes(Router& router, OrderService& orders) {
                                std::move(done));
                });
                if (!created.ok()) co_return problem(created.error());
-               co_return order_response(created->created ? 201 : 200, created->order);
+               co_return order_response(created->created ? 201 : 200, created->order, req.actor);
              });
 
   router.add(Method::get, "/api/v1/orders", [&orders](Request& req) -> asio::awaitable<Response> {
@@ -187,8 +97,9 @@ void add_order_routes(Router& router, OrderService& orders) {
     if (!query.ok()) co_return problem(query.error());
     Result<OrderPage> found = orders.list(req.actor, *query);
     if (!found.ok()) co_return problem(found.error());
+    Disclosure contact = contact_disclosure(req.actor.role, ContactView::list);
     json::array items;
-    for (const Order& order : found->items) items.push_back(to_json(order, false));
+    for (const Order& order : found->items) items.push_back(to_json(order, false, contact));
     std::string cursor = found->next_after_id ? std::to_string(found->next_after_id) : "";
     co_return json_response(200, page(std::move(items), cursor));
   });
@@ -207,7 +118,7 @@ void add_order_routes(Router& router, OrderService& orders) {
                Result<std::int64_t> id = id_param(req, "order");
                if (!id.ok()) co_return problem(id.error());
                Result<Order> order = orders.get(req.actor, *id);
-               co_return order_answer(order, 200);
+               co_return order_answer(order, 200, req.actor);
              });
 
   router.add(Method::patch, "/api/v1/orders/{id}", Permission::change_orders,
@@ -217,7 +128,7 @@ void add_order_routes(Router& router, OrderService& orders) {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
-               OrderPatch patch = read_patch(*body, errors);
+               OrderPatch patch = read_order_patch(*body, errors);
                if (!errors.empty() && patch.lines) {
                  add_rule_errors(errors, validate_lines(*patch.lines));
                }
@@ -227,7 +138,7 @@ void add_order_routes(Router& router, OrderService& orders) {
                Result<Order> edited = co_await await_result<Order>([&](auto done) {
                  orders.edit(req.actor, *id, *version, std::move(patch), std::move(done));
                });
-               co_return order_answer(edited, 200);
+               co_return order_answer(edited, 200, req.actor);
              });
 
   router.add(Method::post, "/api/v1/orders/{id}/cancel", Permission::change_orders,
@@ -247,7 +158,7 @@ void add_order_routes(Router& router, OrderService& orders) {
                Result<Order> cancelled = co_await await_result<Order>([&](auto done) {
                  orders.cancel(req.actor, *id, std::move(reason), std::move(done));
                });
-               co_return order_answer(cancelled, 200);
+               co_return order_answer(cancelled, 200, req.actor);
              });
 
   router.add(Method::post, "/api/v1/orders/{id}/payments", Permission::change_orders,
@@ -268,7 +179,7 @@ void add_order_routes(Router& router, OrderService& orders) {
                Result<Order> paid = co_await await_result<Order>([&](auto done) {
                  orders.pay(req.actor, *id, std::move(payment), std::move(done));
                });
-               co_return order_answer(paid, 201);
+               co_return order_answer(paid, 201, req.actor);
              });
 }
 

@@ -103,11 +103,13 @@ boost::asio::awaitable<Response> Router::dispatch(Request& request) {
   for (const Route& route : routes_) {
     std::map<std::string, std::string> params;
     if (!match(route, segments, params)) continue;
+    if (!path_known) request.route = route.pattern;
     path_known = true;
     bool same_method = route.method == request.method ||
                        (route.method == Method::get && request.method == Method::head);
     if (!same_method) continue;
     request.params = std::move(params);
+    request.route = route.pattern;
     if (route.access == Access::key) {
       std::string key = bearer_key(request);
       Result<Actor> actor = access_.authenticate(key);

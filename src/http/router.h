@@ -52,6 +52,8 @@ class Router {
   // A route that needs a key whose role allows `permission`: checked before the handler runs, so
   // a refused role gets 403 whatever its request holds.
   void add(Method method, std::string pattern, Permission permission, Handler handler);
+  // Answers the request with the first route whose pattern and method match, and sets
+  // request.route to the pattern that matched its path (for metrics and the access log).
   boost::asio::awaitable<Response> dispatch(Request& request);
 
   struct RouteInfo {

@@ -4,14 +4,21 @@
 
 #include <string>
 
+#include "app/audit.h"
 #include "app/channel_accounts.h"
+#include "app/export_service.h"
 #include "app/feedback_service.h"
+#include "app/forecast_service.h"
+#include "app/integration_service.h"
 #include "app/inventory_service.h"
 #include "app/merchant_service.h"
+#include "app/metrics.h"
 #include "app/notification_service.h"
+#include "app/order_imports.h"
 #include "app/order_service.h"
 #include "app/public_tracking.h"
 #include "app/refund_service.h"
+#include "app/report_service.h"
 #include "app/return_service.h"
 #include "app/rule_service.h"
 #include "app/shipment_imports.h"
@@ -24,6 +31,9 @@ namespace depot::http {
 
 void add_order_routes(Router& router, OrderService& orders);
 void add_inventory_routes(Router& router, InventoryService& inventory);
+// Platform connections, the platforms' signed order webhooks, and bulk order imports (INT-2).
+void add_integration_routes(Router& router, IntegrationService& integrations,
+                            OrderImports& order_imports);
 // Shipments, release of held orders, reminders, bulk imports, carriers.
 void add_shipping_routes(Router& router, ShippingService& shipping, ShipmentImports& imports);
 // Rules, their dry run, blacklists and the geocoder account.
@@ -41,12 +51,26 @@ void add_tracking_page_routes(Router& router, PublicTracking& tracking, Feedback
                               RateLimiter& guesses);
 // Customer-service tickets and their comments.
 void add_ticket_routes(Router& router, TicketService& tickets);
+// The audit log: GET /api/v1/audit?object=&cursor=&limit=.
+void add_audit_routes(Router& router, AuditLog& audit);
 // After-sales: returns and exchanges, refunds, delivery feedback and its summary, complaints.
 void add_after_sales_routes(Router& router, ReturnService& returns, RefundService& refunds,
                             FeedbackService& feedback);
+// Reports: the dashboard.
+void add_report_routes(Router& router, ReportService& reports);
+// Forecasts and reorder advice, the replenishment list, repurchase predictions, shipping advice.
+void add_forecast_routes(Router& router, ForecastService& forecasts);
 // Health, readiness, the API document and page, settings, the event feed, media.
 void add_system_routes(Router& router, MerchantService& merchant, InventoryService& inventory,
                        Store& store, std::string web_root);
+// GET /metrics (Prometheus text): open, or only with `Authorization: Bearer <bearer_token>` when
+// the token is not empty.
+void add_metrics_routes(Router& router, const metrics::Registry& registry,
+                        std::string bearer_token);
+
+// Exports of orders, the ledger and notifications (CSV, XLSX): answered with the file when it
+// holds at most `inline_rows` rows, else 202 with a job; the jobs and their downloads.
+void add_export_routes(Router& router, ExportService& exports, std::int64_t inline_rows);
 
 // 204 with no body: a deletion done.
 inline Response no_content() { return Response{204, "application/json", "", {}}; }

@@ -109,14 +109,16 @@ void add_rule_routes(Router& router, RuleService& rules) {
                    req.actor, expression,
                    static_cast<int>(std::clamp<std::int64_t>(limit, INT32_MIN, INT32_MAX)));
                if (!run.ok()) co_return problem(run.error());
+               Disclosure contact = contact_disclosure(req.actor.role, ContactView::list);
                json::array matches;
                for (const DryRunMatch& m : run->matches) {
                  const Order& o = m.order;
+                 std::string phone = disclose_phone(o.customer.phone, contact);
                  matches.push_back(json::object{{"order_id", o.id},
                                                 {"order_no", o.order_no},
                                                 {"status", to_string(o.status)},
                                                 {"total", o.total},
-                                                {"phone", o.customer.phone},
+                                                {"phone", phone},
                                                 {"province", o.shipping_address.province},
                                                 {"created_at", format_instant(o.created_at)}});
                }

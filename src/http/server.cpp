@@ -13,8 +13,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "http/access_log.h"
 #include "http/problem.h"
 #include "http/url.h"
+#include "logging/log_fields.h"
 
 namespace depot::http {
 
@@ -74,13 +76,20 @@ Request to_request(bhttp::request<bhttp::string_body>&& raw) {
   return request;
 }
 
-bhttp::response<bhttp::string_body> to_wire(Response&& response, unsigned version, bool keep_alive,
-                                            bool head) {
-  bhttp::response<bhttp::string_body> wire{static_cast<bhttp::status>(response.status), version};
+// The status and the header fields every response carries, then the handler's own.
+template <class Body>
+bhttp::response<Body> wire_header(const Response& response, unsigned version) {
+  bhttp::response<Body> wire{static_cast<bhttp::status>(response.status), version};
   wire.set(bhttp::field::server, "depot");
   wire.set(bhttp::field::content_type, response.content_type);
   wire.set("X-Content-Type-Options", "nosniff");
-  for (auto& [name, value] : response.headers) wire.set(name, value);
+  for (const auto& [name, value] : response.headers) wire.set(name, value);
+  return wire;
+}
+
+bhttp::response<bhttp::string_body> to_wire(Response&& response, unsigned version, bool keep_alive,
+                                            bool head) {
+  auto wire = wire_header<bhttp::string_body>(response, version);
   wire.body() = std::move(response.body);
   wire.keep_alive(keep_alive);
   wire.prepare_payload();
@@ -139,6 +148,36 @@ asio::awaitable<bool> write_piece(beast::tcp_stream& stream, const std::string& 
   }
   auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes), kTuple);
   co_return !ec;
+}
+
+// Opens the file of a response whose body is one (Response::file); a file that cannot be opened
+// (an export removed since) turns the response into a 404 problem.
+void open_body_file(Response& response, bhttp::file_body::value_type& file) {
+  beast::error_code ec;
+  file.open(response.file.c_str(), beast::file_mode::scan, ec);
+  if (!ec) return;
+  spdlog::warn("cannot open {}: {}", response.file, ec.message());
+  response = problem(error(ErrorCode::not_found, "the file is no longer there"));
+}
+
+// Writes a response whose body is a file (Response::file), a piece at a time: the timeout starts
+// again with every piece, so a large file going to a slow but steady client is not cut off, and
+// only a piece at a time is in memory. A HEAD request gets the header alone. False when the
+// client could not be written to.
+asio::awaitable<bool> write_file(beast::tcp_stream& stream, bhttp::response<bhttp::file_body>& wire,
+                                 bool head, std::chrono::seconds timeout) {
+  bhttp::response_serializer<bhttp::file_body> serializer{wire};
+  if (head) {
+    stream.expires_after(timeout);
+    auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, kTuple);
+    co_return !ec;
+  }
+  while (!serializer.is_done()) {
+    stream.expires_after(timeout);
+    auto [ec, n] = co_await bhttp::async_write_some(stream, serializer, kTuple);
+    if (ec) co_return false;
+  }
+  co_return true;
 }
 
 // A request whose framing depot does not read the way its sender may mean it: refused rather than
@@ -237,6 +276,8 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
         header_ec ? unreadable(header_ec, !parser.get().target().empty()) : ambiguous(parser);
     if (header_ec || refusal) {
       if (refusal) {
+        answered_unread(method_of(parser.get().method()), parser.get().target(),
+                        parser.get()["X-Request-Id"], *refusal);
         auto wire = to_wire(std::move(*refusal), 11, false, false);
         co_await bhttp::async_write(stream, wire, kTuple);
       }
@@ -250,30 +291,48 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
     if (body_ec) {
       if (std::optional<Response> refusal = unreadable(body_ec, true)) {
+        answered_unread(method_of(parser.get().method()), parser.get().target(),
+                        parser.get()["X-Request-Id"], *refusal);
         auto wire = to_wire(std::move(*refusal), 11, false, false);
         co_await bhttp::async_write(stream, wire, kTuple);
       }
       break;
     }
     stream.expires_never();
+    auto started = std::chrono::steady_clock::now();
     bhttp::request<bhttp::string_body> raw = parser.release();
     unsigned version = raw.version();
     bool keep_alive = raw.keep_alive() && !stopping_;
     bool head = raw.method() == bhttp::verb::head;
     Request request = to_request(std::move(raw));
     request.client_address = connection->client_address;
+    request.request_id = request_ids_.for_request(request.header("x-request-id"));
     Response response;
     try {
       response = co_await router_.dispatch(request);
     } catch (const std::exception& e) {
+      const logging::LogField fields[] = {{"request_id", std::string_view(request.request_id)}};
+      logging::LogFields scope(fields);
       spdlog::error("{} {} failed: {}", to_string(request.method), request.path, e.what());
       response = problem(error(ErrorCode::internal, "an internal error occurred"));
     }
-    spdlog::debug("{} {} -> {}", to_string(request.method), request.path, response.status);
+    bhttp::file_body::value_type file;
+    if (!response.file.empty()) open_body_file(response, file);
+    answered(request, response, started);
     if (response.stream) {
       co_await write_stream(connection, std::move(response), version, head);
       connection->busy = false;
       break;
+    }
+    if (file.is_open()) {
+      auto wire = wire_header<bhttp::file_body>(response, version);
+      wire.body() = std::move(file);
+      wire.keep_alive(keep_alive);
+      wire.prepare_payload();
+      bool written = co_await write_file(stream, wire, head, options_.idle_timeout);
+      connection->busy = false;
+      if (!written || !keep_alive) break;
+      continue;
     }
     auto wire = to_wire(std::move(response), version, keep_alive, head);
     stream.expires_after(options_.idle_timeout);
@@ -285,6 +344,26 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   std::lock_guard lock(connections_mutex_);
   connections_.erase(connection);
+}
+
+void Server::answered(const Request& request, Response& response,
+                      std::chrono::steady_clock::time_point started) {
+  stamp_request_id(response, request.request_id);
+  auto took = std::chrono::steady_clock::now() - started;
+  if (options_.metrics != nullptr) {
+    options_.metrics->observe(request.method, request.route, response.status, took);
+  }
+  log_access(request, response.status, took);
+}
+
+void Server::answered_unread(Method method, std::string_view target, std::string_view offered_id,
+                             Response& response) {
+  Request request;
+  request.method = method;
+  // At most a line's worth of the path: a refused target may be megabytes long.
+  request.path = std::string(target.substr(0, std::min<std::size_t>(target.find('?'), 256)));
+  request.request_id = request_ids_.for_request(offered_id);
+  answered(request, response, std::chrono::steady_clock::now());
 }
 
 asio::awaitable<void> Server::write_stream(std::shared_ptr<Connection> connection,

@@ -16,6 +16,8 @@
 #include <set>
 #include <vector>
 
+#include "http/http_metrics.h"
+#include "http/request_id.h"
 #include "http/router.h"
 
 namespace depot::http {
@@ -23,6 +25,7 @@ namespace depot::http {
 struct ServerOptions {
   std::size_t max_body_bytes = 1 << 20;
   std::chrono::seconds idle_timeout{60};
+  HttpMetrics* metrics = nullptr;  // counts every answer when set
 };
 
 class Server {
@@ -47,6 +50,12 @@ class Server {
   // away or the server stops; the connection is not used again after it.
   boost::asio::awaitable<void> write_stream(std::shared_ptr<Connection> connection,
                                             Response response, unsigned version, bool head);
+  // Every answer, before it is written: stamped with its request's id, counted and logged.
+  void answered(const Request& request, Response& response,
+                std::chrono::steady_clock::time_point started);
+  // The same for a request refused before it could be read whole, from what was read of it.
+  void answered_unread(Method method, std::string_view target, std::string_view offered_id,
+                       Response& response);
 
   using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
 
@@ -56,6 +65,7 @@ class Server {
   boost::asio::ip::tcp::acceptor acceptor_;
   Router& router_;
   ServerOptions options_;
+  RequestIds request_ids_;
   std::atomic<bool> stopping_{false};
   std::mutex connections_mutex_;
   std::set<std::shared_ptr<Connection>> connections_;  // GUARDED_BY(connections_mutex_)

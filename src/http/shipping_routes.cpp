@@ -144,7 +144,8 @@ void add_shipping_routes(Router& router, ShippingService& shipping, ShipmentImpo
                  shipping.release(req.actor, *id, std::move(command), std::move(done));
                });
                if (!released.ok()) co_return problem(released.error());
-               co_return json_response(200, to_json(*released, true))
+               Disclosure contact = contact_disclosure(req.actor.role, ContactView::record);
+               co_return json_response(200, to_json(*released, true, contact))
                    .with_header("ETag", "\"" + std::to_string(released->version) + "\"");
              });
 

@@ -17,7 +17,7 @@ void ImportRunner::start() {
       try {
         drain();
       } catch (const std::exception& e) {
-        spdlog::error("shipment import failed: {}", e.what());
+        spdlog::error("import failed: {}", e.what());
       }
       lock.lock();
     }
@@ -42,21 +42,23 @@ void ImportRunner::wake() {
 }
 
 void ImportRunner::drain() {
-  for (auto [tenant, id] : imports_.unfinished()) {
-    while (true) {
-      {
-        std::lock_guard lock(mutex_);
-        if (stopping_) return;
-      }
-      Result<bool> finished = imports_.run_batch(tenant, id);
-      if (!finished.ok()) {
-        spdlog::error("shipment import {} of merchant {}: {}", id, tenant,
-                      finished.error().message);
-        break;
-      }
-      if (*finished) {
-        spdlog::info("shipment import {} of merchant {} finished", id, tenant);
-        break;
+  for (ImportQueue* queue : queues_) {
+    for (auto [tenant, id] : queue->unfinished()) {
+      while (true) {
+        {
+          std::lock_guard lock(mutex_);
+          if (stopping_) return;
+        }
+        Result<bool> finished = queue->run_batch(tenant, id);
+        if (!finished.ok()) {
+          spdlog::error("{} {} of merchant {}: {}", queue->name(), id, tenant,
+                        finished.error().message);
+          break;
+        }
+        if (*finished) {
+          spdlog::info("{} {} of merchant {} finished", queue->name(), id, tenant);
+          break;
+        }
       }
     }
   }

@@ -1,19 +1,22 @@
 #pragma once
-// Runs bulk shipment imports in the background (SPEC SHP-5): woken when an import is queued, and
-// at start for imports a restart interrupted, it applies each unfinished import batch by batch
-// until none is left. One thread; stop() lets the current batch commit, then returns.
+// Runs bulk imports in the background (SPEC SHP-5 shipments, INT-2 orders): woken when an import
+// is queued, and at start for imports a restart interrupted, it applies each unfinished import of
+// every kind batch by batch until none is left. One thread; stop() lets the current batch commit,
+// then returns.
 
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <vector>
 
-#include "app/shipment_imports.h"
+#include "app/import_queue.h"
 
 namespace depot::workers {
 
 class ImportRunner {
  public:
-  explicit ImportRunner(ShipmentImports& imports) : imports_(imports) {}
+  // The kinds of import it runs; they outlive the runner.
+  explicit ImportRunner(std::vector<ImportQueue*> queues) : queues_(std::move(queues)) {}
   ~ImportRunner() { stop(); }
 
   void start();
@@ -24,7 +27,7 @@ class ImportRunner {
  private:
   void drain();
 
-  ShipmentImports& imports_;
+  std::vector<ImportQueue*> queues_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;  // GUARDED_BY(mutex_)

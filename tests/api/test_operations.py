@@ -1,5 +1,5 @@
 """Running depot: graceful shutdown, configuration by file and environment, the per-key rate
-limit, online backup and the demo data of `depot serve --demo`."""
+limit and online backup. The demo data of `depot serve --demo` is in test_demo_history.py."""
 
 import json
 import os
@@ -106,24 +106,3 @@ def test_backup_while_serving_restores_as_a_working_store(server_factory, tmp_pa
     copy.start()
     assert copy.a.get_order(order["id"])["lines"][0]["quantity"] == 3
     copy.a.assert_ledger_consistent(sku)
-
-
-def test_demo_seeds_once_and_prints_a_working_key(server_factory):
-    srv = server_factory(extra_args=["--demo"], setup=False)
-    srv.data_dir.mkdir(parents=True)
-    srv.start()
-    srv.stop()
-    output = srv.log_path.read_text()
-    key = next(line.split()[-1] for line in output.splitlines() if "demo key:" in line)
-    srv.keys = {"alpha": key}
-    srv.start()
-    demo = srv.a
-    orders = demo.list_all("/api/v1/orders")
-    assert len(orders) == 8, "a second start does not seed again"
-    statuses = {o["status"] for o in orders}
-    assert {"pending_payment", "awaiting_shipment", "partially_shipped", "shipped",
-            "on_hold"} <= statuses
-    held = {r["code"] for o in orders for r in o["hold_reasons"]}
-    assert held == {"address.district_not_in_city", "customer.phone_invalid", "rule.matched"}
-    assert demo.stock("MUG-RED")["on_hand"] == 119  # one shipped in the demo's first parcel
-    assert srv.log_path.read_text().count("demo key:") == 2

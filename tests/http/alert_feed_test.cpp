@@ -98,6 +98,9 @@ class FailingReads final : public Store {
   void on_events_committed(CommitListener listener) override {
     store_.on_events_committed(std::move(listener));
   }
+  void on_batch_committed(BatchListener listener) override {
+    store_.on_batch_committed(std::move(listener));
+  }
 
  private:
   Store& store_;

@@ -9,18 +9,23 @@
 
 #include "app/alert_feed.h"
 #include "app/channel_accounts.h"
+#include "app/integration_service.h"
 #include "app/inventory_service.h"
 #include "app/merchant_service.h"
 #include "app/notification_service.h"
+#include "app/order_imports.h"
 #include "app/order_service.h"
 #include "app/rule_service.h"
 #include "app/shipment_imports.h"
 #include "app/shipping_service.h"
 #include "app/ticket_service.h"
 #include "carriers/kuaidi100/kuaidi100_tracker.h"
+#include "exports/csv/csv_table_writer.h"
+#include "exports/xlsx/xlsx_table_writer.h"
 #include "http/alert_routes.h"
 #include "http/routes.h"
 #include "rules/lua/lua_rule_engine.h"
+#include "store/files/export_directory.h"
 #include "store/files/media_directory.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/test_support.h"
@@ -45,14 +50,20 @@ class MountedApi : public ::testing::Test {
   void SetUp() override {
     add_order_routes(router, orders);
     add_inventory_routes(router, inventory);
+    add_integration_routes(router, integrations, order_imports);
     add_shipping_routes(router, shipping, imports);
     add_rule_routes(router, rules);
     add_system_routes(router, merchant, inventory, store, dir.path());
     add_notification_routes(router, channel_accounts, notifications);
     add_ticket_routes(router, tickets);
+    add_audit_routes(router, audit_log);
     add_after_sales_routes(router, returns, refunds, feedback);
     add_tracking_routes(router, tracking);
     add_alert_routes(router, alert_feed);
+    add_export_routes(router, export_jobs, 10'000);
+    add_metrics_routes(router, metrics, "");
+    add_forecast_routes(router, forecasts);
+    add_report_routes(router, reports);
   }
 
   testing::TempDir dir;
@@ -65,7 +76,7 @@ class MountedApi : public ::testing::Test {
   Verifier verifier{store, rule_book, nullptr};
   OrderService orders{store, clock, verifier};
   InventoryService inventory{store, clock, media};
-  MerchantService merchant{store};
+  MerchantService merchant{store, clock};
   ShippingService shipping{store, clock, verifier};
   ShipmentImports imports{store, clock, shipping};
   RuleService rules{store, clock, rule_book};
@@ -73,6 +84,7 @@ class MountedApi : public ::testing::Test {
   NotificationComposer composer{[](const EventRecord&) { return std::string(); }};
   NotificationService notifications{store, clock, composer};
   TicketService tickets{store, clock};
+  AuditLog audit_log{store};
   ReturnService returns{store, clock};
   RefundService refunds{store, clock};
   FeedbackService feedback{store, clock, tickets};
@@ -82,8 +94,21 @@ class MountedApi : public ::testing::Test {
   EtaCache etas;
   SiteAddress site;
   TrackingService tracking{store, clock, tracker, etas, site};
+  ForecastService forecasts{store, store, clock, etas};
+  ReportService reports{store, store, clock};
+  IntegrationService integrations{store, clock, verifier, orders, site};
+  OrderImports order_imports{store, clock, integrations};
   AlertFeed alert_feed{store};
+  files::ExportDirectory export_files{dir.file("exports")};
+  ExportService export_jobs{
+      store,
+      store,
+      clock,
+      export_files,
+      [](const std::string& path) { return std::make_unique<exports::CsvTableWriter>(path); },
+      [](const std::string& path) { return std::make_unique<exports::XlsxTableWriter>(path); }};
   RateLimiter limiter{0, 1};
+  metrics::Registry metrics;
   Router router{access, limiter};
   boost::json::object document = boost::json::parse(embedded::openapi_document()).as_object();
 };
@@ -100,7 +125,8 @@ TEST_F(MountedApi, DocumentsExactlyTheMountedApiRoutes) {
   std::set<std::string> mounted;
   for (const auto& route : router.routes()) {
     bool api = route.pattern.rfind("/api/", 0) == 0 || route.pattern == "/healthz" ||
-               route.pattern == "/readyz" || route.pattern.rfind("/media/", 0) == 0;
+               route.pattern == "/readyz" || route.pattern == "/metrics" ||
+               route.pattern.rfind("/media/", 0) == 0;
     if (api) mounted.insert(lower(to_string(route.method)) + " " + route.pattern);
   }
   for (const std::string& route : mounted) {

@@ -197,7 +197,7 @@ class NotificationFlowTest : public ::testing::Test {
   RuleBook book{engine};
   Verifier verifier{store, book, nullptr};
   AccessService access{store, clock};
-  MerchantService merchant{store};
+  MerchantService merchant{store, clock};
   InventoryService inventory{store, clock, media};
   OrderService orders{store, clock, verifier};
   ShippingService shipping{store, clock, verifier};

@@ -97,7 +97,7 @@ class ShippingRemindersTest : public ::testing::Test {
   RuleBook book{engine};
   Verifier verifier{store, book, nullptr};
   AccessService access{store, clock};
-  MerchantService merchant{store};
+  MerchantService merchant{store, clock};
   InventoryService inventory{store, clock, media};
   OrderService orders{store, clock, verifier};
   ShippingService shipping{store, clock, verifier};

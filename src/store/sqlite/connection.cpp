@@ -22,6 +22,13 @@ Query& Query::bind(int index, std::int64_t value) {
   return *this;
 }
 
+Query& Query::bind(int index, double value) {
+  if (sqlite3_bind_double(statement_, index, value) != SQLITE_OK) {
+    fail(sqlite3_db_handle(statement_), "bind");
+  }
+  return *this;
+}
+
 Query& Query::bind(int index, std::string_view value) {
   if (sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()),
                         SQLITE_TRANSIENT) != SQLITE_OK) {
@@ -52,6 +59,8 @@ void Query::run() {
 }
 
 std::int64_t Query::integer(int column) const { return sqlite3_column_int64(statement_, column); }
+
+double Query::real(int column) const { return sqlite3_column_double(statement_, column); }
 
 std::string Query::text(int column) const {
   const auto* bytes = sqlite3_column_text(statement_, column);

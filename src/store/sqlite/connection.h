@@ -32,6 +32,7 @@ class Query {
   Query& bind(int index, std::int64_t value);
   Query& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
   Query& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Query& bind(int index, double value);
   Query& bind(int index, std::string_view value);
   Query& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
   Query& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
@@ -53,6 +54,7 @@ class Query {
   void run();   // steps to the end, for statements that return no rows
 
   std::int64_t integer(int column) const;
+  double real(int column) const;
   std::string text(int column) const;
   bool is_null(int column) const;
 

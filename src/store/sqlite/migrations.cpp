@@ -12,6 +12,9 @@ std::string_view sqlite_migration_0003();
 std::string_view sqlite_migration_0004();
 std::string_view sqlite_migration_0005();
 std::string_view sqlite_migration_0006();
+std::string_view sqlite_migration_0007();
+std::string_view sqlite_migration_0008();
+std::string_view sqlite_migration_0009();
 }  // namespace depot::embedded
 
 namespace depot::sqlite {
@@ -28,6 +31,8 @@ constexpr Migration kMigrations[] = {
     {1, &embedded::sqlite_migration_0001}, {2, &embedded::sqlite_migration_0002},
     {3, &embedded::sqlite_migration_0003}, {4, &embedded::sqlite_migration_0004},
     {5, &embedded::sqlite_migration_0005}, {6, &embedded::sqlite_migration_0006},
+    {7, &embedded::sqlite_migration_0007}, {8, &embedded::sqlite_migration_0008},
+    {9, &embedded::sqlite_migration_0009},
 };
 
 }  // namespace

@@ -5,7 +5,10 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <chrono>
 #include <future>
+
+#include "store/sqlite/sqlite_rollups.h"
 
 namespace depot::sqlite {
 
@@ -30,10 +33,31 @@ class SqliteStore::PooledRead final : public SqliteTx {
   std::unique_ptr<Connection> db_;
 };
 
+class SqliteStore::PooledReports final : public SqliteReports {
+ public:
+  PooledReports(SqliteStore& store, std::unique_ptr<Connection> db, TenantId tenant)
+      : SqliteReports(*db, tenant), store_(store), db_(std::move(db)) {
+    db_->run("BEGIN");
+  }
+  ~PooledReports() override {
+    try {
+      db_->run("COMMIT");
+      store_.give_back(std::move(db_));
+    } catch (const std::exception& e) {
+      spdlog::error("closing a report transaction: {}", e.what());
+    }
+  }
+
+ private:
+  SqliteStore& store_;
+  std::unique_ptr<Connection> db_;
+};
+
 SqliteStore::SqliteStore(const std::string& path)
     : path_(path), writer_db_(std::make_unique<Connection>(path, true)) {
   int applied = migrate(*writer_db_);
   if (applied > 0) spdlog::info("applied {} schema migration(s) to {}", applied, path);
+  rebuild_queued_rollups(*writer_db_);
   writer_alive_ = true;
   writer_ = std::thread([this] { writer_loop(); });
 }
@@ -77,6 +101,10 @@ std::unique_ptr<ReadTx> SqliteStore::read(TenantId tenant) {
   return std::make_unique<PooledRead>(*this, lease_reader(), tenant);
 }
 
+std::unique_ptr<ReportReads> SqliteStore::read_reports(TenantId tenant) {
+  return std::make_unique<PooledReports>(*this, lease_reader(), tenant);
+}
+
 void SqliteStore::write(TenantId tenant, Work work, Done done) {
   {
     std::lock_guard lock(queue_mutex_);
@@ -106,6 +134,7 @@ void SqliteStore::writer_loop() {
 }
 
 void SqliteStore::commit_batch(std::vector<Job>& batch) {
+  auto started = std::chrono::steady_clock::now();
   std::vector<std::optional<Error>> failures(batch.size());
   std::vector<TenantId> with_events;
   Status committed;
@@ -139,6 +168,11 @@ void SqliteStore::commit_batch(std::vector<Job>& batch) {
       // The transaction is already gone when COMMIT failed with it.
     }
   }
+  if (!batch_listeners_.empty()) {
+    auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
+    for (const BatchListener& listener : batch_listeners_) listener(batch.size(), took);
+  }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     batch[i].done(failures[i] ? Status(*failures[i]) : committed);
   }
@@ -149,6 +183,10 @@ void SqliteStore::commit_batch(std::vector<Job>& batch) {
 
 void SqliteStore::on_events_committed(CommitListener listener) {
   commit_listeners_.push_back(std::move(listener));
+}
+
+void SqliteStore::on_batch_committed(BatchListener listener) {
+  batch_listeners_.push_back(std::move(listener));
 }
 
 template <class T, class F>

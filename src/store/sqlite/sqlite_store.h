@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "app/ports.h"
+#include "app/report_ports.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/sqlite_reports.h"
 #include "store/sqlite/sqlite_tx.h"
 
 namespace depot::sqlite {
@@ -23,7 +25,7 @@ namespace depot::sqlite {
 int migrate(Connection& db);
 int latest_schema_version();
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public ReportStore {
  public:
   // Opens (creating if needed) `path`, migrates it and starts the writer.
   explicit SqliteStore(const std::string& path);
@@ -40,6 +42,9 @@ class SqliteStore final : public Store {
   std::optional<ApiKeyRecord> find_api_key(const std::string& key_hash) override;
   bool ready() override;
   void on_events_committed(CommitListener listener) override;
+  void on_batch_committed(BatchListener listener) override;
+
+  std::unique_ptr<ReportReads> read_reports(TenantId tenant) override;
 
   // Finishes every queued write, then stops the writer. Later writes fail as unavailable.
   void close();
@@ -54,6 +59,7 @@ class SqliteStore final : public Store {
     Done done;
   };
   class PooledRead;
+  class PooledReports;
 
   // Runs a function on the writer with a raw connection, blocking until it commits.
   template <class T, class F>
@@ -73,6 +79,7 @@ class SqliteStore final : public Store {
   bool stopping_ = false;   // GUARDED_BY(queue_mutex_)
   std::atomic<bool> writer_alive_ = false;
   std::vector<CommitListener> commit_listeners_;  // set before writes start
+  std::vector<BatchListener> batch_listeners_;    // set before writes start
   std::thread writer_;
 
   std::mutex pool_mutex_;

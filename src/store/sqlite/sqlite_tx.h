@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/ports.h"
+#include "domain/rollups.h"
 #include "store/sqlite/connection.h"
 
 namespace depot::sqlite {
@@ -60,7 +61,7 @@ class SqliteTx : public WriteTx {
                                                               std::int64_t after_seq,
                                                               int limit) override;
   std::vector<ImportRow> failed_import_rows(std::int64_t import_id, int limit) override;
-  std::vector<std::int64_t> unfinished_imports() override;
+  std::vector<std::int64_t> unfinished_imports(ImportKind kind) override;
 
   // RuleReads
   std::vector<Rule> rules() override;
@@ -201,6 +202,24 @@ class SqliteTx : public WriteTx {
   void update_refund(const Refund& refund) override;
   bool insert_feedback(Feedback& feedback) override;
 
+  // AuditReads, AuditWrites
+  std::vector<AuditEntry> audit_log(const AuditQuery& query) override;
+  void append_audit(const AuditEntry& entry) override;
+
+  // IntegrationReads, IntegrationWrites
+  std::vector<Integration> integrations() override;
+  std::optional<Integration> find_integration(std::int64_t id) override;
+  void insert_integration(Integration& integration) override;
+  bool delete_integration(std::int64_t id) override;
+  std::vector<std::pair<std::int64_t, OrderImportRow>> order_import_rows(std::int64_t import_id,
+                                                                         std::int64_t after_seq,
+                                                                         int limit) override;
+  std::vector<OrderImportRow> failed_order_import_rows(std::int64_t import_id, int limit) override;
+  std::int64_t insert_order_import(const ImportJob& job,
+                                   const std::vector<OrderImportRow>& rows) override;
+  void record_order_import_row(std::int64_t import_id, std::int64_t seq,
+                               const OrderImportRow& row) override;
+
  private:
   std::int64_t next_id(const std::string& table);
   std::vector<ProductImage> images_of(const std::string& sku);
@@ -218,10 +237,35 @@ class SqliteTx : public WriteTx {
   std::vector<ReturnRequest> returns_from(Query& rows);
   void load_return_lines(ReturnRequest& request);
 
+  // Report rollups (sqlite_tx_rollups.cpp): each write that changes what they count adds
+  // rollups(after) - rollups(before) (domain/rollups.h) in its own transaction.
+  struct RolledUpOrder {
+    OrderStatus status = OrderStatus::pending_payment;
+    std::int64_t total = 0;
+    std::int64_t refunded = 0;
+    std::string phone;
+  };
+  // What the rollups read of the stored order, before an update overwrites it.
+  std::optional<RolledUpOrder> rolled_up_order(std::int64_t order_id);
+  void roll_up_new_order(const Order& order);
+  // After the order row and its history are written; its lines are as stored.
+  void roll_up_order_change(const Order& order, const RolledUpOrder& before);
+  // `order` holds the new lines, `before` the lines they replace.
+  void roll_up_line_change(const Order& order, const std::vector<OrderLine>& before);
+  // Before the parcel row is written: compares it with the stored one.
+  void roll_up_parcel(const Parcel& parcel, bool is_new);
+  // The stored delivery's outcome, before an update overwrites it.
+  DeliveryOutcome stored_outcome(std::int64_t notification_id);
+  void roll_up_notification(const Notification& after, DeliveryOutcome before);
+  void roll_up(const RollupRows& change);
+  // The merchant's offset from UTC, read once per transaction (settings() notes it too).
+  int utc_offset();
+
   Connection& db_;
   TenantId tenant_;
   IdAllocator* ids_;
   bool appended_events_ = false;
+  std::optional<int> utc_offset_;
 };
 
 }  // namespace depot::sqlite

@@ -172,6 +172,9 @@ void SqliteTx::insert_return(ReturnRequest& r, const std::string& idempotency_ke
   };
   insert_lines(r.lines, false);
   insert_lines(r.replacement_lines, true);
+  AfterSalesFact fact = r.kind == ReturnKind::exchange ? AfterSalesFact::exchange_request
+                                                       : AfterSalesFact::return_request;
+  roll_up(after_sales_rollups(fact, r.created_at, utc_offset()));
 }
 
 void SqliteTx::update_return(const ReturnRequest& r) {
@@ -301,6 +304,7 @@ bool SqliteTx::insert_feedback(Feedback& f) {
       .run();
   if (db_.changes() == 0) return false;
   f.id = id;
+  roll_up(feedback_rollups(f.created_at, f.rating, f.intact, utc_offset()));
   return true;
 }
 

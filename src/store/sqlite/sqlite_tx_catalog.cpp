@@ -1,6 +1,7 @@
 // Products, warehouses, stock, the ledger and alerts.
 #include <boost/json.hpp>
 
+#include "store/sqlite/sqlite_rollups.h"
 #include "store/sqlite/sqlite_tx.h"
 
 namespace depot::sqlite {
@@ -50,7 +51,8 @@ MerchantSettings SqliteTx::settings() {
       "SELECT edit_window_seconds, unpaid_timeout_seconds, currency, ship_sla_hours, "
       "ship_due_soon_hours, ship_escalate_hours, ship_sla_hours_by_platform, "
       "notification_retry_base_ms, default_channels, notify_events, alert_contacts, public_url, "
-      "tracking_stall_hours, tracking_stall_hours_by_carrier "
+      "tracking_stall_hours, tracking_stall_hours_by_carrier, utc_offset_minutes, "
+      "reorder_lead_days, reorder_lead_days_by_sku, reorder_service_level, reorder_review_days "
       "FROM tenant_settings WHERE tenant_id = ?");
   q.bind_all(tenant_);
   MerchantSettings settings;
@@ -94,7 +96,17 @@ MerchantSettings SqliteTx::settings() {
     for (const auto& [carrier, hours] : by_carrier.as_object()) {
       settings.tracking.stall_hours_by_carrier[std::string(carrier)] = hours.as_int64();
     }
+    ReportPolicy& reports = settings.reports;
+    reports.utc_offset_minutes = static_cast<int>(q.integer(14));
+    reports.lead_days = q.integer(15);
+    json::value lead_by_sku = json::parse(q.text(16));
+    for (const auto& [sku, days] : lead_by_sku.as_object()) {
+      reports.lead_days_by_sku[std::string(sku)] = days.as_int64();
+    }
+    reports.service_level = q.real(17);
+    reports.review_days = q.integer(18);
   }
+  utc_offset_ = settings.reports.utc_offset_minutes;
   return settings;
 }
 
@@ -105,6 +117,8 @@ void SqliteTx::save_settings(const MerchantSettings& s) {
   for (const auto& [carrier, hours] : s.tracking.stall_hours_by_carrier) {
     stall_by_carrier[carrier] = hours;
   }
+  json::object lead_by_sku;
+  for (const auto& [sku, days] : s.reports.lead_days_by_sku) lead_by_sku[sku] = days;
   json::array channels;
   for (ChannelKind channel : s.notify.default_channels) channels.emplace_back(to_string(channel));
   json::array events;
@@ -114,13 +128,15 @@ void SqliteTx::save_settings(const MerchantSettings& s) {
     contacts.push_back(
         json::object{{"channel", to_string(contact.channel)}, {"recipient", contact.recipient}});
   }
+  int offset_before = stored_utc_offset(db_, tenant_);
   db_.query(
          "INSERT INTO tenant_settings (tenant_id, edit_window_seconds, unpaid_timeout_seconds, "
          "currency, ship_sla_hours, ship_due_soon_hours, ship_escalate_hours, "
          "ship_sla_hours_by_platform, notification_retry_base_ms, default_channels, "
          "notify_events, alert_contacts, public_url, tracking_stall_hours, "
-         "tracking_stall_hours_by_carrier) "
-         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+         "tracking_stall_hours_by_carrier, utc_offset_minutes, reorder_lead_days, "
+         "reorder_lead_days_by_sku, reorder_service_level, reorder_review_days) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
          "ON CONFLICT (tenant_id) DO UPDATE SET "
          "edit_window_seconds = excluded.edit_window_seconds, "
          "unpaid_timeout_seconds = excluded.unpaid_timeout_seconds, currency = excluded.currency, "
@@ -132,13 +148,25 @@ void SqliteTx::save_settings(const MerchantSettings& s) {
          "default_channels = excluded.default_channels, "
          "notify_events = excluded.notify_events, alert_contacts = excluded.alert_contacts, "
          "public_url = excluded.public_url, tracking_stall_hours = excluded.tracking_stall_hours, "
-         "tracking_stall_hours_by_carrier = excluded.tracking_stall_hours_by_carrier")
+         "tracking_stall_hours_by_carrier = excluded.tracking_stall_hours_by_carrier, "
+         "utc_offset_minutes = excluded.utc_offset_minutes, "
+         "reorder_lead_days = excluded.reorder_lead_days, "
+         "reorder_lead_days_by_sku = excluded.reorder_lead_days_by_sku, "
+         "reorder_service_level = excluded.reorder_service_level, "
+         "reorder_review_days = excluded.reorder_review_days")
       .bind_all(tenant_, s.edit_window_seconds, s.unpaid_timeout_seconds, s.currency,
                 s.ship.sla_hours, s.ship.due_soon_hours, s.ship.escalate_hours,
                 json::serialize(by_platform), s.notify.retry_base_ms, json::serialize(channels),
                 json::serialize(events), json::serialize(contacts), s.notify.public_url,
-                s.tracking.stall_hours, json::serialize(stall_by_carrier))
+                s.tracking.stall_hours, json::serialize(stall_by_carrier),
+                s.reports.utc_offset_minutes, s.reports.lead_days, json::serialize(lead_by_sku),
+                s.reports.service_level, s.reports.review_days)
       .run();
+  // Every day key of the rollups depends on the offset: a new one recounts them all.
+  if (s.reports.utc_offset_minutes != offset_before) {
+    rebuild_rollups(db_, tenant_, s.reports.utc_offset_minutes);
+  }
+  utc_offset_ = s.reports.utc_offset_minutes;
 }
 
 Product SqliteTx::product_from(Query& row) {

@@ -337,10 +337,12 @@ bool SqliteTx::insert_notification(Notification& n) {
   q.run();
   if (db_.changes() == 0) return false;
   n.id = id;
+  roll_up_notification(n, DeliveryOutcome::pending);
   return true;
 }
 
 void SqliteTx::update_notification(const Notification& n) {
+  DeliveryOutcome before = stored_outcome(n.id);
   Query q = db_.query(
       "UPDATE notifications SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
       "provider_id = ?, updated_at = ?, sent_at = ?, delivered_at = ? "
@@ -351,6 +353,7 @@ void SqliteTx::update_notification(const Notification& n) {
   q.bind_or_null(7, millis_or_null(n.sent_at)).bind_or_null(8, millis_or_null(n.delivered_at));
   q.bind(9, tenant_).bind(10, n.id);
   q.run();
+  roll_up_notification(n, before);
 }
 
 bool SqliteTx::update_notification_if(const Notification& n, DeliveryStatus was,
@@ -366,7 +369,9 @@ bool SqliteTx::update_notification_if(const Notification& n, DeliveryStatus was,
   q.bind(9, tenant_).bind(10, n.id).bind(11, to_string(was));
   q.bind_or_null(12, millis_or_null(was_due));
   q.run();
-  return db_.changes() > 0;
+  if (db_.changes() == 0) return false;
+  roll_up_notification(n, delivery_outcome(was, was_due.has_value()));
+  return true;
 }
 
 void SqliteTx::add_notification_attempt(std::int64_t notification_id,

@@ -1,4 +1,4 @@
-// Shipments, the reminder sweep's index and bulk shipment imports.
+// Shipments, the reminder sweep's index and bulk imports: their jobs, shipment rows and order rows.
 #include "store/sqlite/sqlite_tx.h"
 
 namespace depot::sqlite {
@@ -41,6 +41,35 @@ ImportRow row_from(Query& q) {
                    parse_outcome(q.text(7)),
                    q.text(8),
                    q.text(9)};
+}
+
+constexpr const char* kOrderRowColumns =
+    "SELECT seq, line, platform, external_no, customer_name, phone, email, province, city, "
+    "district, detail, postcode, sku, quantity, unit_price, paid, notes, outcome, column_name, "
+    "message FROM order_import_rows ";
+
+OrderImportRow order_row_from(Query& q) {
+  OrderImportRow row;
+  row.line = q.integer(1);
+  row.platform = q.text(2);
+  row.external_no = q.text(3);
+  row.customer_name = q.text(4);
+  row.phone = q.text(5);
+  row.email = q.text(6);
+  row.province = q.text(7);
+  row.city = q.text(8);
+  row.district = q.text(9);
+  row.detail = q.text(10);
+  row.postcode = q.text(11);
+  row.sku = q.text(12);
+  row.quantity = q.integer(13);
+  row.unit_price = q.integer(14);
+  row.paid = q.integer(15) != 0;
+  row.notes = q.text(16);
+  row.outcome = parse_outcome(q.text(17));
+  row.column = q.text(18);
+  row.message = q.text(19);
+  return row;
 }
 
 }  // namespace
@@ -112,7 +141,7 @@ std::vector<Order> SqliteTx::orders_due_before(Instant cutoff, Instant after_due
 
 std::optional<ImportJob> SqliteTx::find_import(std::int64_t id) {
   Query q = db_.query(
-      "SELECT status, total, applied, unchanged, failed, actor, created_at, finished_at "
+      "SELECT status, total, applied, unchanged, failed, actor, created_at, finished_at, kind "
       "FROM shipment_imports WHERE tenant_id = ? AND id = ?");
   q.bind_all(tenant_, id);
   if (!q.step()) return std::nullopt;
@@ -126,6 +155,7 @@ std::optional<ImportJob> SqliteTx::find_import(std::int64_t id) {
   job.actor = q.text(5);
   job.created_at = from_millis(q.integer(6));
   if (!q.is_null(7)) job.finished_at = from_millis(q.integer(7));
+  job.kind = parse_import_kind(q.text(8)).value_or(ImportKind::shipments);
   return job;
 }
 
@@ -150,11 +180,11 @@ std::vector<ImportRow> SqliteTx::failed_import_rows(std::int64_t import_id, int 
   return rows;
 }
 
-std::vector<std::int64_t> SqliteTx::unfinished_imports() {
+std::vector<std::int64_t> SqliteTx::unfinished_imports(ImportKind kind) {
   Query q = db_.query(
       "SELECT id FROM shipment_imports INDEXED BY shipment_imports_unfinished "
-      "WHERE status <> 'finished' AND tenant_id = ? ORDER BY id");
-  q.bind_all(tenant_);
+      "WHERE status <> 'finished' AND tenant_id = ? AND kind = ? ORDER BY id");
+  q.bind_all(tenant_, to_string(kind));
   std::vector<std::int64_t> ids;
   while (q.step()) ids.push_back(q.integer(0));
   return ids;
@@ -163,8 +193,8 @@ std::vector<std::int64_t> SqliteTx::unfinished_imports() {
 std::int64_t SqliteTx::insert_import(const ImportJob& job, const std::vector<ImportRow>& rows) {
   std::int64_t id = next_id("shipment_imports");
   db_.query(
-         "INSERT INTO shipment_imports (tenant_id, id, status, total, applied, unchanged, failed, "
-         "actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+         "INSERT INTO shipment_imports (tenant_id, id, kind, status, total, applied, unchanged, "
+         "failed, actor, created_at) VALUES (?, ?, 'shipments', ?, ?, ?, ?, ?, ?, ?)")
       .bind_all(tenant_, id, to_string(job.status), job.total, job.applied, job.unchanged,
                 job.failed, job.actor, to_millis(job.created_at))
       .run();
@@ -194,6 +224,60 @@ void SqliteTx::update_import(const ImportJob& job) {
 void SqliteTx::record_import_row(std::int64_t import_id, std::int64_t seq, const ImportRow& row) {
   db_.query(
          "UPDATE shipment_import_rows SET outcome = ?, column_name = ?, message = ? "
+         "WHERE tenant_id = ? AND import_id = ? AND seq = ?")
+      .bind_all(to_string(row.outcome), row.column, row.message, tenant_, import_id, seq)
+      .run();
+}
+
+std::vector<std::pair<std::int64_t, OrderImportRow>> SqliteTx::order_import_rows(
+    std::int64_t import_id, std::int64_t after_seq, int limit) {
+  Query q = db_.query(std::string(kOrderRowColumns) +
+                      "WHERE tenant_id = ? AND import_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+  q.bind_all(tenant_, import_id, after_seq, limit);
+  std::vector<std::pair<std::int64_t, OrderImportRow>> rows;
+  while (q.step()) rows.emplace_back(q.integer(0), order_row_from(q));
+  return rows;
+}
+
+std::vector<OrderImportRow> SqliteTx::failed_order_import_rows(std::int64_t import_id, int limit) {
+  Query q = db_.query(std::string(kOrderRowColumns) +
+                      "WHERE tenant_id = ? AND import_id = ? AND outcome = 'failed' "
+                      "ORDER BY seq LIMIT ?");
+  q.bind_all(tenant_, import_id, limit);
+  std::vector<OrderImportRow> rows;
+  while (q.step()) rows.push_back(order_row_from(q));
+  return rows;
+}
+
+std::int64_t SqliteTx::insert_order_import(const ImportJob& job,
+                                           const std::vector<OrderImportRow>& rows) {
+  std::int64_t id = next_id("shipment_imports");
+  db_.query(
+         "INSERT INTO shipment_imports (tenant_id, id, kind, status, total, applied, unchanged, "
+         "failed, actor, created_at) VALUES (?, ?, 'orders', ?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(tenant_, id, to_string(job.status), job.total, job.applied, job.unchanged,
+                job.failed, job.actor, to_millis(job.created_at))
+      .run();
+  std::int64_t seq = 0;
+  for (const OrderImportRow& row : rows) {
+    db_.query(
+           "INSERT INTO order_import_rows (tenant_id, import_id, seq, line, platform, "
+           "external_no, customer_name, phone, email, province, city, district, detail, postcode, "
+           "sku, quantity, unit_price, paid, notes, outcome, column_name, message) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind_all(tenant_, id, ++seq, row.line, row.platform, row.external_no, row.customer_name,
+                  row.phone, row.email, row.province, row.city, row.district, row.detail,
+                  row.postcode, row.sku, row.quantity, row.unit_price, row.paid, row.notes,
+                  to_string(row.outcome), row.column, row.message)
+        .run();
+  }
+  return id;
+}
+
+void SqliteTx::record_order_import_row(std::int64_t import_id, std::int64_t seq,
+                                       const OrderImportRow& row) {
+  db_.query(
+         "UPDATE order_import_rows SET outcome = ?, column_name = ?, message = ? "
          "WHERE tenant_id = ? AND import_id = ? AND seq = ?")
       .bind_all(to_string(row.outcome), row.column, row.message, tenant_, import_id, seq)
       .run();

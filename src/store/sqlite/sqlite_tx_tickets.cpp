@@ -75,6 +75,9 @@ bool SqliteTx::insert_ticket(Ticket& t) {
       .run();
   if (db_.changes() == 0) return false;
   t.id = id;
+  if (t.kind == "complaint") {
+    roll_up(after_sales_rollups(AfterSalesFact::complaint, t.created_at, utc_offset()));
+  }
   return true;
 }
 

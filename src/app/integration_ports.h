@@ -1,0 +1,75 @@
+#pragma once
+// The store's interfaces for inbound platform orders (SPEC INT-2): each connection's platform,
+// name and the secret its webhooks are signed with, and the rows of bulk order imports (their jobs
+// are ImportJob rows of kind orders, app/shipping_ports.h). ReadTx and WriteTx (app/ports.h)
+// include them.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/shipping_ports.h"
+#include "domain/time.h"
+
+namespace depot {
+
+struct Integration {
+  std::int64_t id = 0;
+  std::string platform;  // "generic", "shopify", …
+  std::string name;
+  std::string secret;  // signs the platform's webhooks (HMAC-SHA256); never shown after creation
+  Instant created_at;
+};
+
+// One row of a bulk order file, as read: one line of one order. Rows with the same platform and
+// external_no are one order; its customer, address and payment are those of its first row.
+// Money in minor units; `line` is the row's line in the file.
+struct OrderImportRow {
+  std::int64_t line = 0;
+  std::string platform;
+  std::string external_no;
+  std::string customer_name;
+  std::string phone;
+  std::string email;
+  std::string province;
+  std::string city;
+  std::string district;
+  std::string detail;
+  std::string postcode;
+  std::string sku;
+  std::int64_t quantity = 0;
+  std::int64_t unit_price = 0;
+  bool paid = false;
+  std::string notes;
+  RowOutcome outcome = RowOutcome::pending;
+  std::string column;  // the column at fault when failed
+  std::string message;
+};
+
+class IntegrationReads {
+ public:
+  virtual ~IntegrationReads() = default;
+  virtual std::vector<Integration> integrations() = 0;
+  virtual std::optional<Integration> find_integration(std::int64_t id) = 0;
+  // Rows of an order import by position (1-based seq), those after `after_seq`.
+  virtual std::vector<std::pair<std::int64_t, OrderImportRow>> order_import_rows(
+      std::int64_t import_id, std::int64_t after_seq, int limit) = 0;
+  virtual std::vector<OrderImportRow> failed_order_import_rows(std::int64_t import_id,
+                                                               int limit) = 0;
+};
+
+class IntegrationWrites {
+ public:
+  virtual ~IntegrationWrites() = default;
+  // Sets integration.id.
+  virtual void insert_integration(Integration& integration) = 0;
+  virtual bool delete_integration(std::int64_t id) = 0;
+  // Stores a job of kind orders with its rows; returns its id.
+  virtual std::int64_t insert_order_import(const ImportJob& job,
+                                           const std::vector<OrderImportRow>& rows) = 0;
+  virtual void record_order_import_row(std::int64_t import_id, std::int64_t seq,
+                                       const OrderImportRow& row) = 0;
+};
+
+}  // namespace depot

@@ -1,0 +1,28 @@
+#pragma once
+// The report rollups on SQLite (schema 0008): applying a change's rows in the transaction of the
+// change, and rebuilding a merchant's rollups from the raw tables (when the schema first arrives,
+// and when the merchant's time zone changes, since every day key depends on it).
+// The definitions are the domain's (domain/rollups.h); the rebuild counts the same in SQL, and
+// the store tests check that both agree.
+
+#include "app/ports.h"
+#include "domain/rollups.h"
+#include "store/sqlite/connection.h"
+
+namespace depot::sqlite {
+
+// Adds each row's values to its rollup row (creating it), and deletes rows left all zero.
+void apply_rollups(Connection& db, TenantId tenant, const RollupRows& change);
+
+// Replaces the merchant's rollups with a recount of its orders, shipments, parcels,
+// notifications, returns, complaints and feedback. Costs a scan of the merchant's history.
+void rebuild_rollups(Connection& db, TenantId tenant, int utc_offset_minutes);
+
+// Rebuilds the merchants the schema migration queued, each in its own transaction. Call on the
+// writer connection before writes start.
+void rebuild_queued_rollups(Connection& db);
+
+// The merchant's offset from UTC as stored (the default when it has no settings yet).
+int stored_utc_offset(Connection& db, TenantId tenant);
+
+}  // namespace depot::sqlite

@@ -1,0 +1,49 @@
+#include "workers/export_runner.h"
+
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+namespace depot::workers {
+
+void ExportRunner::start() {
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "depot-export");
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      wake_.wait_for(lock, expire_every_, [this] { return stopping_ || pending_; });
+      if (stopping_) break;
+      pending_ = false;
+      lock.unlock();
+      try {
+        exports_.expire();
+        // run_step() records a job's own failures on the job; what escapes is the service's.
+        while (exports_.run_step()) {
+          std::lock_guard check(mutex_);
+          if (stopping_) break;
+        }
+      } catch (const std::exception& e) {
+        spdlog::error("export runner: {}", e.what());
+      }
+      lock.lock();
+    }
+  });
+}
+
+void ExportRunner::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ExportRunner::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    pending_ = true;
+  }
+  wake_.notify_all();
+}
+
+}  // namespace depot::workers

@@ -1102,16 +1102,20 @@ def dashboard_section(res):
              f"{fill['return_requests']:,} return requests, {fill['feedback']:,} feedback, "
              f"{fill['complaints']:,} complaints ({fill['failures']} writes refused). No "
              "notifications (no dispatcher runs in the fill), so that part of the answer is empty.",
-             "", "| range | req/s (median) | p50 | p99 | runs (p99) | non-2xx / errors |",
-             "|---|---:|---:|---:|---|---|"]
-    for key, what in (("year", "a year (365 days)"), ("month", "30 days")):
+             "", "| range | clients | req/s (median) | p50 | p99 | runs (p99) | non-2xx / errors |",
+             "|---|---:|---:|---:|---:|---|---|"]
+    busy = read(os.path.join(res, "dashboard_year_busy_1.txt"))
+    busy_clients = re.search(r"(\d+) connections", busy)
+    for key, what, clients in (("year", "a year (365 days)", "1"), ("month", "30 days", "1"),
+                               ("year_busy", "a year (365 days)",
+                                busy_clients.group(1) if busy_clients else "?")):
         runs = [r for r in (parse_wrk(os.path.join(res, f"dashboard_{key}_{n}.txt"))
                             for n in range(1, 10)) if r]
         if not runs:
-            lines.append(f"| {what} | — | — | — | no run | |")
+            lines.append(f"| {what} | {clients} | — | — | — | no run | |")
             continue
         lines.append(
-            f"| {what} | {median([r['rate'] for r in runs]):,.0f} | "
+            f"| {what} | {clients} | {median([r['rate'] for r in runs]):,.0f} | "
             f"{ms(median([r['p50_us'] for r in runs]))} | "
             f"{ms(median([r['p99_us'] for r in runs]))} | "
             + ", ".join(ms(r["p99_us"]) for r in runs)
@@ -1123,14 +1127,15 @@ def dashboard_section(res):
                   f"{board['totals']['orders']:,} orders not cancelled, "
                   f"on-time rate {board['on_time_ship_rate']}, "
                   f"{len(board['top_skus'])} top SKUs, {len(board['carriers'])} carriers."]
-    writer, rollup = fill.get("writer_us_per_create"), fill.get("rollup_us_per_create")
+    writer, rollup = fill.get("writer_cpu_us_per_create"), fill.get("rollup_cpu_us_per_create")
     if writer and rollup:
         lines.append(
-            f"- **Creation, in the fill:** the writer spent {writer:.1f} µs per created order "
-            f"(its busy time over the creation batches, commits included); applying a creation's "
-            f"rollup rows alone costs {rollup:.1f} µs on the filled store "
-            f"(`apply_rollups`, 20,000 orders shaped like the year's): "
-            f"**{rollup / writer:.1%}** of the writer's time per order.")
+            f"- **Creation, in the fill** (customers spread as in life: most orders add a "
+            f"customer row at a new place): the writer thread spent {writer:.1f} µs of CPU per "
+            f"created order ({fill['writer_us_per_create']:.0f} µs of wall time, commits "
+            f"included, on a busy machine); applying a creation's rollup rows alone, 500 orders "
+            f"per commit on a copy of the filled store, costs {rollup:.1f} µs of CPU: "
+            f"**{rollup / writer:.0%}** of the writer's CPU per order.")
     pairs = {}
     for variant in ("rollups", "baseline"):
         pairs[variant] = [r for r in (
@@ -1140,8 +1145,10 @@ def dashboard_section(res):
         with_r = median([r["rate"] for r in pairs["rollups"]])
         without = median([r["rate"] for r in pairs["baseline"]])
         lines.append(
-            f"- **Creation over HTTP** (`POST /api/v1/orders`, 3 lines, 64 connections, "
-            f"{len(pairs['rollups'])} interleaved runs each): {with_r:,.0f}/s with the rollups "
+            f"- **Creation over HTTP** (`POST /api/v1/orders` of the main results: 3 lines on "
+            f"the same 3 SKUs, 512 customers, so the rollup rows are mostly updated in place; 64 "
+            f"connections, {len(pairs['rollups'])} interleaved runs each, each binary on a store "
+            f"of its own): {with_r:,.0f}/s with the rollups "
             f"(runs " + ", ".join(f"{r['rate']:,.0f}" for r in pairs["rollups"])
             + f"), {without:,.0f}/s without (runs "
             + ", ".join(f"{r['rate']:,.0f}" for r in pairs["baseline"])

@@ -37,8 +37,8 @@
 # "Forecast accuracy" section. BENCH_ONLY=dashboard runs the dashboard stage alone and rewrites the
 # "Dashboard" section: build/depot_report_fill (bench/report_fill.cpp) writes a year of one
 # merchant's history through the use cases (BENCH_DASHBOARD_ORDERS orders), depot serves it and
-# wrk times GET /api/v1/reports/dashboard for the whole year and for 30 days (bench/dashboard.lua,
-# BENCH_DASHBOARD_CONNECTIONS connections); then, when BENCH_BASELINE_DEPOT names a depot built
+# wrk times GET /api/v1/reports/dashboard for the whole year and for 30 days with one connection,
+# and for the year with BENCH_DASHBOARD_CONNECTIONS (bench/dashboard.lua); then, when BENCH_BASELINE_DEPOT names a depot built
 # without the creation's rollup write (bench/build_without_rollups.sh), BENCH_RUNS pairs of create
 # runs (bench/create_orders.lua) against it and build/depot, each on a store of its own.
 #
@@ -734,7 +734,7 @@ EOF
 # order's creation (against BENCH_BASELINE_DEPOT, when given) ----
 dashboard_stage() {
   local data=${BENCH_DASHBOARD_DATA:-$WORK/dashboard-data} year=2025 run range from to quiet key
-  local variant binary dir
+  local variant binary dir conns
   mkdir -p "$data"
   if [ -s "$data/report_fill.json" ]; then
     log "dashboard: reusing the year in $data"
@@ -754,12 +754,15 @@ dashboard_stage() {
     "$BASE/api/v1/reports/dashboard?from=$year-01-01&to=$year-12-31" \
     || log "dashboard: the year's dashboard could not be read"
   for run in $(seq 1 "$RUNS"); do
-    for range in year month; do
-      if [ "$range" = year ]; then from=$year-01-01 to=$year-12-31; else from=$year-12-02 to=$year-12-31; fi
+    # One client at a time (the latency of a request), then DASHBOARD_CONNS at once.
+    for range in year month year_busy; do
+      from=$year-01-01 to=$year-12-31 conns=1
+      [ "$range" = month ] && from=$year-12-02
+      [ "$range" = year_busy ] && conns=$DASHBOARD_CONNS
       quiet=$(wait_quiet)
       echo "$quiet" >"$RES/dashboard_${range}_$run.quiet"
       BENCH_KEY=$key BENCH_DIR=$ROOT/bench BENCH_FROM=$from BENCH_TO=$to \
-        wrk -t1 "-c$DASHBOARD_CONNS" "-d${DURATION}s" --latency -s bench/dashboard.lua "$BASE/" \
+        wrk -t1 "-c$conns" "-d${DURATION}s" --latency -s bench/dashboard.lua "$BASE/" \
         >"$RES/dashboard_${range}_$run.txt" 2>&1 || log "wrk failed in dashboard $range run $run"
       log "dashboard $range run $run: $(grep -E '^Requests/sec' "$RES/dashboard_${range}_$run.txt" \
         || echo 'no result') (other processes: ${quiet}% of a core before)"

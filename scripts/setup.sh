@@ -10,9 +10,9 @@ debian_packages=(
   libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev liblua5.4-dev libkainjow-mustache-dev
   libspdlog-dev libfmt-dev libcli11-dev libargon2-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  libxlsxwriter-dev
+  libxlsxwriter-dev libcairo2-dev libpango1.0-dev libpoppler-glib-dev libzint-dev
   python3 python3-pytest python3-jsonschema python3-aiosmtpd python3-openpyxl wrk
-  chromium fonts-wqy-microhei
+  chromium fonts-wqy-microhei poppler-utils zbar-tools
 )
 # Node.js may come from Debian or from another Node.js package that bundles npm (and conflicts
 # with Debian's npm): ask for Debian's only when there is none.

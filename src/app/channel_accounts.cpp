@@ -184,6 +184,8 @@ std::span<const ChannelField> channel_fields(ChannelKind channel) {
       return kPushFields;
     case ChannelKind::webhook:
       return kWebhookFields;
+    case ChannelKind::platform:  // its account is the order's connection
+      return {};
   }
   return {};
 }

@@ -528,6 +528,7 @@ MessageTemplate default_template(EventType event, ChannelKind channel, std::stri
     case ChannelKind::email:
       return {std::string(words.title), email_body(*wording, english)};
     case ChannelKind::webhook:
+    case ChannelKind::platform:
       return {};
   }
   return {};

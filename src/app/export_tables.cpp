@@ -100,9 +100,10 @@ std::vector<Column> notification_columns() {
 }
 
 std::vector<Cell> notification_row(const Notification& delivery, const ExportView& view) {
-  // A webhook's URL may carry a token in its path or query: it is shown to the host alone for
-  // every role, as the notification log does.
-  bool masked = view.contacts == Disclosure::masked || delivery.channel == ChannelKind::webhook;
+  // A webhook's or a platform's URL may carry a token in its path or query: it is shown to the
+  // host alone for every role, as the notification log does.
+  bool masked = view.contacts == Disclosure::masked || delivery.channel == ChannelKind::webhook ||
+                delivery.channel == ChannelKind::platform;
   return {delivery.id,
           local_time(delivery.created_at, view.utc_offset_minutes),
           text(to_string(delivery.event)),

@@ -6,6 +6,7 @@
 #include "app/audit.h"
 #include "app/order_writes.h"
 #include "app/signing.h"
+#include "domain/notification.h"
 #include "domain/text.h"
 
 namespace depot {
@@ -13,6 +14,7 @@ namespace depot {
 namespace {
 
 constexpr std::size_t kMaxName = 100;
+constexpr std::size_t kMaxUrl = 2048;
 constexpr std::size_t kMinSecret = 16;
 constexpr std::size_t kMaxSecret = 200;
 // base32 characters carry 5 bits each: 52 of them are 260 random bits, more than 32 bytes.
@@ -43,6 +45,28 @@ std::vector<FieldError> validate_input(const IntegrationInput& input) {
     }
   }
   return errors;
+}
+
+std::vector<FieldError> validate_patch(const IntegrationPatch& patch) {
+  std::vector<FieldError> errors;
+  if (patch.name) {
+    std::size_t name_length = utf8_length(*patch.name);
+    if (name_length == 0 || name_length > kMaxName) {
+      errors.push_back({"name", "must be 1 to 100 characters"});
+    }
+  }
+  if (patch.callback_url && !patch.callback_url->empty() &&
+      (!is_http_url(*patch.callback_url) || patch.callback_url->size() > kMaxUrl)) {
+    errors.push_back({"callback_url",
+                      "must be an http:// or https:// URL of at most 2048 bytes, "
+                      "or empty to write nothing back"});
+  }
+  return errors;
+}
+
+// A URL in the audit log shows its host alone: a path or query may carry a token.
+std::string audited_url(const std::string& url) {
+  return mask_recipient(ChannelKind::platform, url);
 }
 
 // The parts of a stored order a platform's draft of it changes; nothing when they agree.
@@ -151,6 +175,59 @@ Result<IntegrationView> IntegrationService::get(const Actor& actor, std::int64_t
   return view_of(actor.tenant_id, std::move(*integration), tx->settings());
 }
 
+void IntegrationService::update(const Actor& actor, std::int64_t id, IntegrationPatch patch,
+                                Callback<IntegrationView> done) {
+  if (Status allowed = require(actor, Permission::manage); !allowed.ok()) {
+    return done(allowed.error());
+  }
+  if (patch.name) patch.name = std::string(trimmed(*patch.name));
+  if (patch.callback_url) patch.callback_url = std::string(trimmed(*patch.callback_url));
+  if (std::vector<FieldError> errors = validate_patch(patch); !errors.empty()) {
+    return done(invalid_fields(std::move(errors)));
+  }
+  run_write<IntegrationView>(
+      store_, actor.tenant_id,
+      [this, actor, id, patch = std::move(patch)](WriteTx& tx) -> Result<IntegrationView> {
+        std::optional<Integration> found = tx.find_integration(id);
+        if (!found) return integration_not_found(id);
+        Integration changed = *found;
+        if (patch.name && *patch.name != found->name) {
+          for (const Integration& existing : tx.integrations()) {
+            if (existing.name == *patch.name) {
+              return Error{ErrorCode::conflict,
+                           "an integration named \"" + *patch.name + "\" exists",
+                           {{"name", "is taken by integration " + std::to_string(existing.id)}}};
+            }
+          }
+          changed.name = *patch.name;
+        }
+        if (patch.callback_url) {
+          // Shopify's and Taobao's own fulfillment calls are not spoken yet: a URL there would
+          // receive depot's generic body, which those platforms do not read.
+          if (!patch.callback_url->empty() && found->platform != "generic") {
+            return invalid_field(
+                "callback_url",
+                "write-back is supported for generic connections only, not " + found->platform);
+          }
+          changed.callback_url = *patch.callback_url;
+        }
+        std::vector<FieldChange> changes;
+        add_change(changes, "name", found->name, changed.name);
+        if (changed.callback_url != found->callback_url) {
+          // Recorded even when only the masked path changed, so the entry shows that it did.
+          changes.push_back({"callback_url", audited_url(found->callback_url),
+                             audited_url(changed.callback_url)});
+        }
+        if (!changes.empty()) {
+          tx.update_integration(changed);
+          record_audit(tx, actor.name, "integration.update", audit_object("integration", id),
+                       std::move(changes), clock_.now());
+        }
+        return view_of(actor.tenant_id, std::move(changed), tx.settings());
+      },
+      std::move(done));
+}
+
 void IntegrationService::remove(const Actor& actor, std::int64_t id, Callback<bool> done) {
   if (Status allowed = require(actor, Permission::manage); !allowed.ok()) {
     return done(allowed.error());
@@ -213,17 +290,24 @@ void IntegrationService::deliver(TenantId tenant, const Integration& integration
   if (!prepared.ok()) return done(prepared.error());
   // The address is looked up before the write, never on the store's writer.
   Address address = prepared->order.command.draft.shipping_address;
-  verifier_.locate(tenant, address,
-                   [this, actor, topic, prepared = std::move(*prepared),
-                    done = std::move(done)](std::optional<Located> located) mutable {
-                     run_write<SyncedOrder>(
-                         store_, actor.tenant_id,
-                         [this, actor, topic, prepared = std::move(prepared),
-                          located = std::move(located)](WriteTx& tx) -> Result<SyncedOrder> {
-                           return sync_in(tx, actor, topic, prepared, located);
-                         },
-                         std::move(done));
-                   });
+  verifier_.locate(
+      tenant, address,
+      [this, actor, topic, integration_id = integration.id, prepared = std::move(*prepared),
+       done = std::move(done)](std::optional<Located> located) mutable {
+        run_write<SyncedOrder>(
+            store_, actor.tenant_id,
+            [this, actor, topic, integration_id, prepared = std::move(prepared),
+             located = std::move(located)](WriteTx& tx) -> Result<SyncedOrder> {
+              Result<SyncedOrder> synced = sync_in(tx, actor, topic, prepared, located);
+              // Only an order the connection created is linked: an order another door made
+              // first is not the platform's to be told about.
+              if (synced.ok() && synced->created) {
+                tx.link_integration_order(synced->order.id, integration_id);
+              }
+              return synced;
+            },
+            std::move(done));
+      });
 }
 
 Result<SyncedOrder> IntegrationService::sync_in(WriteTx& tx, const Actor& actor,

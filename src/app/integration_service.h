@@ -80,6 +80,13 @@ struct IntegrationInput {
   std::string secret;  // empty: depot makes one (a platform such as Shopify may dictate its own)
 };
 
+// A change of a connection: what is set changes. callback_url is an http(s) URL, or "" to write
+// nothing back; only generic connections write back so far.
+struct IntegrationPatch {
+  std::optional<std::string> name;
+  std::optional<std::string> callback_url;
+};
+
 // A connection as the merchant sees it. `secret` is set only in the answer that created it.
 struct IntegrationView {
   Integration integration;
@@ -96,6 +103,10 @@ class IntegrationService {
   void create(const Actor& actor, IntegrationInput input, Callback<IntegrationView> done);
   Result<std::vector<IntegrationView>> list(const Actor& actor);
   Result<IntegrationView> get(const Actor& actor, std::int64_t id);
+  // Renames a connection or sets where its orders' shipments are written back (422 naming the
+  // field, 404, 409 for a taken name); audited with the URL by its host.
+  void update(const Actor& actor, std::int64_t id, IntegrationPatch patch,
+              Callback<IntegrationView> done);
   void remove(const Actor& actor, std::int64_t id, Callback<bool> done);
 
   // The connection a delivery to /api/v1/hooks/platforms/{tenant}/{id} is for, once its
@@ -103,7 +114,8 @@ class IntegrationService {
   // 404 for no such connection, 401 for a missing or wrong signature. Reads nothing of the body.
   Result<Integration> authenticate(TenantId tenant, std::int64_t id,
                                    const DeliverySignature& signature, std::string_view body);
-  // Applies an authenticated delivery, as "integration:{id}".
+  // Applies an authenticated delivery, as "integration:{id}". An order it creates is linked to
+  // the connection, so its shipments are written back there.
   void deliver(TenantId tenant, const Integration& integration, PlatformTopic topic,
                PlatformOrder order, Callback<SyncedOrder> done);
 

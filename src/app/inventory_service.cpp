@@ -1,13 +1,14 @@
 #include "app/inventory_service.h"
 
-#include "domain/event_catalog.h"
-
 #include <random>
+#include <tuple>
 
 #include "app/audit.h"
 #include "app/paging.h"
 #include "app/stock_keeper.h"
 #include "domain/catalog_changes.h"
+#include "domain/divisions.h"
+#include "domain/event_catalog.h"
 #include "domain/fingerprint.h"
 #include "domain/text.h"
 
@@ -200,6 +201,56 @@ std::optional<std::string> InventoryService::image_bytes(const std::string& file
   return media_.get(file_name);
 }
 
+void InventoryService::save_sender(const Actor& actor, std::string warehouse, SenderAddress sender,
+                                   Callback<Warehouse> done) {
+  if (Status allowed = require(actor, Permission::manage); !allowed.ok()) {
+    return done(allowed.error());
+  }
+  std::vector<FieldError> errors;
+  for (auto [field, value] : {std::pair{"name", &sender.name}, std::pair{"phone", &sender.phone},
+                              std::pair{"detail", &sender.detail}}) {
+    *value = std::string(trimmed(*value));
+    if (value->empty()) errors.push_back({field, "is required"});
+  }
+  auto division = match_division(sender.province, sender.city, sender.district);
+  if (const auto* problem = std::get_if<DivisionProblem>(&division)) {
+    // The division table names an order's fields; the sender's are its own.
+    std::string_view field = problem->field;
+    errors.push_back({std::string(field.substr(field.find('.') + 1)), problem->message});
+  } else {
+    const auto& match = std::get<DivisionMatch>(division);
+    sender.province = match.province;
+    sender.city = match.city;
+    sender.district = match.district;
+  }
+  if (!errors.empty()) return done(invalid_fields(std::move(errors)));
+  run_write<Warehouse>(
+      store_, actor.tenant_id,
+      [this, actor, code = std::move(warehouse),
+       sender = std::move(sender)](WriteTx& tx) -> Result<Warehouse> {
+        std::optional<Warehouse> before = tx.find_warehouse(code);
+        if (!before || !tx.save_warehouse_sender(code, sender)) {
+          return error(ErrorCode::not_found, "warehouse " + code + " was not found");
+        }
+        const SenderAddress was = before->sender.value_or(SenderAddress{});
+        std::vector<FieldChange> changes;
+        for (auto [field, old_value, new_value] :
+             {std::tuple{"sender.name", &was.name, &sender.name},
+              std::tuple{"sender.phone", &was.phone, &sender.phone},
+              std::tuple{"sender.province", &was.province, &sender.province},
+              std::tuple{"sender.city", &was.city, &sender.city},
+              std::tuple{"sender.district", &was.district, &sender.district},
+              std::tuple{"sender.detail", &was.detail, &sender.detail}}) {
+          if (*old_value != *new_value) changes.push_back({field, *old_value, *new_value});
+        }
+        record_audit(tx, actor.name, "warehouse.sender", audit_object("warehouse", code),
+                     std::move(changes), clock_.now());
+        Warehouse saved = *tx.find_warehouse(code);
+        return saved;
+      },
+      std::move(done));
+}
+
 void InventoryService::create_warehouse(const Actor& actor, std::string code, std::string name,
                                         Callback<Warehouse> done) {
   if (Status allowed = require(actor, Permission::write_inventory); !allowed.ok()) {
@@ -221,7 +272,7 @@ void InventoryService::create_warehouse(const Actor& actor, std::string code, st
         std::int64_t id = tx.insert_warehouse(code, name);
         record_audit(tx, actor.name, "warehouse.create", audit_object("warehouse", code),
                      {{"name", "", name}}, clock_.now());
-        return Warehouse{id, code, name, {}};
+        return Warehouse{id, code, name, {}, std::nullopt};
       },
       std::move(done));
 }

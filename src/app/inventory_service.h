@@ -85,6 +85,11 @@ class InventoryService {
   void create_location(const Actor& actor, std::string warehouse, std::string code,
                        Callback<LocationRef> done);
   std::vector<Warehouse> warehouses(const Actor& actor);
+  // Sets the address parcels from this warehouse are sent from (printed on waybills, the origin
+  // of delivery estimates). The province, city and district must be known divisions; they are
+  // stored as the division table names them. Answers the warehouse.
+  void save_sender(const Actor& actor, std::string warehouse, SenderAddress sender,
+                   Callback<Warehouse> done);
 
   void receive(const Actor& actor, ReceiveCommand command, Callback<StockLevel> done);
   void adjust(const Actor& actor, AdjustCommand command, Callback<StockLevel> done);

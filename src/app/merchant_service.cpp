@@ -46,7 +46,7 @@ void validate_notifications(const SettingsPatch& patch, std::vector<FieldError>&
       const std::string& name = (*patch.default_channels)[i];
       std::optional<ChannelKind> channel = parse_channel_kind(name);
       std::string field = "default_channels[" + std::to_string(i) + "]";
-      if (!channel || *channel == ChannelKind::webhook) {
+      if (!channel || !is_customer_channel(*channel)) {
         errors.push_back({field, "must be one of sms, wechat, push, email"});
       } else if (std::count(patch.default_channels->begin(), patch.default_channels->end(), name) >
                  1) {
@@ -67,7 +67,7 @@ void validate_notifications(const SettingsPatch& patch, std::vector<FieldError>&
       const auto& [channel, recipient] = (*patch.alert_contacts)[i];
       std::string prefix = "alert_contacts[" + std::to_string(i) + "]";
       std::optional<ChannelKind> kind = parse_channel_kind(channel);
-      if (!kind || *kind == ChannelKind::webhook) {
+      if (!kind || !is_customer_channel(*kind)) {
         errors.push_back({prefix + ".channel", "must be one of sms, wechat, push, email"});
       }
       if (recipient.empty() || recipient.size() > 254) {

@@ -5,6 +5,7 @@
 #include "app/template_html.h"
 #include "app/templates.h"
 #include "app/tracking_links.h"
+#include "domain/carriers.h"
 
 namespace depot {
 
@@ -46,7 +47,7 @@ const ChannelAccount* PlanningContext::account(ChannelKind channel) const {
 std::vector<ChannelKind> PlanningContext::customer_channels() const {
   std::vector<ChannelKind> channels;
   for (const ChannelAccount& account : accounts) {
-    if (account.kind != ChannelKind::webhook) channels.push_back(account.kind);
+    if (is_customer_channel(account.kind)) channels.push_back(account.kind);
   }
   return channels;
 }
@@ -110,6 +111,12 @@ std::vector<Notification> NotificationComposer::plan(ReadTx& tx, const PlanningC
     if (!order && event.order_id != 0) n.customer_phone = tx.customer_phone_of(event.order_id);
     planned.push_back(std::move(n));
   }
+  if (event.type == EventType::shipment_created && encode_write_back_) {
+    if (std::optional<Notification> n =
+            write_back(tx, context, record, order ? &*order : nullptr)) {
+      planned.push_back(std::move(*n));
+    }
+  }
   if (to_staff) {
     for (const AlertContact& contact : context.policy.alert_contacts) {
       if (context.account(contact.channel) == nullptr) continue;
@@ -118,6 +125,47 @@ std::vector<Notification> NotificationComposer::plan(ReadTx& tx, const PlanningC
     }
   }
   return planned;
+}
+
+std::optional<Notification> NotificationComposer::write_back(ReadTx& tx,
+                                                             const PlanningContext& context,
+                                                             const EventRecord& record,
+                                                             const Order* order) const {
+  const DomainEvent& event = record.event;
+  if (event.order_id == 0) return std::nullopt;
+  // One point read, answered from the small table of orders connections created: most shipments
+  // are of orders no connection made.
+  std::optional<Integration> connection = tx.integration_of_order(event.order_id);
+  if (!connection || connection->callback_url.empty()) return std::nullopt;
+  std::optional<Order> read;
+  if (order == nullptr) {
+    read = tx.find_order(event.order_id);
+    if (!read) return std::nullopt;
+    order = &*read;
+  }
+  std::optional<Shipment> shipment = shipment_of(tx, event);
+  if (!shipment) return std::nullopt;
+
+  WriteBack parcel;
+  parcel.platform = connection->platform;
+  parcel.external_no = order->external_no;
+  parcel.order_no = order->order_no;
+  parcel.carrier = shipment->carrier;
+  if (const Carrier* carrier = find_carrier(shipment->carrier)) {
+    parcel.carrier = std::string(carrier->code);
+    parcel.carrier_kuaidi100 = std::string(carrier->kuaidi100);
+    parcel.carrier_name = std::string(carrier->name_zh);
+  }
+  parcel.tracking_no = shipment->tracking_no;
+  parcel.shipped_at = shipment->shipped_at;
+  parcel.lines = shipment->lines;
+  parcel.tracking_url = tracking_link(context.tenant, context.policy, context.link_key, order->id);
+
+  Notification n = compose(tx, context, record, order, ChannelKind::platform,
+                           connection->callback_url, Audience::merchant, "zh-CN");
+  // Stored as planned: the platform is told what shipped then, whatever changes later.
+  n.message.payload = encode_write_back_(parcel);
+  return n;
 }
 
 Notification NotificationComposer::for_customer(ReadTx& tx, const PlanningContext& context,
@@ -163,6 +211,10 @@ Notification NotificationComposer::compose(ReadTx& tx, const PlanningContext& co
   n.recipient = std::move(recipient);
   if (channel == ChannelKind::webhook) {
     n.template_source = "event";  // the payload is the event, encoded when sent: complete()
+    return n;
+  }
+  if (channel == ChannelKind::platform) {
+    n.template_source = "write-back";  // the payload is the shipment: write_back()
     return n;
   }
   MessageTemplate message_template;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/platform_writeback.h"
 #include "app/ports.h"
 #include "app/site_address.h"
 
@@ -35,13 +36,19 @@ std::optional<EventRecord> find_event(ReadTx& tx, std::int64_t event_id);
 class NotificationComposer {
  public:
   // `site` says where the public tracking page is; without it, messages carry a tracking link
-  // only when the merchant set public_url.
-  explicit NotificationComposer(EventEncoder encode_event, const SiteAddress* site = nullptr)
-      : encode_event_(std::move(encode_event)), site_(site) {}
+  // only when the merchant set public_url. Without `encode_write_back` no shipment is written
+  // back to a platform.
+  explicit NotificationComposer(EventEncoder encode_event, const SiteAddress* site = nullptr,
+                                WriteBackEncoder encode_write_back = {})
+      : encode_event_(std::move(encode_event)),
+        encode_write_back_(std::move(encode_write_back)),
+        site_(site) {}
 
   // Every delivery `record` calls for: the customer's (on the first channel their preference,
-  // history or the merchant's order chooses, the rest kept as fallbacks), the merchant's webhook
-  // and the staff's alert contacts. Empty when nobody is to hear of it.
+  // history or the merchant's order chooses, the rest kept as fallbacks), the merchant's webhook,
+  // the staff's alert contacts, and for a shipment of an order a platform connection created, the
+  // write-back to that platform (when the connection has a callback URL). Empty when nobody is to
+  // hear of it.
   std::vector<Notification> plan(ReadTx& tx, const PlanningContext& context,
                                  const EventRecord& record) const;
 
@@ -61,11 +68,17 @@ class NotificationComposer {
                             const std::string& link_key, std::int64_t order_id) const;
 
  private:
+  // The write-back of the shipment `record` is about, if its order came through a connection
+  // with a callback URL.
+  // `order` is the event's order when the caller has read it already.
+  std::optional<Notification> write_back(ReadTx& tx, const PlanningContext& context,
+                                         const EventRecord& record, const Order* order) const;
   Notification compose(ReadTx& tx, const PlanningContext& context, const EventRecord& record,
                        const Order* order, ChannelKind channel, std::string recipient,
                        Audience audience, const std::string& locale) const;
 
   EventEncoder encode_event_;
+  WriteBackEncoder encode_write_back_;
   const SiteAddress* site_;
 };
 

@@ -1,6 +1,7 @@
 #include "app/notification_fallback.h"
 
 #include "app/audit.h"
+#include "app/platform_writeback.h"
 #include "app/ticket_service.h"
 #include "domain/event_catalog.h"
 
@@ -26,10 +27,34 @@ std::string channels_tried(ReadTx& tx, const Notification& last) {
   return text;
 }
 
+// Opens the ticket of a write-back that died, once per event.
+void write_back_failed(WriteTx& tx, const Notification& dead, Instant now) {
+  std::optional<Order> order = tx.find_order(dead.order_id);
+  if (!order) return;
+  Ticket ticket;
+  ticket.kind = kWritebackFailed;
+  ticket.order_id = order->id;
+  ticket.event_id = dead.event_id;
+  ticket.notification_id = dead.id;
+  ticket.subject = "The platform was not told that order " + order->order_no + " (" +
+                   order->platform + " " + order->external_no + ") shipped: " + dead.last_error;
+  ticket.created_by = "system";
+  ticket.created_at = now;
+  ticket.updated_at = now;
+  if (!tx.insert_ticket(ticket)) return;
+  tx.append_event(events::ticket_opened(*order, ticket.id, ticket.kind, ticket.subject), now);
+  record_audit(tx, "system", "ticket.open", audit_object("ticket", ticket.id),
+               {{"kind", "", ticket.kind},
+                {"order_id", "", std::to_string(ticket.order_id)},
+                {"subject", "", ticket.subject}},
+               now);
+}
+
 }  // namespace
 
 void fall_back(WriteTx& tx, const NotificationComposer& composer, TenantId tenant,
                const Notification& dead, Instant now) {
+  if (dead.channel == ChannelKind::platform) return write_back_failed(tx, dead, now);
   if (dead.audience != Audience::customer || dead.resend_of != 0) return;
   std::optional<Order> order = tx.find_order(dead.order_id);
   std::optional<EventRecord> record = find_event(tx, dead.event_id);

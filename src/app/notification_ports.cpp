@@ -1,41 +1,23 @@
 #include "app/notification_ports.h"
 
-#include <array>
-#include <utility>
+#include "domain/enum_names.h"
 
 namespace depot {
 
 namespace {
 
-constexpr std::array<std::pair<Audience, std::string_view>, 3> kAudiences = {{
+constexpr EnumNames<Audience, 3> kAudiences = {{
     {Audience::customer, "customer"},
     {Audience::merchant, "merchant"},
     {Audience::staff, "staff"},
 }};
 
-constexpr std::array<std::pair<TicketStatus, std::string_view>, 4> kTicketStatuses = {{
+constexpr EnumNames<TicketStatus, 4> kTicketStatuses = {{
     {TicketStatus::open, "open"},
     {TicketStatus::in_progress, "in_progress"},
     {TicketStatus::resolved, "resolved"},
     {TicketStatus::closed, "closed"},
 }};
-
-template <class T, std::size_t N>
-std::string_view name_of(const std::array<std::pair<T, std::string_view>, N>& names, T value) {
-  for (const auto& [known, name] : names) {
-    if (known == value) return name;
-  }
-  return "unknown";
-}
-
-template <class T, std::size_t N>
-std::optional<T> value_of(const std::array<std::pair<T, std::string_view>, N>& names,
-                          std::string_view text) {
-  for (const auto& [known, name] : names) {
-    if (name == text) return known;
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 

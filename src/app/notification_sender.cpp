@@ -12,6 +12,11 @@ constexpr std::chrono::minutes kLease{2};
 
 // Why a claimed delivery cannot be sent at all, if it cannot.
 std::string refusal(const Notification& n, const ChannelAccount* account) {
+  if (n.channel == ChannelKind::platform) {
+    if (account == nullptr) return "the platform connection that created the order is gone";
+    if (account->url.empty()) return "the platform connection has no callback_url";
+    return {};
+  }
   if (account == nullptr)
     return "the " + std::string(to_string(n.channel)) + " channel is not set up";
   if (account->disabled)
@@ -20,6 +25,19 @@ std::string refusal(const Notification& n, const ChannelAccount* account) {
     return "the webhook's event is no longer in the outbox";
   }
   return {};
+}
+
+// A write-back's account is the connection that created its order, as it is now: its callback
+// URL, its platform and the secret that signs the call. Nothing when the connection is gone.
+std::shared_ptr<const ChannelAccount> connection_account(ReadTx& tx, std::int64_t order_id) {
+  std::optional<Integration> connection = tx.integration_of_order(order_id);
+  if (!connection) return nullptr;
+  auto account = std::make_shared<ChannelAccount>();
+  account->kind = ChannelKind::platform;
+  account->url = std::move(connection->callback_url);
+  account->settings = {{"platform", std::move(connection->platform)},
+                       {"secret", std::move(connection->secret)}};
+  return account;
 }
 
 }  // namespace
@@ -42,6 +60,13 @@ Result<std::map<ChannelKind, int>> NotificationSender::send_due(
       }
       if (due.empty()) continue;
       std::shared_ptr<const ChannelAccount> account;
+      if (channel == ChannelKind::platform) {
+        for (Notification& n : due) {
+          std::shared_ptr<const ChannelAccount> connection = connection_account(*tx, n.order_id);
+          candidates.push_back({std::move(n), std::move(connection)});
+        }
+        continue;
+      }
       if (std::optional<ChannelAccount> found = tx->find_channel_account(channel)) {
         account = std::make_shared<const ChannelAccount>(std::move(*found));
       }

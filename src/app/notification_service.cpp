@@ -52,6 +52,9 @@ Status check_template_key(EventType, ChannelKind channel, const std::string& loc
   if (channel == ChannelKind::webhook) {
     return invalid_field("channel", "webhooks carry the event itself and have no template");
   }
+  if (channel == ChannelKind::platform) {
+    return invalid_field("channel", "write-backs carry the shipment itself and have no template");
+  }
   if (!is_supported_locale(locale)) return invalid_field("locale", "must be zh-CN or en");
   return {};
 }

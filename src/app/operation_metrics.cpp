@@ -104,20 +104,18 @@ void add_notification_metrics(metrics::Registry& registry, NotificationSender& s
   sender.on_attempt([&attempts](ChannelKind channel, std::string_view outcome) {
     attempts.with({to_string(channel), outcome}).inc();
   });
-  registry.computed(
-      {{"depot_notifications_in_flight",
-        "Notification sends started and not yet recorded, by channel.",
-        metrics::MetricType::gauge,
-        {"channel"}}},
-      [&sender] {
-        std::vector<metrics::Sample> samples;
-        for (ChannelKind channel : {ChannelKind::email, ChannelKind::sms, ChannelKind::wechat,
-                                    ChannelKind::push, ChannelKind::webhook}) {
-          samples.push_back(
-              {{std::string(to_string(channel))}, static_cast<double>(sender.in_flight(channel))});
-        }
-        return std::vector<std::vector<metrics::Sample>>{std::move(samples)};
-      });
+  registry.computed({{"depot_notifications_in_flight",
+                      "Notification sends started and not yet recorded, by channel.",
+                      metrics::MetricType::gauge,
+                      {"channel"}}},
+                    [&sender] {
+                      std::vector<metrics::Sample> samples;
+                      for (ChannelKind channel : kChannels) {
+                        samples.push_back({{std::string(to_string(channel))},
+                                           static_cast<double>(sender.in_flight(channel))});
+                      }
+                      return std::vector<std::vector<metrics::Sample>>{std::move(samples)};
+                    });
 }
 
 }  // namespace depot

@@ -22,6 +22,7 @@
 #include "app/notification_ports.h"
 #include "app/shipping_ports.h"
 #include "app/tracking_ports.h"
+#include "app/waybill_ports.h"
 #include "domain/catalog.h"
 #include "domain/event.h"
 #include "domain/order.h"
@@ -176,7 +177,8 @@ class ReadTx : public ShippingReads,
                public TrackingReads,
                public AfterSalesReads,
                public AuditReads,
-               public IntegrationReads {
+               public IntegrationReads,
+               public WaybillReads {
  public:
   virtual ~ReadTx() = default;
 
@@ -217,7 +219,8 @@ class WriteTx : public ReadTx,
                 public TrackingWrites,
                 public AfterSalesWrites,
                 public AuditWrites,
-                public IntegrationWrites {
+                public IntegrationWrites,
+                public WaybillWrites {
  public:
   virtual void save_settings(const MerchantSettings& settings) = 0;
   virtual void insert_product(const Product& product) = 0;

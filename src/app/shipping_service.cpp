@@ -9,6 +9,7 @@
 #include "app/parcel_progress.h"
 #include "app/stock_keeper.h"
 #include "domain/carriers.h"
+#include "domain/divisions.h"
 #include "domain/event_catalog.h"
 #include "domain/order_changes.h"
 #include "domain/order_state_machine.h"
@@ -39,6 +40,16 @@ std::optional<std::pair<std::int64_t, std::int64_t>> parse_cursor(const std::str
     return std::nullopt;
   }
   return std::pair{due, id};
+}
+
+// The province parcels leave from, as a code: warehouse main's sender address (delivery estimates
+// go by route), "" until the merchant records one.
+std::string origin_province(WriteTx& tx) {
+  std::optional<Warehouse> main = tx.find_warehouse(std::string(kMainWarehouse));
+  if (!main || !main->sender) return {};
+  auto match = match_division(main->sender->province, main->sender->city, main->sender->district);
+  const auto* found = std::get_if<DivisionMatch>(&match);
+  return found != nullptr ? found->province_code : std::string();
 }
 
 }  // namespace
@@ -73,17 +84,8 @@ Result<Shipped> ShippingService::ship_in(WriteTx& tx, const std::string& actor, 
   }
   if (!errors.empty()) return invalid_fields(std::move(errors));
 
-  // The last verification: what changed since payment (a new rule, a blacklisted phone) still
-  // stops the parcel. The hold commits although the shipment is refused.
   Order before = order;
-  verifier_.verify(tx, order, std::nullopt, false, actor, now);
-  if (order.status == OrderStatus::on_hold) {
-    order.version += 1;
-    save_order(tx, order, now);
-    record_audit(tx, actor, "order.hold", audit_object("order", order.id),
-                 order_changes(before, order), now);
-    return Shipped{{}, order, false};
-  }
+  if (hold_if_unverified(tx, actor, order, now)) return Shipped{{}, order, false};
 
   StockKeeper keeper(tx, actor, now);
   if (Status moved = keeper.ship_order(order.id, *parcel); !moved.ok()) return moved.error();
@@ -97,6 +99,7 @@ Result<Shipped> ShippingService::ship_in(WriteTx& tx, const std::string& actor, 
   shipment.actor = actor;
   tx.insert_shipment(shipment);
   Parcel tracked = new_parcel(order, shipment, now);
+  tracked.origin = origin_province(tx);
   tx.insert_parcel(tracked);
 
   bool everything = ships_everything(order, shipped, *parcel);
@@ -115,6 +118,20 @@ Result<Shipped> ShippingService::ship_in(WriteTx& tx, const std::string& actor, 
   record_audit(tx, actor, "order.ship", audit_object("order", order.id), std::move(changes), now);
   keeper.settle_alerts();
   return Shipped{std::move(shipment), order, true};
+}
+
+bool ShippingService::hold_if_unverified(WriteTx& tx, const std::string& actor, Order& order,
+                                         Instant now) {
+  // The last verification: what changed since payment (a new rule, a blacklisted phone) still
+  // stops the parcel. The hold commits although the shipment is refused.
+  Order before = order;
+  verifier_.verify(tx, order, std::nullopt, false, actor, now);
+  if (order.status != OrderStatus::on_hold) return false;
+  order.version += 1;
+  save_order(tx, order, now);
+  record_audit(tx, actor, "order.hold", audit_object("order", order.id),
+               order_changes(before, order), now);
+  return true;
 }
 
 void ShippingService::ship(const Actor& actor, std::int64_t order_id, ShipCommand command,

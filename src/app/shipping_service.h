@@ -69,6 +69,9 @@ class ShippingService {
   // Confirms one parcel inside a write that already holds the order (the bulk import's path).
   Result<Shipped> ship_in(WriteTx& tx, const std::string& actor, Order& order,
                           const ShipCommand& command, Instant now);
+  // The last verification before a parcel leaves: an order that fails it is put on hold (saved,
+  // audited) and true is answered. For paid orders that are not held.
+  bool hold_if_unverified(WriteTx& tx, const std::string& actor, Order& order, Instant now);
 
  private:
   Result<Order> release_in(WriteTx& tx, const std::string& actor, std::int64_t order_id,

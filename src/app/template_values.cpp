@@ -219,6 +219,8 @@ Words channel_words(ChannelKind channel) {
       return {"App推送", "push"};
     case ChannelKind::webhook:
       return {"Webhook", "webhook"};
+    case ChannelKind::platform:
+      return {"平台回传", "platform write-back"};
   }
   return {};
 }

@@ -3,6 +3,7 @@
 #include "app/audit.h"
 #include "app/order_writes.h"
 #include "app/paging.h"
+#include "app/platform_writeback.h"
 #include "domain/event_catalog.h"
 
 namespace depot {
@@ -31,9 +32,10 @@ bool is_manual_ticket_kind(std::string_view kind) {
 Result<std::vector<Ticket>> TicketService::list(const Actor& actor, const TicketQuery& query) {
   if (Status allowed = require(actor, Permission::read); !allowed.ok()) return allowed.error();
   if (Status size = check_page_size(query.limit); !size.ok()) return size.error();
-  if (!query.kind.empty() && query.kind != kNotificationFailed &&
+  if (!query.kind.empty() && query.kind != kNotificationFailed && query.kind != kWritebackFailed &&
       !is_manual_ticket_kind(query.kind)) {
-    return invalid_field("kind", "must be notification_failed, complaint, inquiry or held_order");
+    return invalid_field(
+        "kind", "must be notification_failed, writeback_failed, complaint, inquiry or held_order");
   }
   return store_.read(actor.tenant_id)->list_tickets(query);
 }

@@ -14,6 +14,7 @@
 
 #include "app/access_service.h"
 #include "app/alert_feed.h"
+#include "app/batch_shipping.h"
 #include "app/channel_accounts.h"
 #include "app/export_service.h"
 #include "app/forecast_service.h"
@@ -27,6 +28,7 @@
 #include "app/operation_metrics.h"
 #include "app/order_imports.h"
 #include "app/order_service.h"
+#include "app/print_service.h"
 #include "app/public_tracking.h"
 #include "app/report_service.h"
 #include "app/rule_book.h"
@@ -38,8 +40,11 @@
 #include "app/tracking_jobs.h"
 #include "app/tracking_service.h"
 #include "app/verifier.h"
+#include "app/waybill_accounts.h"
 #include "carriers/kuaidi100/kuaidi100_tracker.h"
+#include "carriers/kuaidi100/kuaidi100_waybills.h"
 #include "channels/email/smtp_channel.h"
+#include "channels/platform/platform_channel.h"
 #include "channels/push/jpush_channel.h"
 #include "channels/sms/aliyun_sms_channel.h"
 #include "channels/webhook/webhook_channel.h"
@@ -55,7 +60,9 @@
 #include "http/json_output_notifications.h"
 #include "http/routes.h"
 #include "http/server.h"
+#include "http/write_back_payload.h"
 #include "logging/log_format.h"
+#include "printing/pdf_renderer.h"
 #include "rules/lua/lua_rule_engine.h"
 #include "store/files/export_directory.h"
 #include "store/files/media_directory.h"
@@ -137,14 +144,16 @@ int serve(ServeConfig config) {
   channels::WechatChannel wechat_channel(*provider_loop);
   channels::JpushChannel push_channel(*provider_loop);
   channels::WebhookChannel webhook_channel(*provider_loop);
-  NotificationComposer composer(http::webhook_payload, &site);
+  channels::PlatformChannel platform_channel(*provider_loop);
+  NotificationComposer composer(http::webhook_payload, &site, http::write_back_payload);
   NotificationDispatcher dispatcher(store, clock, composer);
   NotificationSender sender(store, clock, composer,
                             {{ChannelKind::email, &email_channel},
                              {ChannelKind::sms, &sms_channel},
                              {ChannelKind::wechat, &wechat_channel},
                              {ChannelKind::push, &push_channel},
-                             {ChannelKind::webhook, &webhook_channel}});
+                             {ChannelKind::webhook, &webhook_channel},
+                             {ChannelKind::platform, &platform_channel}});
   workers::NotificationWorker notification_worker(store, dispatcher, sender, notification_options);
   add_notification_metrics(metrics, sender);
   sender.on_recorded([&notification_worker](std::int64_t id, const Status& stored) {
@@ -167,6 +176,10 @@ int serve(ServeConfig config) {
   FeedbackService feedback(store, clock, tickets);
   ReportService reports(store, store, clock);
   carriers::Kuaidi100Tracker tracker(*provider_loop);
+  // Electronic waybills (电子面单) from the same aggregator, on the same loop: the issuer batch
+  // shipping asks for each parcel's tracking number and label.
+  carriers::Kuaidi100Waybills waybill_issuer(*provider_loop);
+  WaybillAccounts waybill_accounts(store, clock);
   EtaCache etas;
   TrackingService tracking(store, clock, tracker, etas, site);
   TrackingJobs tracking_jobs(store, clock, tracker, tracking);
@@ -183,6 +196,14 @@ int serve(ServeConfig config) {
   });
   workers::ExportRunner export_runner(export_jobs);
   export_jobs.on_queued([&export_runner] { export_runner.wake(); });
+  // One-click shipping: batches run on a runner of their own (they wait on the aggregator), and
+  // their PDFs are kept under DATA/labels.
+  printing::PdfRenderer pdf_renderer;
+  PrintService print(store, pdf_renderer);
+  files::ExportDirectory label_files((std::filesystem::path(config.data_dir) / "labels").string());
+  BatchShipping batches(store, clock, shipping, waybill_issuer, tracking, print, label_files);
+  workers::ImportRunner batch_runner({&batches});
+  batches.on_queued([&batch_runner] { batch_runner.wake(); });
 
   std::string demo_key;
   if (config.demo) {
@@ -205,6 +226,8 @@ int serve(ServeConfig config) {
   http::add_report_routes(router, reports);
   http::add_forecast_routes(router, forecasts);
   http::add_tracking_routes(router, tracking);
+  http::add_waybill_routes(router, waybill_accounts);
+  http::add_batch_routes(router, batches, print);
   // At most 10 lookups a minute per client address on the public tracking page.
   http::RateLimiter tracking_guesses(10.0 / 60, 10);
   http::add_tracking_page_routes(router, public_tracking, feedback, tracking_guesses);
@@ -259,6 +282,7 @@ int serve(ServeConfig config) {
   alert_feed.start();
   import_runner.start();
   export_runner.start();
+  batch_runner.start();
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -293,6 +317,8 @@ int serve(ServeConfig config) {
   scheduler.stop();
   tracking_worker.stop();
   notification_worker.stop();
+  // Before the loop goes: a batch waits on its waybill requests, then stops between chunks.
+  batch_runner.stop();
   provider_loop.reset();
   alert_feed.stop();
   import_runner.stop();

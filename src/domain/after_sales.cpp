@@ -1,11 +1,12 @@
 #include "domain/after_sales.h"
 
 #include <algorithm>
-#include <array>
+
 #include <cctype>
 #include <cmath>
 
 #include "domain/carriers.h"
+#include "domain/enum_names.h"
 #include "domain/order_rules.h"
 #include "domain/text.h"
 
@@ -13,39 +14,22 @@ namespace depot {
 
 namespace {
 
-constexpr std::array kKinds = {
-    std::pair{ReturnKind::return_goods, "return"},
-    std::pair{ReturnKind::exchange, "exchange"},
-};
+constexpr EnumNames<ReturnKind, 2> kKinds = {{
+    {ReturnKind::return_goods, "return"},
+    {ReturnKind::exchange, "exchange"},
+}};
 
-constexpr std::array kReturnStatuses = {
-    std::pair{ReturnStatus::requested, "requested"},
-    std::pair{ReturnStatus::approved, "approved"},
-    std::pair{ReturnStatus::rejected, "rejected"},
-    std::pair{ReturnStatus::received, "received"},
-};
+constexpr EnumNames<ReturnStatus, 4> kReturnStatuses = {{
+    {ReturnStatus::requested, "requested"},
+    {ReturnStatus::approved, "approved"},
+    {ReturnStatus::rejected, "rejected"},
+    {ReturnStatus::received, "received"},
+}};
 
-constexpr std::array kRefundStatuses = {
-    std::pair{RefundStatus::pending, "pending"},
-    std::pair{RefundStatus::completed, "completed"},
-};
-
-template <class Enum, std::size_t N>
-std::string_view name_of(const std::array<std::pair<Enum, const char*>, N>& names, Enum value) {
-  for (auto [v, name] : names) {
-    if (v == value) return name;
-  }
-  return "unknown";
-}
-
-template <class Enum, std::size_t N>
-std::optional<Enum> value_of(const std::array<std::pair<Enum, const char*>, N>& names,
-                             std::string_view text) {
-  for (auto [v, name] : names) {
-    if (name == text) return v;
-  }
-  return std::nullopt;
-}
+constexpr EnumNames<RefundStatus, 2> kRefundStatuses = {{
+    {RefundStatus::pending, "pending"},
+    {RefundStatus::completed, "completed"},
+}};
 
 Error refused_in(const ReturnRequest& request, std::string_view step) {
   return error(ErrorCode::conflict, "a return that is " + std::string(to_string(request.status)) +

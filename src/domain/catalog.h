@@ -53,11 +53,23 @@ inline constexpr std::string_view kDefaultLocation = "default";
 LocationRef default_location();
 std::optional<LocationRef> parse_location_ref(std::string_view text);
 
+// Who parcels leaving a warehouse come from: printed on waybills as the sender, and the origin
+// of their routes for delivery estimates.
+struct SenderAddress {
+  std::string name;
+  std::string phone;
+  std::string province;
+  std::string city;
+  std::string district;
+  std::string detail;
+};
+
 struct Warehouse {
   std::int64_t id = 0;
   std::string code;
   std::string name;
   std::vector<std::string> locations;
+  std::optional<SenderAddress> sender;  // not set until the merchant records one
 };
 
 // What an image's first bytes say it is: image/png, image/jpeg, image/gif, image/webp, or empty.

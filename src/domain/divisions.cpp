@@ -430,4 +430,16 @@ std::variant<DivisionMatch, DivisionProblem> match_division(std::string_view pro
   return resolve_district(province_index, std::get<CityScope>(scope), trimmed_all(district));
 }
 
+std::string printed_address(std::string_view province, std::string_view city,
+                            std::string_view district, std::string_view detail) {
+  std::string printed(province);
+  if (city != province) printed += city;
+  printed += district;
+  if (!detail.empty()) {
+    if (!printed.empty()) printed += ' ';
+    printed += detail;
+  }
+  return printed;
+}
+
 }  // namespace depot

@@ -54,4 +54,9 @@ std::variant<DivisionMatch, DivisionProblem> match_division(std::string_view pro
                                                             std::string_view city,
                                                             std::string_view district);
 
+// An address as printed on a parcel: the divisions run together and then the street, with a
+// municipality named once ("上海市浦东新区 世纪大道 1 号", not "上海市上海市…").
+std::string printed_address(std::string_view province, std::string_view city,
+                            std::string_view district, std::string_view detail);
+
 }  // namespace depot

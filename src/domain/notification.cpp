@@ -12,12 +12,13 @@ namespace depot {
 
 namespace {
 
-constexpr std::array<std::pair<ChannelKind, std::string_view>, 5> kChannelNames = {{
+constexpr std::array<std::pair<ChannelKind, std::string_view>, 6> kChannelNames = {{
     {ChannelKind::email, "email"},
     {ChannelKind::sms, "sms"},
     {ChannelKind::wechat, "wechat"},
     {ChannelKind::push, "push"},
     {ChannelKind::webhook, "webhook"},
+    {ChannelKind::platform, "platform"},
 }};
 
 constexpr std::array<std::pair<DeliveryStatus, std::string_view>, 6> kStatusNames = {{
@@ -65,6 +66,8 @@ bool is_supported_locale(std::string_view locale) {
          std::end(kSupportedLocales);
 }
 
+bool is_customer_channel(ChannelKind channel) { return contains(kCustomerChannels, channel); }
+
 std::string_view to_string(ChannelKind kind) {
   for (const auto& [value, name] : kChannelNames) {
     if (value == kind) return name;
@@ -109,6 +112,7 @@ std::string recipient_of(const Customer& customer, ChannelKind channel) {
     case ChannelKind::push:
       return customer.device_token;
     case ChannelKind::webhook:
+    case ChannelKind::platform:
       return {};
   }
   return {};
@@ -120,7 +124,7 @@ std::vector<ChannelKind> choose_channels(const Customer& customer,
                                          std::span<const ChannelKind> configured) {
   std::vector<ChannelKind> order;
   auto add = [&](ChannelKind channel) {
-    if (channel == ChannelKind::webhook || contains(order, channel)) return;
+    if (!is_customer_channel(channel) || contains(order, channel)) return;
     if (!contains(configured, channel) || recipient_of(customer, channel).empty()) return;
     order.push_back(channel);
   };
@@ -188,6 +192,7 @@ std::string mask_recipient(ChannelKind channel, std::string_view recipient) {
     case ChannelKind::email:
       return mask_email(recipient);
     case ChannelKind::webhook:
+    case ChannelKind::platform:
       return mask_url(recipient);
     case ChannelKind::wechat:
     case ChannelKind::push:

@@ -18,9 +18,16 @@
 
 namespace depot {
 
-enum class ChannelKind { email, sms, wechat, push, webhook };
+// `webhook` is the merchant's own endpoint; `platform` writes a shipment back to the platform an
+// order came from (the order's connection is its account). Neither tells a person.
+enum class ChannelKind { email, sms, wechat, push, webhook, platform };
+inline constexpr ChannelKind kChannels[] = {ChannelKind::email,   ChannelKind::sms,
+                                            ChannelKind::wechat,  ChannelKind::push,
+                                            ChannelKind::webhook, ChannelKind::platform};
 inline constexpr ChannelKind kCustomerChannels[] = {ChannelKind::sms, ChannelKind::wechat,
                                                     ChannelKind::push, ChannelKind::email};
+// Whether people (customers, staff) are told on `channel`: one of kCustomerChannels.
+bool is_customer_channel(ChannelKind channel);
 // The languages depot writes notifications in; a customer without one reads zh-CN.
 inline constexpr std::string_view kSupportedLocales[] = {"zh-CN", "en"};
 bool is_supported_locale(std::string_view locale);

@@ -79,7 +79,7 @@ std::vector<FieldError> validate_customer(const Customer& customer) {
   }
   for (std::size_t i = 0; i < customer.preferred_channels.size(); ++i) {
     std::optional<ChannelKind> channel = parse_channel_kind(customer.preferred_channels[i]);
-    if (!channel || *channel == ChannelKind::webhook) {
+    if (!channel || !is_customer_channel(*channel)) {
       errors.push_back({"customer.preferred_channels[" + std::to_string(i) + "]",
                         "must be one of sms, email, push, wechat"});
     }

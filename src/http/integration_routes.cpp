@@ -25,6 +25,7 @@ json::object to_json(const IntegrationView& view) {
                    {"platform", i.platform},
                    {"name", i.name},
                    {"webhook_url", view.webhook_url},
+                   {"callback_url", i.callback_url},
                    {"created_at", format_instant(i.created_at)}};
   if (!i.secret.empty()) out["secret"] = i.secret;
   return out;
@@ -79,6 +80,28 @@ void add_integration_routes(Router& router, IntegrationService& integrations,
                Result<IntegrationView> found = integrations.get(req.actor, *id);
                if (!found.ok()) co_return problem(found.error());
                co_return json_response(200, to_json(*found));
+             });
+
+  router.add(Method::patch, "/api/v1/integrations/{id}", Permission::manage,
+             [&integrations](Request& req) -> asio::awaitable<Response> {
+               Result<std::int64_t> id = id_param(req, "integration");
+               if (!id.ok()) co_return problem(id.error());
+               Result<json::object> body = parse_object(req);
+               if (!body.ok()) co_return problem(body.error());
+               std::vector<FieldError> errors;
+               Fields f(*body, "", errors);
+               f.reject_unknown({"name", "callback_url"});
+               f.reject_nulls();
+               IntegrationPatch patch;
+               patch.name = f.text("name", false, 400);
+               patch.callback_url = f.text("callback_url", false, 4096);
+               if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+               Result<IntegrationView> updated =
+                   co_await await_result<IntegrationView>([&](auto done) {
+                     integrations.update(req.actor, *id, std::move(patch), std::move(done));
+                   });
+               if (!updated.ok()) co_return problem(updated.error());
+               co_return json_response(200, to_json(*updated));
              });
 
   router.add(Method::del, "/api/v1/integrations/{id}", Permission::manage,

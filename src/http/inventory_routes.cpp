@@ -170,6 +170,29 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                co_return json_response(201, to_json(*created));
              });
 
+  router.add(Method::put, "/api/v1/warehouses/{code}/sender", Permission::manage,
+             [&inventory](Request& req) -> asio::awaitable<Response> {
+               Result<json::object> body = parse_object(req);
+               if (!body.ok()) co_return problem(body.error());
+               std::vector<FieldError> errors;
+               Fields f(*body, "", errors);
+               f.reject_unknown({"name", "phone", "province", "city", "district", "detail"});
+               SenderAddress sender;
+               sender.name = f.text("name", true, 100).value_or("");
+               sender.phone = f.text("phone", true, 32).value_or("");
+               sender.province = f.text("province", true, 32).value_or("");
+               sender.city = f.text("city", true, 32).value_or("");
+               sender.district = f.text("district", true, 32).value_or("");
+               sender.detail = f.text("detail", true, 200).value_or("");
+               if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
+               Result<Warehouse> saved = co_await await_result<Warehouse>([&](auto done) {
+                 inventory.save_sender(req.actor, req.params.at("code"), std::move(sender),
+                                       std::move(done));
+               });
+               if (!saved.ok()) co_return problem(saved.error());
+               co_return json_response(200, to_json(*saved));
+             });
+
   router.add(Method::post, "/api/v1/warehouses/{code}/locations", Permission::write_inventory,
              [&inventory](Request& req) -> asio::awaitable<Response> {
                Result<json::object> body = parse_object(req);

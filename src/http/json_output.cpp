@@ -172,7 +172,15 @@ json::object to_json(const Alert& a) {
 json::object to_json(const Warehouse& w) {
   json::array locations;
   for (const std::string& code : w.locations) locations.emplace_back(code);
-  return {{"code", w.code}, {"name", w.name}, {"locations", std::move(locations)}};
+  json::object out{{"code", w.code}, {"name", w.name}, {"locations", std::move(locations)}};
+  if (w.sender) {
+    out["sender"] = json::object{{"name", w.sender->name},         {"phone", w.sender->phone},
+                                 {"province", w.sender->province}, {"city", w.sender->city},
+                                 {"district", w.sender->district}, {"detail", w.sender->detail}};
+  } else {
+    out["sender"] = nullptr;
+  }
+  return out;
 }
 
 json::object to_json(const EventRecord& r) {

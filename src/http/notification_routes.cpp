@@ -23,6 +23,11 @@ Result<ChannelKind> channel_param(const Request& request) {
   const std::string& name = request.params.at("channel");
   std::optional<ChannelKind> channel = parse_channel_kind(name);
   if (!channel) return error(ErrorCode::not_found, "there is no channel called " + name);
+  if (*channel == ChannelKind::platform) {
+    return error(ErrorCode::not_found,
+                 "the platform channel has no account of its own: write-backs go to each "
+                 "connection's callback_url (PATCH /api/v1/integrations/{id})");
+  }
   return *channel;
 }
 
@@ -79,7 +84,7 @@ Result<NotificationQuery> notification_query(const Request& req) {
   if (std::string channel = query_text(req, "channel"); !channel.empty()) {
     query.channel = parse_channel_kind(channel);
     if (!query.channel)
-      return invalid_field("channel", "must be sms, wechat, push, email or webhook");
+      return invalid_field("channel", "must be sms, wechat, push, email, webhook or platform");
   }
   return query;
 }

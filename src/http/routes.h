@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/audit.h"
+#include "app/batch_shipping.h"
 #include "app/channel_accounts.h"
 #include "app/export_service.h"
 #include "app/feedback_service.h"
@@ -16,6 +17,7 @@
 #include "app/notification_service.h"
 #include "app/order_imports.h"
 #include "app/order_service.h"
+#include "app/print_service.h"
 #include "app/public_tracking.h"
 #include "app/refund_service.h"
 #include "app/report_service.h"
@@ -25,6 +27,7 @@
 #include "app/shipping_service.h"
 #include "app/ticket_service.h"
 #include "app/tracking_service.h"
+#include "app/waybill_accounts.h"
 #include "http/router.h"
 
 namespace depot::http {
@@ -36,6 +39,8 @@ void add_integration_routes(Router& router, IntegrationService& integrations,
                             OrderImports& order_imports);
 // Shipments, release of held orders, reminders, bulk imports, carriers.
 void add_shipping_routes(Router& router, ShippingService& shipping, ShipmentImports& imports);
+// Batch shipping with electronic waybills, its PDF, and one order's packing slip.
+void add_batch_routes(Router& router, BatchShipping& batches, PrintService& print);
 // Rules, their dry run, blacklists and the geocoder account.
 void add_rule_routes(Router& router, RuleService& rules);
 // Channel accounts, the notification log and resends, SMS delivery reports, templates and their
@@ -45,6 +50,8 @@ void add_notification_routes(Router& router, ChannelAccounts& accounts,
 // The tracking aggregator's account, order and parcel tracking, checkpoints by hand and by CSV,
 // and the aggregator's pushes.
 void add_tracking_routes(Router& router, TrackingService& tracking);
+// The electronic-waybill account with the aggregator (PUT/GET /api/v1/carriers/kuaidi100/waybill).
+void add_waybill_routes(Router& router, WaybillAccounts& accounts);
 // The customer's tracking page (HTML): by signed link, by order number and phone digits (at most
 // `guesses` allows per client address), and the delivery feedback posted from it.
 void add_tracking_page_routes(Router& router, PublicTracking& tracking, FeedbackService& feedback,

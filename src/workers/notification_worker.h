@@ -28,11 +28,9 @@ namespace depot::workers {
 struct NotificationWorkerOptions {
   // Sends open at once, per channel. An SMTP exchange takes several round trips and a new
   // connection per mail; a webhook is one request on a kept connection.
-  std::map<ChannelKind, int> max_in_flight = {{ChannelKind::email, 64},
-                                              {ChannelKind::sms, 64},
-                                              {ChannelKind::wechat, 64},
-                                              {ChannelKind::push, 64},
-                                              {ChannelKind::webhook, 256}};
+  std::map<ChannelKind, int> max_in_flight = {
+      {ChannelKind::email, 64}, {ChannelKind::sms, 64},      {ChannelKind::wechat, 64},
+      {ChannelKind::push, 64},  {ChannelKind::webhook, 256}, {ChannelKind::platform, 64}};
   // The longest sleep: merchants created meanwhile and retries are noticed at least this often.
   std::chrono::milliseconds idle{1000};
   DispatchPacer::Options pacing;

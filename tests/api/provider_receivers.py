@@ -7,6 +7,7 @@ told to fail (answer "try later", refuse for good, or hold the request open) and
     SmtpReceiver      a real SMTP server (aiosmtpd from Debian); messages parsed by `email`
     AliyunSmsReceiver Aliyun's SendSms RPC API, recomputing the HMAC-SHA1 signature (v1.0)
     WebhookReceiver   a merchant endpoint verifying Standard Webhooks signatures
+    PlatformReceiver  a platform taking depot's shipment write-backs (X-Depot-Signature)
     WechatReceiver    WeChat's stable_token and message/template/send
     JPushReceiver     JPush REST v3 /v3/push with Basic auth
 
@@ -384,6 +385,77 @@ class WebhookReceiver(HttpReceiver):
     def ok_ids(self):
         with self.lock:
             return {r["id"] for r in self.requests if r["status"] == 200}
+
+
+# --------------------------------------------------------------------------------------------
+# Write-back to a platform (issue 9): depot's own signature, the connection's secret
+
+
+class PlatformReceiver(HttpReceiver):
+    """A platform's callback URL for depot's write-backs. Verifies X-Depot-Signature ("sha256=" +
+    hex HMAC-SHA256 of the raw body under the connection's secret; a wrong one is answered 401).
+    `requests` holds every POST: {delivery, event, signature, body (bytes), json, verified,
+    status}. `script` is a list of statuses answered to the next POSTs, in order (then `mode`):
+    ok (200), down (503 [+ Retry-After]), refuse (400), hang (hold, then as the mode says)."""
+
+    def __init__(self, secret, path="/depot/shipped"):
+        super().__init__()
+        self.secret = secret
+        self.path = path
+        self.requests = []
+        self.script = []
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}{self.path}"
+
+    def verify(self, headers, body):
+        expected = "sha256=" + hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(headers.get("x-depot-signature", ""), expected)
+
+    def handle(self, method, path, headers, body):
+        if method != "POST" or path != self.path:
+            return 404, {"error": "no such hook"}, {}
+        verified = self.verify(headers, body)
+        try:
+            parsed = json.loads(body.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            parsed = None
+        record = {"delivery": headers.get("x-depot-delivery"), "event": headers.get("x-depot-event"),
+                  "signature": headers.get("x-depot-signature"), "body": body, "json": parsed,
+                  "verified": verified, "content_type": headers.get("content-type"),
+                  "status": None, "at": time.time()}
+        with self.lock:
+            self.requests.append(record)
+            scripted = self.script.pop(0) if self.script else None
+            mode = self.mode
+        if mode == "hang" and scripted is None:
+            self._hold()
+            with self.lock:
+                mode = self.mode
+        headers_out = {}
+        if not verified:
+            status = 401
+        elif scripted is not None:
+            status = scripted
+        elif mode == "down":
+            status = 503
+            headers_out = {"Retry-After": str(self.retry_after)} if self.retry_after else {}
+        elif mode == "refuse":
+            status = 400
+        else:
+            status = 200
+        record["status"] = status
+        return status, {"received": status == 200}, headers_out
+
+    def received(self):
+        with self.lock:
+            return list(self.requests)
+
+    def accepted(self):
+        """The write-backs answered 200, by X-Depot-Delivery."""
+        with self.lock:
+            return {r["delivery"]: r for r in self.requests if r["status"] == 200}
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 #include "carriers/kuaidi100/kuaidi100_messages.h"
+#include "carriers/kuaidi100/kuaidi100_wire.h"
 
 #include <gtest/gtest.h>
 

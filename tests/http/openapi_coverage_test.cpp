@@ -8,6 +8,7 @@
 #include <set>
 
 #include "app/alert_feed.h"
+#include "app/batch_shipping.h"
 #include "app/channel_accounts.h"
 #include "app/integration_service.h"
 #include "app/inventory_service.h"
@@ -15,15 +16,18 @@
 #include "app/notification_service.h"
 #include "app/order_imports.h"
 #include "app/order_service.h"
+#include "app/print_service.h"
 #include "app/rule_service.h"
 #include "app/shipment_imports.h"
 #include "app/shipping_service.h"
 #include "app/ticket_service.h"
 #include "carriers/kuaidi100/kuaidi100_tracker.h"
+#include "carriers/kuaidi100/kuaidi100_waybills.h"
 #include "exports/csv/csv_table_writer.h"
 #include "exports/xlsx/xlsx_table_writer.h"
 #include "http/alert_routes.h"
 #include "http/routes.h"
+#include "printing/pdf_renderer.h"
 #include "rules/lua/lua_rule_engine.h"
 #include "store/files/export_directory.h"
 #include "store/files/media_directory.h"
@@ -59,6 +63,8 @@ class MountedApi : public ::testing::Test {
     add_audit_routes(router, audit_log);
     add_after_sales_routes(router, returns, refunds, feedback);
     add_tracking_routes(router, tracking);
+    add_waybill_routes(router, waybill_accounts);
+    add_batch_routes(router, batches, print);
     add_alert_routes(router, alert_feed);
     add_export_routes(router, export_jobs, 10'000);
     add_metrics_routes(router, metrics, "");
@@ -94,6 +100,12 @@ class MountedApi : public ::testing::Test {
   EtaCache etas;
   SiteAddress site;
   TrackingService tracking{store, clock, tracker, etas, site};
+  WaybillAccounts waybill_accounts{store, clock};
+  carriers::Kuaidi100Waybills waybill_issuer{provider_loop};
+  printing::PdfRenderer pdf_renderer;
+  PrintService print{store, pdf_renderer};
+  files::ExportDirectory label_files{dir.file("labels")};
+  BatchShipping batches{store, clock, shipping, waybill_issuer, tracking, print, label_files};
   ForecastService forecasts{store, store, clock, etas};
   ReportService reports{store, store, clock};
   IntegrationService integrations{store, clock, verifier, orders, site};

@@ -280,5 +280,13 @@ TEST(Divisions, SourceNamesPackageAndDate) {
   EXPECT_NE(kDivisionsSource.find("2023"), std::string_view::npos);
 }
 
+TEST(PrintedAddress, NamesAMunicipalityOnceAndSetsTheStreetApart) {
+  EXPECT_EQ(printed_address("上海市", "上海市", "浦东新区", "世纪大道 1 号"),
+            "上海市浦东新区 世纪大道 1 号");
+  EXPECT_EQ(printed_address("浙江省", "杭州市", "余杭区", "文一西路 969 号"),
+            "浙江省杭州市余杭区 文一西路 969 号");
+  EXPECT_EQ(printed_address("浙江省", "杭州市", "余杭区", ""), "浙江省杭州市余杭区");
+}
+
 }  // namespace
 }  // namespace depot

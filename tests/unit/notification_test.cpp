@@ -130,13 +130,26 @@ TEST(MaskRecipient, ShowsEnoughToRecogniseAndNoMore) {
   EXPECT_EQ(mask_recipient(ChannelKind::wechat, "oAbc123456"), "oAbc…");
   EXPECT_EQ(mask_recipient(ChannelKind::webhook, "https://user:pw@hooks.example.com/in?t=secret"),
             "https://hooks.example.com");
+  EXPECT_EQ(mask_recipient(ChannelKind::platform, "https://shop.example.com/depot/shipped?t=1"),
+            "https://shop.example.com");
+}
+
+TEST(Channels, OnlyCustomerChannelsTellPeople) {
+  for (ChannelKind kind : kCustomerChannels) EXPECT_TRUE(is_customer_channel(kind));
+  EXPECT_FALSE(is_customer_channel(ChannelKind::webhook));
+  EXPECT_FALSE(is_customer_channel(ChannelKind::platform));
+  Customer customer;
+  customer.phone = "13800138000";
+  customer.preferred_channels = {"platform", "webhook", "sms"};
+  constexpr ChannelKind configured[] = {ChannelKind::sms, ChannelKind::webhook,
+                                        ChannelKind::platform};
+  EXPECT_EQ(choose_channels(customer, {}, configured, configured),
+            std::vector<ChannelKind>{ChannelKind::sms});
 }
 
 TEST(Channels, NamesRoundTrip) {
-  for (ChannelKind kind : {ChannelKind::email, ChannelKind::sms, ChannelKind::wechat,
-                           ChannelKind::push, ChannelKind::webhook}) {
-    EXPECT_EQ(parse_channel_kind(to_string(kind)), kind);
-  }
+  for (ChannelKind kind : kChannels) EXPECT_EQ(parse_channel_kind(to_string(kind)), kind);
+  EXPECT_EQ(parse_channel_kind("platform"), ChannelKind::platform);
   EXPECT_FALSE(parse_channel_kind("fax"));
   for (DeliveryStatus status :
        {DeliveryStatus::queued, DeliveryStatus::sending, DeliveryStatus::sent,

@@ -1,33 +1,19 @@
 #include "carriers/kuaidi100/kuaidi100_messages.h"
 
-#include <openssl/evp.h>
-
 #include <boost/json.hpp>
 
-#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <string>
 #include <vector>
 
+#include "carriers/kuaidi100/kuaidi100_wire.h"
 #include "domain/tracking.h"
-#include "net/encoding.h"
 
 namespace depot::carriers::kuaidi100 {
 namespace {
 
 namespace json = boost::json;
-
-// Kuaidi100 writes most numbers as strings and some as numbers; both read as text here.
-std::string text_field(const json::object& object, std::string_view name) {
-  const json::value* value = object.if_contains(name);
-  if (value == nullptr) return {};
-  if (const auto* text = value->if_string()) return std::string(*text);
-  if (value->is_int64()) return std::to_string(value->get_int64());
-  if (value->is_uint64()) return std::to_string(value->get_uint64());
-  if (value->is_bool()) return value->get_bool() ? "true" : "false";
-  return {};
-}
 
 std::optional<int> to_int(std::string_view text) {
   int number = 0;
@@ -146,27 +132,6 @@ std::string refusal_words(const json::object& answer, std::string_view what) {
 bool is_server_error(std::string_view code) { return code.size() == 3 && code.front() == '5'; }
 
 }  // namespace
-
-std::string md5_upper_hex(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_md5(), nullptr);
-  std::string hex =
-      net::hex_encode(std::string_view(reinterpret_cast<const char*>(digest), length));
-  for (char& c : hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return hex;
-}
-
-std::string form_body(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    if (!body.empty()) body += '&';
-    body += net::percent_encode(name);
-    body += '=';
-    body += net::percent_encode(value);
-  }
-  return body;
-}
 
 std::string subscribe_param(const TrackingAccount& account, const TrackedParcel& parcel) {
   json::object parameters;

@@ -1,28 +1,19 @@
 #pragma once
 // Kuaidi100's messages without the network: the JSON `param` of a subscription (POST {url}/poll)
-// and of a real-time query (POST {url}/poll/query.do), their form bodies and signatures, and what
-// the answers and the pushes say, in depot's terms. Kuaidi100 writes numbers as strings or as
-// numbers, and times as "YYYY-MM-DD HH:MM:SS" in China time; both are read here.
+// and of a real-time query (POST {url}/poll/query.do), and what the answers and the pushes say,
+// in depot's terms (form bodies and signatures: kuaidi100_wire.h). Kuaidi100 writes numbers as
+// strings or as numbers, and times as "YYYY-MM-DD HH:MM:SS" in China time; both are read here.
 // Pure functions; thread-safe.
 
-#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 
 #include "app/carrier_tracker.h"
 #include "domain/result.h"
 #include "domain/time.h"
 
 namespace depot::carriers::kuaidi100 {
-
-// Upper-case hex MD5 of `text`: a query's `sign` is that of param + key + customer, a push's
-// that of param + salt.
-std::string md5_upper_hex(std::string_view text);
-
-// application/x-www-form-urlencoded: "name=value&…", every name and value percent-encoded.
-std::string form_body(std::initializer_list<std::pair<std::string_view, std::string_view>> fields);
 
 // {"company", "number", "key", "parameters": {"callbackurl", "salt", "resultv2": "1", "phone"?}}:
 // resultv2 asks for each checkpoint's state and area; the phone goes only when there is one.

@@ -9,17 +9,11 @@
 #include <vector>
 
 #include "carriers/kuaidi100/kuaidi100_messages.h"
+#include "carriers/kuaidi100/kuaidi100_wire.h"
 #include "domain/text.h"
 
 namespace depot::carriers {
 namespace {
-
-constexpr const char* kFormContentType = "Content-Type: application/x-www-form-urlencoded";
-
-std::string without_trailing_slashes(std::string_view url) {
-  while (url.ends_with('/')) url.remove_suffix(1);
-  return std::string(url);
-}
 
 // What is missing for a request, checked before anything is sent.
 std::optional<Error> missing(const TrackingAccount& account, const TrackedParcel& parcel,
@@ -40,18 +34,6 @@ std::optional<Error> missing(const TrackingAccount& account, const TrackedParcel
   return invalid_fields(std::move(fields));
 }
 
-// A failure before the aggregator's own answer; nothing when it answered (HTTP 200).
-std::optional<Error> exchange_failure(const net::HttpResponse& response) {
-  if (response.error == CURLE_ABORTED_BY_CALLBACK) {
-    return error(ErrorCode::unavailable, "depot stopped before the aggregator answered");
-  }
-  if (response.error != CURLE_OK || response.status != 200) {
-    return error(ErrorCode::unavailable,
-                 "the aggregator did not answer: " + net::summary(response));
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 Kuaidi100Tracker::Kuaidi100Tracker(net::CurlLoop& loop, Kuaidi100TrackerOptions options)
@@ -66,8 +48,8 @@ void Kuaidi100Tracker::subscribe(const TrackingAccount& account, const TrackedPa
   std::string param = kuaidi100::subscribe_param(account, parcel);
   net::HttpRequest request;
   request.method = "POST";
-  request.url = without_trailing_slashes(account.url) + "/poll";
-  request.headers = {kFormContentType};
+  request.url = kuaidi100::base_url(account.url) + "/poll";
+  request.headers = {kuaidi100::kFormContentType};
   request.body = kuaidi100::form_body({{"schema", "json"}, {"param", param}});
   request.connect_timeout = options_.connect_timeout;
   request.timeout = options_.timeout;
@@ -75,7 +57,7 @@ void Kuaidi100Tracker::subscribe(const TrackingAccount& account, const TrackedPa
   loop_.http(request, [host = net::host_of(account.url),
                        done = std::move(done)](net::HttpResponse response) {
     Status status = [&]() -> Status {
-      if (auto failure = exchange_failure(response)) return std::move(*failure);
+      if (auto failure = kuaidi100::exchange_failure(response)) return std::move(*failure);
       return kuaidi100::read_subscribe_answer(response.body);
     }();
     if (!status.ok() && response.error != CURLE_ABORTED_BY_CALLBACK) {
@@ -95,8 +77,8 @@ void Kuaidi100Tracker::query(const TrackingAccount& account, const TrackedParcel
   std::string sign = kuaidi100::md5_upper_hex(param + account.key + account.customer);
   net::HttpRequest request;
   request.method = "POST";
-  request.url = without_trailing_slashes(account.url) + "/poll/query.do";
-  request.headers = {kFormContentType};
+  request.url = kuaidi100::base_url(account.url) + "/poll/query.do";
+  request.headers = {kuaidi100::kFormContentType};
   request.body =
       kuaidi100::form_body({{"customer", account.customer}, {"sign", sign}, {"param", param}});
   request.connect_timeout = options_.connect_timeout;
@@ -104,7 +86,7 @@ void Kuaidi100Tracker::query(const TrackingAccount& account, const TrackedParcel
   loop_.http(request, [host = net::host_of(account.url),
                        done = std::move(done)](net::HttpResponse response) {
     Result<TrackingReport> report = [&]() -> Result<TrackingReport> {
-      if (auto failure = exchange_failure(response)) return std::move(*failure);
+      if (auto failure = kuaidi100::exchange_failure(response)) return std::move(*failure);
       return kuaidi100::read_query_answer(response.body);
     }();
     if (!report.ok() && report.error().code != ErrorCode::not_found &&

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "channels/endpoint/endpoint_outcome.h"
 #include "domain/text.h"
 #include "net/encoding.h"
 
@@ -17,29 +18,10 @@ namespace {
 
 constexpr std::string_view kSecretPrefix = "whsec_";
 
+// A merchant endpoint that answers 410 Gone is gone: its account is disabled.
 SendOutcome outcome_of(const net::HttpResponse& response) {
-  SendOutcome outcome;
-  outcome.response = net::summary(response);
-  if (response.error == CURLE_ABORTED_BY_CALLBACK) {
-    outcome.kind = SendOutcome::Kind::retry_later;
-    outcome.response = "interrupted: depot stopped before the endpoint answered";
-  } else if (response.error == CURLE_UNSUPPORTED_PROTOCOL ||
-             response.error == CURLE_URL_MALFORMAT) {
-    outcome.kind = SendOutcome::Kind::permanent;
-  } else if (response.error != CURLE_OK) {
-    outcome.kind = SendOutcome::Kind::retry_later;
-  } else if (response.status >= 200 && response.status < 300) {
-    outcome.kind = SendOutcome::Kind::sent;
-  } else if (response.status == 410) {
-    outcome.kind = SendOutcome::Kind::permanent;
-    outcome.disable_account = true;
-  } else if (response.status == 408 || response.status == 425 || response.status == 429 ||
-             response.status >= 500) {
-    outcome.kind = SendOutcome::Kind::retry_later;
-    outcome.retry_after = net::retry_after(response);
-  } else {
-    outcome.kind = SendOutcome::Kind::permanent;
-  }
+  SendOutcome outcome = endpoint_outcome(response, "the endpoint");
+  if (response.error == CURLE_OK && response.status == 410) outcome.disable_account = true;
   return outcome;
 }
 

@@ -62,6 +62,21 @@ std::int64_t Query::integer(int column) const { return sqlite3_column_int64(stat
 
 double Query::real(int column) const { return sqlite3_column_double(statement_, column); }
 
+Query& Query::bind_blob(int index, std::string_view bytes) {
+  if (sqlite3_bind_blob64(statement_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT) !=
+      SQLITE_OK) {
+    fail(sqlite3_db_handle(statement_), "bind");
+  }
+  return *this;
+}
+
+std::string Query::blob(int column) const {
+  const void* bytes = sqlite3_column_blob(statement_, column);
+  if (!bytes) return {};
+  return std::string(static_cast<const char*>(bytes),
+                     static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
+}
+
 std::string Query::text(int column) const {
   const auto* bytes = sqlite3_column_text(statement_, column);
   if (!bytes) return {};

@@ -36,6 +36,7 @@ class Query {
   Query& bind(int index, std::string_view value);
   Query& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
   Query& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  Query& bind_blob(int index, std::string_view bytes);
   Query& bind_null(int index);
   // Binds NULL for an empty string: optional text columns.
   Query& bind_or_null(int index, std::string_view value);
@@ -56,6 +57,7 @@ class Query {
   std::int64_t integer(int column) const;
   double real(int column) const;
   std::string text(int column) const;
+  std::string blob(int column) const;
   bool is_null(int column) const;
 
  private:

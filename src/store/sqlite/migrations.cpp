@@ -15,6 +15,8 @@ std::string_view sqlite_migration_0006();
 std::string_view sqlite_migration_0007();
 std::string_view sqlite_migration_0008();
 std::string_view sqlite_migration_0009();
+std::string_view sqlite_migration_0010();
+std::string_view sqlite_migration_0011();
 }  // namespace depot::embedded
 
 namespace depot::sqlite {
@@ -28,11 +30,12 @@ struct Migration {
 
 // Append new migrations here, numbered in order; never edit one that has shipped.
 constexpr Migration kMigrations[] = {
-    {1, &embedded::sqlite_migration_0001}, {2, &embedded::sqlite_migration_0002},
-    {3, &embedded::sqlite_migration_0003}, {4, &embedded::sqlite_migration_0004},
-    {5, &embedded::sqlite_migration_0005}, {6, &embedded::sqlite_migration_0006},
-    {7, &embedded::sqlite_migration_0007}, {8, &embedded::sqlite_migration_0008},
-    {9, &embedded::sqlite_migration_0009},
+    {1, &embedded::sqlite_migration_0001},  {2, &embedded::sqlite_migration_0002},
+    {3, &embedded::sqlite_migration_0003},  {4, &embedded::sqlite_migration_0004},
+    {5, &embedded::sqlite_migration_0005},  {6, &embedded::sqlite_migration_0006},
+    {7, &embedded::sqlite_migration_0007},  {8, &embedded::sqlite_migration_0008},
+    {9, &embedded::sqlite_migration_0009},  {10, &embedded::sqlite_migration_0010},
+    {11, &embedded::sqlite_migration_0011},
 };
 
 }  // namespace

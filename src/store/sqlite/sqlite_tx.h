@@ -209,8 +209,11 @@ class SqliteTx : public WriteTx {
   // IntegrationReads, IntegrationWrites
   std::vector<Integration> integrations() override;
   std::optional<Integration> find_integration(std::int64_t id) override;
+  std::optional<Integration> integration_of_order(std::int64_t order_id) override;
   void insert_integration(Integration& integration) override;
+  void update_integration(const Integration& integration) override;
   bool delete_integration(std::int64_t id) override;
+  void link_integration_order(std::int64_t order_id, std::int64_t integration_id) override;
   std::vector<std::pair<std::int64_t, OrderImportRow>> order_import_rows(std::int64_t import_id,
                                                                          std::int64_t after_seq,
                                                                          int limit) override;
@@ -219,6 +222,24 @@ class SqliteTx : public WriteTx {
                                    const std::vector<OrderImportRow>& rows) override;
   void record_order_import_row(std::int64_t import_id, std::int64_t seq,
                                const OrderImportRow& row) override;
+
+  // WaybillReads, WaybillWrites: the account and waybills (sqlite_tx_waybills.cpp), batches and
+  // sender addresses (sqlite_tx_batches.cpp)
+  std::optional<WaybillAccount> waybill_account() override;
+  std::optional<Waybill> find_waybill(const std::string& parcel_key) override;
+  std::vector<Waybill> waybills_of(std::int64_t order_id) override;
+  std::optional<WaybillLabel> waybill_label(std::int64_t waybill_id) override;
+  void save_waybill_account(const WaybillAccount& account) override;
+  bool insert_waybill(Waybill& waybill) override;
+  void update_waybill(const Waybill& waybill) override;
+  void save_waybill_label(std::int64_t waybill_id, const WaybillLabel& label) override;
+  std::optional<ShipmentBatch> find_batch(std::int64_t id) override;
+  std::vector<BatchOrder> batch_orders(std::int64_t batch_id) override;
+  std::vector<std::int64_t> unfinished_batches() override;
+  void insert_batch(ShipmentBatch& batch, const std::vector<std::int64_t>& order_ids) override;
+  void update_batch(const ShipmentBatch& batch) override;
+  void record_batch_order(std::int64_t batch_id, const BatchOrder& order) override;
+  bool save_warehouse_sender(const std::string& code, const SenderAddress& sender) override;
 
  private:
   std::int64_t next_id(const std::string& table);

@@ -1,4 +1,4 @@
-// The audit log and inbound platform connections.
+// The audit log.
 #include <boost/json.hpp>
 
 #include "store/sqlite/sqlite_tx.h"
@@ -30,19 +30,6 @@ std::vector<FieldChange> decode_changes(const std::string& text) {
   return changes;
 }
 
-Integration integration_from(const Query& q) {
-  Integration i;
-  i.id = q.integer(0);
-  i.platform = q.text(1);
-  i.name = q.text(2);
-  i.secret = q.text(3);
-  i.created_at = from_millis(q.integer(4));
-  return i;
-}
-
-constexpr const char* kIntegrationColumns =
-    "SELECT id, platform, name, secret, created_at FROM integrations ";
-
 }  // namespace
 
 std::vector<AuditEntry> SqliteTx::audit_log(const AuditQuery& query) {
@@ -72,36 +59,6 @@ void SqliteTx::append_audit(const AuditEntry& entry) {
       .bind_all(next_id("audit_log"), tenant_, entry.actor, entry.action, entry.object,
                 encode_changes(entry.changes), to_millis(entry.at))
       .run();
-}
-
-std::vector<Integration> SqliteTx::integrations() {
-  Query q = db_.query(std::string(kIntegrationColumns) + "WHERE tenant_id = ? ORDER BY id");
-  q.bind_all(tenant_);
-  std::vector<Integration> found;
-  while (q.step()) found.push_back(integration_from(q));
-  return found;
-}
-
-std::optional<Integration> SqliteTx::find_integration(std::int64_t id) {
-  Query q = db_.query(std::string(kIntegrationColumns) + "WHERE tenant_id = ? AND id = ?");
-  q.bind_all(tenant_, id);
-  if (!q.step()) return std::nullopt;
-  return integration_from(q);
-}
-
-void SqliteTx::insert_integration(Integration& integration) {
-  integration.id = next_id("integrations");
-  db_.query(
-         "INSERT INTO integrations (id, tenant_id, platform, name, secret, created_at) "
-         "VALUES (?, ?, ?, ?, ?, ?)")
-      .bind_all(integration.id, tenant_, integration.platform, integration.name, integration.secret,
-                to_millis(integration.created_at))
-      .run();
-}
-
-bool SqliteTx::delete_integration(std::int64_t id) {
-  db_.query("DELETE FROM integrations WHERE tenant_id = ? AND id = ?").bind_all(tenant_, id).run();
-  return db_.changes() > 0;
 }
 
 }  // namespace depot::sqlite

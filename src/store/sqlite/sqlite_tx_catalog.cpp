@@ -257,27 +257,43 @@ std::int64_t SqliteTx::add_product_image(const std::string& sku, const ProductIm
   return id;
 }
 
+namespace {
+
+constexpr const char* kWarehouseColumns =
+    "w.id, w.code, w.name, w.sender_name, w.sender_phone, w.sender_province, w.sender_city, "
+    "w.sender_district, w.sender_detail ";
+
+// A warehouse from kWarehouseColumns starting at column `first`; its locations are not read.
+Warehouse warehouse_from(const Query& q, int first) {
+  Warehouse warehouse{q.integer(first), q.text(first + 1), q.text(first + 2), {}, std::nullopt};
+  if (!q.is_null(first + 3)) {
+    warehouse.sender = SenderAddress{q.text(first + 3), q.text(first + 4), q.text(first + 5),
+                                     q.text(first + 6), q.text(first + 7), q.text(first + 8)};
+  }
+  return warehouse;
+}
+
+}  // namespace
+
 std::vector<Warehouse> SqliteTx::warehouses() {
   std::vector<Warehouse> list;
-  Query q = db_.query(
-      "SELECT w.id, w.code, w.name, l.code FROM warehouses w LEFT JOIN locations l "
-      "ON l.tenant_id = w.tenant_id AND l.warehouse_id = w.id WHERE w.tenant_id = ? "
-      "ORDER BY w.id, l.id");
+  Query q = db_.query("SELECT l.code, " + std::string(kWarehouseColumns) +
+                      "FROM warehouses w LEFT JOIN locations l ON l.tenant_id = w.tenant_id AND "
+                      "l.warehouse_id = w.id WHERE w.tenant_id = ? ORDER BY w.id, l.id");
   q.bind_all(tenant_);
   while (q.step()) {
-    if (list.empty() || list.back().id != q.integer(0)) {
-      list.push_back(Warehouse{q.integer(0), q.text(1), q.text(2), {}});
-    }
-    if (!q.is_null(3)) list.back().locations.push_back(q.text(3));
+    if (list.empty() || list.back().id != q.integer(1)) list.push_back(warehouse_from(q, 1));
+    if (!q.is_null(0)) list.back().locations.push_back(q.text(0));
   }
   return list;
 }
 
 std::optional<Warehouse> SqliteTx::find_warehouse(const std::string& code) {
-  Query q = db_.query("SELECT id, code, name FROM warehouses WHERE tenant_id = ? AND code = ?");
+  Query q = db_.query("SELECT " + std::string(kWarehouseColumns) +
+                      "FROM warehouses w WHERE w.tenant_id = ? AND w.code = ?");
   q.bind_all(tenant_, code);
   if (!q.step()) return std::nullopt;
-  return Warehouse{q.integer(0), q.text(1), q.text(2), {}};
+  return warehouse_from(q, 0);
 }
 
 std::optional<std::int64_t> SqliteTx::find_location(const LocationRef& ref) {

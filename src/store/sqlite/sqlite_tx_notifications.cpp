@@ -298,8 +298,7 @@ std::vector<Notification> SqliteTx::due_notifications(ChannelKind channel, Insta
 std::optional<Instant> SqliteTx::next_due() {
   // One look per channel: each is the first entry of its part of notifications_due_by_channel.
   std::optional<std::int64_t> soonest;
-  for (ChannelKind channel : {ChannelKind::email, ChannelKind::sms, ChannelKind::wechat,
-                              ChannelKind::push, ChannelKind::webhook}) {
+  for (ChannelKind channel : kChannels) {
     Query q = db_.query(
         "SELECT MIN(next_attempt_at) FROM notifications WHERE tenant_id = ? AND channel = ? "
         "AND next_attempt_at IS NOT NULL");

@@ -1069,8 +1069,9 @@ def forecast_section(res):
     return "\n".join(lines).rstrip()
 
 
-def dashboard_meta(res):
-    """The run line of the section: it may come from a BENCH_ONLY=dashboard run."""
+def stage_meta(res, outputs, reproduce):
+    """The run line of a section that a BENCH_ONLY run may render alone: when, which commit and
+    binary, where the raw outputs are and how to measure again."""
     git = {}
     for line in read(os.path.join(res, "git.txt")).splitlines():
         key, _, value = line.partition(" ")
@@ -1082,9 +1083,36 @@ def dashboard_meta(res):
             + (" with uncommitted changes" if "dirty" in git else "")
             + f", `depot` built {git.get('binary_mtime', '?')}"
             + (f" (**{newer} source file(s) were newer than the binary**)" if newer else "")
-            + f"; raw outputs in `bench/results/{stamp}/dashboard_*`; reproduce with "
-            "`BENCH_ONLY=dashboard bench/run.sh` (and `BENCH_BASELINE_DEPOT=$(bench/"
-            "build_without_rollups.sh)` for the creation comparison).")
+            + f"; raw outputs in `bench/results/{stamp}/{outputs}`; reproduce with {reproduce}.")
+
+
+def dashboard_meta(res):
+    return stage_meta(res, "dashboard_*",
+                      "`BENCH_ONLY=dashboard bench/run.sh` (and `BENCH_BASELINE_DEPOT=$(bench/"
+                      "build_without_rollups.sh)` for the creation comparison)")
+
+
+def batch_section(res):
+    batch = load_json(os.path.join(res, "batch.json"))
+    if not batch:
+        return ("- The one-click shipping benchmark did not run or left no result; see "
+                "`batch.stderr` in the results directory.")
+    runs = batch["runs"]
+    ratio = batch["waybills_per_s"] / batch["receiver_ceiling_per_s"]
+    return "\n".join([
+        stage_meta(res, "batch.json", "`BENCH_ONLY=batch bench/run.sh`"),
+        "",
+        f"- **Waybills:** a batch of {batch['orders']:,} paid orders shipped at "
+        f"{batch['waybills_per_s']:,.0f} waybills/s (median of {len(runs)} runs: "
+        + ", ".join(f"{r['waybills_per_s']:,.0f}" for r in runs)
+        + f"), from the POST to the last shipment. The receiver alone answers "
+        f"{batch['receiver_ceiling_per_s']:,.0f} requests/s to wrk (32 connections): the batch "
+        f"runs at {ratio:.0%} of it. Over the batch depot used {batch['depot_cpu_share']:.0%} of "
+        f"a core and the receiver {batch['receiver_cpu_share']:.0%}.",
+        f"- **PDF:** {batch['pdf_pages']:,} pages (the pick list, then a label and a packing "
+        f"slip per order) rendered {batch['pdf_seconds']:.1f} s after the last shipment "
+        f"(median; aim < 10 s).",
+    ])
 
 
 def dashboard_section(res):
@@ -1195,7 +1223,8 @@ def main():
     parser.add_argument("--results", required=True)
     parser.add_argument("--template", required=True)
     parser.add_argument("--out", required=True)
-    parser.add_argument("--only", choices=["notifications", "eta", "forecast", "dashboard"],
+    parser.add_argument("--only",
+                        choices=["notifications", "eta", "forecast", "dashboard", "batch"],
                         help="render only this section into the existing page --out")
     args = parser.parse_args()
     res = args.results
@@ -1213,6 +1242,10 @@ def main():
     if args.only == "dashboard":
         update_section(args.template, args.out, "## Dashboard",
                        {"DASHBOARD": dashboard_section(res)})
+        return
+    if args.only == "batch":
+        update_section(args.template, args.out, "## One-click shipping",
+                       {"BATCH": batch_section(res)})
         return
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -1509,6 +1542,7 @@ def main():
         "ETA": eta_section(res),
         "FORECAST": forecast_section(res),
         "DASHBOARD": dashboard_section(res),
+        "BATCH": batch_section(res),
         "META": "\n".join(meta),
         "RESULTS_TABLE": "\n".join(table),
         "CREATE_RATIO": f"{ratio_of['create']:.1%}" if ratio_of.get("create") else "?",

@@ -24,7 +24,10 @@
 #      BENCH_RUNS pairs of create runs (bench/create_orders.lua, BENCH_DURATION s): with
 #      --no-dispatch (idle; its events become the backlog) and with dispatch on draining it (busy),
 #      and one more busy run under perf (BENCH_PROFILE=1)
-#   8. renders docs/benchmarks.md from bench/benchmarks.md.in (bench/report.py); raw outputs stay
+#   8. one-click shipping (bench/batch_ship.py): the aggregator receiver's own ceiling with wrk,
+#      then BENCH_RUNS batches of BENCH_BATCH_ORDERS orders (waybills/s, the merged PDF's time);
+#      BENCH_ONLY=batch runs it alone and rewrites only the "One-click shipping" section
+#   9. renders docs/benchmarks.md from bench/benchmarks.md.in (bench/report.py); raw outputs stay
 #      in bench/results/<timestamp>/
 # Before the server starts, the micro benchmarks (build/depot_micro_bench: verification, divisions,
 # tracking numbers, Lua rules) run alone on the machine, and so does the ETA accuracy benchmark
@@ -97,6 +100,8 @@ DASHBOARD_ORDERS=${BENCH_DASHBOARD_ORDERS:-1000000}
 DASHBOARD_CONNS=${BENCH_DASHBOARD_CONNECTIONS:-4}
 BASELINE_DEPOT=${BENCH_BASELINE_DEPOT:-}
 NOTIFY=${BENCH_NOTIFY:-1}
+BATCH=${BENCH_BATCH:-1}
+BATCH_ORDERS=${BENCH_BATCH_ORDERS:-1000}
 ONLY=${BENCH_ONLY:-}
 NOTIFY_ORDERS=${BENCH_NOTIFY_ORDERS:-10000}
 NOTIFY_LIVE_RATE=${BENCH_NOTIFY_LIVE_RATE:-100}
@@ -108,11 +113,12 @@ die() { log "error: $*"; exit 1; }
 
 case $ONLY in
   "") MAIN=1 ;;
-  notify) MAIN=0 NOTIFY=1 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=0 ;;
-  eta) MAIN=0 NOTIFY=0 MICRO=0 ETA=1 FORECAST=0 DASHBOARD=0 ;;
-  forecast) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=1 DASHBOARD=0 ;;
-  dashboard) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=1 ;;
-  *) die "BENCH_ONLY must be empty, notify, eta, forecast or dashboard" ;;
+  notify) MAIN=0 NOTIFY=1 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=0 BATCH=0 ;;
+  eta) MAIN=0 NOTIFY=0 MICRO=0 ETA=1 FORECAST=0 DASHBOARD=0 BATCH=0 ;;
+  forecast) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=1 DASHBOARD=0 BATCH=0 ;;
+  dashboard) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=1 BATCH=0 ;;
+  batch) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=0 BATCH=1 ;;
+  *) die "BENCH_ONLY must be empty, notify, eta, forecast, dashboard or batch" ;;
 esac
 if [ "$DASHBOARD" = 1 ] && [ ! -x "$REPORT_FILL_BIN" ]; then
   [ "$ONLY" = dashboard ] && die "$REPORT_FILL_BIN is missing; run make build"
@@ -123,7 +129,7 @@ if [ -n "$BASELINE_DEPOT" ] && [ ! -x "$BASELINE_DEPOT" ]; then
   die "BENCH_BASELINE_DEPOT=$BASELINE_DEPOT is not an executable"
 fi
 SERVER=0  # whether a stage runs depot
-if [ "$MAIN" = 1 ] || [ "$NOTIFY" = 1 ] || [ "$DASHBOARD" = 1 ]; then SERVER=1; fi
+if [ "$MAIN" = 1 ] || [ "$NOTIFY" = 1 ] || [ "$DASHBOARD" = 1 ] || [ "$BATCH" = 1 ]; then SERVER=1; fi
 
 for tool in wrk curl "$PY"; do
   command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs wrk)"
@@ -815,6 +821,12 @@ fi
 if [ "$DASHBOARD" = 1 ]; then
   dashboard_stage
 fi
+# One-click shipping: bench/batch_ship.py runs its own depot and aggregator receiver.
+if [ "$BATCH" = 1 ]; then
+  log "batch: $BATCH_ORDERS orders shipped with waybills, $RUNS runs"
+  "$PY" bench/batch_ship.py --depot "$DEPOT_COPY" --orders "$BATCH_ORDERS" --runs "$RUNS" \
+    --out "$RES/batch.json" 2>"$RES/batch.stderr" || log "the batch benchmark failed"
+fi
 
 # With BENCH_ONLY=notify (eta, forecast), only the "Notifications" ("ETA accuracy", "Forecast
 # accuracy") section of the page is rendered again.
@@ -823,6 +835,7 @@ case $ONLY in
   eta) only=(--only eta) ;;
   forecast) only=(--only forecast) ;;
   dashboard) only=(--only dashboard) ;;
+  batch) only=(--only batch) ;;
   *) only=() ;;
 esac
 if [ -n "$DOC" ]; then

@@ -7,6 +7,8 @@
 #include <future>
 #include <stdexcept>
 
+#include "cli/demo_people.h"
+
 namespace depot::cli {
 
 namespace {
@@ -69,6 +71,14 @@ std::string seed_demo(const std::string& data_dir, const DemoServices& services)
   if (!created.ok()) throw std::runtime_error("demo data: " + created.error().message);
   Actor actor = *access.authenticate(created->key);
   actor.name = "demo-seed";
+
+  // The shop sends from its warehouse in Hangzhou: the sender on its waybills and packing slips,
+  // and the origin of its parcels' routes (the history's parcels learn their ETAs per route).
+  SenderAddress sender{"青禾生活馆", "057188886666", "浙江省", std::string(kWarehouseCity),
+                       "余杭区", "文一西路 969 号 3 号库"};
+  wait_for<depot::Warehouse>([&](auto done) {
+    services.inventory.save_sender(actor, std::string(kMainWarehouse), sender, done);
+  });
 
   DemoWindow year = year_before(
       std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));

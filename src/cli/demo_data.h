@@ -10,6 +10,7 @@
 
 #include "app/access_service.h"
 #include "app/channel_accounts.h"
+#include "app/inventory_service.h"
 #include "app/notification_dispatcher.h"
 #include "app/order_service.h"
 #include "app/rule_service.h"
@@ -22,6 +23,7 @@ struct DemoServices {
   AccessService& access;
   OrderService& orders;
   ShippingService& shipping;
+  InventoryService& inventory;
   RuleService& rules;
   ChannelAccounts& channels;
   NotificationDispatcher& dispatcher;

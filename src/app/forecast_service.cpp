@@ -4,6 +4,7 @@
 #include <span>
 
 #include "app/paging.h"
+#include "app/senders.h"
 #include "domain/carriers.h"
 
 namespace depot {
@@ -225,7 +226,14 @@ Result<ShippingAdviceAnswer> ForecastService::shipping_advice(const Actor& actor
   std::shared_ptr<const EtaModel> model = etas_.model_of(actor.tenant_id, *tx, now);
   std::vector<std::string_view> codes;
   for (const Carrier& carrier : all_carriers()) codes.push_back(carrier.code);
-  answer.advice = advise_shipping(*model, codes, query.origin, query.province, answer.ship_at,
+  // Without an origin, parcels leave from where the merchant ships them.
+  answer.origin = query.origin;
+  if (answer.origin.empty()) {
+    if (std::optional<SenderAddress> sender = main_sender(*tx)) {
+      answer.origin = origin_province(*sender);
+    }
+  }
+  answer.advice = advise_shipping(*model, codes, answer.origin, query.province, answer.ship_at,
                                   answer.deliver_by);
   return answer;
 }

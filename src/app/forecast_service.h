@@ -64,7 +64,7 @@ struct RepurchaseDueList {
 
 struct ShippingAdviceQuery {
   std::string province;            // the destination's six-digit province code ("440000")
-  std::string origin;              // the sender's, "" when not recorded
+  std::string origin;              // the sender's; "" for warehouse main's sender, if any
   std::optional<Instant> ship_at;  // default: now
   // The promise, if any: a time, or a day of the merchant's (by the end of it).
   std::optional<Instant> deliver_by;
@@ -73,6 +73,7 @@ struct ShippingAdviceQuery {
 
 struct ShippingAdviceAnswer {
   ShippingAdvice advice;
+  std::string origin;  // the origin advised for: the query's, else warehouse main's; "" for none
   Instant ship_at;
   std::optional<Instant> deliver_by;
 };

@@ -19,8 +19,11 @@ struct Integration {
   std::string platform;  // "generic", "shopify", …
   std::string name;
   std::string secret;  // signs the platform's webhooks (HMAC-SHA256); never shown after creation
-  // Where shipments of the connection's orders are written back ("" for nowhere).
+  // Where shipments of the connection's orders are written back ("" for nowhere): a generic
+  // connection's callback URL, or a Shopify shop's base URL.
   std::string callback_url;
+  // Shopify's Admin API access token for the fulfillment call ("" when unset); never shown.
+  std::string access_token;
   Instant created_at;
 };
 
@@ -56,6 +59,9 @@ class IntegrationReads {
   virtual std::optional<Integration> find_integration(std::int64_t id) = 0;
   // The connection that created the order, if one did and still exists.
   virtual std::optional<Integration> integration_of_order(std::int64_t order_id) = 0;
+  // The platform's own id of an order a connection created (Shopify's numeric order id), ""
+  // when the platform gave none or no connection created the order.
+  virtual std::string platform_order_id(std::int64_t order_id) = 0;
   // Rows of an order import by position (1-based seq), those after `after_seq`.
   virtual std::vector<std::pair<std::int64_t, OrderImportRow>> order_import_rows(
       std::int64_t import_id, std::int64_t after_seq, int limit) = 0;
@@ -68,11 +74,13 @@ class IntegrationWrites {
   virtual ~IntegrationWrites() = default;
   // Sets integration.id.
   virtual void insert_integration(Integration& integration) = 0;
-  // Writes name and callback_url.
+  // Writes name, callback_url and access_token.
   virtual void update_integration(const Integration& integration) = 0;
   virtual bool delete_integration(std::int64_t id) = 0;
-  // Records that the connection created the order (only orders a connection created have one).
-  virtual void link_integration_order(std::int64_t order_id, std::int64_t integration_id) = 0;
+  // Records that the connection created the order (only orders a connection created have one),
+  // with the platform's id of it ("" when it gave none).
+  virtual void link_integration_order(std::int64_t order_id, std::int64_t integration_id,
+                                      const std::string& platform_order_id) = 0;
   // Stores a job of kind orders with its rows; returns its id.
   virtual std::int64_t insert_order_import(const ImportJob& job,
                                            const std::vector<OrderImportRow>& rows) = 0;

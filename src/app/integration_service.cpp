@@ -61,6 +61,15 @@ std::vector<FieldError> validate_patch(const IntegrationPatch& patch) {
                       "must be an http:// or https:// URL of at most 2048 bytes, "
                       "or empty to write nothing back"});
   }
+  if (patch.access_token) {
+    bool printable = std::all_of(patch.access_token->begin(), patch.access_token->end(),
+                                 [](unsigned char c) { return c > 0x20 && c < 0x7f; });
+    if (!printable || patch.access_token->size() > kMaxSecret) {
+      errors.push_back({"access_token",
+                        "must be at most 200 printable ASCII characters without spaces, or "
+                        "empty to clear it"});
+    }
+  }
   return errors;
 }
 
@@ -102,18 +111,20 @@ Result<PreparedPlatformOrder> prepare_platform_order(PlatformOrder order) {
   }
   Result<PreparedOrder> prepared = prepare_order(CreateOrderCommand{std::move(order.draft), {}});
   if (!prepared.ok()) return prepared.error();
-  return PreparedPlatformOrder{std::move(*prepared), std::move(order.payment),
-                               std::move(order.cancellation)};
+  return PreparedPlatformOrder{std::move(*prepared), std::move(order.platform_order_id),
+                               std::move(order.payment), std::move(order.cancellation)};
 }
 
 IntegrationView IntegrationService::view_of(TenantId tenant, Integration integration,
                                             const MerchantSettings& settings) const {
   integration.secret.clear();
+  bool access_token_set = !integration.access_token.empty();
+  integration.access_token.clear();
   // The store scopes every read by merchant, so the address names the merchant beside the
   // connection, as the other callback addresses do.
   std::string url = site_.of(settings.notify.public_url) + "/api/v1/hooks/platforms/" +
                     std::to_string(tenant) + "/" + std::to_string(integration.id);
-  return {std::move(integration), std::move(url)};
+  return {std::move(integration), std::move(url), access_token_set};
 }
 
 void IntegrationService::create(const Actor& actor, IntegrationInput input,
@@ -182,6 +193,7 @@ void IntegrationService::update(const Actor& actor, std::int64_t id, Integration
   }
   if (patch.name) patch.name = std::string(trimmed(*patch.name));
   if (patch.callback_url) patch.callback_url = std::string(trimmed(*patch.callback_url));
+  if (patch.access_token) patch.access_token = std::string(trimmed(*patch.access_token));
   if (std::vector<FieldError> errors = validate_patch(patch); !errors.empty()) {
     return done(invalid_fields(std::move(errors)));
   }
@@ -202,14 +214,21 @@ void IntegrationService::update(const Actor& actor, std::int64_t id, Integration
           changed.name = *patch.name;
         }
         if (patch.callback_url) {
-          // Shopify's and Taobao's own fulfillment calls are not spoken yet: a URL there would
-          // receive depot's generic body, which those platforms do not read.
-          if (!patch.callback_url->empty() && found->platform != "generic") {
+          // Taobao's own shipping call is not spoken: a URL there would receive depot's generic
+          // body, which Taobao does not read.
+          if (!patch.callback_url->empty() && found->platform == "taobao") {
             return invalid_field(
-                "callback_url",
-                "write-back is supported for generic connections only, not " + found->platform);
+                "callback_url", "write-back is supported for generic and shopify connections only");
           }
           changed.callback_url = *patch.callback_url;
+        }
+        if (patch.access_token) {
+          // Only Shopify's Admin API takes a token; the generic call is signed with the secret.
+          if (!patch.access_token->empty() && found->platform != "shopify") {
+            return invalid_field("access_token",
+                                 "is for shopify connections only, not " + found->platform);
+          }
+          changed.access_token = *patch.access_token;
         }
         std::vector<FieldChange> changes;
         add_change(changes, "name", found->name, changed.name);
@@ -218,6 +237,7 @@ void IntegrationService::update(const Actor& actor, std::int64_t id, Integration
           changes.push_back({"callback_url", audited_url(found->callback_url),
                              audited_url(changed.callback_url)});
         }
+        add_secret_change(changes, "access_token", found->access_token, changed.access_token);
         if (!changes.empty()) {
           tx.update_integration(changed);
           record_audit(tx, actor.name, "integration.update", audit_object("integration", id),
@@ -302,7 +322,8 @@ void IntegrationService::deliver(TenantId tenant, const Integration& integration
               // Only an order the connection created is linked: an order another door made
               // first is not the platform's to be told about.
               if (synced.ok() && synced->created) {
-                tx.link_integration_order(synced->order.id, integration_id);
+                tx.link_integration_order(synced->order.id, integration_id,
+                                          prepared.platform_order_id);
               }
               return synced;
             },

@@ -46,6 +46,9 @@ struct PlatformPayment {
 // One of a platform's orders, as its delivery or an import row describes it.
 struct PlatformOrder {
   OrderDraft draft;  // platform and external_no set
+  // The platform's own id of the order where it differs from external_no (Shopify's numeric
+  // `id` beside its `name`); the write-back calls the platform by it. "" when it gave none.
+  std::string platform_order_id;
   std::optional<PlatformPayment> payment;
   std::optional<std::string> cancellation;  // the platform cancelled (closed) it, and why
 };
@@ -53,6 +56,7 @@ struct PlatformOrder {
 // A platform order checked and made ready for the writer.
 struct PreparedPlatformOrder {
   PreparedOrder order;
+  std::string platform_order_id;
   std::optional<PlatformPayment> payment;
   std::optional<std::string> cancellation;
 };
@@ -81,16 +85,21 @@ struct IntegrationInput {
 };
 
 // A change of a connection: what is set changes. callback_url is an http(s) URL, or "" to write
-// nothing back; only generic connections write back so far.
+// nothing back: a generic connection's callback, or a Shopify shop's base URL
+// (https://{shop}.myshopify.com); Taobao connections do not write back. access_token is a
+// Shopify connection's Admin API access token ("" clears it).
 struct IntegrationPatch {
   std::optional<std::string> name;
   std::optional<std::string> callback_url;
+  std::optional<std::string> access_token;
 };
 
-// A connection as the merchant sees it. `secret` is set only in the answer that created it.
+// A connection as the merchant sees it. `secret` is set only in the answer that created it; the
+// access token is never shown, only whether one is set.
 struct IntegrationView {
   Integration integration;
   std::string webhook_url;
+  bool access_token_set = false;
 };
 
 class IntegrationService {
@@ -103,8 +112,9 @@ class IntegrationService {
   void create(const Actor& actor, IntegrationInput input, Callback<IntegrationView> done);
   Result<std::vector<IntegrationView>> list(const Actor& actor);
   Result<IntegrationView> get(const Actor& actor, std::int64_t id);
-  // Renames a connection or sets where its orders' shipments are written back (422 naming the
-  // field, 404, 409 for a taken name); audited with the URL by its host.
+  // Renames a connection or sets where (and, for Shopify, with which access token) its orders'
+  // shipments are written back (422 naming the field, 404, 409 for a taken name); audited with
+  // the URL by its host and the token as changed.
   void update(const Actor& actor, std::int64_t id, IntegrationPatch patch,
               Callback<IntegrationView> done);
   void remove(const Actor& actor, std::int64_t id, Callback<bool> done);

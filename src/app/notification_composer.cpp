@@ -149,6 +149,7 @@ std::optional<Notification> NotificationComposer::write_back(ReadTx& tx,
   WriteBack parcel;
   parcel.platform = connection->platform;
   parcel.external_no = order->external_no;
+  if (connection->platform == "shopify") parcel.platform_order_id = tx.platform_order_id(order->id);
   parcel.order_no = order->order_no;
   parcel.carrier = shipment->carrier;
   if (const Carrier* carrier = find_carrier(shipment->carrier)) {

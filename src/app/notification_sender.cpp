@@ -28,7 +28,8 @@ std::string refusal(const Notification& n, const ChannelAccount* account) {
 }
 
 // A write-back's account is the connection that created its order, as it is now: its callback
-// URL, its platform and the secret that signs the call. Nothing when the connection is gone.
+// URL, its platform, the secret that signs a generic call and the token Shopify's Admin API takes.
+// Nothing when the connection is gone.
 std::shared_ptr<const ChannelAccount> connection_account(ReadTx& tx, std::int64_t order_id) {
   std::optional<Integration> connection = tx.integration_of_order(order_id);
   if (!connection) return nullptr;
@@ -36,7 +37,8 @@ std::shared_ptr<const ChannelAccount> connection_account(ReadTx& tx, std::int64_
   account->kind = ChannelKind::platform;
   account->url = std::move(connection->callback_url);
   account->settings = {{"platform", std::move(connection->platform)},
-                       {"secret", std::move(connection->secret)}};
+                       {"secret", std::move(connection->secret)},
+                       {"access_token", std::move(connection->access_token)}};
   return account;
 }
 

@@ -19,6 +19,7 @@ namespace depot {
 struct WriteBack {
   std::string platform;           // the connection's platform: "generic", "shopify", …
   std::string external_no;        // the platform's order number
+  std::string platform_order_id;  // the platform's id of the order (Shopify's), "" when none
   std::string order_no;           // depot's
   std::string carrier;            // depot's carrier code ("SF"), as the shipment names it
   std::string carrier_kuaidi100;  // the carrier's Kuaidi100 code ("shunfeng"), "" when unknown

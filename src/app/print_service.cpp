@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "app/senders.h"
 #include "domain/carriers.h"
 #include "domain/divisions.h"
 #include "domain/masking.h"
@@ -66,10 +67,8 @@ class ProductNames {
 
 // Who the documents are from: warehouse main's sender name, "" until one is set.
 std::string merchant_name(ReadTx& tx) {
-  for (const Warehouse& warehouse : tx.warehouses()) {
-    if (warehouse.code == kMainWarehouse && warehouse.sender) return warehouse.sender->name;
-  }
-  return {};
+  std::optional<SenderAddress> sender = main_sender(tx);
+  return sender ? sender->name : std::string();
 }
 
 PackingSlip slip_of(const Order& order, const std::string& merchant, const Shipment* shipment,
@@ -129,6 +128,40 @@ Result<std::string> PrintService::packing_slip(const Actor& actor, std::int64_t 
         return next;
       },
       size, [&pdf](std::string_view bytes) { pdf.append(bytes); });
+  if (!rendered.ok()) return rendered.error();
+  return pdf;
+}
+
+Result<std::string> PrintService::order_labels(const Actor& actor, std::int64_t order_id) {
+  if (Status allowed = require(actor, Permission::ship_orders); !allowed.ok()) {
+    return allowed.error();
+  }
+  std::unique_ptr<ReadTx> tx = store_.read(actor.tenant_id);
+  std::optional<Order> order = tx->find_order(order_id);
+  if (!order) {
+    return error(ErrorCode::not_found, "order " + std::to_string(order_id) + " was not found");
+  }
+  std::vector<CarrierLabel> labels;
+  for (const Waybill& waybill : tx->waybills_of(order_id)) {
+    if (waybill.status != WaybillStatus::issued || waybill.label_format.empty()) continue;
+    if (std::optional<WaybillLabel> label = tx->waybill_label(waybill.id)) {
+      labels.push_back({order->order_no, waybill.tracking_no, std::move(*label)});
+    }
+  }
+  if (labels.empty()) {
+    return error(ErrorCode::not_found,
+                 "order " + order->order_no +
+                     " has no carrier label: its parcels' waybills "
+                     "were not bought through depot, or the aggregator gave none");
+  }
+  std::size_t next = 0;
+  std::string pdf;
+  Status rendered = renderer_.render(
+      [&]() -> std::optional<Printable> {
+        if (next == labels.size()) return std::nullopt;
+        return Printable(std::move(labels[next++]));
+      },
+      PaperSize::label, [&pdf](std::string_view bytes) { pdf.append(bytes); });
   if (!rendered.ok()) return rendered.error();
   return pdf;
 }

@@ -21,6 +21,11 @@ class PrintService {
   // page (SEC-3). Needs Permission::read.
   Result<std::string> packing_slip(const Actor& actor, std::int64_t order_id, PaperSize size);
 
+  // The carriers' labels of the order's parcels (the waybills depot bought for them, newest
+  // parcel last) as one PDF at label size, to print again. 404 when none has a label. Needs
+  // Permission::ship_orders: a label shows the recipient in full.
+  Result<std::string> order_labels(const Actor& actor, std::int64_t order_id);
+
   // The batch's documents as one PDF written to `sink`: the pick list of the parcels it shipped,
   // then each shipped order's carrier label (when the aggregator gave one) and packing slip.
   // For the warehouse: contact details in full.

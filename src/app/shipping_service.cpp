@@ -7,9 +7,9 @@
 #include "app/order_writes.h"
 #include "app/paging.h"
 #include "app/parcel_progress.h"
+#include "app/senders.h"
 #include "app/stock_keeper.h"
 #include "domain/carriers.h"
-#include "domain/divisions.h"
 #include "domain/event_catalog.h"
 #include "domain/order_changes.h"
 #include "domain/order_state_machine.h"
@@ -40,16 +40,6 @@ std::optional<std::pair<std::int64_t, std::int64_t>> parse_cursor(const std::str
     return std::nullopt;
   }
   return std::pair{due, id};
-}
-
-// The province parcels leave from, as a code: warehouse main's sender address (delivery estimates
-// go by route), "" until the merchant records one.
-std::string origin_province(WriteTx& tx) {
-  std::optional<Warehouse> main = tx.find_warehouse(std::string(kMainWarehouse));
-  if (!main || !main->sender) return {};
-  auto match = match_division(main->sender->province, main->sender->city, main->sender->district);
-  const auto* found = std::get_if<DivisionMatch>(&match);
-  return found != nullptr ? found->province_code : std::string();
 }
 
 }  // namespace
@@ -99,7 +89,9 @@ Result<Shipped> ShippingService::ship_in(WriteTx& tx, const std::string& actor, 
   shipment.actor = actor;
   tx.insert_shipment(shipment);
   Parcel tracked = new_parcel(order, shipment, now);
-  tracked.origin = origin_province(tx);
+  // The writer reads the one warehouse row rather than every warehouse with its locations.
+  std::optional<Warehouse> main = tx.find_warehouse(std::string(kMainWarehouse));
+  if (main && main->sender) tracked.origin = origin_province(*main->sender);
   tx.insert_parcel(tracked);
 
   bool everything = ships_everything(order, shipped, *parcel);

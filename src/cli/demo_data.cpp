@@ -74,8 +74,8 @@ std::string seed_demo(const std::string& data_dir, const DemoServices& services)
 
   // The shop sends from its warehouse in Hangzhou: the sender on its waybills and packing slips,
   // and the origin of its parcels' routes (the history's parcels learn their ETAs per route).
-  SenderAddress sender{"青禾生活馆", "057188886666", "浙江省", std::string(kWarehouseCity),
-                       "余杭区", "文一西路 969 号 3 号库"};
+  SenderAddress sender{"青禾生活馆", "057188886666",          "浙江省", std::string(kWarehouseCity),
+                       "余杭区",     "文一西路 969 号 3 号库"};
   wait_for<depot::Warehouse>([&](auto done) {
     services.inventory.save_sender(actor, std::string(kMainWarehouse), sender, done);
   });

@@ -208,8 +208,8 @@ int serve(ServeConfig config) {
   std::string demo_key;
   if (config.demo) {
     HistoryParts history{store, media, rule_book, tracker, etas, site};
-    demo_key = seed_demo(config.data_dir,
-                         {access, orders, shipping, inventory, rules, channel_accounts, dispatcher, history});
+    demo_key = seed_demo(config.data_dir, {access, orders, shipping, inventory, rules,
+                                           channel_accounts, dispatcher, history});
   }
 
   http::RateLimiter limiter(config.rate_limit, std::max(1.0, config.rate_limit * 2));

@@ -1,6 +1,7 @@
 // One-click shipping: POST /api/v1/shipments/batch starts a batch (202), GET
 // /api/v1/shipments/batches/{id} follows it, GET …/labels.pdf prints it; GET
-// /api/v1/orders/{id}/packing-slip.pdf prints one order's packing slip.
+// /api/v1/orders/{id}/packing-slip.pdf prints one order's packing slip and …/labels.pdf its
+// parcels' carrier labels again.
 #include <boost/asio/awaitable.hpp>
 
 #include "http/await.h"
@@ -145,6 +146,15 @@ void add_batch_routes(Router& router, BatchShipping& batches, PrintService& prin
                if (!pdf.ok()) co_return problem(pdf.error());
                co_return pdf_response(std::move(*pdf),
                                       "packing-slip-" + std::to_string(*id) + ".pdf");
+             });
+
+  router.add(Method::get, "/api/v1/orders/{id}/labels.pdf", Permission::ship_orders,
+             [&print](Request& req) -> asio::awaitable<Response> {
+               Result<std::int64_t> id = id_param(req, "order");
+               if (!id.ok()) co_return problem(id.error());
+               Result<std::string> pdf = print.order_labels(req.actor, *id);
+               if (!pdf.ok()) co_return problem(pdf.error());
+               co_return pdf_response(std::move(*pdf), "labels-" + std::to_string(*id) + ".pdf");
              });
 }
 

@@ -192,7 +192,7 @@ void add_forecast_routes(Router& router, ForecastService& forecasts) {
                  carriers.push_back(to_json(c));
                co_return json_response(
                    200, json::object{{"province", query->province},
-                                     {"origin", text_or_null(query->origin)},
+                                     {"origin", text_or_null(advice->origin)},
                                      {"ship_at", format_instant(advice->ship_at)},
                                      {"deliver_by", instant_or_null(advice->deliver_by)},
                                      {"fastest", text_or_null(advice->advice.fastest)},

@@ -26,6 +26,7 @@ json::object to_json(const IntegrationView& view) {
                    {"name", i.name},
                    {"webhook_url", view.webhook_url},
                    {"callback_url", i.callback_url},
+                   {"access_token_set", view.access_token_set},
                    {"created_at", format_instant(i.created_at)}};
   if (!i.secret.empty()) out["secret"] = i.secret;
   return out;
@@ -90,11 +91,12 @@ void add_integration_routes(Router& router, IntegrationService& integrations,
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
                Fields f(*body, "", errors);
-               f.reject_unknown({"name", "callback_url"});
+               f.reject_unknown({"name", "callback_url", "access_token"});
                f.reject_nulls();
                IntegrationPatch patch;
                patch.name = f.text("name", false, 400);
                patch.callback_url = f.text("callback_url", false, 4096);
+               patch.access_token = f.text("access_token", false, 400);
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<IntegrationView> updated =
                    co_await await_result<IntegrationView>([&](auto done) {

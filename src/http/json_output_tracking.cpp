@@ -34,6 +34,8 @@ json::object to_json(const ParcelView& view) {
           {"return_id", id_or_null(p.return_id)},
           {"carrier", p.carrier},
           {"tracking_no", p.tracking_no},
+          {"origin", text_or_null(p.origin)},
+          {"destination", text_or_null(p.destination)},
           {"status", to_string(p.status)},
           {"shipped_at", format_instant(p.shipped_at)},
           {"last_update_at", format_instant(p.last_update_at)},

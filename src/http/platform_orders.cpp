@@ -215,6 +215,10 @@ Result<PlatformReading> read_shopify(const json::object& body) {
   PlatformOrder& order = reading.order;
   OrderDraft& draft = order.draft;
   draft.external_no = f.text("name", true, 64).value_or("");
+  // The Admin API names the order by its numeric id, not its name: the fulfillment call needs it.
+  if (std::optional<std::int64_t> id = f.integer("id")) {
+    order.platform_order_id = std::to_string(*id);
+  }
   draft.currency = f.text("currency", false, 8).value_or("");
   draft.notes = f.text("note", false, 2000).value_or("");
 

@@ -26,6 +26,8 @@ std::string write_back_payload(const WriteBack& parcel) {
       {"lines", std::move(lines)},
       {"tracking_url",
        parcel.tracking_url.empty() ? json::value(nullptr) : json::value(parcel.tracking_url)}};
+  // Shopify's fulfillment call names the order by its numeric id, not by external_no.
+  if (!parcel.platform_order_id.empty()) body["platform_order_id"] = parcel.platform_order_id;
   return json::serialize(body);
 }
 

@@ -167,12 +167,21 @@ std::optional<std::chrono::milliseconds> retry_after(const HttpResponse& respons
   if (found == response.headers.end()) return std::nullopt;
   std::string_view value = trim(found->second);
   if (value.empty()) return std::nullopt;
-  if (std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); })) {
+  auto digits = [](std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+  };
+  // Shopify writes the seconds with a fraction ("2.0"): a fraction waits one second more.
+  std::string_view whole = value.substr(0, value.find('.'));
+  std::string_view fraction = whole.size() < value.size() ? value.substr(whole.size() + 1) : "";
+  if (!whole.empty() && digits(whole) && digits(fraction)) {
     // More than a day is not a wait but a refusal; a day also keeps the arithmetic in range.
     constexpr std::int64_t kLongestWait = 24 * 60 * 60;
     std::int64_t seconds = 0;
-    for (char digit : value) {
+    for (char digit : whole) {
       seconds = std::min(kLongestWait, seconds * 10 + (digit - '0'));
+    }
+    if (fraction.find_first_not_of('0') != std::string_view::npos) {
+      seconds = std::min(kLongestWait, seconds + 1);
     }
     return std::chrono::seconds(seconds);
   }

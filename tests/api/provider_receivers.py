@@ -459,6 +459,68 @@ class PlatformReceiver(HttpReceiver):
 
 
 # --------------------------------------------------------------------------------------------
+# Shopify's Admin API: fulfillment orders and fulfillments (REST, 2024-01)
+
+
+class ShopifyReceiver(HttpReceiver):
+    """A Shopify shop's Admin API as depot's write-back uses it. Every request must carry
+    X-Shopify-Access-Token equal to `token` (else 401 with Shopify's words). `orders` maps
+    Shopify's numeric order id to its fulfillment orders [{id, status}]:
+      GET  /admin/api/2024-01/orders/{id}/fulfillment_orders.json  → {"fulfillment_orders": [...]}
+      POST /admin/api/2024-01/fulfillments.json  fulfils the named fulfillment orders (status
+           "closed"; 422 when one is not open) and records the fulfillment in `fulfillments`.
+    `requests` holds every request as (method, path)."""
+
+    API = "/admin/api/2024-01"
+
+    def __init__(self, token):
+        super().__init__()
+        self.token = token
+        self.orders = {}
+        self.fulfillments = []
+        self.requests = []
+
+    def add_order(self, order_id, fulfillment_order_ids):
+        with self.lock:
+            self.orders[str(order_id)] = [{"id": fo, "order_id": order_id, "status": "open"}
+                                          for fo in fulfillment_order_ids]
+
+    def handle(self, method, path, headers, body):
+        with self.lock:
+            self.requests.append((method, path))
+        if not hmac.compare_digest(headers.get("x-shopify-access-token", ""), self.token):
+            return 401, {"errors": "[API] Invalid API key or access token (unrecognized login "
+                                   "or wrong password)"}, {}
+        prefix, suffix = self.API + "/orders/", "/fulfillment_orders.json"
+        if method == "GET" and path.startswith(prefix) and path.endswith(suffix):
+            with self.lock:
+                found = self.orders.get(path[len(prefix):-len(suffix)])
+                listed = [dict(fo) for fo in found] if found is not None else None
+            if listed is None:
+                return 404, {"errors": "Not Found"}, {}
+            return 200, {"fulfillment_orders": listed}, {}
+        if method == "POST" and path == self.API + "/fulfillments.json":
+            fulfillment = json.loads(body.decode("utf-8"))["fulfillment"]
+            wanted = [item["fulfillment_order_id"]
+                      for item in fulfillment["line_items_by_fulfillment_order"]]
+            with self.lock:
+                by_id = {fo["id"]: fo for fos in self.orders.values() for fo in fos}
+                if any(by_id.get(fo, {}).get("status") not in ("open", "in_progress")
+                       for fo in wanted):
+                    return 422, {"errors": ["Fulfillment order is not open"]}, {}
+                for fo in wanted:
+                    by_id[fo]["status"] = "closed"
+                fulfillment = dict(fulfillment, id=len(self.fulfillments) + 1)
+                self.fulfillments.append(fulfillment)
+            return 201, {"fulfillment": {"id": fulfillment["id"], "status": "success"}}, {}
+        return 404, {"errors": "Not Found"}, {}
+
+    def fulfilled(self):
+        with self.lock:
+            return list(self.fulfillments)
+
+
+# --------------------------------------------------------------------------------------------
 # WeChat official account: stable_token and template messages
 
 

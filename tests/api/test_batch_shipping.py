@@ -93,6 +93,11 @@ def test_a_sender_address_is_checked_and_shown_on_the_warehouse(api):
     assert r.json["sender"]["city"] == "杭州市"  # stored as the division table names it
     [main] = [w for w in api.get("/api/v1/warehouses").json["items"] if w["code"] == "main"]
     assert main["sender"] == SENDER
+    # Shipping advice assumes parcels leave from there (Zhejiang) unless told otherwise.
+    advice = api.get("/api/v1/shipping/advice", params={"province": "440000"})
+    assert advice.status == 200 and advice.json["origin"] == "330000", advice
+    advice = api.get("/api/v1/shipping/advice", params={"province": "440000", "origin": "110000"})
+    assert advice.json["origin"] == "110000", advice
 
 
 def test_a_batch_ships_the_paid_orders_skips_the_held_and_never_buys_twice(server):
@@ -125,6 +130,8 @@ def test_a_batch_ships_the_paid_orders_skips_the_held_and_never_buys_twice(serve
             [shipment] = api.get(f"/api/v1/orders/{order['id']}/shipments").json["items"]
             assert shipment["tracking_no"] == entry["tracking_no"]
             assert entry["tracking_no"] in receiver.issued.values()
+            [parcel] = api.get(f"/api/v1/orders/{order['id']}/tracking").json["parcels"]
+            assert (parcel["origin"], parcel["destination"]) == ("330000", "310000"), parcel
         param = receiver.requests[0]
         assert param["kuaidicom"] == "shunfeng" and param["partnerId"] == "SF-monthly"
         assert param["sendMan"]["name"] == SENDER["name"]
@@ -149,6 +156,13 @@ def test_a_batch_ships_the_paid_orders_skips_the_held_and_never_buys_twice(serve
         shipped = [api.get_order(e["order_id"]) for e in batch["orders"]
                    if e["outcome"] == "shipped"]
         assert all(o["order_no"] in text for o in shipped)
+
+        # One order's label prints again on its own; a held order has none.
+        r = api.get(f"/api/v1/orders/{shipped[0]['id']}/labels.pdf")
+        assert r.status == 200 and r.headers["content-type"] == "application/pdf", r
+        assert pdf_text(r.body)[0] == 1
+        assert api.get(f"/api/v1/orders/{ids[0]}/labels.pdf").status == 404
+        assert server.viewer.get(f"/api/v1/orders/{shipped[0]['id']}/labels.pdf").status == 403
 
 
 def test_the_packing_slip_is_a_pdf_with_the_order_number_as_a_barcode(api):

@@ -2,7 +2,8 @@
 ships, depot POSTs the shipment to the connection's callback URL, signed like the connection's
 inbound webhooks (X-Depot-Signature), carried by the notification machinery: one delivery per
 shipment event (X-Depot-Delivery, the same on every retry), retries, the attempt log, and a
-ticket when it dies — also across a kill -9."""
+ticket when it dies — also across a kill -9. A Shopify connection's orders are fulfilled through
+the shop's Admin API instead, with its access token."""
 
 import collections
 import http.client
@@ -11,7 +12,7 @@ import time
 
 import test_integrations as integrations
 from conftest import assert_problem
-from provider_receivers import PlatformReceiver, wait_for
+from provider_receivers import PlatformReceiver, ShopifyReceiver, wait_for
 
 
 def connected(api, receiver_factory):
@@ -72,9 +73,11 @@ def test_a_connection_takes_a_callback_url(server, api):
     assert_problem(api.patch(path, {"name": ""}), 422, "name")
     other = integrations.connect(api)
     assert_problem(api.patch(path, {"name": other["name"]}), 409, "name")
-    shopify = integrations.connect(api, "shopify")
-    assert_problem(api.patch(f"/api/v1/integrations/{shopify['id']}",
-                             {"callback_url": "https://x.myshopify.com"}), 422, "callback_url")
+    taobao = integrations.connect(api, "taobao")
+    assert_problem(api.patch(f"/api/v1/integrations/{taobao['id']}",
+                             {"callback_url": "https://x.taobao.example"}), 422, "callback_url")
+    assert_problem(api.patch(path, {"access_token": "shpat_0123456789abcdef"}), 422,
+                   "access_token")
     assert_problem(api.patch("/api/v1/integrations/999999999", {"name": "x"}), 404)
     operator = server.client(server.keys["alpha-operator"])
     assert_problem(operator.patch(path, {"callback_url": "https://a.example/"}), 403)
@@ -240,5 +243,94 @@ def test_kill_9_mid_way_through_shipping_writes_each_order_back_once(server_fact
             repeats = len(received) - orders_count
             print(f"{orders_count} orders, {len(shipped)} shipped before the kill, {repeats} "
                   "write-backs repeated after it")
+    finally:
+        srv.stop()
+
+
+# ---- Shopify: the fulfillment call -------------------------------------------------------------
+
+SHOPIFY_TOKEN = "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"
+
+
+def test_a_shopify_connection_takes_the_shop_and_a_token_it_never_shows(api):
+    shopify = integrations.connect(api, "shopify")
+    path = f"/api/v1/integrations/{shopify['id']}"
+    assert api.get(path).json["access_token_set"] is False
+    r = api.patch(path, {"callback_url": "https://demo.myshopify.com",
+                         "access_token": SHOPIFY_TOKEN})
+    assert r.status == 200, r
+    assert r.json["callback_url"] == "https://demo.myshopify.com"
+    assert r.json["access_token_set"] is True
+    views = [r.json, api.get(path).json, api.patch(path, {"name": "Shopify 主店"}).json]
+    views += [i for i in api.get("/api/v1/integrations").json["items"] if i["id"] == shopify["id"]]
+    assert len(views) == 4
+    for view in views:
+        assert "access_token" not in view and view["access_token_set"] is True, view
+        assert SHOPIFY_TOKEN not in str(view)
+    audit = api.list_all("/api/v1/audit", {"object": f"integration:{shopify['id']}"})
+    assert SHOPIFY_TOKEN not in str(audit)
+    [entry] = [e for e in audit if e["action"] == "integration.update"
+               and "access_token" in {c["field"] for c in e["changes"]}]
+    assert_problem(api.patch(path, {"access_token": "shpat with spaces"}), 422, "access_token")
+    assert_problem(api.patch(path, {"access_token": None}), 422, "access_token")
+    assert api.patch(path, {"access_token": ""}).json["access_token_set"] is False
+
+
+def test_a_shipped_shopify_order_is_fulfilled_once_with_its_tracking_number(server_factory):
+    srv = server_factory().start()
+    try:
+        api = srv.a
+        fast_retries(api)
+        mug, tea = api.product_with_stock(10), api.product_with_stock(10)
+        shopify = integrations.connect(api, "shopify")
+        with ShopifyReceiver(SHOPIFY_TOKEN) as shop:
+            shop_order = integrations.shopify_order(mug, tea, "#7001")
+            shop.add_order(shop_order["id"], [1046000811, 1046000812])
+            r = api.patch(f"/api/v1/integrations/{shopify['id']}",
+                          {"callback_url": shop.url, "access_token": SHOPIFY_TOKEN})
+            assert r.status == 200, r
+            r = integrations.shopify_deliver(api, shopify, shop_order, "orders/create")
+            assert r.status == 201, r
+            order = r.json
+            assert order["status"] == "awaiting_shipment"  # paid: financial_status "paid"
+            ship(api, order, "sf1000000000031")
+
+            [fulfillment] = wait_for(shop.fulfilled, what="the fulfillment")
+            assert fulfillment["line_items_by_fulfillment_order"] == [
+                {"fulfillment_order_id": 1046000811}, {"fulfillment_order_id": 1046000812}]
+            assert fulfillment["tracking_info"]["number"] == "SF1000000000031"
+            assert fulfillment["tracking_info"]["company"] == "顺丰速运"
+            assert fulfillment["notify_customer"] is False
+            [delivery] = wait_for(lambda: [n for n in write_backs(api, order["id"])
+                                           if n["status"] == "sent"], what="sent")
+            assert delivery["attempts"] == 1
+            payload = api.get(f"/api/v1/notifications/{delivery['id']}").json["message"]["payload"]
+            assert '"platform_order_id":"5882468925498"' in payload.replace(" ", "")
+            assert SHOPIFY_TOKEN not in str(api.get(f"/api/v1/notifications/{delivery['id']}").json)
+
+            # Sent again (as after a crash, when depot cannot know the first call arrived): the
+            # order has nothing open any more, so nothing is fulfilled twice.
+            r = api.post(f"/api/v1/notifications/{delivery['id']}/resend", {})
+            assert r.status in (200, 201, 202), r
+            wait_for(lambda: [n for n in write_backs(api, order["id"])
+                              if n["status"] == "sent" and n["id"] != delivery["id"]],
+                     what="the resend to be sent")
+            assert len(shop.fulfilled()) == 1
+            assert shop.requests.count(("POST", "/admin/api/2024-01/fulfillments.json")) == 1
+
+            # A wrong token is Shopify's 401: the write-back dies with its words and a ticket.
+            other_order = integrations.shopify_order(mug, tea, "#7002")
+            other_order["id"] = 5882468925499
+            shop.add_order(other_order["id"], [1046000813])
+            api.patch(f"/api/v1/integrations/{shopify['id']}", {"access_token": "shpat_wrong"})
+            other = integrations.shopify_deliver(api, shopify, other_order, "orders/create").json
+            ship(api, other, "SF1000000000032")
+            [dead] = wait_for(lambda: [n for n in write_backs(api, other["id"])
+                                       if n["status"] == "dead"], what="the write-back to die")
+            assert "HTTP 401" in dead["last_error"] and "Invalid API key" in dead["last_error"]
+            assert "shpat_wrong" not in str(dead)
+            assert wait_for(lambda: api.list_all("/api/v1/tickets", {
+                "order_id": other["id"], "kind": "writeback_failed"}), what="a ticket")
+            assert len(shop.fulfilled()) == 1
     finally:
         srv.stop()

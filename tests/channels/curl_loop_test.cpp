@@ -318,6 +318,10 @@ TEST(HttpHelpers, ReadRetryAfterAsSecondsOrADate) {
   EXPECT_EQ(retry_after(with("Tue, 14 Nov 2023 22:14:20 GMT"), now), std::chrono::seconds(60));
   EXPECT_EQ(retry_after(with("Tue, 14 Nov 2023 22:00:00 GMT"), now), milliseconds(0));
   EXPECT_EQ(retry_after(with("soon"), now), std::nullopt);
+  EXPECT_EQ(retry_after(with("2.0"), now), std::chrono::seconds(2));
+  EXPECT_EQ(retry_after(with("2.5"), now), std::chrono::seconds(3));
+  EXPECT_EQ(retry_after(with("2."), now), std::chrono::seconds(2));
+  EXPECT_EQ(retry_after(with(".5"), now), std::nullopt);
   EXPECT_EQ(retry_after(HttpResponse{}, now), std::nullopt);
   EXPECT_EQ(retry_after(with("99999999999999999999"), now), std::chrono::hours(24));
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <boost/json.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -180,14 +181,149 @@ TEST(PlatformChannel, RefusesWhatItCannotSendWithoutSending) {
   SendOutcome no_secret = deliver(channel, connection(receiver.url(), "generic", ""), write_back());
   EXPECT_EQ(no_secret.kind, Kind::permanent);
   EXPECT_NE(no_secret.response.find("secret"), std::string::npos);
-  SendOutcome shopify = deliver(channel, connection(receiver.url(), "shopify"), write_back());
-  EXPECT_EQ(shopify.kind, Kind::permanent);
-  EXPECT_NE(shopify.response.find("shopify"), std::string::npos);
+  SendOutcome taobao = deliver(channel, connection(receiver.url(), "taobao"), write_back());
+  EXPECT_EQ(taobao.kind, Kind::permanent);
+  EXPECT_NE(taobao.response.find("taobao"), std::string::npos);
   SendOutcome not_http = deliver(channel, connection("ftp://127.0.0.1/hooks"), write_back());
   EXPECT_EQ(not_http.kind, Kind::permanent);
   OutgoingMessage empty = write_back();
   empty.payload.clear();
   EXPECT_EQ(deliver(channel, connection(receiver.url()), empty).kind, Kind::permanent);
+  EXPECT_EQ(receiver.count(), 0u);
+}
+
+// ---- Shopify's fulfillment call ----
+
+constexpr const char* kShopifyToken = "shpat_0123456789abcdef0123456789abcdef";
+constexpr const char* kFulfillmentOrders =
+    "/admin/api/2024-01/orders/450789469/fulfillment_orders.json";
+constexpr const char* kFulfillments = "/admin/api/2024-01/fulfillments.json";
+
+ChannelAccount shop(const std::string& url, std::string token = kShopifyToken) {
+  ChannelAccount account = connection(url, "shopify");
+  account.settings["access_token"] = std::move(token);
+  return account;
+}
+
+OutgoingMessage shopify_write_back() {
+  OutgoingMessage message = write_back();
+  message.payload = R"({"event":"shipment.created","platform":"shopify","external_no":"#1001",)"
+                    R"("platform_order_id":"450789469","carrier":"SF","carrier_code":"shunfeng",)"
+                    R"("carrier_name":"顺丰速运","tracking_no":"SF1234567890123",)"
+                    R"("tracking_url":"https://depot.example/t/abc"})";
+  return message;
+}
+
+// A shop whose order 450789469 has the given fulfillment orders; it answers the fulfillment call
+// with `created` and refuses any request without the token.
+HttpReceiver shopify_receiver(std::string fulfillment_orders, ReceiverAnswer created) {
+  return HttpReceiver([fulfillment_orders = std::move(fulfillment_orders),
+                       created = std::move(created)](const ReceivedRequest& request) {
+    auto token = request.headers.find("x-shopify-access-token");
+    if (token == request.headers.end() || token->second != kShopifyToken) {
+      return answer(401, R"({"errors":"[API] Invalid API key or access token"})");
+    }
+    if (request.method == "GET" && request.target == kFulfillmentOrders) {
+      return answer(200, fulfillment_orders);
+    }
+    if (request.method == "POST" && request.target == kFulfillments) return created;
+    return answer(404, R"({"errors":"Not Found"})");
+  });
+}
+
+TEST(ShopifyFulfillment, FulfilsTheOpenFulfillmentOrdersWithTheTrackingNumber) {
+  HttpReceiver receiver = shopify_receiver(
+      R"({"fulfillment_orders":[{"id":1046000811,"status":"open"},)"
+      R"({"id":1046000812,"status":"closed"},{"id":1046000813,"status":"in_progress"}]})",
+      answer(201, R"({"fulfillment":{"id":255858046}})"));
+  net::CurlLoop loop;
+  PlatformChannel channel(loop);
+  SendOutcome outcome = deliver(channel, shop(receiver.url() + "/"), shopify_write_back());
+  EXPECT_EQ(outcome.kind, Kind::sent) << outcome.response;
+
+  auto requests = receiver.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].method, "GET");
+  EXPECT_EQ(requests[0].target, kFulfillmentOrders);
+  EXPECT_EQ(requests[1].method, "POST");
+  EXPECT_EQ(requests[1].target, kFulfillments);
+  EXPECT_EQ(requests[1].headers.at("x-shopify-access-token"), kShopifyToken);
+  EXPECT_EQ(requests[1].headers.at("content-type"), "application/json");
+  EXPECT_EQ(boost::json::parse(requests[1].body),
+            boost::json::parse(
+                R"({"fulfillment":{"line_items_by_fulfillment_order":[)"
+                R"({"fulfillment_order_id":1046000811},{"fulfillment_order_id":1046000813}],)"
+                R"("tracking_info":{"number":"SF1234567890123","company":"顺丰速运",)"
+                R"("url":"https://depot.example/t/abc"},"notify_customer":false}})"));
+}
+
+TEST(ShopifyFulfillment, AnOrderWithNothingOpenIsFulfilledAlreadyAndNotPostedAgain) {
+  HttpReceiver receiver = shopify_receiver(
+      R"({"fulfillment_orders":[{"id":1046000811,"status":"closed"}]})", answer(201));
+  net::CurlLoop loop;
+  PlatformChannel channel(loop);
+  SendOutcome outcome = deliver(channel, shop(receiver.url()), shopify_write_back());
+  EXPECT_EQ(outcome.kind, Kind::sent) << outcome.response;
+  EXPECT_NE(outcome.response.find("fulfilled already"), std::string::npos) << outcome.response;
+  auto requests = receiver.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].method, "GET");
+}
+
+TEST(ShopifyFulfillment, AnOrderHeldOnShopifyIsPermanentWithoutAPost) {
+  HttpReceiver receiver =
+      shopify_receiver(R"({"fulfillment_orders":[{"id":1046000811,"status":"closed"},)"
+                       R"({"id":1046000812,"status":"on_hold"}]})",
+                       answer(201));
+  net::CurlLoop loop;
+  PlatformChannel channel(loop);
+  SendOutcome outcome = deliver(channel, shop(receiver.url()), shopify_write_back());
+  EXPECT_EQ(outcome.kind, Kind::permanent);
+  EXPECT_NE(outcome.response.find("on_hold"), std::string::npos) << outcome.response;
+  EXPECT_EQ(receiver.count(), 1u);
+}
+
+TEST(ShopifyFulfillment, AFulfillmentShopifyRefusesIsPermanentInItsWords) {
+  HttpReceiver receiver = shopify_receiver(
+      R"({"fulfillment_orders":[{"id":1046000811,"status":"open"}]})",
+      answer(422, R"({"errors":["Fulfillment order 1046000811 has an unfulfillable status"]})"));
+  net::CurlLoop loop;
+  PlatformChannel channel(loop);
+  SendOutcome outcome = deliver(channel, shop(receiver.url()), shopify_write_back());
+  EXPECT_EQ(outcome.kind, Kind::permanent);
+  EXPECT_NE(outcome.response.find("HTTP 422"), std::string::npos) << outcome.response;
+  EXPECT_NE(outcome.response.find("unfulfillable status"), std::string::npos) << outcome.response;
+  EXPECT_EQ(receiver.count(), 2u);
+}
+
+TEST(ShopifyFulfillment, AWrongTokenIsPermanentAndAThrottledLookupWaits) {
+  HttpReceiver receiver = shopify_receiver(R"({"fulfillment_orders":[]})", answer(201));
+  net::CurlLoop loop;
+  PlatformChannel channel(loop);
+  SendOutcome wrong = deliver(channel, shop(receiver.url(), "shpat_wrong"), shopify_write_back());
+  EXPECT_EQ(wrong.kind, Kind::permanent);
+  EXPECT_NE(wrong.response.find("HTTP 401"), std::string::npos) << wrong.response;
+  EXPECT_EQ(wrong.response.find("shpat_wrong"), std::string::npos);
+
+  HttpReceiver throttled([](const ReceivedRequest&) {
+    return answer(429, R"({"errors":"Exceeded 2 calls per second"})", {{"Retry-After", "2.0"}});
+  });
+  SendOutcome later = deliver(channel, shop(throttled.url()), shopify_write_back());
+  EXPECT_EQ(later.kind, Kind::retry_later);
+  EXPECT_EQ(later.retry_after, seconds(2));
+  EXPECT_EQ(throttled.count(), 1u);
+}
+
+TEST(ShopifyFulfillment, RefusesWithoutTokenOrShopifyOrderIdWithoutSending) {
+  HttpReceiver receiver;
+  net::CurlLoop loop;
+  PlatformChannel channel(loop);
+  SendOutcome no_token = deliver(channel, shop(receiver.url(), ""), shopify_write_back());
+  EXPECT_EQ(no_token.kind, Kind::permanent);
+  EXPECT_NE(no_token.response.find("access_token"), std::string::npos);
+  SendOutcome no_id = deliver(channel, shop(receiver.url()), write_back());
+  EXPECT_EQ(no_id.kind, Kind::permanent);
+  EXPECT_NE(no_id.response.find("Shopify id"), std::string::npos) << no_id.response;
   EXPECT_EQ(receiver.count(), 0u);
 }
 

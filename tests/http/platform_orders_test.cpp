@@ -82,6 +82,8 @@ TEST(ShopifyOrder, BecomesDepotsOrder) {
   EXPECT_FALSE(reading->order.payment->amount.has_value());  // paid in full
   EXPECT_EQ(reading->order.payment->method, "alipay");
   EXPECT_FALSE(reading->order.cancellation.has_value());
+  // The Admin API's name of the order, which the fulfillment call needs.
+  EXPECT_EQ(reading->order.platform_order_id, "5882468925498");
 }
 
 TEST(ShopifyOrder, ForeignAddressesAndEnglishNamesStayAsWritten) {
@@ -92,6 +94,7 @@ TEST(ShopifyOrder, ForeignAddressesAndEnglishNamesStayAsWritten) {
       "address2": null, "city": "Louisville", "province": "Kentucky", "province_code": "KY",
       "country_code": "US", "zip": "40003", "phone": "555-555-SHIP"}})");
   ASSERT_TRUE(reading.ok()) << reading.error().message;
+  EXPECT_EQ(reading->order.platform_order_id, "");  // no id given
   const OrderDraft& draft = reading->order.draft;
   EXPECT_EQ(draft.customer.name, "Steve Shipper");
   EXPECT_EQ(draft.customer.locale, "en");

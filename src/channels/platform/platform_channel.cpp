@@ -6,6 +6,7 @@
 
 #include "app/signing.h"
 #include "channels/endpoint/endpoint_outcome.h"
+#include "channels/platform/shopify_fulfillment.h"
 #include "domain/text.h"
 
 namespace depot::channels {
@@ -25,6 +26,9 @@ void PlatformChannel::send(const ChannelAccount& account, const OutgoingMessage&
     done(SendOutcome::refused(std::move(why)));
   };
   std::string platform = account.setting("platform");
+  if (platform == "shopify") {
+    return send_shopify_fulfillment(loop_, options_, account, message, std::move(done));
+  }
   if (platform != "generic") {
     return refuse("write-back to a " + platform + " connection is not supported");
   }

@@ -1,7 +1,9 @@
 #pragma once
 // The Channel port spoken to the platform an order came from (issue 9, 自动发货回传): the
-// write-back of a shipment to a generic connection's callback URL. The account is the order's
-// connection (the sender builds it): url = its callback_url, settings "platform" and "secret".
+// write-back of a shipment to a generic connection's callback URL, or Shopify's fulfillment call
+// for a shopify connection (channels/platform/shopify_fulfillment.h). The account is the order's
+// connection (the sender builds it): url = its callback_url, settings "platform", "secret" and
+// "access_token".
 //
 //   POST {account.url}
 //   Content-Type: application/json
@@ -15,8 +17,8 @@
 //
 // Outcomes: any 2xx → sent; 408, 425, 429, 5xx and transport failures → retry_later, with the
 // wait a Retry-After asks for; every other status (3xx, 4xx) → permanent. A connection of another
-// platform than "generic", without a secret, or with a URL that is not http(s), or a message
-// without a payload → permanent without sending.
+// platform than "generic" or "shopify", a generic one without a secret, or with a URL that is not
+// http(s), or a message without a payload → permanent without sending.
 //
 // Thread safety: send() may be called from any thread at once and never waits on the network.
 // A message refused before sending is answered on the caller's thread before send() returns; any

@@ -17,6 +17,7 @@ std::string_view sqlite_migration_0008();
 std::string_view sqlite_migration_0009();
 std::string_view sqlite_migration_0010();
 std::string_view sqlite_migration_0011();
+std::string_view sqlite_migration_0012();
 }  // namespace depot::embedded
 
 namespace depot::sqlite {
@@ -35,7 +36,7 @@ constexpr Migration kMigrations[] = {
     {5, &embedded::sqlite_migration_0005},  {6, &embedded::sqlite_migration_0006},
     {7, &embedded::sqlite_migration_0007},  {8, &embedded::sqlite_migration_0008},
     {9, &embedded::sqlite_migration_0009},  {10, &embedded::sqlite_migration_0010},
-    {11, &embedded::sqlite_migration_0011},
+    {11, &embedded::sqlite_migration_0011}, {12, &embedded::sqlite_migration_0012},
 };
 
 }  // namespace

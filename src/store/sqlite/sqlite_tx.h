@@ -210,10 +210,12 @@ class SqliteTx : public WriteTx {
   std::vector<Integration> integrations() override;
   std::optional<Integration> find_integration(std::int64_t id) override;
   std::optional<Integration> integration_of_order(std::int64_t order_id) override;
+  std::string platform_order_id(std::int64_t order_id) override;
   void insert_integration(Integration& integration) override;
   void update_integration(const Integration& integration) override;
   bool delete_integration(std::int64_t id) override;
-  void link_integration_order(std::int64_t order_id, std::int64_t integration_id) override;
+  void link_integration_order(std::int64_t order_id, std::int64_t integration_id,
+                              const std::string& platform_order_id) override;
   std::vector<std::pair<std::int64_t, OrderImportRow>> order_import_rows(std::int64_t import_id,
                                                                          std::int64_t after_seq,
                                                                          int limit) override;

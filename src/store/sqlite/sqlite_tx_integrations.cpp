@@ -13,11 +13,13 @@ Integration integration_from(const Query& q) {
   i.secret = q.text(3);
   i.callback_url = q.text(4);
   i.created_at = from_millis(q.integer(5));
+  i.access_token = q.text(6);
   return i;
 }
 
 constexpr const char* kIntegrationColumns =
-    "SELECT id, platform, name, secret, callback_url, created_at FROM integrations ";
+    "SELECT id, platform, name, secret, callback_url, created_at, access_token "
+    "FROM integrations ";
 
 }  // namespace
 
@@ -45,19 +47,30 @@ std::optional<Integration> SqliteTx::integration_of_order(std::int64_t order_id)
   return integration_from(q);
 }
 
+std::string SqliteTx::platform_order_id(std::int64_t order_id) {
+  Query q = db_.query(
+      "SELECT platform_order_id FROM integration_orders WHERE tenant_id = ? AND order_id = ?");
+  q.bind_all(tenant_, order_id);
+  return q.step() ? q.text(0) : std::string();
+}
+
 void SqliteTx::insert_integration(Integration& integration) {
   integration.id = next_id("integrations");
   db_.query(
          "INSERT INTO integrations (id, tenant_id, platform, name, secret, callback_url, "
-         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+         "created_at, access_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
       .bind_all(integration.id, tenant_, integration.platform, integration.name, integration.secret,
-                integration.callback_url, to_millis(integration.created_at))
+                integration.callback_url, to_millis(integration.created_at),
+                integration.access_token)
       .run();
 }
 
 void SqliteTx::update_integration(const Integration& integration) {
-  db_.query("UPDATE integrations SET name = ?, callback_url = ? WHERE tenant_id = ? AND id = ?")
-      .bind_all(integration.name, integration.callback_url, tenant_, integration.id)
+  db_.query(
+         "UPDATE integrations SET name = ?, callback_url = ?, access_token = ? "
+         "WHERE tenant_id = ? AND id = ?")
+      .bind_all(integration.name, integration.callback_url, integration.access_token, tenant_,
+                integration.id)
       .run();
 }
 
@@ -70,11 +83,12 @@ bool SqliteTx::delete_integration(std::int64_t id) {
   return deleted;
 }
 
-void SqliteTx::link_integration_order(std::int64_t order_id, std::int64_t integration_id) {
+void SqliteTx::link_integration_order(std::int64_t order_id, std::int64_t integration_id,
+                                      const std::string& platform_order_id) {
   db_.query(
-         "INSERT OR IGNORE INTO integration_orders (tenant_id, order_id, integration_id) "
-         "VALUES (?, ?, ?)")
-      .bind_all(tenant_, order_id, integration_id)
+         "INSERT OR IGNORE INTO integration_orders (tenant_id, order_id, integration_id, "
+         "platform_order_id) VALUES (?, ?, ?, ?)")
+      .bind_all(tenant_, order_id, integration_id, platform_order_id)
       .run();
 }
 

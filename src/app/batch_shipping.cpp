@@ -140,7 +140,7 @@ Result<BatchReport> BatchShipping::report(const Actor& actor, std::int64_t id) {
   return BatchReport{std::move(*batch), tx->batch_orders(id)};
 }
 
-Result<std::string> BatchShipping::labels_pdf(const Actor& actor, std::int64_t id) {
+Result<std::string> BatchShipping::labels_pdf(const Actor& actor, std::int64_t id, PaperSize size) {
   if (Status allowed = require(actor, Permission::ship_orders); !allowed.ok()) {
     return allowed.error();
   }
@@ -150,9 +150,11 @@ Result<std::string> BatchShipping::labels_pdf(const Actor& actor, std::int64_t i
     return error(ErrorCode::conflict, "batch " + std::to_string(id) +
                                           " is still running; its PDF is made when it finishes");
   }
-  std::string path = files_.path_of(file_name(actor.tenant_id, id));
+  std::string path = files_.path_of(file_name(actor.tenant_id, id, size));
   if (!std::filesystem::exists(path)) {
-    if (Status rendered = render(actor.tenant_id, id); !rendered.ok()) return rendered.error();
+    if (Status rendered = render(actor.tenant_id, id, size); !rendered.ok()) {
+      return rendered.error();
+    }
   }
   return path;
 }
@@ -183,9 +185,9 @@ Result<bool> BatchShipping::run_batch(TenantId tenant, std::int64_t batch_id) {
     account = tx->waybill_account();
   }
   if (pending.empty()) {
-    // The PDF is made before the batch says it has finished, so a finished batch has one; a
+    // The PDFs are made before the batch says it has finished, so a finished batch has them; a
     // label that cannot be read leaves none, and the download then names the order at fault.
-    (void)render(tenant, batch_id);
+    for (PaperSize size : {PaperSize::label, PaperSize::a4}) (void)render(tenant, batch_id, size);
     return run_write_blocking<bool>(store_, tenant, [&](WriteTx& tx) -> Result<bool> {
       batch->status = BatchStatus::finished;
       batch->finished_at = clock_.now();
@@ -453,15 +455,14 @@ void BatchShipping::cancel_waybills(TenantId tenant, const WaybillAccount& accou
   });
 }
 
-Status BatchShipping::render(TenantId tenant, std::int64_t batch_id) {
-  std::string path = files_.path_of(file_name(tenant, batch_id));
+Status BatchShipping::render(TenantId tenant, std::int64_t batch_id, PaperSize size) {
+  std::string path = files_.path_of(file_name(tenant, batch_id, size));
   std::string partial = path + ".part";
   Status rendered = [&]() -> Status {
     std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    Status status =
-        print_.batch_documents(tenant, batch_id, PaperSize::label, [&out](std::string_view bytes) {
-          out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        });
+    Status status = print_.batch_documents(tenant, batch_id, size, [&out](std::string_view bytes) {
+      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    });
     out.close();
     if (status.ok() && !out) return error(ErrorCode::unavailable, "the PDF could not be written");
     return status;
@@ -474,8 +475,9 @@ Status BatchShipping::render(TenantId tenant, std::int64_t batch_id) {
   return {};
 }
 
-std::string BatchShipping::file_name(TenantId tenant, std::int64_t batch_id) const {
-  return "batch-" + std::to_string(tenant) + "-" + std::to_string(batch_id) + ".pdf";
+std::string BatchShipping::file_name(TenantId tenant, std::int64_t batch_id, PaperSize size) const {
+  return "batch-" + std::to_string(tenant) + "-" + std::to_string(batch_id) +
+         (size == PaperSize::a4 ? "-a4" : "") + ".pdf";
 }
 
 }  // namespace depot

@@ -4,7 +4,7 @@
 // with an outcome per order. A batch is a job: it is stored with its orders when asked for and a
 // background runner (workers/import_runner) works through it a chunk at a time, so a restart
 // resumes it where it stopped. Once every order has an outcome the batch's labels, packing slips
-// and pick list are rendered into one PDF to print at once.
+// and pick list are rendered into one PDF to print at once, at label size and on A4.
 //
 // Safe to repeat: a parcel's waybill is asked for under a key unique to the parcel
 // ("depot-{merchant}-{order}-{parcel}"), stored before the request is sent and reused by every
@@ -67,9 +67,9 @@ class BatchShipping final : public ImportQueue {
   // warehouse main, and no orders or more than kMaxOrders. Needs Permission::ship_orders.
   void create(const Actor& actor, BatchInput input, Callback<ShipmentBatch> done);
   Result<BatchReport> report(const Actor& actor, std::int64_t id);
-  // The path of the batch's PDF (labels, packing slips and the pick list); 409 until the batch
-  // has finished. Renders it again if its file has gone.
-  Result<std::string> labels_pdf(const Actor& actor, std::int64_t id);
+  // The path of the batch's PDF (labels, packing slips and the pick list) at `size`; 409 until
+  // the batch has finished. Renders it again if its file has gone.
+  Result<std::string> labels_pdf(const Actor& actor, std::int64_t id, PaperSize size);
 
   // Called when a batch was stored: the runner's wake-up. Set before use.
   void on_queued(std::function<void()> listener) { on_queued_ = std::move(listener); }
@@ -92,8 +92,8 @@ class BatchShipping final : public ImportQueue {
   // Gives back waybills bought for orders that then could not ship.
   void cancel_waybills(TenantId tenant, const WaybillAccount& account,
                        const std::vector<Waybill>& unused);
-  Status render(TenantId tenant, std::int64_t batch_id);
-  std::string file_name(TenantId tenant, std::int64_t batch_id) const;
+  Status render(TenantId tenant, std::int64_t batch_id, PaperSize size);
+  std::string file_name(TenantId tenant, std::int64_t batch_id, PaperSize size) const;
 
   Store& store_;
   Clock& clock_;

@@ -58,6 +58,12 @@ Response pdf_response(std::string body, const std::string& file_name) {
   return response;
 }
 
+// The `size` query parameter ("label", "a4"), `fallback` when absent; nothing when unknown.
+std::optional<PaperSize> paper_size(const Request& req, PaperSize fallback) {
+  std::string text = query_text(req, "size");
+  return text.empty() ? fallback : parse_paper_size(text);
+}
+
 // The filter of a batch chosen by filter: what GET /api/v1/orders filters by.
 OrderQuery read_filter(Fields& f) {
   f.reject_unknown({"platform", "sku", "created_from", "created_to", "limit"});
@@ -125,7 +131,9 @@ void add_batch_routes(Router& router, BatchShipping& batches, PrintService& prin
              [&batches](Request& req) -> asio::awaitable<Response> {
                Result<std::int64_t> id = id_param(req, "batch");
                if (!id.ok()) co_return problem(id.error());
-               Result<std::string> path = batches.labels_pdf(req.actor, *id);
+               std::optional<PaperSize> size = paper_size(req, PaperSize::label);
+               if (!size) co_return problem(invalid_field("size", "must be label or a4"));
+               Result<std::string> path = batches.labels_pdf(req.actor, *id, *size);
                if (!path.ok()) co_return problem(path.error());
                Response response{200, "application/pdf", "", {}};
                response.file = *path;
@@ -138,9 +146,7 @@ void add_batch_routes(Router& router, BatchShipping& batches, PrintService& prin
              [&print](Request& req) -> asio::awaitable<Response> {
                Result<std::int64_t> id = id_param(req, "order");
                if (!id.ok()) co_return problem(id.error());
-               std::string size_text = query_text(req, "size");
-               std::optional<PaperSize> size =
-                   size_text.empty() ? PaperSize::a4 : parse_paper_size(size_text);
+               std::optional<PaperSize> size = paper_size(req, PaperSize::a4);
                if (!size) co_return problem(invalid_field("size", "must be a4 or label"));
                Result<std::string> pdf = print.packing_slip(req.actor, *id, *size);
                if (!pdf.ok()) co_return problem(pdf.error());

@@ -1,6 +1,7 @@
 """One-click shipping (issue 9): sender addresses, batch shipping with electronic waybills from an
 aggregator speaking Kuaidi100's label protocol, packing slips and the batch's PDF."""
 
+import contextlib
 import subprocess
 import tempfile
 from pathlib import Path
@@ -55,26 +56,40 @@ def finished(api, batch_id, timeout=60):
     return wait_for(done, timeout=timeout, what=f"batch {batch_id} to finish")
 
 
-def pdf_text(data):
+@contextlib.contextmanager
+def pdf_file(data):
+    """The PDF's bytes as a file in a temporary directory, for Debian's PDF tools."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "doc.pdf"
         path.write_bytes(data)
-        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+        yield path
+
+
+def pdf_info(path):
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return dict(l.split(":", 1) for l in out.stdout.splitlines() if ":" in l)
+
+
+def pdf_text(data):
+    """The PDF's page count and its text (pdfinfo, pdftotext)."""
+    with pdf_file(data) as path:
         text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
                               text=True, check=True).stdout
-        pages = int(next(l.split()[-1] for l in info.stdout.splitlines()
-                         if l.startswith("Pages:")))
-        return pages, text
+        return int(pdf_info(path)["Pages"]), text
+
+
+def page_size(data):
+    """pdfinfo's "Page size" of the PDF."""
+    with pdf_file(data) as path:
+        return pdf_info(path)["Page size"].strip()
 
 
 def barcodes(data, page=1):
     """The barcodes zbarimg reads on one page of the PDF, rendered at 300 dpi."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "doc.pdf"
-        path.write_bytes(data)
+    with pdf_file(data) as path:
         subprocess.run(["pdftoppm", "-r", "300", "-png", "-f", str(page), "-l", str(page),
-                        str(path), str(Path(tmp) / "page")], check=True)
-        [image] = list(Path(tmp).glob("page*.png"))
+                        str(path), str(path.parent / "page")], check=True)
+        [image] = list(path.parent.glob("page*.png"))
         found = subprocess.run(["zbarimg", "-q", str(image)], capture_output=True, text=True)
         return found.stdout.split()
 
@@ -156,6 +171,15 @@ def test_a_batch_ships_the_paid_orders_skips_the_held_and_never_buys_twice(serve
         shipped = [api.get_order(e["order_id"]) for e in batch["orders"]
                    if e["outcome"] == "shipped"]
         assert all(o["order_no"] in text for o in shipped)
+
+        # The same on A4.
+        r = api.get(f"/api/v1/shipments/batches/{batch['id']}/labels.pdf", params={"size": "a4"})
+        assert r.status == 200, r
+        pages, text = pdf_text(r.body)
+        assert pages >= 1 + 47 * 2 and "拣货单" in text, pages
+        assert page_size(r.body) == "595.276 x 841.89 pts (A4)"
+        assert_problem(api.get(f"/api/v1/shipments/batches/{batch['id']}/labels.pdf",
+                               params={"size": "a3"}), 422, "size")
 
         # One order's label prints again on its own; a held order has none.
         r = api.get(f"/api/v1/orders/{shipped[0]['id']}/labels.pdf")

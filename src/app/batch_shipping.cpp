@@ -2,9 +2,6 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -45,17 +42,25 @@ std::vector<std::string> reasons_of(const Error& e) {
   return reasons;
 }
 
-// What the parcel holds, as printed on the waybill: its first products' names.
-std::string cargo_of(ReadTx& tx, const std::vector<ShipmentLine>& lines) {
+// What the parcel holds, as the waybill states it: its first products' names, its units and their
+// weight, each product read once.
+void describe_contents(ReadTx& tx, const std::vector<ShipmentLine>& lines,
+                       WaybillRequest& request) {
   constexpr std::size_t kNamed = 3;
-  std::string cargo;
-  for (std::size_t i = 0; i < lines.size() && i < kNamed; ++i) {
+  request.cargo.clear();
+  request.count = 0;
+  std::int64_t grams = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
     std::optional<Product> product = tx.find_product(lines[i].sku);
-    if (!cargo.empty()) cargo += "、";
-    cargo += product && !product->name.empty() ? product->name : lines[i].sku;
+    if (i < kNamed) {
+      if (i > 0) request.cargo += "、";
+      request.cargo += product && !product->name.empty() ? product->name : lines[i].sku;
+    }
+    request.count += lines[i].quantity;
+    if (product) grams += product->weight_grams * lines[i].quantity;
   }
-  if (lines.size() > kNamed) cargo += "等";
-  return cargo;
+  if (lines.size() > kNamed) request.cargo += "等";
+  request.weight_kg = static_cast<double>(grams) / 1000.0;
 }
 
 }  // namespace
@@ -150,13 +155,13 @@ Result<std::string> BatchShipping::labels_pdf(const Actor& actor, std::int64_t i
     return error(ErrorCode::conflict, "batch " + std::to_string(id) +
                                           " is still running; its PDF is made when it finishes");
   }
-  std::string path = files_.path_of(file_name(actor.tenant_id, id, size));
-  if (!std::filesystem::exists(path)) {
+  std::string name = file_name(actor.tenant_id, id, size);
+  if (!files_.exists(name)) {
     if (Status rendered = render(actor.tenant_id, id, size); !rendered.ok()) {
       return rendered.error();
     }
   }
-  return path;
+  return files_.path_of(name);
 }
 
 std::vector<std::pair<TenantId, std::int64_t>> BatchShipping::unfinished() {
@@ -287,16 +292,7 @@ Result<std::vector<BatchShipping::Step>> BatchShipping::prepare(
               const SenderAddress& from = *main->sender;
               r.sender = {from.name, from.phone,
                           printed_address(from.province, from.city, from.district, from.detail)};
-              r.cargo = cargo_of(tx, lines);
-              r.count = 0;
-              std::int64_t grams = 0;
-              for (const ShipmentLine& line : lines) {
-                r.count += line.quantity;
-                if (std::optional<Product> product = tx.find_product(line.sku)) {
-                  grams += product->weight_grams * line.quantity;
-                }
-              }
-              r.weight_kg = static_cast<double>(grams) / 1000.0;
+              describe_contents(tx, lines, r);
               r.parcel_key = key;
               r.callback_url = callback;
               r.recipient_phone = order->customer.phone;
@@ -456,23 +452,9 @@ void BatchShipping::cancel_waybills(TenantId tenant, const WaybillAccount& accou
 }
 
 Status BatchShipping::render(TenantId tenant, std::int64_t batch_id, PaperSize size) {
-  std::string path = files_.path_of(file_name(tenant, batch_id, size));
-  std::string partial = path + ".part";
-  Status rendered = [&]() -> Status {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    Status status = print_.batch_documents(tenant, batch_id, size, [&out](std::string_view bytes) {
-      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    });
-    out.close();
-    if (status.ok() && !out) return error(ErrorCode::unavailable, "the PDF could not be written");
-    return status;
-  }();
-  if (!rendered.ok()) {
-    std::filesystem::remove(partial);
-    return rendered;
-  }
-  std::filesystem::rename(partial, path);
-  return {};
+  return files_.write(file_name(tenant, batch_id, size), [&](const ExportFiles::Sink& sink) {
+    return print_.batch_documents(tenant, batch_id, size, sink);
+  });
 }
 
 std::string BatchShipping::file_name(TenantId tenant, std::int64_t batch_id, PaperSize size) const {

@@ -161,10 +161,7 @@ class SlipLayout {
 void draw_packing_slip(PageCanvas& canvas, const PackingSlip& slip, const Code128& barcode,
                        const std::string& date) {
   SlipLayout layout(canvas, slip, barcode, date);
-  canvas.set_drawing(false);
-  int pages = layout.run(0);
-  canvas.set_drawing(true);
-  layout.run(pages);
+  lay_out_in_two_passes(canvas, layout);
 }
 
 }  // namespace depot::printing

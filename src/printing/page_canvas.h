@@ -117,4 +117,14 @@ std::array<Column, N> columns_across(const PageCanvas& canvas,
   return columns;
 }
 
+// Lays a document out twice: first with drawing off, which only counts its pages, then drawing
+// them, so that each page's foot can say "n/pages". `layout.run(pages)` answers the pages it took.
+template <class Layout>
+void lay_out_in_two_passes(PageCanvas& canvas, Layout& layout) {
+  canvas.set_drawing(false);
+  int pages = layout.run(0);
+  canvas.set_drawing(true);
+  layout.run(pages);
+}
+
 }  // namespace depot::printing

@@ -174,10 +174,7 @@ class PickLayout {
 
 void draw_pick_list(PageCanvas& canvas, const PickList& list, const std::string& date) {
   PickLayout layout(canvas, list, date);
-  canvas.set_drawing(false);
-  int pages = layout.run(0);
-  canvas.set_drawing(true);
-  layout.run(pages);
+  lay_out_in_two_passes(canvas, layout);
 }
 
 }  // namespace depot::printing

@@ -13,6 +13,9 @@ class ExportDirectory final : public ExportFiles {
   explicit ExportDirectory(std::string directory);
 
   std::string path_of(const std::string& name) override;
+  bool exists(const std::string& name) override;
+  Status write(const std::string& name,
+               const std::function<Status(const Sink& sink)>& produce) override;
   void remove(const std::string& name) override;
   void remove_all() override;
 

@@ -8,6 +8,8 @@
 
 #include "app/audit.h"
 #include "app/inventory_service.h"
+#include "app/session_service.h"
+#include "app/write.h"
 #include "domain/text.h"
 
 namespace depot {
@@ -41,31 +43,70 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-Result<CreatedKey> AccessService::create_key(const std::string& tenant_slug, Role role) {
+Result<TenantId> ensure_merchant(Store& store, const std::string& tenant_slug) {
   if (!is_valid_code(tenant_slug)) {
     return invalid_field("tenant", "must be 1-64 letters, digits, '-', '_' or '.'");
   }
-  TenantId tenant = store_.ensure_tenant(tenant_slug);
+  TenantId tenant = store.ensure_tenant(tenant_slug);
   Result<bool> provisioned =
-      run_write_blocking<bool>(store_, tenant, [](WriteTx& tx) -> Result<bool> {
+      run_write_blocking<bool>(store, tenant, [](WriteTx& tx) -> Result<bool> {
         Status status = provision_tenant(tx);
         if (!status.ok()) return status.error();
         return true;
       });
   if (!provisioned.ok()) return provisioned.error();
+  return tenant;
+}
+
+Result<CreatedKey> AccessService::create_key(const std::string& tenant_slug, Role role) {
+  Result<TenantId> tenant = ensure_merchant(store_, tenant_slug);
+  if (!tenant.ok()) return tenant.error();
+  return insert_key(*tenant, "cli", role);
+}
+
+Result<CreatedKey> AccessService::create_key(const Actor& actor, const std::string& role_text) {
+  if (Status allowed = require(actor, Permission::manage); !allowed.ok()) return allowed.error();
+  std::optional<Role> role = parse_role(role_text);
+  if (!role) return invalid_field("role", "must be owner, operator, service or viewer");
+  return insert_key(actor.tenant_id, actor.name, *role);
+}
+
+Result<CreatedKey> AccessService::insert_key(TenantId tenant, const std::string& actor_name,
+                                             Role role) {
   std::string key = "dpt_" + random_token(32);
   std::string prefix = key.substr(0, 8);
   Instant now = clock_.now();
-  store_.add_api_key(tenant, sha256_hex(key), prefix, role, now);
-  // Keys are made on the command line; the log names a key by its prefix, never the key itself.
-  Result<bool> recorded =
-      run_write_blocking<bool>(store_, tenant, [&](WriteTx& tx) -> Result<bool> {
-        record_audit(tx, "cli", "api_key.create", audit_object("api_key", prefix),
-                     {{"role", "", std::string(to_string(role))}}, now);
+  // The audit log names a key by its prefix, never the key itself.
+  return run_write_blocking<CreatedKey>(store_, tenant, [&](WriteTx& tx) -> Result<CreatedKey> {
+    std::int64_t id = tx.insert_api_key(sha256_hex(key), prefix, role, now);
+    record_audit(tx, actor_name, "api_key.create", audit_object("api_key", id),
+                 {{"prefix", "", prefix}, {"role", "", std::string(to_string(role))}}, now);
+    return CreatedKey{tenant, ApiKeyInfo{id, prefix, role, now}, key};
+  });
+}
+
+Result<std::vector<ApiKeyInfo>> AccessService::list_keys(const Actor& actor) {
+  if (Status allowed = require(actor, Permission::manage); !allowed.ok()) return allowed.error();
+  return store_.read(actor.tenant_id)->api_keys();
+}
+
+Status AccessService::revoke_key(const Actor& actor, std::int64_t id) {
+  if (Status allowed = require(actor, Permission::manage); !allowed.ok()) return allowed.error();
+  Instant now = clock_.now();
+  Result<bool> revoked =
+      run_write_blocking<bool>(store_, actor.tenant_id, [&](WriteTx& tx) -> Result<bool> {
+        if (!tx.revoke_api_key(id, now)) return error(ErrorCode::not_found, "no such key");
+        record_audit(tx, actor.name, "api_key.revoke", audit_object("api_key", id), {}, now);
         return true;
       });
-  if (!recorded.ok()) return recorded.error();
-  return CreatedKey{tenant, key};
+  if (!revoked.ok()) return revoked.error();
+  std::lock_guard lock(mutex_);
+  known_.clear();
+  return {};
+}
+
+Result<LiveSession> AccessService::authenticate_session(const std::string& token) {
+  return find_live_session(store_, clock_, token);
 }
 
 Result<Actor> AccessService::authenticate(const std::string& key) {

@@ -1,10 +1,12 @@
 #pragma once
-// Merchants and API keys (SEC-1, SEC-2): creating keys, and turning a bearer key into the Actor a
-// request runs as. Keys are random, shown once, and stored only as their SHA-256. Thread-safe.
+// Merchants and API keys (SEC-1, SEC-2): creating, listing and revoking keys, and turning a bearer
+// key or a console session into the Actor a request runs as. Keys are random, shown once, and
+// stored only as their SHA-256. Thread-safe.
 
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "app/actor.h"
 
@@ -12,8 +14,11 @@ namespace depot {
 
 struct CreatedKey {
   TenantId tenant_id = 0;
+  ApiKeyInfo info;
   std::string key;  // the secret, shown once
 };
+
+struct LiveSession;
 
 class AccessService {
  public:
@@ -21,14 +26,28 @@ class AccessService {
 
   // Creates the merchant (with its main warehouse) when missing, then a key for it. Blocking.
   Result<CreatedKey> create_key(const std::string& tenant_slug, Role role);
+  // The owner's use cases (Permission::manage). Blocking: run them on a pool.
+  Result<CreatedKey> create_key(const Actor& actor, const std::string& role);
+  Result<std::vector<ApiKeyInfo>> list_keys(const Actor& actor);
+  // A revoked key is refused from the next request on.
+  Status revoke_key(const Actor& actor, std::int64_t id);
+
   Result<Actor> authenticate(const std::string& key);
+  // The console's session named by the cookie's token (app/session_service.h).
+  Result<LiveSession> authenticate_session(const std::string& token);
 
  private:
+  Result<CreatedKey> insert_key(TenantId tenant, const std::string& actor_name, Role role);
+
   Store& store_;
   Clock& clock_;
   std::mutex mutex_;
-  std::unordered_map<std::string, Actor> known_;  // by key hash; keys are not revoked yet
+  std::unordered_map<std::string, Actor> known_;  // by key hash; emptied when a key is revoked
 };
+
+// The merchant with this slug, created with its main warehouse when missing. Blocking: for the
+// command line.
+Result<TenantId> ensure_merchant(Store& store, const std::string& tenant_slug);
 
 std::string sha256_hex(std::string_view data);
 std::string random_token(std::size_t bytes);

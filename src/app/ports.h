@@ -22,6 +22,7 @@
 #include "app/notification_ports.h"
 #include "app/shipping_ports.h"
 #include "app/tracking_ports.h"
+#include "app/user_ports.h"
 #include "app/waybill_ports.h"
 #include "domain/catalog.h"
 #include "domain/event.h"
@@ -170,6 +171,19 @@ struct ApiKeyRecord {
   std::string tenant_slug;
 };
 
+// A console user found by email, and a session found by its token, across all merchants.
+struct MerchantUser {
+  TenantId tenant_id = 0;
+  std::string tenant_slug;
+  UserRecord user;
+};
+struct MerchantSession {
+  TenantId tenant_id = 0;
+  std::string tenant_slug;
+  UserRecord user;
+  SessionRecord session;
+};
+
 // Reads see one consistent snapshot of one merchant's data.
 class ReadTx : public ShippingReads,
                public RuleReads,
@@ -178,7 +192,8 @@ class ReadTx : public ShippingReads,
                public AfterSalesReads,
                public AuditReads,
                public IntegrationReads,
-               public WaybillReads {
+               public WaybillReads,
+               public UserReads {
  public:
   virtual ~ReadTx() = default;
 
@@ -220,7 +235,8 @@ class WriteTx : public ReadTx,
                 public AfterSalesWrites,
                 public AuditWrites,
                 public IntegrationWrites,
-                public WaybillWrites {
+                public WaybillWrites,
+                public UserWrites {
  public:
   virtual void save_settings(const MerchantSettings& settings) = 0;
   virtual void insert_product(const Product& product) = 0;
@@ -283,9 +299,11 @@ class Store {
   virtual std::vector<TenantId> tenant_ids() = 0;
   // The merchant with this slug, if there is one (public pages name merchants by slug).
   virtual std::optional<TenantId> find_tenant(const std::string& slug) = 0;
-  virtual void add_api_key(TenantId tenant, const std::string& key_hash, const std::string& prefix,
-                           Role role, Instant at) = 0;
+  // A key that is not revoked.
   virtual std::optional<ApiKeyRecord> find_api_key(const std::string& key_hash) = 0;
+  virtual std::optional<MerchantUser> find_user_by_email(const std::string& email) = 0;
+  // The session with this token hash, expired or not, with its user.
+  virtual std::optional<MerchantSession> find_session(const std::string& token_hash) = 0;
 
   // Open, migrated and able to write.
   virtual bool ready() = 0;

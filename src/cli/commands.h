@@ -11,6 +11,7 @@ namespace depot::cli {
 void add_serve_command(CLI::App& app, int& exit_code);
 void add_migrate_command(CLI::App& app, int& exit_code);
 void add_apikey_command(CLI::App& app, int& exit_code);
+void add_user_command(CLI::App& app, int& exit_code);
 void add_backup_command(CLI::App& app, int& exit_code);
 
 // Where the database file lives inside a data directory.

@@ -34,6 +34,8 @@ void load_config_file(const std::string& path, ServeConfig& config) {
       config.dispatch = value.as_bool();
     } else if (key == "export_inline_rows") {
       config.export_inline_rows = value.as_int64();
+    } else if (key == "session_minutes") {
+      config.session_minutes = value.as_int64();
     } else if (key == "log_level") {
       config.log_level = value.as_string();
     } else if (key == "log_format") {

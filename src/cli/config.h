@@ -20,6 +20,8 @@ struct ServeConfig {
   std::string metrics_token;
   // An export of at most this many rows is answered with its file; a larger one with a job.
   std::int64_t export_inline_rows = 10'000;
+  // How long a console login lasts.
+  std::int64_t session_minutes = 12 * 60;
   bool demo = false;
   // Off: events still enter the outbox, but no notification or webhook is sent until a server
   // with dispatch on starts. For a copy of production data (staging, a restored backup) that

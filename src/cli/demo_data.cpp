@@ -154,4 +154,22 @@ std::string seed_demo(const std::string& data_dir, const DemoServices& services)
   return created->key;
 }
 
+DemoLogin seed_demo_login(const std::string& data_dir, UserService& users) {
+  std::filesystem::path login_file = std::filesystem::path(data_dir) / "demo-login.txt";
+  if (std::filesystem::exists(login_file)) {
+    DemoLogin saved;
+    std::ifstream in(login_file);
+    std::getline(in, saved.email);
+    std::getline(in, saved.password);
+    if (!saved.email.empty() && !saved.password.empty()) return saved;
+  }
+  DemoLogin login{"demo@depot.test", random_token(12)};
+  Result<UserRecord> created =
+      users.create_for_merchant("demo", {login.email, "owner", login.password});
+  if (!created.ok()) throw std::runtime_error("demo login: " + created.error().message);
+  std::ofstream out(login_file);
+  out << login.email << "\n" << login.password << "\n";
+  return login;
+}
+
 }  // namespace depot::cli

@@ -15,6 +15,7 @@
 #include "app/order_service.h"
 #include "app/rule_service.h"
 #include "app/shipping_service.h"
+#include "app/user_service.h"
 #include "cli/demo_history.h"
 
 namespace depot::cli {
@@ -33,5 +34,13 @@ struct DemoServices {
 // Seeds the demo merchant unless it exists already; returns its owner key (kept in the data
 // directory so later starts can show it again).
 std::string seed_demo(const std::string& data_dir, const DemoServices& services);
+
+// The demo merchant's owner login for the console, kept in DATA/demo-login.txt (email, then
+// password) and made on the first start.
+struct DemoLogin {
+  std::string email;
+  std::string password;
+};
+DemoLogin seed_demo_login(const std::string& data_dir, UserService& users);
 
 }  // namespace depot::cli

@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <filesystem>
 #include <iostream>
@@ -205,11 +206,19 @@ int serve(ServeConfig config) {
   workers::ImportRunner batch_runner({&batches});
   batches.on_queued([&batch_runner] { batch_runner.wake(); });
 
+  // The console's logins. Hashing a password and waiting for a commit block, so those use cases
+  // run on a pool of their own rather than on the request threads.
+  UserService users(store, clock);
+  SessionService sessions(store, clock, {std::chrono::seconds(config.session_minutes * 60), {}});
+  asio::thread_pool blocking_pool(2);
+
   std::string demo_key;
+  DemoLogin demo_login;
   if (config.demo) {
     HistoryParts history{store, media, rule_book, tracker, etas, site};
     demo_key = seed_demo(config.data_dir, {access, orders, shipping, inventory, rules,
                                            channel_accounts, dispatcher, history});
+    demo_login = seed_demo_login(config.data_dir, users);
   }
 
   http::RateLimiter limiter(config.rate_limit, std::max(1.0, config.rate_limit * 2));
@@ -231,6 +240,7 @@ int serve(ServeConfig config) {
   // At most 10 lookups a minute per client address on the public tracking page.
   http::RateLimiter tracking_guesses(10.0 / 60, 10);
   http::add_tracking_page_routes(router, public_tracking, feedback, tracking_guesses);
+  http::add_access_routes(router, access, users, sessions, blocking_pool);
   http::add_system_routes(router, merchant, inventory, store, config.web_root);
   http::add_alert_routes(router, alert_feed);
   http::add_export_routes(router, export_jobs, config.export_inline_rows);
@@ -298,9 +308,13 @@ int serve(ServeConfig config) {
     if (!demo_key.empty()) spdlog::info("demo key: {}", demo_key);
   } else {
     std::cout << "depot is running at " << base << "\n"
+              << "  console:   " << base << "/\n"
               << "  API page:  " << base << "/docs/\n"
               << "  API spec:  " << base << "/api/v1/openapi.json\n";
     if (!demo_key.empty()) std::cout << "  demo key:  " << demo_key << "\n";
+    if (!demo_login.email.empty()) {
+      std::cout << "  demo login: " << demo_login.email << " / " << demo_login.password << "\n";
+    }
     std::cout << std::flush;
   }
 
@@ -365,6 +379,10 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->add_option("--export-inline-rows", config->export_inline_rows,
                    "Exports of at most this many rows are answered at once; larger ones as jobs")
       ->envname("DEPOT_EXPORT_INLINE_ROWS");
+  command
+      ->add_option("--session-minutes", config->session_minutes, "How long a console login lasts")
+      ->check(CLI::Range(1, 60 * 24 * 30))
+      ->envname("DEPOT_SESSION_MINUTES");
   command->add_flag("--demo", config->demo, "Seed a demo merchant with products and orders");
   command
       ->add_flag("--dispatch,!--no-dispatch", config->dispatch,
@@ -388,6 +406,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
     if (command->count("--export-inline-rows")) {
       effective.export_inline_rows = config->export_inline_rows;
     }
+    if (command->count("--session-minutes")) effective.session_minutes = config->session_minutes;
     effective.demo = config->demo;
     if (command->count("--dispatch") || command->count("--no-dispatch")) {
       effective.dispatch = config->dispatch;

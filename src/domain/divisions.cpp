@@ -110,6 +110,7 @@ class Index {
       if (parent_of(i) >= 0) children_[parent_of(i)].push_back(static_cast<std::int16_t>(i));
     }
     for (int i = 0; i < static_cast<int>(kDivisionCount); ++i) roles_[i] = role_from_data(i);
+    for (int i = 0; i < static_cast<int>(kDivisionCount); ++i) by_code_[kDivisions[i].code] = i;
     for (int i = 0; i < static_cast<int>(kDivisionCount); ++i) {
       // Placeholder levels (市辖区, 省直辖县级行政区划) are not places: they are matched only
       // where they stand, never found from elsewhere.
@@ -128,6 +129,10 @@ class Index {
   }
 
   Role role(int index) const { return roles_[index]; }
+  int by_code(int code) const {
+    auto it = by_code_.find(code);
+    return it == by_code_.end() ? -1 : it->second;
+  }
   std::span<const std::int16_t> children(int index) const { return children_[index]; }
 
   bool outside_mainland(std::string_view text) const {
@@ -186,6 +191,7 @@ class Index {
 
   std::vector<Role> roles_;
   std::vector<std::vector<std::int16_t>> children_;
+  std::unordered_map<int, int> by_code_;
   std::deque<std::string> owned_;  // forms that are not part of a name; a deque keeps them put
   std::unordered_map<std::string_view, std::vector<Candidate>> forms_;
   std::vector<std::string_view> outside_mainland_;
@@ -440,6 +446,68 @@ std::string printed_address(std::string_view province, std::string_view city,
     printed += detail;
   }
   return printed;
+}
+
+namespace {
+
+DivisionChoice choice(int index, bool leaf) {
+  return {code_of(index), std::string(name_of(index)), leaf};
+}
+
+// A province's cities as a picker offers them.
+std::vector<DivisionChoice> city_choices(int province) {
+  const Index& idx = index();
+  std::vector<DivisionChoice> choices;
+  bool municipality_offered = false;
+  for (int city : idx.children(province)) {
+    switch (idx.role(city)) {
+      case Role::municipal_level:
+        if (!municipality_offered)
+          choices.push_back({code_of(city), std::string(name_of(province)), false});
+        municipality_offered = true;
+        break;
+      case Role::direct_group:
+        for (int county : idx.children(city)) choices.push_back(choice(county, true));
+        break;
+      case Role::countyless_city:
+        choices.push_back(choice(city, true));
+        break;
+      default:
+        choices.push_back(choice(city, false));
+    }
+  }
+  return choices;
+}
+
+}  // namespace
+
+std::optional<std::vector<DivisionChoice>> division_choices(std::string_view parent_code) {
+  const Index& idx = index();
+  std::vector<DivisionChoice> choices;
+  if (parent_code.empty()) {
+    for (int i = 0; i < static_cast<int>(kDivisionCount); ++i) {
+      if (level_of(i) == kProvince) choices.push_back(choice(i, false));
+    }
+    return choices;
+  }
+  int code = 0;
+  for (char c : parent_code) {
+    if (c < '0' || c > '9' || code > 99999999) return std::nullopt;
+    code = code * 10 + (c - '0');
+  }
+  int parent = idx.by_code(code);
+  if (parent < 0) return std::nullopt;
+  if (level_of(parent) == kProvince) return city_choices(parent);
+  if (level_of(parent) != kCity) return std::nullopt;
+  // A municipality is offered as one city: its counties are those of all its city levels.
+  if (idx.role(parent) == Role::municipal_level) {
+    for (int level : idx.children(parent_of(parent))) {
+      for (int county : idx.children(level)) choices.push_back(choice(county, true));
+    }
+    return choices;
+  }
+  for (int county : idx.children(parent)) choices.push_back(choice(county, true));
+  return choices;
 }
 
 }  // namespace depot

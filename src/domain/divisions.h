@@ -4,9 +4,11 @@
 // an address's province, city and district exist and belong together. Pure: no I/O. Thread-safe:
 // the lookup tables are built once, on first use, and only read afterwards.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace depot {
 
@@ -53,6 +55,22 @@ struct DivisionProblem {
 std::variant<DivisionMatch, DivisionProblem> match_division(std::string_view province,
                                                             std::string_view city,
                                                             std::string_view district);
+
+// One choice of an address picker (province → city → district): the code to ask for the next
+// level with, the name an order's address takes, and whether the choice completes the address.
+struct DivisionChoice {
+  std::string code;
+  std::string name;
+  bool leaf = false;
+
+  bool operator==(const DivisionChoice&) const = default;
+};
+
+// The choices under `parent_code` ("" for the provinces), each of which match_division accepts
+// at its level: a municipality offers itself as its one city (its 市辖区 and 县 levels merged),
+// and the counties a province administers directly (仙桃市) and cities without counties (东莞市)
+// are leaves among the cities, their own district. Nothing when no division has that code.
+std::optional<std::vector<DivisionChoice>> division_choices(std::string_view parent_code);
 
 // An address as printed on a parcel: the divisions run together and then the street, with a
 // municipality named once ("上海市浦东新区 世纪大道 1 号", not "上海市上海市…").

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/session_service.h"
 #include "http/problem.h"
 
 namespace depot::http {
@@ -30,7 +31,26 @@ std::string bearer_key(const Request& request) {
   return header.substr(kScheme.size());
 }
 
+bool is_write(Method method) {
+  return method != Method::get && method != Method::head && method != Method::options;
+}
+
 }  // namespace
+
+std::string cookie_value(const Request& request, std::string_view name) {
+  std::string whole = request.header("cookie");
+  std::string_view header = whole;
+  while (!header.empty()) {
+    std::size_t end = header.find(';');
+    std::string_view pair = header.substr(0, end);
+    header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.size() > name.size() && pair.starts_with(name) && pair[name.size()] == '=') {
+      return std::string(pair.substr(name.size() + 1));
+    }
+  }
+  return {};
+}
 
 std::string_view to_string(Method method) {
   switch (method) {
@@ -78,7 +98,7 @@ void Router::add(Method method, std::string pattern, Handler handler, Access acc
 }
 
 void Router::add(Method method, std::string pattern, Permission permission, Handler handler) {
-  add(method, std::move(pattern), std::move(handler), Access::key);
+  add(method, std::move(pattern), std::move(handler), Access::signed_in);
   routes_.back().permission = permission;
 }
 
@@ -97,6 +117,24 @@ bool Router::match(const Route& route, const std::vector<std::string_view>& segm
   return true;
 }
 
+Result<Actor> Router::authenticate(const Request& request) {
+  if (!request.header("authorization").empty()) return access_.authenticate(bearer_key(request));
+  std::string token = cookie_value(request, kSessionCookie);
+  if (token.empty()) {
+    return error(ErrorCode::unauthenticated, "an API key or a console session is required");
+  }
+  Result<LiveSession> session = access_.authenticate_session(token);
+  if (!session.ok()) return session.error();
+  // A cross-site page can make the browser send the cookie, but cannot read the CSRF token.
+  if (is_write(request.method) &&
+      !constant_time_equal(request.header("x-csrf-token"), session->csrf_token)) {
+    return error(ErrorCode::forbidden,
+                 "a write with a console session needs its X-CSRF-Token header (from GET "
+                 "/api/v1/session)");
+  }
+  return session->actor;
+}
+
 boost::asio::awaitable<Response> Router::dispatch(Request& request) {
   std::vector<std::string_view> segments = split_path(request.path);
   bool path_known = false;
@@ -110,9 +148,8 @@ boost::asio::awaitable<Response> Router::dispatch(Request& request) {
     if (!same_method) continue;
     request.params = std::move(params);
     request.route = route.pattern;
-    if (route.access == Access::key) {
-      std::string key = bearer_key(request);
-      Result<Actor> actor = access_.authenticate(key);
+    if (route.access == Access::signed_in) {
+      Result<Actor> actor = authenticate(request);
       if (!actor.ok()) co_return problem(actor.error());
       std::chrono::seconds retry_after{0};
       if (limiter_.enabled() &&
@@ -128,6 +165,8 @@ boost::asio::awaitable<Response> Router::dispatch(Request& request) {
     }
     co_return co_await route.handler(request);
   }
+  bool reads = request.method == Method::get || request.method == Method::head;
+  if (!path_known && reads && fallback_) co_return co_await fallback_(request);
   if (path_known) {
     co_return problem(
         405, "Method not allowed",

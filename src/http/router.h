@@ -1,6 +1,7 @@
 #pragma once
-// Maps method + path pattern ("/api/v1/orders/{id}") to a handler, checks the API key of routes
-// that need one, and enforces the per-key request rate. Routes are added at start-up only;
+// Maps method + path pattern ("/api/v1/orders/{id}") to a handler, checks who is acting on routes
+// that need it (an API key as a bearer token, or the console's session cookie with its CSRF token
+// on writes), and enforces the per-key request rate. Routes are added at start-up only;
 // dispatch() is then safe from any thread.
 
 #include <boost/asio/awaitable.hpp>
@@ -19,7 +20,13 @@ namespace depot::http {
 
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 
-enum class Access { public_, key };
+// public_: anyone. signed_in: an API key (Authorization: Bearer) or a console session (the
+// `depot_session` cookie; a write must also carry the session's X-CSRF-Token header).
+enum class Access { public_, signed_in };
+
+inline constexpr std::string_view kSessionCookie = "depot_session";
+// The value of cookie `name` in the request's Cookie header ("" when it has none).
+std::string cookie_value(const Request& request, std::string_view name);
 
 std::string_view to_string(Method method);
 
@@ -47,11 +54,13 @@ class Router {
  public:
   Router(AccessService& access, RateLimiter& limiter) : access_(access), limiter_(limiter) {}
 
-  // A route that needs a key whose role has no more than read access, or no key at all.
-  void add(Method method, std::string pattern, Handler handler, Access access = Access::key);
-  // A route that needs a key whose role allows `permission`: checked before the handler runs, so
-  // a refused role gets 403 whatever its request holds.
+  // A route that needs someone signed in whose role allows reading, or no one at all.
+  void add(Method method, std::string pattern, Handler handler, Access access = Access::signed_in);
+  // A route that needs someone signed in whose role allows `permission`: checked before the
+  // handler runs, so a refused role gets 403 whatever its request holds.
   void add(Method method, std::string pattern, Permission permission, Handler handler);
+  // Answers GET and HEAD requests whose path no route has (the console's client-side routes).
+  void fallback(Handler handler) { fallback_ = std::move(handler); }
   // Answers the request with the first route whose pattern and method match, and sets
   // request.route to the pattern that matched its path (for metrics and the access log).
   boost::asio::awaitable<Response> dispatch(Request& request);
@@ -75,10 +84,12 @@ class Router {
   };
   static bool match(const Route& route, const std::vector<std::string_view>& segments,
                     std::map<std::string, std::string>& params);
+  Result<Actor> authenticate(const Request& request);
 
   AccessService& access_;
   RateLimiter& limiter_;
   std::vector<Route> routes_;
+  Handler fallback_;
 };
 
 }  // namespace depot::http

@@ -2,6 +2,8 @@
 // The API's routes, by area. Handlers translate between HTTP and the use cases and hold no
 // business rule of their own.
 
+#include <boost/asio/thread_pool.hpp>
+
 #include <string>
 
 #include "app/audit.h"
@@ -23,10 +25,12 @@
 #include "app/report_service.h"
 #include "app/return_service.h"
 #include "app/rule_service.h"
+#include "app/session_service.h"
 #include "app/shipment_imports.h"
 #include "app/shipping_service.h"
 #include "app/ticket_service.h"
 #include "app/tracking_service.h"
+#include "app/user_service.h"
 #include "app/waybill_accounts.h"
 #include "http/router.h"
 
@@ -67,6 +71,10 @@ void add_after_sales_routes(Router& router, ReturnService& returns, RefundServic
 void add_report_routes(Router& router, ReportService& reports);
 // Forecasts and reorder advice, the replenishment list, repurchase predictions, shipping advice.
 void add_forecast_routes(Router& router, ForecastService& forecasts);
+// The console's session (POST/GET/DELETE /api/v1/session), the owner's users and API keys, and
+// the division tree of the address picker. Blocking use cases run on `pool`.
+void add_access_routes(Router& router, AccessService& access, UserService& users,
+                       SessionService& sessions, boost::asio::thread_pool& pool);
 // Health, readiness, the API document and page, settings, the event feed, media.
 void add_system_routes(Router& router, MerchantService& merchant, InventoryService& inventory,
                        Store& store, std::string web_root);

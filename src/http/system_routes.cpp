@@ -21,8 +21,10 @@ namespace json = boost::json;
 
 namespace {
 
+// Pages load only what depot serves. Styles may be inline: Element Plus and Swagger UI set style
+// attributes. Images may be data: or blob: URLs (icons, an upload's preview).
 constexpr const char* kPageSecurityPolicy =
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
     "frame-ancestors 'none'";
 
 std::string content_type_for(const std::filesystem::path& file) {
@@ -32,6 +34,9 @@ std::string content_type_for(const std::filesystem::path& file) {
       {".css", "text/css; charset=utf-8"},
       {".json", "application/json"},
       {".png", "image/png"},
+      {".woff2", "font/woff2"},
+      {".woff", "font/woff"},
+      {".ttf", "font/ttf"},
       {".svg", "image/svg+xml"},
       {".ico", "image/x-icon"},
       {".txt", "text/plain; charset=utf-8"},
@@ -41,7 +46,8 @@ std::string content_type_for(const std::filesystem::path& file) {
 }
 
 // A file under `root`, or 404; the path never leaves root.
-Response static_file(const std::filesystem::path& root, const std::string& relative) {
+Response static_file(const std::filesystem::path& root, const std::string& relative,
+                     const char* cache_control = "no-cache") {
   if (relative.find("..") != std::string::npos || relative.find('\\') != std::string::npos) {
     return problem(error(ErrorCode::not_found, "no such file"));
   }
@@ -53,7 +59,7 @@ Response static_file(const std::filesystem::path& root, const std::string& relat
   bytes << in.rdbuf();
   Response response{200, content_type_for(file), bytes.str(), {}};
   response.with_header("Content-Security-Policy", kPageSecurityPolicy);
-  response.with_header("Cache-Control", "no-cache");
+  response.with_header("Cache-Control", cache_control);
   return response;
 }
 
@@ -137,10 +143,23 @@ void add_system_routes(Router& router, MerchantService& merchant, InventoryServi
       Access::public_);
 
   auto root = std::filesystem::path(web_root);
+  // The console (web/dist/console): its index for / and for every client-side route, its
+  // content-hashed assets cached for a year, since a new build gives them new names.
+  auto console_index = [root](Request&) -> asio::awaitable<Response> {
+    co_return static_file(root, "console/index.html");
+  };
+  router.add(Method::get, "/", console_index, Access::public_);
+  router.fallback([console_index](Request& req) -> asio::awaitable<Response> {
+    if (req.path.starts_with("/api/")) {
+      co_return problem(error(ErrorCode::not_found, "no such endpoint: " + req.path));
+    }
+    co_return co_await console_index(req);
+  });
   router.add(
-      Method::get, "/",
-      [](Request&) -> asio::awaitable<Response> {
-        co_return Response{302, "text/plain", "", {{"Location", "/docs/"}}};
+      Method::get, "/assets/{file}",
+      [root](Request& req) -> asio::awaitable<Response> {
+        co_return static_file(root, "console/assets/" + req.params.at("file"),
+                              "public, max-age=31536000, immutable");
       },
       Access::public_);
   router.add(

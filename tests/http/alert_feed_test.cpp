@@ -87,12 +87,14 @@ class FailingReads final : public Store {
   std::optional<TenantId> find_tenant(const std::string& slug) override {
     return store_.find_tenant(slug);
   }
-  void add_api_key(TenantId tenant, const std::string& key_hash, const std::string& prefix,
-                   Role role, Instant at) override {
-    store_.add_api_key(tenant, key_hash, prefix, role, at);
-  }
   std::optional<ApiKeyRecord> find_api_key(const std::string& key_hash) override {
     return store_.find_api_key(key_hash);
+  }
+  std::optional<MerchantUser> find_user_by_email(const std::string& email) override {
+    return store_.find_user_by_email(email);
+  }
+  std::optional<MerchantSession> find_session(const std::string& token_hash) override {
+    return store_.find_session(token_hash);
   }
   bool ready() override { return store_.ready(); }
   void on_events_committed(CommitListener listener) override {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -286,6 +287,57 @@ TEST(PrintedAddress, NamesAMunicipalityOnceAndSetsTheStreetApart) {
   EXPECT_EQ(printed_address("浙江省", "杭州市", "余杭区", "文一西路 969 号"),
             "浙江省杭州市余杭区 文一西路 969 号");
   EXPECT_EQ(printed_address("浙江省", "杭州市", "余杭区", ""), "浙江省杭州市余杭区");
+}
+
+// Every choice an address picker offers, walked from the provinces down, is an address that
+// match_division accepts, with the codes the picker showed.
+TEST(Divisions, EveryPickerPathIsAnAddressOrdersAccept) {
+  auto provinces = division_choices("");
+  ASSERT_TRUE(provinces);
+  EXPECT_EQ(provinces->size(), 31u);
+  int addresses = 0;
+  for (const DivisionChoice& province : *provinces) {
+    EXPECT_FALSE(province.leaf);
+    auto cities = division_choices(province.code);
+    ASSERT_TRUE(cities) << province.name;
+    ASSERT_FALSE(cities->empty()) << province.name;
+    for (const DivisionChoice& city : *cities) {
+      std::vector<DivisionChoice> districts{city};
+      if (!city.leaf) districts = *division_choices(city.code);
+      for (const DivisionChoice& district : districts) {
+        auto found = match_division(province.name, city.name, district.name);
+        auto* match = std::get_if<DivisionMatch>(&found);
+        ASSERT_NE(match, nullptr) << province.name << city.name << district.name << ": "
+                                  << std::get<DivisionProblem>(found).message;
+        EXPECT_EQ(match->district_code, district.code) << province.name << city.name;
+        ++addresses;
+      }
+    }
+  }
+  EXPECT_GT(addresses, 2800);
+}
+
+TEST(Divisions, PickerShapesOfMunicipalitiesAndCountylessCities) {
+  auto beijing = division_choices("110000");
+  ASSERT_TRUE(beijing);
+  ASSERT_EQ(beijing->size(), 1u);
+  EXPECT_EQ(beijing->front().name, "北京市");
+  auto chongqing = division_choices("500000");
+  ASSERT_EQ(chongqing->size(), 1u);
+  auto chongqing_districts = division_choices(chongqing->front().code);
+  auto has = [](const std::vector<DivisionChoice>& list, std::string_view name) {
+    return std::any_of(list.begin(), list.end(), [&](auto& c) { return c.name == name; });
+  };
+  EXPECT_TRUE(has(*chongqing_districts, "渝中区"));
+  EXPECT_TRUE(has(*chongqing_districts, "城口县"));  // from the municipality's 县 level
+  auto guangdong = division_choices("440000");
+  auto dongguan = std::find_if(guangdong->begin(), guangdong->end(),
+                               [](auto& c) { return c.name == "东莞市"; });
+  ASSERT_NE(dongguan, guangdong->end());
+  EXPECT_TRUE(dongguan->leaf);
+  EXPECT_FALSE(division_choices("999999"));
+  EXPECT_FALSE(division_choices("33010a"));
+  EXPECT_FALSE(division_choices("330106"));  // a district has no choices under it
 }
 
 }  // namespace

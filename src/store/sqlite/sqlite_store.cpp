@@ -249,26 +249,13 @@ std::vector<TenantId> SqliteStore::tenant_ids() {
   return ids;
 }
 
-void SqliteStore::add_api_key(TenantId tenant, const std::string& key_hash,
-                              const std::string& prefix, Role role, Instant at) {
-  on_writer<bool>([&](Connection& db) {
-    db.query(
-          "INSERT INTO api_keys (tenant_id, id, key_hash, prefix, role, created_at) "
-          "VALUES (?, ?, ?, ?, ?, ?)")
-        .bind_all(tenant, ids_.next(db, "api_keys"), key_hash, prefix, to_string(role),
-                  to_millis(at))
-        .run();
-    return true;
-  });
-}
-
 std::optional<ApiKeyRecord> SqliteStore::find_api_key(const std::string& key_hash) {
   auto db = lease_reader();
   std::optional<ApiKeyRecord> record;
   {
     Query q = db->query(
         "SELECT k.tenant_id, k.id, k.role, t.slug FROM api_keys k JOIN tenants t "
-        "ON t.id = k.tenant_id WHERE k.key_hash = ?");
+        "ON t.id = k.tenant_id WHERE k.key_hash = ? AND k.revoked_at IS NULL");
     q.bind_all(key_hash);
     if (q.step()) {
       record = ApiKeyRecord{q.integer(0), q.integer(1),
@@ -277,6 +264,55 @@ std::optional<ApiKeyRecord> SqliteStore::find_api_key(const std::string& key_has
   }
   give_back(std::move(db));
   return record;
+}
+
+std::optional<MerchantUser> SqliteStore::find_user_by_email(const std::string& email) {
+  std::optional<MerchantUser> found;
+  auto db = lease_reader();
+  {
+    Query q = db->query(
+        "SELECT u.tenant_id, t.slug, u.id, u.email, u.role, u.password_hash, u.created_at, "
+        "u.last_login_at FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.email = ?");
+    q.bind_all(email);
+    if (q.step()) {
+      UserRecord user{q.integer(2),
+                      q.text(3),
+                      parse_role(q.text(4)).value_or(Role::viewer),
+                      q.text(5),
+                      from_millis(q.integer(6)),
+                      std::nullopt};
+      if (!q.is_null(7)) user.last_login_at = from_millis(q.integer(7));
+      found = MerchantUser{q.integer(0), q.text(1), std::move(user)};
+    }
+  }
+  give_back(std::move(db));
+  return found;
+}
+
+std::optional<MerchantSession> SqliteStore::find_session(const std::string& token_hash) {
+  std::optional<MerchantSession> found;
+  auto db = lease_reader();
+  {
+    Query q = db->query(
+        "SELECT s.tenant_id, t.slug, s.user_id, s.csrf_token, s.created_at, s.expires_at, "
+        "u.email, u.role, u.created_at FROM sessions s JOIN tenants t ON t.id = s.tenant_id "
+        "JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id WHERE s.token_hash = ?");
+    q.bind_all(token_hash);
+    if (q.step()) {
+      MerchantSession session;
+      session.tenant_id = q.integer(0);
+      session.tenant_slug = q.text(1);
+      session.session = {token_hash, q.integer(2), q.text(3), from_millis(q.integer(4)),
+                         from_millis(q.integer(5))};
+      session.user.id = q.integer(2);
+      session.user.email = q.text(6);
+      session.user.role = parse_role(q.text(7)).value_or(Role::viewer);
+      session.user.created_at = from_millis(q.integer(8));
+      found = std::move(session);
+    }
+  }
+  give_back(std::move(db));
+  return found;
 }
 
 bool SqliteStore::ready() {

@@ -37,9 +37,9 @@ class SqliteStore final : public Store, public ReportStore {
   TenantId ensure_tenant(const std::string& slug) override;
   std::vector<TenantId> tenant_ids() override;
   std::optional<TenantId> find_tenant(const std::string& slug) override;
-  void add_api_key(TenantId tenant, const std::string& key_hash, const std::string& prefix,
-                   Role role, Instant at) override;
   std::optional<ApiKeyRecord> find_api_key(const std::string& key_hash) override;
+  std::optional<MerchantUser> find_user_by_email(const std::string& email) override;
+  std::optional<MerchantSession> find_session(const std::string& token_hash) override;
   bool ready() override;
   void on_events_committed(CommitListener listener) override;
   void on_batch_committed(BatchListener listener) override;

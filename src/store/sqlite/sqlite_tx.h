@@ -243,6 +243,22 @@ class SqliteTx : public WriteTx {
   void record_batch_order(std::int64_t batch_id, const BatchOrder& order) override;
   bool save_warehouse_sender(const std::string& code, const SenderAddress& sender) override;
 
+  // UserReads, UserWrites: console users, sessions and API keys (sqlite_tx_users.cpp)
+  std::vector<UserRecord> users() override;
+  std::optional<UserRecord> find_user(std::int64_t id) override;
+  bool email_taken(const std::string& email) override;
+  std::vector<ApiKeyInfo> api_keys() override;
+  std::int64_t insert_user(const UserRecord& user) override;
+  void update_user(const UserRecord& user) override;
+  void delete_user(std::int64_t id) override;
+  void insert_session(const SessionRecord& session) override;
+  void delete_session(const std::string& token_hash) override;
+  void delete_user_sessions(std::int64_t user_id) override;
+  void delete_expired_sessions(Instant now) override;
+  std::int64_t insert_api_key(const std::string& key_hash, const std::string& prefix, Role role,
+                              Instant at) override;
+  bool revoke_api_key(std::int64_t id, Instant at) override;
+
  private:
   std::int64_t next_id(const std::string& table);
   std::vector<ProductImage> images_of(const std::string& sku);

@@ -189,10 +189,11 @@ Result<Product> InventoryService::product(const Actor& actor, const std::string&
 }
 
 Result<ProductPage> InventoryService::products(const Actor& actor, const std::string& after_sku,
-                                               int limit) {
+                                               int limit, const std::string& search) {
   if (Status size = check_page_size(limit); !size.ok()) return size.error();
+  if (search.size() > 64) return invalid_field("q", "must be at most 64 bytes");
   ProductPage page;
-  page.items = store_.read(actor.tenant_id)->list_products(after_sku, limit + 1);
+  page.items = store_.read(actor.tenant_id)->list_products(after_sku, limit + 1, search);
   page.next_after_sku = trim_page(page.items, limit, [](const Product& p) { return p.sku; });
   return page;
 }

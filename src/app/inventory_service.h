@@ -77,7 +77,10 @@ class InventoryService {
   void add_image(const Actor& actor, std::string sku, std::string bytes,
                  Callback<ProductImage> done);
   Result<Product> product(const Actor& actor, const std::string& sku);
-  Result<ProductPage> products(const Actor& actor, const std::string& after_sku, int limit);
+  // A page in SKU order; `search` (at most 64 bytes) keeps the products whose SKU or name
+  // contains it.
+  Result<ProductPage> products(const Actor& actor, const std::string& after_sku, int limit,
+                               const std::string& search = "");
   std::optional<std::string> image_bytes(const std::string& file_name);
 
   void create_warehouse(const Actor& actor, std::string code, std::string name,

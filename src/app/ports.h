@@ -202,7 +202,10 @@ class ReadTx : public ShippingReads,
   // The product's low-stock threshold, or nothing when there is no such product: the cheap check
   // for hot paths that need only to know the SKU exists.
   virtual std::optional<std::int64_t> low_stock_threshold(const std::string& sku) = 0;
-  virtual std::vector<Product> list_products(const std::string& after_sku, int limit) = 0;
+  // In SKU order; with `search`, only products whose SKU or name contains it (ASCII letters in
+  // any case).
+  virtual std::vector<Product> list_products(const std::string& after_sku, int limit,
+                                             const std::string& search) = 0;
   virtual std::vector<Warehouse> warehouses() = 0;
   virtual std::optional<std::int64_t> find_location(const LocationRef& ref) = 0;
   // Every location holding a balance row for the SKU, the default location first.

@@ -79,18 +79,20 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                    .with_header("Location", "/api/v1/products/" + created->sku);
              });
 
-  router.add(
-      Method::get, "/api/v1/products", [&inventory](Request& req) -> asio::awaitable<Response> {
-        Result<std::int64_t> limit = query_integer(req, "limit", 50, INT32_MIN, INT32_MAX);
-        if (!limit.ok()) co_return problem(limit.error());
-        auto cursor = req.query.find("cursor");
-        Result<ProductPage> found = inventory.products(
-            req.actor, cursor == req.query.end() ? "" : cursor->second, static_cast<int>(*limit));
-        if (!found.ok()) co_return problem(found.error());
-        json::array items;
-        for (const Product& p : found->items) items.push_back(to_json(p));
-        co_return json_response(200, page(std::move(items), found->next_after_sku));
-      });
+  router.add(Method::get, "/api/v1/products",
+             [&inventory](Request& req) -> asio::awaitable<Response> {
+               Result<std::int64_t> limit = query_integer(req, "limit", 50, INT32_MIN, INT32_MAX);
+               if (!limit.ok()) co_return problem(limit.error());
+               auto cursor = req.query.find("cursor");
+               auto search = req.query.find("q");
+               Result<ProductPage> found = inventory.products(
+                   req.actor, cursor == req.query.end() ? "" : cursor->second,
+                   static_cast<int>(*limit), search == req.query.end() ? "" : search->second);
+               if (!found.ok()) co_return problem(found.error());
+               json::array items;
+               for (const Product& p : found->items) items.push_back(to_json(p));
+               co_return json_response(200, page(std::move(items), found->next_after_sku));
+             });
 
   router.add(Method::get, "/api/v1/products/{sku}",
              [&inventory](Request& req) -> asio::awaitable<Response> {

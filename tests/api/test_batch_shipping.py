@@ -108,6 +108,8 @@ def test_a_sender_address_is_checked_and_shown_on_the_warehouse(api):
     assert r.json["sender"]["city"] == "杭州市"  # stored as the division table names it
     [main] = [w for w in api.get("/api/v1/warehouses").json["items"] if w["code"] == "main"]
     assert main["sender"] == SENDER
+    assert r.json == main  # the answer is the whole warehouse, its locations too
+    assert main["locations"]
     # Shipping advice assumes parcels leave from there (Zhejiang) unless told otherwise.
     advice = api.get("/api/v1/shipping/advice", params={"province": "440000"})
     assert advice.status == 200 and advice.json["origin"] == "330000", advice

@@ -377,3 +377,26 @@ def test_what_the_picker_offers_is_an_address_orders_accept(server, province, ci
         "province": province, "city": city, "district": district, "detail": "1 号"})
     assert order.status == 201, order
     assert not any(r["code"].startswith("address.") for r in order.json["hold_reasons"])
+
+
+# --------------------------------------------------------------------------------------------
+# The new-order form's product search
+
+
+def test_products_search_by_sku_or_name(server):
+    api = server.a
+    tag = uuid.uuid4().hex[:6].upper()
+    api.create_product(sku=f"PICK-{tag}-A", name="青花瓷碗 Blue bowl")
+    api.create_product(sku=f"PICK-{tag}-B", name="Plain plate")
+    api.create_product(sku=f"PICK-{tag}_C", name="100% cotton")
+    skus = lambda q: [p["sku"] for p in api.get("/api/v1/products", params={"q": q}).json["items"]]
+    assert skus(f"pick-{tag}") == [f"PICK-{tag}-A", f"PICK-{tag}-B", f"PICK-{tag}_C"]
+    assert skus("blue BOWL") == [f"PICK-{tag}-A"]
+    assert skus("青花") == [f"PICK-{tag}-A"]
+    assert skus(f"{tag}_") == [f"PICK-{tag}_C"]  # _ and % are plain characters here
+    assert skus("100%") == [f"PICK-{tag}_C"]
+    page = api.get("/api/v1/products", params={"q": f"PICK-{tag}", "limit": 2}).json
+    assert len(page["items"]) == 2 and page["next_cursor"]
+    rest = api.get("/api/v1/products", params={"q": f"PICK-{tag}", "cursor": page["next_cursor"]})
+    assert [p["sku"] for p in rest.json["items"]] == [f"PICK-{tag}_C"]
+    assert_problem(api.get("/api/v1/products", params={"q": "x" * 65}), 422, "q")

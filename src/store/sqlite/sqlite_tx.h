@@ -34,7 +34,8 @@ class SqliteTx : public WriteTx {
   MerchantSettings settings() override;
   std::optional<Product> find_product(const std::string& sku) override;
   std::optional<std::int64_t> low_stock_threshold(const std::string& sku) override;
-  std::vector<Product> list_products(const std::string& after_sku, int limit) override;
+  std::vector<Product> list_products(const std::string& after_sku, int limit,
+                                     const std::string& search) override;
   std::vector<Warehouse> warehouses() override;
   std::optional<std::int64_t> find_location(const LocationRef& ref) override;
   std::vector<StockRow> stock_of(const std::string& sku) override;

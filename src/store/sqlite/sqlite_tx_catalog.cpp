@@ -214,12 +214,20 @@ std::optional<std::int64_t> SqliteTx::low_stock_threshold(const std::string& sku
   return q.integer(0);
 }
 
-std::vector<Product> SqliteTx::list_products(const std::string& after_sku, int limit) {
+std::vector<Product> SqliteTx::list_products(const std::string& after_sku, int limit,
+                                             const std::string& search) {
   std::vector<Product> products;
   {
+    std::string pattern = "%";
+    for (char c : search) {
+      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+      pattern += c;
+    }
+    pattern += '%';
     Query q = db_.query(std::string(kProductColumns) +
-                        "WHERE tenant_id = ? AND sku > ? ORDER BY sku LIMIT ?");
-    q.bind_all(tenant_, after_sku, limit);
+                        "WHERE tenant_id = ? AND sku > ? AND (? = '' OR sku LIKE ? ESCAPE '\\' OR "
+                        "name LIKE ? ESCAPE '\\') ORDER BY sku LIMIT ?");
+    q.bind_all(tenant_, after_sku, search, pattern, pattern, limit);
     while (q.step()) products.push_back(product_from(q));
   }
   for (Product& p : products) p.images = images_of(p.sku);
@@ -289,11 +297,16 @@ std::vector<Warehouse> SqliteTx::warehouses() {
 }
 
 std::optional<Warehouse> SqliteTx::find_warehouse(const std::string& code) {
-  Query q = db_.query("SELECT " + std::string(kWarehouseColumns) +
-                      "FROM warehouses w WHERE w.tenant_id = ? AND w.code = ?");
+  Query q = db_.query("SELECT l.code, " + std::string(kWarehouseColumns) +
+                      "FROM warehouses w LEFT JOIN locations l ON l.tenant_id = w.tenant_id AND "
+                      "l.warehouse_id = w.id WHERE w.tenant_id = ? AND w.code = ? ORDER BY l.id");
   q.bind_all(tenant_, code);
-  if (!q.step()) return std::nullopt;
-  return warehouse_from(q, 0);
+  std::optional<Warehouse> found;
+  while (q.step()) {
+    if (!found) found = warehouse_from(q, 1);
+    if (!q.is_null(0)) found->locations.push_back(q.text(0));
+  }
+  return found;
 }
 
 std::optional<std::int64_t> SqliteTx::find_location(const LocationRef& ref) {

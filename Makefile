@@ -24,7 +24,8 @@ run: build
 	@build/depot serve --data $(DATA) --listen $(LISTEN) --demo
 
 test: build build-test
-	@cd build-test && ctest --output-on-failure -j $(JOBS)
+	@cd build-test && ctest --output-on-failure -j $(JOBS); status=$$?; \
+	  echo "Screenshots of the console: $(CURDIR)/build-test/screenshots/"; exit $$status
 
 bench: build
 	@bench/run.sh

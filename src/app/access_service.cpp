@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "app/audit.h"
@@ -79,8 +80,8 @@ Result<CreatedKey> AccessService::insert_key(TenantId tenant, const std::string&
   // The audit log names a key by its prefix, never the key itself.
   return run_write_blocking<CreatedKey>(store_, tenant, [&](WriteTx& tx) -> Result<CreatedKey> {
     std::int64_t id = tx.insert_api_key(sha256_hex(key), prefix, role, now);
-    record_audit(tx, actor_name, "api_key.create", audit_object("api_key", id),
-                 {{"prefix", "", prefix}, {"role", "", std::string(to_string(role))}}, now);
+    record_audit(tx, actor_name, "api_key.create", audit_object("api_key", prefix),
+                 {{"role", "", std::string(to_string(role))}}, now);
     return CreatedKey{tenant, ApiKeyInfo{id, prefix, role, now}, key};
   });
 }
@@ -95,8 +96,13 @@ Status AccessService::revoke_key(const Actor& actor, std::int64_t id) {
   Instant now = clock_.now();
   Result<bool> revoked =
       run_write_blocking<bool>(store_, actor.tenant_id, [&](WriteTx& tx) -> Result<bool> {
-        if (!tx.revoke_api_key(id, now)) return error(ErrorCode::not_found, "no such key");
-        record_audit(tx, actor.name, "api_key.revoke", audit_object("api_key", id), {}, now);
+        std::vector<ApiKeyInfo> keys = tx.api_keys();
+        auto key = std::find_if(keys.begin(), keys.end(), [&](auto& k) { return k.id == id; });
+        if (key == keys.end() || !tx.revoke_api_key(id, now)) {
+          return error(ErrorCode::not_found, "no such key");
+        }
+        record_audit(tx, actor.name, "api_key.revoke", audit_object("api_key", key->prefix), {},
+                     now);
         return true;
       });
   if (!revoked.ok()) return revoked.error();

@@ -87,7 +87,7 @@ def test_requests_count_under_their_route_pattern_never_the_raw_path(server, api
     for _ in range(3):
         api.get_order(order["id"])
     assert api.get("/api/v1/orders/987654321").status == 404
-    http_request("127.0.0.1", server.port, "GET", f"/no/such/{uuid.uuid4().hex}")
+    http_request("127.0.0.1", server.port, "GET", f"/api/v1/no/such/{uuid.uuid4().hex}")
     after = metrics(server)
 
     route = "/api/v1/orders/{id}"
@@ -246,7 +246,7 @@ def test_json_logs_are_one_object_per_line_with_request_ids(server_factory, tmp_
     order = api.order_ok(sku, 1)
     api.get(f"/api/v1/orders/{order['id']}", headers={"X-Request-Id": "json-log-1"})
     # A path with a quote, a backslash, Chinese and a byte that is not UTF-8 still logs as JSON.
-    http_request("127.0.0.1", srv.port, "GET", '/no/%22q%5C%E4%B8%8A%FF',
+    http_request("127.0.0.1", srv.port, "GET", '/api/no/%22q%5C%E4%B8%8A%FF',
                  headers={"X-Request-Id": "json-log-2"})
     srv.stop()
 
@@ -264,7 +264,7 @@ def test_json_logs_are_one_object_per_line_with_request_ids(server_factory, tmp_
     assert isinstance(mine["duration_ms"], (int, float)) and mine["duration_ms"] >= 0
     [odd] = [o for o in access if o["request_id"] == "json-log-2"]
     assert odd["route"] == "unmatched" and odd["status"] == 404
-    assert odd["path"].startswith('/no/"q\\上') and odd["path"].endswith("\ufffd"), odd["path"]
+    assert odd["path"].startswith('/api/no/"q\\上') and odd["path"].endswith("\ufffd"), odd["path"]
     # Every request of the run left a line with its own id.
     ids = [o["request_id"] for o in access]
     assert len(ids) == len(set(ids))

@@ -10,6 +10,7 @@ import { ordersSuite } from "./suites/orders.mjs";
 import { rolesSuite } from "./suites/roles.mjs";
 import { tenancySuite } from "./suites/tenancy.mjs";
 import { screenshotSuite } from "./suites/screenshots.mjs";
+import { accessibilitySuite } from "./suites/accessibility.mjs";
 
 const world = { depot: null, browser: null };
 
@@ -30,4 +31,5 @@ inventorySuite(world);
 ordersSuite(world);
 rolesSuite(world);
 tenancySuite(world);
+accessibilitySuite(world);
 screenshotSuite(world);

@@ -274,16 +274,7 @@ std::optional<MerchantUser> SqliteStore::find_user_by_email(const std::string& e
         "SELECT u.tenant_id, t.slug, u.id, u.email, u.role, u.password_hash, u.created_at, "
         "u.last_login_at FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.email = ?");
     q.bind_all(email);
-    if (q.step()) {
-      UserRecord user{q.integer(2),
-                      q.text(3),
-                      parse_role(q.text(4)).value_or(Role::viewer),
-                      q.text(5),
-                      from_millis(q.integer(6)),
-                      std::nullopt};
-      if (!q.is_null(7)) user.last_login_at = from_millis(q.integer(7));
-      found = MerchantUser{q.integer(0), q.text(1), std::move(user)};
-    }
+    if (q.step()) found = MerchantUser{q.integer(0), q.text(1), user_from(q, 2)};
   }
   give_back(std::move(db));
   return found;

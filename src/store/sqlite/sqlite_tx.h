@@ -21,6 +21,10 @@ class IdAllocator {
   std::map<std::string, std::int64_t> next_;
 };
 
+// A user from the columns id, email, role, password_hash, created_at, last_login_at of a row,
+// starting at column `first`.
+UserRecord user_from(Query& q, int first);
+
 class SqliteTx : public WriteTx {
  public:
   // `ids` is null for a read-only transaction.

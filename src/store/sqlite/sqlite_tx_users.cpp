@@ -6,34 +6,34 @@ namespace depot::sqlite {
 namespace {
 
 constexpr const char* kUserColumns =
-    "id, email, role, password_hash, created_at, last_login_at FROM users";
-
-UserRecord user_from(Query& q) {
-  UserRecord user{q.integer(0),
-                  q.text(1),
-                  parse_role(q.text(2)).value_or(Role::viewer),
-                  q.text(3),
-                  from_millis(q.integer(4)),
-                  std::nullopt};
-  if (!q.is_null(5)) user.last_login_at = from_millis(q.integer(5));
-  return user;
-}
+    "SELECT id, email, role, password_hash, created_at, last_login_at FROM users";
 
 }  // namespace
 
+UserRecord user_from(Query& q, int first) {
+  UserRecord user{q.integer(first),
+                  q.text(first + 1),
+                  parse_role(q.text(first + 2)).value_or(Role::viewer),
+                  q.text(first + 3),
+                  from_millis(q.integer(first + 4)),
+                  std::nullopt};
+  if (!q.is_null(first + 5)) user.last_login_at = from_millis(q.integer(first + 5));
+  return user;
+}
+
 std::vector<UserRecord> SqliteTx::users() {
-  Query q = db_.query(std::string("SELECT ") + kUserColumns + " WHERE tenant_id = ? ORDER BY id");
+  Query q = db_.query(std::string(kUserColumns) + " WHERE tenant_id = ? ORDER BY id");
   q.bind_all(tenant_);
   std::vector<UserRecord> users;
-  while (q.step()) users.push_back(user_from(q));
+  while (q.step()) users.push_back(user_from(q, 0));
   return users;
 }
 
 std::optional<UserRecord> SqliteTx::find_user(std::int64_t id) {
-  Query q = db_.query(std::string("SELECT ") + kUserColumns + " WHERE tenant_id = ? AND id = ?");
+  Query q = db_.query(std::string(kUserColumns) + " WHERE tenant_id = ? AND id = ?");
   q.bind_all(tenant_, id);
   if (!q.step()) return std::nullopt;
-  return user_from(q);
+  return user_from(q, 0);
 }
 
 bool SqliteTx::email_taken(const std::string& email) {

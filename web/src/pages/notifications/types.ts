@@ -91,11 +91,6 @@ export interface NotificationDetail extends Omit<Notification, "order_id"> {
   attempt_log: Attempt[];
 }
 
-export interface CursorPage<T> {
-  items: T[];
-  next_cursor: string | null;
-}
-
 export interface StoredTemplate {
   event: EventType;
   channel: CustomerChannel;

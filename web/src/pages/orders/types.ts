@@ -213,3 +213,21 @@ export interface OrderInput {
   shipping_address: Omit<Address, "province_code" | "city_code" | "district_code">;
   notes?: string;
 }
+
+// A bulk order import (OrderImport), read while it runs.
+export interface OrderImport {
+  id: number;
+  status: "queued" | "running" | "finished";
+  total: number;
+  applied: number;
+  unchanged: number;
+  failed: number;
+  errors: { row: number; column?: string; message: string }[];
+}
+
+// The return or exchange request an order's form creates (Return; only what the console reads).
+export interface CreatedReturn {
+  id: number;
+  kind: "return" | "exchange";
+  status: string;
+}

@@ -80,11 +80,6 @@ export interface AuditEntry {
   changes: FieldChange[];
 }
 
-export interface CursorPage<T> {
-  items: T[];
-  next_cursor: string | null;
-}
-
 export const exportKinds = ["orders", "ledger", "notifications", "dashboard"] as const;
 export type ExportKind = (typeof exportKinds)[number];
 export type ExportFormat = "csv" | "xlsx";

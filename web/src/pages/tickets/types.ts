@@ -1,6 +1,4 @@
 // Shapes of the tickets (工单) endpoints.
-import type { Page } from "@/api";
-
 export const ticketStatuses = ["open", "in_progress", "resolved", "closed"] as const;
 export type TicketStatus = (typeof ticketStatuses)[number];
 
@@ -38,8 +36,6 @@ export interface Ticket {
   updated_at: string;
   comments: TicketComment[];
 }
-
-export type TicketPage = Page<Ticket> & { next_cursor: string | null };
 
 export interface OrderSummary {
   id: number;

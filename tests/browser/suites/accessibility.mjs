@@ -37,7 +37,7 @@ async function violations(page) {
   );
 }
 
-const pages = ["/dashboard", "/orders", "/orders/new", "/inventory", "/shipping", "/notifications",
+const pages = ["/dashboard", "/orders", "/orders/new", "/customers", "/inventory", "/shipping", "/notifications",
   "/rules", "/after-sales", "/tickets", "/users", "/settings"];
 
 export function accessibilitySuite(world) {

@@ -83,6 +83,31 @@ export function ordersSuite(world) {
         assert.equal(await page.evaluate(() => window.sameDocument), true, "the page was reloaded");
       }));
 
+    test("orders imported from a CSV file, with the bad row named", (t) =>
+      withPage(world, t, { role: "operator" }, async (page) => {
+        const sku = await stockedProduct(world, "CSV");
+        const external = `CSV${Date.now()}`;
+        const csv = [
+          "external_no,customer_name,phone,province,city,district,detail,sku,quantity,unit_price,paid",
+          `${external},导入客户,13800138000,浙江省,杭州市,西湖区,文三路 1 号,${sku},2,29.90,yes`,
+          `${external}X,导入客户,13800138000,浙江省,杭州市,西湖区,文三路 1 号,NO-SUCH-SKU,1,9.90,no`,
+        ].join("\n");
+        await page.goto("/orders");
+        await byTest(page, "order-import-button").click();
+        await byTest(page, "order-import-file").setInputFiles({
+          name: "orders.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8"),
+        });
+        await byTest(page, "order-import-submit").click();
+        const results = byTest(page, "order-import-results");
+        await page.locator('[data-test="order-import-results"][data-status="finished"]').waitFor();
+        assert.deepEqual(await byTest(page, "order-import-error").allInnerTexts(), ["3"]);
+        assert.match(await results.innerText(), /1/);
+        const imported = await world.depot.api().expect(200, "GET", `/api/v1/orders?external_no=${external}`);
+        assert.equal(imported.items.length, 1);
+        assert.equal(imported.items[0].status, "awaiting_shipment");
+        assert.equal(imported.items[0].total, 5980);
+      }));
+
     test("the dashboard counts a new order after a refresh and draws its chart", (t) =>
       withPage(world, t, { role: "owner" }, async (page) => {
         await page.goto("/dashboard");

@@ -5,7 +5,8 @@ The template's prose is kept as written; every {{NAME}} placeholder is replaced 
 measured (see PLACEHOLDERS below). With --only notifications, only the template's "Notifications"
 section is rendered and put in place of that section of the existing page (a BENCH_ONLY=notify
 run measures nothing else); --only eta does the same with "ETA accuracy" (BENCH_ONLY=eta), and
---only forecast with "Forecast accuracy" (BENCH_ONLY=forecast). Python standard library only.
+--only forecast with "Forecast accuracy" (BENCH_ONLY=forecast), and so on for dashboard, batch
+and console. Python standard library only.
 """
 
 import argparse
@@ -1187,6 +1188,146 @@ def dashboard_section(res):
     return "\n".join(lines)
 
 
+CONSOLE_JS_AIM_KB = 400      # the console's issue: initial JavaScript under 400 kB gzip
+CONSOLE_RENDER_AIM_MS = 1000  # the orders page rendered in under 1 s
+
+
+def kb(n):
+    return f"{n / 1000:,.1f} kB"
+
+
+def console_sizes_lines(sizes, render):
+    def row(what, s):
+        return (f"| {what} | {s['files']} | {kb(s['raw'])} | {kb(s['gzip9'])} | "
+                f"{kb(s['gzip'])} |")
+
+    lines = ["| what | files | raw | gzip -9 | gzip (default) |", "|---|---:|---:|---:|---:|",
+             row("**initial JavaScript** (entry + static imports)", sizes["initial_js"]),
+             row("initial CSS", sizes["initial_css"])]
+    for key, what in (("orders", "`/orders`"), ("order", "`/orders/<id>`")):
+        loaded = (render or {}).get(key, {}).get("cold_loaded")
+        if loaded:
+            lines.append(row(f"JavaScript a cold visit of {what} loads", loaded["js"]))
+            lines.append(row(f"CSS a cold visit of {what} loads", loaded["css"]))
+    lines += [row("all JavaScript chunks", sizes["all_js"]),
+              row("… of which loaded on demand", sizes["lazy_js"]),
+              row("all CSS", sizes["all_css"])]
+    initial = sizes["initial_js"]["gzip9"]
+    chunks = sizes["initial_js"]["chunks"]
+    lines += ["",
+              f"- **Initial JavaScript:** {kb(initial)} gzip -9 ({kb(sizes['initial_js']['raw'])} "
+              f"raw, {sizes['initial_js']['files']} chunks: "
+              + ", ".join(f"{c['name']} {kb(c['gzip9'])}" for c in chunks[:4])
+              + (", …" if len(chunks) > 4 else "")
+              + f"). Aim: under {CONSOLE_JS_AIM_KB} kB — "
+              + ("met." if initial < CONSOLE_JS_AIM_KB * 1000 else "**not met**.")
+              + (" Chunks imported statically but not preloaded by index.html: "
+                 + ", ".join(f"`{f}`" for f in sizes["initial_js"]["not_preloaded"])
+                 if sizes["initial_js"]["not_preloaded"] else ""),
+              "- **Largest chunks loaded on demand** (gzip -9): "
+              + ", ".join(f"`{c['name']}` {kb(c['gzip9'])}" for c in sizes["largest_lazy_js"][:6])
+              + "."]
+    return lines
+
+
+def console_api_medians(runs):
+    """{API path: median duration in ms} over the rounds (query strings dropped, ids as {id})."""
+    by_path = {}
+    for run in runs:
+        for call in run["api"]:
+            path = re.sub(r"/\d+(?=/|$)", "/{id}", call["path"])
+            by_path.setdefault(path, []).append(call["duration_ms"])
+    return {path: median(values) for path, values in by_path.items()}
+
+
+def console_render_lines(render):
+    lines = ["| page | cache | p50 | p90 | max | first contentful paint (p50) | rounds |",
+             "|---|---|---:|---:|---:|---:|---|"]
+    for key, what in (("orders", "`/orders` (first order row)"),
+                      ("order", "`/orders/<id>` (order number)")):
+        for cache in ("cold", "warm"):
+            r = render[key][cache]
+            lines.append(
+                f"| {what} | {cache} | {r['render']['p50']:,.0f} ms | {r['render']['p90']:,.0f} ms "
+                f"| {r['render']['max']:,.0f} ms | "
+                + (f"{r['first_contentful_paint']['p50']:,.0f} ms"
+                   if r["first_contentful_paint"].get("n") else "—")
+                + " | " + ", ".join(f"{x['render_ms']:,.0f}" for x in r["runs"]) + " |")
+    cold, warm = render["orders"]["cold"]["render"], render["orders"]["warm"]["render"]
+    worst = max(cold["p90"], warm["p90"])
+    lines += ["",
+              f"- **Orders page:** the first order row shows {cold['p50']:,.0f} ms after the "
+              f"navigation starts with a cold cache (p90 {cold['p90']:,.0f} ms, max "
+              f"{cold['max']:,.0f} ms) and {warm['p50']:,.0f} ms with a warm one (p90 "
+              f"{warm['p90']:,.0f} ms). Aim: under {CONSOLE_RENDER_AIM_MS / 1000:.0f} s, judged on "
+              f"the p90 of both — "
+              + ("met." if worst < CONSOLE_RENDER_AIM_MS else "**not met**.")]
+    for cache in ("cold", "warm"):
+        runs = render["orders"][cache]["runs"]
+        lists = [next((c for c in r["api"] if c["path"] == "/api/v1/orders"), None) for r in runs]
+        if all(lists):
+            html = median([r["html_ms"] for r in runs])
+            lines.append(
+                f"- **Where the orders page's time goes, {cache}** (medians from the start of the "
+                f"navigation): `index.html` received at {html:,.0f} ms; the initial JavaScript "
+                f"run (DOMContentLoaded) at "
+                f"{median([r['dom_content_loaded_ms'] for r in runs]):,.0f} ms; the page's chunks "
+                f"loaded and the list asked for (`GET /api/v1/orders`) at "
+                f"{median([c['start_ms'] for c in lists]):,.0f} ms, answered at "
+                f"{median([c['end_ms'] for c in lists]):,.0f} ms; the first row shown "
+                f"{median([r['render_ms'] - c['end_ms'] for r, c in zip(runs, lists)]):,.0f} ms "
+                f"after that answer.")
+    for key, what in (("orders", "the orders page"), ("order", "an order's page")):
+        for cache in ("cold", "warm"):
+            api = console_api_medians(render[key][cache]["runs"])
+            if api:
+                lines.append(f"- **API calls of {what}, {cache}** (median duration in the "
+                             "browser, request to last byte): "
+                             + ", ".join(f"`{p}` {v:,.0f} ms" for p, v in sorted(api.items()))
+                             + ".")
+    return lines
+
+
+def console_section(res):
+    data = load_json(os.path.join(res, "console.json"))
+    if not data:
+        return ("- The console benchmark did not run or left no result; see `console.stderr` "
+                "and `console_build.txt` in the results directory.")
+    fill = load_json(os.path.join(res, "console_fill.json"), {}) or {}
+    config = load_json(os.path.join(res, "console_config.json"), {}) or {}
+    render = data.get("render")
+    lines = [stage_meta(res, "console*", "`BENCH_ONLY=console bench/run.sh` (the fill of a "
+                        "million orders takes a few minutes; `BENCH_ORDERS=20000` for a quick "
+                        "look)"), ""]
+    if fill:
+        lines.append(f"- **Store:** {fill.get('orders', 0):,} orders (ids {fill.get('min_id')}"
+                     f"–{fill.get('max_id')}), filled at {fill.get('rate_per_s') or 0:,.0f}/s.")
+    web_dirty = [line.split(" ", 1)[1] for line in read(os.path.join(res, "git.txt")).splitlines()
+                 if line.startswith("web_dirty ")]
+    if web_dirty:
+        lines.append(f"- **Console sources:** {len(web_dirty)} path(s) under `web/src` new or "
+                     "changed since the commit when it was built (`git status` in `git.txt`).")
+    if not config.get("built", 1):
+        lines.append("- **Console:** measured as it was in the web root (`BENCH_CONSOLE_BUILD=0`), "
+                     "not built by this run.")
+    lines += ["", "### Sizes", ""] + console_sizes_lines(data["sizes"], render)
+    if render:
+        lines += ["", f"### Time to first render ({render['browser']}, {render['rounds']} rounds "
+                      "each)", ""] + console_render_lines(render)
+    else:
+        lines += ["", "- **Time to first render:** not measured in this run."]
+    before, after = data.get("loadavg_before", [0]), data.get("loadavg_after", [0])
+    quiet = read(os.path.join(res, "console.quiet")).strip()
+    lines += ["", f"- **Load on the machine:** {config.get('nproc', '?')} cores; the 1-minute load "
+              f"average was {before[0]:.1f} when the measurements started and {after[0]:.1f} when "
+              f"they ended"
+              + (f"; other processes used {quiet}% of a core just before" if quiet else "")
+              + ". Chromium, depot and this script share those cores, and a page's time is mostly "
+              "the browser's CPU (parsing and running the chunks, Vue's first render), so these "
+              "times move with the load: compare runs made on an idle machine."]
+    return "\n".join(lines)
+
+
 def section_block(text, heading):
     """(start, end) of the level-2 section that starts with the line `heading`, up to the next
     level-2 heading; None when there is no such section."""
@@ -1224,7 +1365,8 @@ def main():
     parser.add_argument("--template", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--only",
-                        choices=["notifications", "eta", "forecast", "dashboard", "batch"],
+                        choices=["notifications", "eta", "forecast", "dashboard", "batch",
+                                 "console"],
                         help="render only this section into the existing page --out")
     args = parser.parse_args()
     res = args.results
@@ -1246,6 +1388,9 @@ def main():
     if args.only == "batch":
         update_section(args.template, args.out, "## One-click shipping",
                        {"BATCH": batch_section(res)})
+        return
+    if args.only == "console":
+        update_section(args.template, args.out, "## Console", {"CONSOLE": console_section(res)})
         return
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -1543,6 +1688,7 @@ def main():
         "FORECAST": forecast_section(res),
         "DASHBOARD": dashboard_section(res),
         "BATCH": batch_section(res),
+        "CONSOLE": console_section(res),
         "META": "\n".join(meta),
         "RESULTS_TABLE": "\n".join(table),
         "CREATE_RATIO": f"{ratio_of['create']:.1%}" if ratio_of.get("create") else "?",

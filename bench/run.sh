@@ -44,6 +44,12 @@
 # and for the year with BENCH_DASHBOARD_CONNECTIONS (bench/dashboard.lua); then, when BENCH_BASELINE_DEPOT names a depot built
 # without the creation's rollup write (bench/build_without_rollups.sh), BENCH_RUNS pairs of create
 # runs (bench/create_orders.lua) against it and build/depot, each on a store of its own.
+# BENCH_ONLY=console runs the console stage alone and rewrites the "Console" section: the console
+# is built (Vite) into BENCH_WEB_ROOT/console, a store of its own is filled with BENCH_ORDERS
+# orders (bench/fill.py) and gets a console user (`depot user create`, before depot starts), and
+# bench/console.mjs (Node, playwright-core, Debian's Chromium headless) measures the built
+# console's JavaScript and CSS (raw and gzip) and the time to the first order row of /orders and
+# to one order's page, BENCH_CONSOLE_ROUNDS times with a cold cache and with a warm one.
 #
 # Knobs (environment): BENCH_ORDERS (1000000), BENCH_DURATION (15), BENCH_RUNS (3),
 # BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_SERVER_THREADS (0: one per core),
@@ -64,7 +70,11 @@
 # BENCH_DASHBOARD (1; 0: skip), BENCH_REPORT_FILL_BIN (build/depot_report_fill),
 # BENCH_DASHBOARD_ORDERS (1000000), BENCH_DASHBOARD_CONNECTIONS (4), BENCH_DASHBOARD_DATA (keep
 # the year's store there, and reuse it when it is already filled), BENCH_BASELINE_DEPOT (empty:
-# no creation comparison); BENCH_ONLY=dashboard: only this.
+# no creation comparison); BENCH_ONLY=dashboard: only this. Console: BENCH_CONSOLE (1; 0: skip),
+# BENCH_CONSOLE_ROUNDS (10), BENCH_WEB_ROOT (web/dist: depot serves it, the console is built into
+# its console/ folder), BENCH_CONSOLE_BUILD (1; 0: measure the console already there),
+# BENCH_CONSOLE_DATA (keep the filled store there, and reuse it when it is already filled);
+# BENCH_ONLY=console: only this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -102,6 +112,10 @@ BASELINE_DEPOT=${BENCH_BASELINE_DEPOT:-}
 NOTIFY=${BENCH_NOTIFY:-1}
 BATCH=${BENCH_BATCH:-1}
 BATCH_ORDERS=${BENCH_BATCH_ORDERS:-1000}
+CONSOLE=${BENCH_CONSOLE:-1}
+CONSOLE_ROUNDS=${BENCH_CONSOLE_ROUNDS:-10}
+CONSOLE_BUILD=${BENCH_CONSOLE_BUILD:-1}
+WEB_ROOT=$(realpath -m "${BENCH_WEB_ROOT:-web/dist}")
 ONLY=${BENCH_ONLY:-}
 NOTIFY_ORDERS=${BENCH_NOTIFY_ORDERS:-10000}
 NOTIFY_LIVE_RATE=${BENCH_NOTIFY_LIVE_RATE:-100}
@@ -113,13 +127,28 @@ die() { log "error: $*"; exit 1; }
 
 case $ONLY in
   "") MAIN=1 ;;
-  notify) MAIN=0 NOTIFY=1 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=0 BATCH=0 ;;
-  eta) MAIN=0 NOTIFY=0 MICRO=0 ETA=1 FORECAST=0 DASHBOARD=0 BATCH=0 ;;
-  forecast) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=1 DASHBOARD=0 BATCH=0 ;;
-  dashboard) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=1 BATCH=0 ;;
-  batch) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=0 BATCH=1 ;;
-  *) die "BENCH_ONLY must be empty, notify, eta, forecast, dashboard or batch" ;;
+  notify) MAIN=0 NOTIFY=1 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=0 BATCH=0 CONSOLE=0 ;;
+  eta) MAIN=0 NOTIFY=0 MICRO=0 ETA=1 FORECAST=0 DASHBOARD=0 BATCH=0 CONSOLE=0 ;;
+  forecast) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=1 DASHBOARD=0 BATCH=0 CONSOLE=0 ;;
+  dashboard) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=1 BATCH=0 CONSOLE=0 ;;
+  batch) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=0 BATCH=1 CONSOLE=0 ;;
+  console) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=0 BATCH=0 CONSOLE=1 ;;
+  *) die "BENCH_ONLY must be empty, notify, eta, forecast, dashboard, batch or console" ;;
 esac
+if [ "$CONSOLE" = 1 ]; then
+  missing=
+  command -v node >/dev/null || missing="node"
+  [ -x "${CHROMIUM_BIN:-/usr/bin/chromium}" ] || missing="$missing chromium"
+  [ -d web/node_modules/playwright-core ] || missing="$missing web/node_modules (npm ci in web/)"
+  if [ "$CONSOLE_BUILD" = 0 ] && [ ! -s "$WEB_ROOT/console/index.html" ]; then
+    missing="$missing $WEB_ROOT/console (make web builds it)"
+  fi
+  if [ -n "$missing" ]; then
+    [ "$ONLY" = console ] && die "the console benchmark needs:$missing"
+    log "the console benchmark needs:$missing; skipping it"
+    CONSOLE=0
+  fi
+fi
 if [ "$DASHBOARD" = 1 ] && [ ! -x "$REPORT_FILL_BIN" ]; then
   [ "$ONLY" = dashboard ] && die "$REPORT_FILL_BIN is missing; run make build"
   log "$REPORT_FILL_BIN is missing (make build builds it): skipping the dashboard benchmark"
@@ -129,7 +158,8 @@ if [ -n "$BASELINE_DEPOT" ] && [ ! -x "$BASELINE_DEPOT" ]; then
   die "BENCH_BASELINE_DEPOT=$BASELINE_DEPOT is not an executable"
 fi
 SERVER=0  # whether a stage runs depot
-if [ "$MAIN" = 1 ] || [ "$NOTIFY" = 1 ] || [ "$DASHBOARD" = 1 ] || [ "$BATCH" = 1 ]; then SERVER=1; fi
+if [ "$MAIN" = 1 ] || [ "$NOTIFY" = 1 ] || [ "$DASHBOARD" = 1 ] || [ "$BATCH" = 1 ] \
+  || [ "$CONSOLE" = 1 ]; then SERVER=1; fi
 
 for tool in wrk curl "$PY"; do
   command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs wrk)"
@@ -213,6 +243,9 @@ if [ "$SERVER" = 1 ]; then cp "$DEPOT" "$WORK/depot"; fi
     fi
   fi
   git status --porcelain -- src CMakeLists.txt cmake 2>/dev/null | sed 's/^/dirty /'
+  if [ "$CONSOLE" = 1 ]; then
+    git status --porcelain -- web/src 2>/dev/null | sed 's/^/web_dirty /'
+  fi
 } >"$RES/git.txt"
 DEPOT_COPY=$WORK/depot
 
@@ -255,7 +288,7 @@ start_server() {
   local data=$1 log_file=$2
   shift 2
   "$DEPOT_COPY" serve --data "$data" --listen "127.0.0.1:$PORT" --threads "$SERVER_THREADS" \
-    --web-root "$ROOT/web/dist" --log-level warn "$@" >>"$log_file" 2>&1 &
+    --web-root "$WEB_ROOT" --log-level warn "$@" >>"$log_file" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     curl -sf -o /dev/null --max-time 1 "$BASE/readyz" && break
@@ -812,6 +845,59 @@ dashboard_stage() {
   DEPOT_COPY=$own_copy
 }
 
+# ---- the console (docs/console.md): its built size, and how soon the orders page and one
+# order's page show their data on a store of BENCH_ORDERS orders (bench/console.mjs) ----
+console_stage() {
+  local data=${BENCH_CONSOLE_DATA:-$WORK/console-data} key quiet
+  local email=bench-console@bench.example.com password=Bench-console-pw-2026
+  if [ "$CONSOLE_BUILD" = 1 ]; then
+    log "console: building it into $WEB_ROOT/console"
+    (cd web && npx vite build --outDir "$WEB_ROOT/console" --emptyOutDir) \
+      >"$RES/console_build.txt" 2>&1 || die "the console did not build; see $RES/console_build.txt"
+  fi
+  mkdir -p "$data"
+  # The API key for the fill and the console's user are written before depot starts: `depot
+  # apikey create` and `depot user create` open the store themselves.
+  if [ ! -s "$data/bench.key" ]; then
+    "$DEPOT_COPY" apikey create --data "$data" --tenant bench --role owner \
+      2>>"$RES/console_server.log" | tail -n 1 >"$data/bench.key"
+    "$DEPOT_COPY" user create --data "$data" --tenant bench --email "$email" --role owner \
+      --password "$password" >>"$RES/console_server.log" 2>&1 \
+      || die "could not create the console's user; see $RES/console_server.log"
+  fi
+  key=$(cat "$data/bench.key")
+  case $key in dpt_*) ;; *) die "could not create an API key for the console's store";; esac
+  start_server "$data" "$RES/console_server.log"
+  if [ -s "$data/console_fill.json" ]; then
+    log "console: reusing the store in $data"
+  else
+    log "console: filling a store with $ORDERS orders"
+    "$PY" bench/fill.py --base "$BASE" --key "$key" --orders "$ORDERS" \
+      --threads "$WRK_THREADS" --connections "$CONNS" --timeout "$FILL_TIMEOUT" \
+      --server-pid "$SERVER_PID" --progress "$RES/console_fill_progress.tsv" \
+      --wrk-log "$RES/console_fill_wrk.txt" --out "$data/console_fill.json.part"
+    mv "$data/console_fill.json.part" "$data/console_fill.json"
+    sleep 3  # let the writer finish its checkpoint before measuring
+  fi
+  cp "$data/console_fill.json" "$RES/console_fill.json"
+  quiet=$(wait_quiet)
+  echo "$quiet" >"$RES/console.quiet"
+  log "console: sizes, and $CONSOLE_ROUNDS rounds of each page with a cold and a warm cache" \
+    "(other processes: ${quiet}% of a core before)"
+  node bench/console.mjs --dist "$WEB_ROOT/console" --base "$BASE" --email "$email" \
+    --password "$password" --rounds "$CONSOLE_ROUNDS" \
+    --min-id "$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["min_id"])' \
+      "$RES/console_fill.json")" \
+    --max-id "$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["max_id"])' \
+      "$RES/console_fill.json")" \
+    --out "$RES/console.json" 2>"$RES/console.stderr" || log "the console benchmark failed"
+  stop_server
+  cat >"$RES/console_config.json" <<EOF
+{"orders_target": $ORDERS, "rounds": $CONSOLE_ROUNDS, "built": $CONSOLE_BUILD,
+ "web_root": "$WEB_ROOT", "depot": "$DEPOT", "nproc": $(nproc)}
+EOF
+}
+
 if [ "$MAIN" = 1 ]; then
   main_stages
 fi
@@ -827,6 +913,9 @@ if [ "$BATCH" = 1 ]; then
   "$PY" bench/batch_ship.py --depot "$DEPOT_COPY" --orders "$BATCH_ORDERS" --runs "$RUNS" \
     --out "$RES/batch.json" 2>"$RES/batch.stderr" || log "the batch benchmark failed"
 fi
+if [ "$CONSOLE" = 1 ]; then
+  console_stage
+fi
 
 # With BENCH_ONLY=notify (eta, forecast), only the "Notifications" ("ETA accuracy", "Forecast
 # accuracy") section of the page is rendered again.
@@ -836,6 +925,7 @@ case $ONLY in
   forecast) only=(--only forecast) ;;
   dashboard) only=(--only dashboard) ;;
   batch) only=(--only batch) ;;
+  console) only=(--only console) ;;
   *) only=() ;;
 esac
 if [ -n "$DOC" ]; then

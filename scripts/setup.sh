@@ -11,9 +11,12 @@ debian_packages=(
   libspdlog-dev libfmt-dev libcli11-dev libargon2-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libxlsxwriter-dev libcairo2-dev libpango1.0-dev libpoppler-glib-dev libzint-dev
+  libpng-dev libjpeg-dev libgif-dev libwebp-dev
   python3 python3-pytest python3-jsonschema python3-aiosmtpd python3-openpyxl wrk
   chromium fonts-wqy-microhei poppler-utils zbar-tools
 )
+# `make fuzz` (scripts/setup.sh fuzz) also needs clang and its libFuzzer runtime.
+[ "${1:-}" = fuzz ] && debian_packages+=(clang libclang-rt-dev)
 # Node.js may come from Debian or from another Node.js package that bundles npm (and conflicts
 # with Debian's npm): ask for Debian's only when there is none.
 command -v node >/dev/null 2>&1 || debian_packages+=(nodejs)

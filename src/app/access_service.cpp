@@ -106,7 +106,7 @@ Status AccessService::revoke_key(const Actor& actor, std::int64_t id) {
         return true;
       });
   if (!revoked.ok()) return revoked.error();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   known_.clear();
   return {};
 }
@@ -119,13 +119,13 @@ Result<Actor> AccessService::authenticate(const std::string& key) {
   if (key.empty()) return error(ErrorCode::unauthenticated, "an API key is required");
   std::string hash = sha256_hex(key);
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (auto found = known_.find(hash); found != known_.end()) return found->second;
   }
   std::optional<ApiKeyRecord> record = store_.find_api_key(hash);
   if (!record) return error(ErrorCode::unauthenticated, "the API key is not valid");
   Actor actor{record->tenant_id, "key:" + std::to_string(record->key_id), record->role};
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   known_.emplace(hash, actor);
   return actor;
 }

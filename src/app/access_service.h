@@ -3,12 +3,12 @@
 // key or a console session into the Actor a request runs as. Keys are random, shown once, and
 // stored only as their SHA-256. Thread-safe.
 
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "app/actor.h"
+#include "concurrency/mutex.h"
 
 namespace depot {
 
@@ -41,8 +41,9 @@ class AccessService {
 
   Store& store_;
   Clock& clock_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, Actor> known_;  // by key hash; emptied when a key is revoked
+  Mutex mutex_;
+  std::unordered_map<std::string, Actor> known_
+      GUARDED_BY(mutex_);  // by key hash; emptied when a key is revoked
 };
 
 // The merchant with this slug, created with its main warehouse when missing. Blocking: for the

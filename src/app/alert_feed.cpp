@@ -41,7 +41,7 @@ void AlertFeed::start() {
 void AlertFeed::stop() {
   std::vector<Subscribers> ended;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
     while (!tenants_.empty()) ended.push_back(end_all(tenants_.begin()->first));
   }
@@ -53,7 +53,7 @@ void AlertFeed::stop() {
 void AlertFeed::notify(const std::vector<TenantId>& tenants) {
   bool watched = false;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (TenantId tenant : tenants) {
       if (tenants_.count(tenant)) {
         pending_.insert(tenant);
@@ -67,7 +67,7 @@ void AlertFeed::notify(const std::vector<TenantId>& tenants) {
 Result<AlertFeed::Subscription> AlertFeed::subscribe(TenantId tenant,
                                                      std::optional<std::int64_t> after_id,
                                                      Deliver deliver, Ended ended) {
-  auto refusal = [this, tenant]() -> std::optional<Error> {
+  auto refusal = [this, tenant]() REQUIRES(mutex_) -> std::optional<Error> {
     if (stopping_) return error(ErrorCode::unavailable, "the alert feed is stopping");
     auto found = tenants_.find(tenant);
     if (found != tenants_.end() && found->second.size() >= options_.max_subscribers_per_tenant) {
@@ -79,7 +79,7 @@ Result<AlertFeed::Subscription> AlertFeed::subscribe(TenantId tenant,
   };
   {
     // Refused before reading the store, so a refused client retrying costs nothing.
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (std::optional<Error> refused = refusal()) return *refused;
   }
   std::int64_t latest = 0;
@@ -98,7 +98,7 @@ Result<AlertFeed::Subscription> AlertFeed::subscribe(TenantId tenant,
   }
   std::uint64_t id = 0;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (std::optional<Error> refused = refusal()) return *refused;
     for (const EventRecord& record : backlog) deliver(record);
     id = next_id_++;
@@ -113,7 +113,7 @@ Result<AlertFeed::Subscription> AlertFeed::subscribe(TenantId tenant,
 
 void AlertFeed::unsubscribe(TenantId tenant, std::uint64_t id) {
   Subscribers gone;  // destroyed after the lock is released: see end_all()
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto found = tenants_.find(tenant);
   if (found == tenants_.end()) return;
   if (auto node = found->second.extract(id)) gone.insert(std::move(node));
@@ -130,9 +130,9 @@ AlertFeed::Subscribers AlertFeed::end_all(TenantId tenant) {
 }
 
 void AlertFeed::run() {
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   while (true) {
-    wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+    wake_.wait(mutex_, [this]() REQUIRES(mutex_) { return stopping_ || !pending_.empty(); });
     if (stopping_) return;
     std::set<TenantId> tenants;
     tenants.swap(pending_);

@@ -11,12 +11,10 @@
 // the feed holds its lock: on the feed's thread, or for a resume's backlog on the thread that
 // subscribes. They must be quick, must not block and must not call back into the feed.
 
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -24,6 +22,7 @@
 #include <vector>
 
 #include "app/ports.h"
+#include "concurrency/mutex.h"
 
 namespace depot {
 
@@ -96,23 +95,24 @@ class AlertFeed {
   };
   using Subscribers = std::map<std::uint64_t, Subscriber>;
 
-  void run();
+  void run() EXCLUDES(mutex_);
   // Hands `batch` (events after `from`) to the tenant's subscribers and moves them past it.
-  void deliver(Subscribers& subscribers, std::int64_t from, const std::vector<EventRecord>& batch);
+  void deliver(Subscribers& subscribers, std::int64_t from, const std::vector<EventRecord>& batch)
+      REQUIRES(mutex_);
   // Removes the tenant's subscribers and tells each that it ended. The caller destroys them once it
   // has released the lock: a callback may hold the last reference to what owns a Subscription,
   // whose destructor takes the lock.
-  Subscribers end_all(TenantId tenant);
-  void unsubscribe(TenantId tenant, std::uint64_t id);
+  Subscribers end_all(TenantId tenant) REQUIRES(mutex_);
+  void unsubscribe(TenantId tenant, std::uint64_t id) EXCLUDES(mutex_);
 
   Store& store_;
   AlertFeedOptions options_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;                    // GUARDED_BY(mutex_)
-  std::uint64_t next_id_ = 1;                // GUARDED_BY(mutex_)
-  std::map<TenantId, Subscribers> tenants_;  // GUARDED_BY(mutex_): only tenants with subscribers
-  std::set<TenantId> pending_;               // GUARDED_BY(mutex_): tenants with unread events
+  Mutex mutex_;
+  ConditionVariable wake_;
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  std::uint64_t next_id_ GUARDED_BY(mutex_) = 1;
+  std::map<TenantId, Subscribers> tenants_ GUARDED_BY(mutex_);  // only tenants with subscribers
+  std::set<TenantId> pending_ GUARDED_BY(mutex_);               // tenants with unread events
   std::thread thread_;
 };
 

@@ -1,14 +1,13 @@
 #include "app/batch_shipping.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <mutex>
 #include <set>
 #include <thread>
 
 #include "app/audit.h"
 #include "app/print_service.h"
 #include "app/tracking_service.h"
+#include "concurrency/mutex.h"
 #include "domain/carriers.h"
 #include "domain/divisions.h"
 #include "domain/text.h"
@@ -305,8 +304,8 @@ Result<std::vector<BatchShipping::Step>> BatchShipping::prepare(
 }
 
 void BatchShipping::request_waybills(const WaybillAccount& account, std::vector<Step>& steps) {
-  std::mutex mutex;
-  std::condition_variable answered;
+  Mutex mutex;
+  ConditionVariable answered;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     std::vector<std::size_t> asking;
     for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -321,13 +320,13 @@ void BatchShipping::request_waybills(const WaybillAccount& account, std::vector<
     std::size_t waiting = asking.size();
     for (std::size_t i : asking) {
       waybills_.order(account, steps[i].waybill_request, [&, i](Result<IssuedWaybill> issued) {
-        std::lock_guard lock(mutex);
+        MutexLock lock(mutex);
         steps[i].issued = std::move(issued);
         if (--waiting == 0) answered.notify_all();
       });
     }
-    std::unique_lock lock(mutex);
-    answered.wait(lock, [&] { return waiting == 0; });
+    MutexLock lock(mutex);
+    answered.wait(mutex, [&] { return waiting == 0; });
   }
 }
 
@@ -412,8 +411,8 @@ Result<std::vector<Waybill>> BatchShipping::complete(TenantId tenant, std::int64
 
 void BatchShipping::cancel_waybills(TenantId tenant, const WaybillAccount& account,
                                     const std::vector<Waybill>& unused) {
-  std::mutex mutex;
-  std::condition_variable answered;
+  Mutex mutex;
+  ConditionVariable answered;
   std::size_t waiting = unused.size();
   std::vector<Status> outcomes(unused.size(), Status{});
   for (std::size_t i = 0; i < unused.size(); ++i) {
@@ -427,14 +426,14 @@ void BatchShipping::cancel_waybills(TenantId tenant, const WaybillAccount& accou
     request.provider_order_no = waybill.provider_order_no;
     request.reason = "the order could not ship";
     waybills_.cancel(account, request, [&, i](Status status) {
-      std::lock_guard lock(mutex);
+      MutexLock lock(mutex);
       outcomes[i] = std::move(status);
       if (--waiting == 0) answered.notify_all();
     });
   }
   {
-    std::unique_lock lock(mutex);
-    answered.wait(lock, [&] { return waiting == 0; });
+    MutexLock lock(mutex);
+    answered.wait(mutex, [&] { return waiting == 0; });
   }
   (void)run_write_blocking<bool>(store_, tenant, [&](WriteTx& tx) -> Result<bool> {
     for (std::size_t i = 0; i < unused.size(); ++i) {

@@ -4,7 +4,7 @@ namespace depot {
 
 std::shared_ptr<const EtaModel> EtaCache::model_of(TenantId tenant, ReadTx& tx, Instant now) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto found = models_.find(tenant);
     if (found != models_.end() && now - found->second.fitted_at < kRefitAfter) {
       return found->second.model;
@@ -18,7 +18,7 @@ std::shared_ptr<const EtaModel> EtaCache::model_of(TenantId tenant, ReadTx& tx, 
                        *parcel.delivered_at});
   }
   auto model = std::make_shared<const EtaModel>(EtaModel::fit(history));
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   models_[tenant] = {model, now};
   return model;
 }

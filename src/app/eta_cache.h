@@ -7,10 +7,10 @@
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <unordered_map>
 
 #include "app/ports.h"
+#include "concurrency/mutex.h"
 #include "domain/eta.h"
 
 namespace depot {
@@ -34,8 +34,8 @@ class EtaCache {
     Instant fitted_at;
   };
 
-  std::mutex mutex_;
-  std::unordered_map<TenantId, Fitted> models_;  // GUARDED_BY(mutex_)
+  Mutex mutex_;
+  std::unordered_map<TenantId, Fitted> models_ GUARDED_BY(mutex_);
 };
 
 }  // namespace depot

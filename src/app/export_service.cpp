@@ -142,7 +142,7 @@ Result<ExportJob> ExportService::start(const Actor& actor, const ExportRequest& 
 
   ExportJob job;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!make_room(actor.tenant_id)) {
       return error(ErrorCode::rate_limited,
                    std::to_string(options_.unfinished_per_merchant) +
@@ -195,7 +195,7 @@ ExportService::Entry* ExportService::find_entry(const Actor& actor, std::int64_t
 }
 
 Result<ExportJob> ExportService::find(const Actor& actor, std::int64_t id) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   Entry* entry = find_entry(actor, id);
   if (entry == nullptr) {
     return error(ErrorCode::not_found, "export " + std::to_string(id) + " was not found");
@@ -204,7 +204,7 @@ Result<ExportJob> ExportService::find(const Actor& actor, std::int64_t id) {
 }
 
 std::vector<ExportJob> ExportService::list(const Actor& actor) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::vector<ExportJob> jobs;
   for (auto it = jobs_.rbegin(); it != jobs_.rend(); ++it) {
     if (it->second.tenant == actor.tenant_id && it->second.owner == actor.name) {
@@ -218,7 +218,7 @@ void ExportService::when_settled(const Actor& actor, std::int64_t id, std::int64
                                  Callback<ExportJob> done) {
   std::optional<Result<ExportJob>> now;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     Entry* entry = find_entry(actor, id);
     if (entry == nullptr) {
       now = Result<ExportJob>(
@@ -233,7 +233,7 @@ void ExportService::when_settled(const Actor& actor, std::int64_t id, std::int64
 }
 
 Result<ExportDownload> ExportService::download(const Actor& actor, std::int64_t id) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   Entry* entry = find_entry(actor, id);
   if (entry == nullptr) {
     return error(ErrorCode::not_found, "export " + std::to_string(id) + " was not found");
@@ -255,7 +255,7 @@ bool ExportService::run_step() {
   std::int64_t id = 0;
   std::shared_ptr<Run> run;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto runnable = [](const auto& item) { return item.second.run != nullptr; };
     auto next = std::find_if(jobs_.upper_bound(last_stepped_), jobs_.end(), runnable);
     if (next == jobs_.end()) next = std::find_if(jobs_.begin(), jobs_.end(), runnable);
@@ -275,7 +275,7 @@ bool ExportService::run_step() {
   std::vector<Callback<ExportJob>> settled;
   ExportJob job;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     Entry& entry = jobs_.at(id);
     settled = record(entry, *run, stepped);
     job = entry.job;
@@ -406,7 +406,7 @@ std::vector<Callback<ExportJob>> ExportService::record(Entry& entry, const Run& 
 
 void ExportService::expire() {
   Instant cutoff = clock_.now() - options_.keep_for;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (auto it = jobs_.begin(); it != jobs_.end();) {
     const ExportJob& job = it->second.job;
     if (ended(job.status) && job.finished_at && *job.finished_at < cutoff) {

@@ -20,7 +20,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +30,7 @@
 #include "app/report_ports.h"
 #include "app/table_writer.h"
 #include "app/write.h"
+#include "concurrency/mutex.h"
 
 namespace depot {
 
@@ -122,15 +122,15 @@ class ExportService {
     std::shared_ptr<Run> run;  // stepped by the runner only; dropped when the job ends
     std::vector<std::pair<std::int64_t, Callback<ExportJob>>> waiters;  // (rows, done)
   };
-  Entry* find_entry(const Actor& actor, std::int64_t id);  // REQUIRES(mutex_)
+  Entry* find_entry(const Actor& actor, std::int64_t id) REQUIRES(mutex_);
   // Makes room for one more job of `tenant`; false when its unfinished jobs are at the limit.
-  bool make_room(TenantId tenant);  // REQUIRES(mutex_)
+  bool make_room(TenantId tenant) REQUIRES(mutex_);
   // One step of `run`, outside the lock: the rows it wrote, or why it failed.
   Result<std::int64_t> step(Run& run);
   Result<std::int64_t> write_page(Run& run, ReportReads& reads);
   // Records the outcome of a step on the job and takes the waiters it settles.
   std::vector<Callback<ExportJob>> record(Entry& entry, const Run& run,
-                                          const Result<std::int64_t>& stepped);  // REQUIRES(mutex_)
+                                          const Result<std::int64_t>& stepped) REQUIRES(mutex_);
 
   Store& store_;
   ReportStore& reports_;
@@ -142,10 +142,10 @@ class ExportService {
   std::function<void()> wake_;
   std::function<void(std::int64_t, const std::string&)> log_;
 
-  std::mutex mutex_;
-  std::map<std::int64_t, Entry> jobs_;  // GUARDED_BY(mutex_)
-  std::int64_t next_id_ = 1;            // GUARDED_BY(mutex_)
-  std::int64_t last_stepped_ = 0;       // GUARDED_BY(mutex_): runnable jobs take turns by id
+  Mutex mutex_;
+  std::map<std::int64_t, Entry> jobs_ GUARDED_BY(mutex_);
+  std::int64_t next_id_ GUARDED_BY(mutex_) = 1;
+  std::int64_t last_stepped_ GUARDED_BY(mutex_) = 0;  // runnable jobs take turns by id
 };
 
 }  // namespace depot

@@ -1,6 +1,5 @@
 #include "app/inventory_service.h"
 
-#include <random>
 #include <tuple>
 
 #include "app/audit.h"
@@ -51,14 +50,6 @@ Result<std::optional<StockLevel>> answer_if_repeat(WriteTx& tx, const std::strin
   StockLevel level = level_of(tx, product);
   level.repeated = true;
   return std::optional<StockLevel>(std::move(level));
-}
-
-std::string random_name(const std::string& extension) {
-  static thread_local std::mt19937_64 generator{std::random_device{}()};
-  char text[40];
-  std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(generator()),
-                static_cast<unsigned long long>(generator()));
-  return std::string(text) + "." + extension;
 }
 
 }  // namespace
@@ -149,35 +140,6 @@ void InventoryService::update_product(const Actor& actor, std::string sku,
           keeper.settle_alerts();
         }
         return std::move(*product);
-      },
-      std::move(done));
-}
-
-void InventoryService::add_image(const Actor& actor, std::string sku, std::string bytes,
-                                 Callback<ProductImage> done) {
-  if (Status allowed = require(actor, Permission::write_inventory); !allowed.ok()) {
-    return done(allowed.error());
-  }
-  std::string type = sniff_image_type(bytes);
-  if (type.empty()) {
-    return done(Error{ErrorCode::unsupported_media,
-                      "the file is not a PNG, JPEG, GIF or WebP image",
-                      {{"file", "must be a PNG, JPEG, GIF or WebP image"}}});
-  }
-  if (!store_.read(actor.tenant_id)->find_product(sku)) return done(product_not_found(sku));
-  ProductImage image{0, random_name(type.substr(6)), type, static_cast<std::int64_t>(bytes.size())};
-  // The file is written before the row that points at it: a crash leaves an orphan file, never a
-  // row without its image.
-  if (Status stored = media_.put(image.file_name, bytes); !stored.ok()) return done(stored.error());
-  run_write<ProductImage>(
-      store_, actor.tenant_id,
-      [this, actor, sku = std::move(sku), image](WriteTx& tx) mutable -> Result<ProductImage> {
-        if (!tx.find_product(sku)) return product_not_found(sku);
-        Instant now = clock_.now();
-        image.id = tx.add_product_image(sku, image, now);
-        record_audit(tx, actor.name, "product.add_image", audit_object("product", sku),
-                     {{"images", "", "/media/" + image.file_name}}, now);
-        return image;
       },
       std::move(done));
 }

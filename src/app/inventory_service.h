@@ -74,13 +74,12 @@ class InventoryService {
   void create_product(const Actor& actor, Product product, Callback<Product> done);
   void update_product(const Actor& actor, std::string sku, std::int64_t expected_version,
                       ProductPatch patch, Callback<Product> done);
-  void add_image(const Actor& actor, std::string sku, std::string bytes,
-                 Callback<ProductImage> done);
   Result<Product> product(const Actor& actor, const std::string& sku);
   // A page in SKU order; `search` (at most 64 bytes) keeps the products whose SKU or name
   // contains it.
   Result<ProductPage> products(const Actor& actor, const std::string& after_sku, int limit,
                                const std::string& search = "");
+  // The bytes of an image ProductImages stored.
   std::optional<std::string> image_bytes(const std::string& file_name);
 
   void create_warehouse(const Actor& actor, std::string code, std::string name,

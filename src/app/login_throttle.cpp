@@ -14,7 +14,7 @@ std::string address_key(const std::string& address) { return "address:" + addres
 std::optional<std::chrono::seconds> LoginThrottle::wait_before(const std::string& email,
                                                                const std::string& address,
                                                                Instant now) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto by_email = wait_for(email_key(email), options_.free_failures_per_email, now);
   auto by_address = wait_for(address_key(address), options_.free_failures_per_address, now);
   if (by_email && by_address) return std::max(*by_email, *by_address);
@@ -22,14 +22,14 @@ std::optional<std::chrono::seconds> LoginThrottle::wait_before(const std::string
 }
 
 void LoginThrottle::failed(const std::string& email, const std::string& address, Instant now) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (records_.size() >= options_.max_tracked) forget_old(now);
   count(email_key(email), now);
   count(address_key(address), now);
 }
 
 void LoginThrottle::succeeded(const std::string& email) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   records_.erase(email_key(email));
 }
 

@@ -7,11 +7,11 @@
 
 #include <chrono>
 #include <cstddef>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
 
+#include "concurrency/mutex.h"
 #include "domain/time.h"
 
 namespace depot {
@@ -41,13 +41,13 @@ class LoginThrottle {
     Instant last_failure;
   };
   std::optional<std::chrono::seconds> wait_for(const std::string& key, int free_failures,
-                                               Instant now);
-  void count(const std::string& key, Instant now);
-  void forget_old(Instant now);
+                                               Instant now) REQUIRES(mutex_);
+  void count(const std::string& key, Instant now) REQUIRES(mutex_);
+  void forget_old(Instant now) REQUIRES(mutex_);
 
   LoginThrottleOptions options_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, Record> records_;  // GUARDED_BY(mutex_)
+  Mutex mutex_;
+  std::unordered_map<std::string, Record> records_ GUARDED_BY(mutex_);
 };
 
 }  // namespace depot

@@ -89,7 +89,7 @@ FamilyBase::Series& FamilyBase::find_or_add(std::span<const std::string_view> va
 }
 
 FamilyBase::Series& FamilyBase::add(std::span<const std::string_view> values, std::size_t hash) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   // Another thread may have added it since the lock-free look; slots are filled in probe order,
   // so looking again from the start finds it or the slot it belongs in.
   std::size_t slot = hash & mask_;
@@ -120,7 +120,7 @@ FamilyBase::Series& FamilyBase::add(std::span<const std::string_view> values, st
 FamilySnapshot FamilyBase::snapshot() const {
   FamilySnapshot out{name_, help_, type_, label_names_, bounds_, {}};
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     out.series.reserve(series_.size());
     for (const auto& series : series_) {
       SeriesSnapshot read;
@@ -155,7 +155,7 @@ void Registry::claim_name(const std::string& name, const std::vector<std::string
 
 Family<Counter>& Registry::counter(std::string name, std::string help,
                                    std::vector<std::string> label_names, std::size_t max_series) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   claim_name(name, label_names, MetricType::counter);
   auto family =
       std::make_unique<Family<Counter>>(std::move(name), std::move(help), MetricType::counter,
@@ -168,7 +168,7 @@ Family<Counter>& Registry::counter(std::string name, std::string help,
 
 Family<Gauge>& Registry::gauge(std::string name, std::string help,
                                std::vector<std::string> label_names, std::size_t max_series) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   claim_name(name, label_names, MetricType::gauge);
   auto family =
       std::make_unique<Family<Gauge>>(std::move(name), std::move(help), MetricType::gauge,
@@ -182,7 +182,7 @@ Family<Gauge>& Registry::gauge(std::string name, std::string help,
 Family<Histogram>& Registry::histogram(std::string name, std::string help,
                                        std::vector<std::string> label_names,
                                        std::vector<double> bounds, std::size_t max_series) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (std::size_t i = 0; i < bounds.size(); ++i) {
     if (!std::isfinite(bounds[i]) || (i > 0 && bounds[i] <= bounds[i - 1])) {
       throw std::invalid_argument(name + ": bucket bounds must be finite and increasing");
@@ -199,7 +199,7 @@ Family<Histogram>& Registry::histogram(std::string name, std::string help,
 }
 
 void Registry::computed(std::vector<ComputedFamily> families, Compute compute) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (const ComputedFamily& family : families) {
     if (family.type == MetricType::histogram) {
       throw std::invalid_argument(family.name + ": a computed family is a gauge or a counter");
@@ -218,7 +218,7 @@ std::vector<FamilySnapshot> Registry::snapshot() const {
   std::vector<const FamilyBase*> stored;
   std::vector<std::shared_ptr<Computed>> computed;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     order = order_;
     for (const auto& family : families_) stored.push_back(family.get());
     computed = computed_;

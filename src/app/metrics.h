@@ -21,12 +21,13 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
+
+#include "concurrency/mutex.h"
 
 namespace depot::metrics {
 
@@ -116,7 +117,7 @@ class FamilyBase {
   const std::vector<double>& bounds() const { return bounds_; }
 
  private:
-  Series& add(std::span<const std::string_view> values, std::size_t hash);
+  Series& add(std::span<const std::string_view> values, std::size_t hash) EXCLUDES(mutex_);
 
   const std::string name_;
   const std::string help_;
@@ -127,9 +128,9 @@ class FamilyBase {
   const std::size_t mask_;  // slots: a power of two, at least twice max_series_
   // Open addressing, linear probing; a slot is written once (under mutex_) and read without it.
   std::unique_ptr<std::atomic<Series*>[]> slots_;
-  mutable std::mutex mutex_;
-  std::vector<std::unique_ptr<Series>> series_;  // GUARDED_BY(mutex_); owns what slots_ point to
-  Series* overflow_ = nullptr;                   // GUARDED_BY(mutex_)
+  mutable Mutex mutex_;
+  std::vector<std::unique_ptr<Series>> series_ GUARDED_BY(mutex_);  // owns what slots_ point to
+  Series* overflow_ GUARDED_BY(mutex_) = nullptr;
 };
 
 inline void read_series(const Counter& counter, SeriesSnapshot& out) {
@@ -215,19 +216,19 @@ class Registry {
     Compute compute;
   };
   void claim_name(const std::string& name, const std::vector<std::string>& label_names,
-                  MetricType type);
+                  MetricType type) REQUIRES(mutex_);
 
-  mutable std::mutex mutex_;
-  std::vector<std::string> names_;                     // GUARDED_BY(mutex_)
-  std::vector<std::unique_ptr<FamilyBase>> families_;  // GUARDED_BY(mutex_)
-  std::vector<std::shared_ptr<Computed>> computed_;    // GUARDED_BY(mutex_)
+  mutable Mutex mutex_;
+  std::vector<std::string> names_ GUARDED_BY(mutex_);
+  std::vector<std::unique_ptr<FamilyBase>> families_ GUARDED_BY(mutex_);
+  std::vector<std::shared_ptr<Computed>> computed_ GUARDED_BY(mutex_);
   // Where each family goes in the snapshot: stored (index in families_) or computed.
   struct Slot {
     bool stored = true;
     std::size_t index = 0;   // in families_, or in computed_
     std::size_t member = 0;  // which of the computed group's families
   };
-  std::vector<Slot> order_;  // GUARDED_BY(mutex_)
+  std::vector<Slot> order_ GUARDED_BY(mutex_);
 };
 
 }  // namespace depot::metrics

@@ -17,7 +17,7 @@ DispatchPacer::DispatchPacer(Options options) : options_(std::move(options)) {
 
 void DispatchPacer::others_committed() {
   TimePoint now = options_.now();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (!pacing_at(now)) {
     // Intake starts again: dispatch starts with its full credit, whatever it spent meanwhile.
     credit_ = static_cast<double>(std::chrono::nanoseconds(options_.burst).count());
@@ -29,13 +29,13 @@ void DispatchPacer::others_committed() {
 
 bool DispatchPacer::pacing() const {
   TimePoint now = options_.now();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return pacing_at(now);
 }
 
 void DispatchPacer::spent(std::chrono::nanoseconds writer_time) {
   TimePoint now = options_.now();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (!pacing_at(now)) return;
   refill(now);
   credit_ -= static_cast<double>(writer_time.count());
@@ -43,7 +43,7 @@ void DispatchPacer::spent(std::chrono::nanoseconds writer_time) {
 
 std::chrono::nanoseconds DispatchPacer::wait() const {
   TimePoint now = options_.now();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (!pacing_at(now)) return std::chrono::nanoseconds(0);
   refill(now);
   if (credit_ >= 0) return std::chrono::nanoseconds(0);

@@ -13,7 +13,8 @@
 
 #include <chrono>
 #include <functional>
-#include <mutex>
+
+#include "concurrency/mutex.h"
 
 namespace depot {
 
@@ -44,16 +45,16 @@ class DispatchPacer {
   std::chrono::nanoseconds wait() const;
 
  private:
-  bool pacing_at(TimePoint now) const;  // REQUIRES(mutex_)
-  void refill(TimePoint now) const;     // REQUIRES(mutex_)
+  bool pacing_at(TimePoint now) const REQUIRES(mutex_);
+  void refill(TimePoint now) const REQUIRES(mutex_);
 
   const Options options_;
-  mutable std::mutex mutex_;
-  TimePoint others_at_{};     // GUARDED_BY(mutex_)
-  bool others_seen_ = false;  // GUARDED_BY(mutex_)
+  mutable Mutex mutex_;
+  TimePoint others_at_ GUARDED_BY(mutex_) = {};
+  bool others_seen_ GUARDED_BY(mutex_) = false;
   // Writer time dispatch may still spend now, in nanoseconds; below zero, time it owes.
-  mutable double credit_ = 0;        // GUARDED_BY(mutex_)
-  mutable TimePoint refilled_at_{};  // GUARDED_BY(mutex_)
+  mutable double credit_ GUARDED_BY(mutex_) = 0;
+  mutable TimePoint refilled_at_ GUARDED_BY(mutex_) = {};
 };
 
 }  // namespace depot

@@ -55,8 +55,8 @@ Result<std::map<ChannelKind, int>> NotificationSender::send_due(
       if (limit <= 0) continue;
       std::vector<Notification> due = tx->due_notifications(channel, now, limit);
       {
-        std::lock_guard lock(mutex_);
-        std::erase_if(due, [&](const Notification& n) {
+        MutexLock lock(mutex_);
+        std::erase_if(due, [&](const Notification& n) REQUIRES(mutex_) {
           return sending_.contains({tenant, n.id});
         });
       }
@@ -138,20 +138,20 @@ std::optional<Instant> NotificationSender::next_due(TenantId tenant) {
 }
 
 int NotificationSender::in_flight(ChannelKind channel) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto found = in_flight_.find(channel);
   return found == in_flight_.end() ? 0 : found->second;
 }
 
 bool NotificationSender::outcomes_to_record() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return !arrived_.empty() && !recording_;
 }
 
 void NotificationSender::start(TenantId tenant, Claimed claimed) {
   auto n = std::make_shared<Notification>(std::move(claimed.notification));
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     sending_.insert({tenant, n->id});
     ++in_flight_[n->channel];
   }
@@ -189,7 +189,7 @@ void NotificationSender::arrived(Outcome outcome) {
   }
   std::vector<Outcome> now;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (batching_) {
       arrived_.push_back(std::move(outcome));
     } else {
@@ -203,7 +203,7 @@ void NotificationSender::arrived(Outcome outcome) {
 void NotificationSender::batch_outcomes(bool on) {
   std::deque<Outcome> waiting;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     batching_ = on;
     if (!on) waiting.swap(arrived_);
   }
@@ -217,7 +217,7 @@ void NotificationSender::batch_outcomes(bool on) {
 int NotificationSender::record_outcomes(int limit) {
   std::vector<Outcome> batch;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (recording_ || arrived_.empty() || limit <= 0) return 0;
     TenantId tenant = arrived_.front().tenant;
     for (auto it = arrived_.begin();
@@ -308,7 +308,7 @@ void NotificationSender::write_outcomes(WriteTx& tx, std::vector<Outcome>& batch
 
 void NotificationSender::outcomes_written(const std::vector<Outcome>& batch, const Status& stored) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (const Outcome& o : batch) {
       sending_.erase({o.tenant, o.notification->id});
       --in_flight_[o.notification->channel];
@@ -327,7 +327,7 @@ void NotificationSender::report_writer_time(std::chrono::steady_clock::time_poin
 }
 
 double NotificationSender::jitter() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return std::uniform_real_distribution<double>(0.0, 1.0)(random_);
 }
 

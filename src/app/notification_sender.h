@@ -22,13 +22,13 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <set>
 
 #include "app/channel.h"
 #include "app/notification_composer.h"
 #include "app/write.h"
+#include "concurrency/mutex.h"
 
 namespace depot {
 
@@ -96,13 +96,13 @@ class NotificationSender {
     bool sandbox = false;
   };
   void start(TenantId tenant, Claimed claimed);
-  void arrived(Outcome outcome);
+  void arrived(Outcome outcome) EXCLUDES(mutex_);
   // Hands `batch` (one merchant's) to the store's writer.
   void submit(std::vector<Outcome> batch);
   void write_outcomes(WriteTx& tx, std::vector<Outcome>& batch);
   void outcomes_written(const std::vector<Outcome>& batch, const Status& stored);
   void report_writer_time(std::chrono::steady_clock::time_point started) const;
-  double jitter();
+  double jitter() EXCLUDES(mutex_);
 
   Store& store_;
   Clock& clock_;
@@ -113,13 +113,13 @@ class NotificationSender {
   WriterTimeListener on_writer_time_;
   AttemptListener on_attempt_;
   std::atomic<int> in_flight_total_ = 0;
-  mutable std::mutex mutex_;
-  std::map<ChannelKind, int> in_flight_;                 // GUARDED_BY(mutex_)
-  std::set<std::pair<TenantId, std::int64_t>> sending_;  // GUARDED_BY(mutex_)
-  std::deque<Outcome> arrived_;                          // GUARDED_BY(mutex_)
-  bool batching_ = false;                                // GUARDED_BY(mutex_)
-  bool recording_ = false;                               // GUARDED_BY(mutex_)
-  std::mt19937_64 random_{std::random_device{}()};       // GUARDED_BY(mutex_)
+  mutable Mutex mutex_;
+  std::map<ChannelKind, int> in_flight_ GUARDED_BY(mutex_);
+  std::set<std::pair<TenantId, std::int64_t>> sending_ GUARDED_BY(mutex_);
+  std::deque<Outcome> arrived_ GUARDED_BY(mutex_);
+  bool batching_ GUARDED_BY(mutex_) = false;
+  bool recording_ GUARDED_BY(mutex_) = false;
+  std::mt19937_64 random_ GUARDED_BY(mutex_) = std::mt19937_64(std::random_device{}());
 };
 
 }  // namespace depot

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
+
+#include "concurrency/mutex.h"
 
 namespace depot {
 
@@ -20,8 +21,8 @@ constexpr int kPendingEventsCounted = 1000;
 
 // Alert kinds seen since start: a kind whose last alert closed reads 0 rather than vanishing.
 struct SeenKinds {
-  std::mutex mutex;
-  std::set<std::string> kinds;  // GUARDED_BY(mutex)
+  Mutex mutex;
+  std::set<std::string> kinds GUARDED_BY(mutex);
 };
 
 }  // namespace
@@ -84,7 +85,7 @@ void add_store_metrics(metrics::Registry& registry, Store& store, Clock& clock) 
         }
         std::vector<metrics::Sample> by_kind;
         {
-          std::lock_guard lock(seen->mutex);
+          MutexLock lock(seen->mutex);
           for (const auto& [kind, count] : alerts) seen->kinds.insert(kind);
           for (const std::string& kind : seen->kinds) {
             auto found = alerts.find(kind);

@@ -285,6 +285,21 @@ class WriteTx : public ReadTx,
                                 Instant at) = 0;
 };
 
+// What every store promises its use cases, whoever else writes to the same database (another
+// process such as a CLI command beside the server, or another depot node):
+// - Writes are serialised. A use case's reads through its WriteTx see every earlier commit, and
+//   nothing another writer does lands between those reads and its own writes, so values read
+//   there (balances, an order's version, an idempotency key's absence) stay true until commit.
+//   The SQLite store holds the database's single write lock (BEGIN IMMEDIATE) for each batch.
+// - Ids come from the database as it is under that serialisation, never from a counter another
+//   writer cannot see; within a table they rise in commit order, which is what lets the event
+//   feed's `after=` cursor promise no gaps.
+// - A write refused by a unique or primary key fails with ErrorCode::conflict (409), not
+//   internal, and keeps nothing of that use case.
+// - A store may run `work` more than once (after a serialisation failure or deadlock on a
+//   networked database); only the last run's effects commit. So `work` changes the world only
+//   through its WriteTx and sets, rather than appends to, what it hands back. The SQLite store
+//   runs each `work` exactly once.
 class Store {
  public:
   using Work = std::function<bool(WriteTx&)>;

@@ -26,7 +26,7 @@ bool feedback_allowed(OrderStatus status) {
 
 }  // namespace
 
-PublicOrderView PublicTracking::view(TenantId tenant, ReadTx& tx, Order order) {
+PublicOrderView PublicTracking::view(TenantId tenant, ReadTx& tx, const Order& order) {
   std::int64_t order_id = order.id;
   PublicOrderView view;
   view.tenant = tenant;
@@ -53,7 +53,7 @@ Result<PublicOrderView> PublicTracking::by_token(const std::string& token) {
   if (!tracking_token_valid(tx->link_key(), *claim)) return no_such_order();
   std::optional<Order> order = tx->find_order(claim->order_id);
   if (!order) return no_such_order();
-  return view(claim->tenant, *tx, std::move(*order));
+  return view(claim->tenant, *tx, *order);
 }
 
 Result<PublicOrderView> PublicTracking::by_number(const std::string& merchant,
@@ -67,7 +67,7 @@ Result<PublicOrderView> PublicTracking::by_number(const std::string& merchant,
   std::optional<std::int64_t> order_id = tx->find_order_id(std::string(trimmed(order_no)));
   std::optional<Order> order = order_id ? tx->find_order(*order_id) : std::nullopt;
   if (!order || !order->customer.phone.ends_with(digits)) return no_such_order();
-  return view(*tenant, *tx, std::move(*order));
+  return view(*tenant, *tx, *order);
 }
 
 }  // namespace depot

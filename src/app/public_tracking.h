@@ -37,7 +37,7 @@ class PublicTracking {
                                     const std::string& phone_last4);
 
  private:
-  PublicOrderView view(TenantId tenant, ReadTx& tx, Order order);
+  PublicOrderView view(TenantId tenant, ReadTx& tx, const Order& order);
 
   Store& store_;
   Clock& clock_;

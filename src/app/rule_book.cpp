@@ -6,7 +6,7 @@ namespace depot {
 
 Result<std::shared_ptr<const CompiledRule>> RuleBook::compiled(const Rule& rule) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto found = entries_.find(rule.id);
     if (found != entries_.end() && found->second.version == rule.version) {
       return found->second.compiled;
@@ -14,7 +14,7 @@ Result<std::shared_ptr<const CompiledRule>> RuleBook::compiled(const Rule& rule)
   }
   Result<std::shared_ptr<const CompiledRule>> fresh = engine_.compile(rule.expression);
   if (!fresh.ok()) return fresh;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   entries_[rule.id] = Entry{rule.version, *fresh, {}};
   return fresh;
 }
@@ -42,7 +42,7 @@ RuleVerdict RuleBook::evaluate(ReadTx& tx, const Order& order, const Rule& rule,
   RuleVerdict verdict{&rule, matched.ok() && *matched, {}};
   if (!matched.ok()) {
     verdict.error = matched.error().message;
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto found = entries_.find(rule.id);
     if (found != entries_.end() && found->second.version == rule.version) {
       found->second.last_error = verdict.error;
@@ -68,7 +68,7 @@ std::vector<HoldReason> RuleBook::matches(ReadTx& tx, const Order& order) {
 }
 
 std::string RuleBook::last_error(std::int64_t rule_id, std::int64_t version) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto found = entries_.find(rule_id);
   if (found == entries_.end() || found->second.version != version) return {};
   return found->second.last_error;

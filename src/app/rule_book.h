@@ -8,12 +8,12 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "app/ports.h"
 #include "app/rule_engine.h"
+#include "concurrency/mutex.h"
 
 namespace depot {
 
@@ -50,8 +50,8 @@ class RuleBook {
   };
 
   RuleEngine& engine_;
-  std::mutex mutex_;
-  std::map<std::int64_t, Entry> entries_;  // by rule id; GUARDED_BY(mutex_)
+  Mutex mutex_;
+  std::map<std::int64_t, Entry> entries_ GUARDED_BY(mutex_);  // by rule id
 };
 
 }  // namespace depot

@@ -4,10 +4,10 @@
 //
 // Thread safety: set_own() and of() may be called from any thread.
 
-#include <mutex>
 #include <string>
 #include <string_view>
 
+#include "concurrency/mutex.h"
 #include "domain/text.h"
 
 namespace depot {
@@ -15,7 +15,7 @@ namespace depot {
 class SiteAddress {
  public:
   void set_own(std::string url) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     own_ = std::move(url);
   }
 
@@ -23,15 +23,15 @@ class SiteAddress {
   // when neither is known.
   std::string of(std::string_view public_url) const {
     std::string_view chosen = trimmed(public_url);
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (chosen.empty()) chosen = own_;
     while (chosen.ends_with('/')) chosen.remove_suffix(1);
     return std::string(chosen);
   }
 
  private:
-  mutable std::mutex mutex_;
-  std::string own_;  // GUARDED_BY(mutex_)
+  mutable Mutex mutex_;
+  std::string own_ GUARDED_BY(mutex_);
 };
 
 }  // namespace depot

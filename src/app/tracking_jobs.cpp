@@ -67,7 +67,7 @@ Result<int> TrackingJobs::subscribe_due(TenantId tenant) {
   if (!leased.ok()) return leased.error();
   for (auto& [id, request] : leased->parcels) {
     ++in_flight_;
-    tracker_.subscribe(leased->account, request, [this, tenant, id](Status outcome) {
+    tracker_.subscribe(leased->account, request, [this, tenant, id = id](Status outcome) {
       subscribed(tenant, id, std::move(outcome));
     });
   }
@@ -120,9 +120,10 @@ Result<int> TrackingJobs::query_quiet(TenantId tenant) {
   if (!leased.ok()) return leased.error();
   for (auto& [id, request] : leased->parcels) {
     ++in_flight_;
-    tracker_.query(leased->account, request, [this, tenant, id](Result<TrackingReport> outcome) {
-      queried(tenant, id, std::move(outcome));
-    });
+    tracker_.query(leased->account, request,
+                   [this, tenant, id = id](Result<TrackingReport> outcome) {
+                     queried(tenant, id, std::move(outcome));
+                   });
   }
   return static_cast<int>(leased->parcels.size());
 }

@@ -31,7 +31,7 @@ void run_write(Store& store, TenantId tenant, Work work, Callback<T> done) {
         outcome->emplace(work(tx));
         return (*outcome)->ok();
       },
-      [outcome, done = std::move(done)](Status committed) {
+      [outcome, done = std::move(done)](const Status& committed) {
         if (!committed.ok()) {
           done(committed.error());
         } else if (!outcome->has_value()) {

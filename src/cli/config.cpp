@@ -36,6 +36,14 @@ void load_config_file(const std::string& path, ServeConfig& config) {
       config.export_inline_rows = value.as_int64();
     } else if (key == "session_minutes") {
       config.session_minutes = value.as_int64();
+    } else if (key == "header_timeout_seconds") {
+      config.header_timeout_seconds = value.as_int64();
+    } else if (key == "body_timeout_seconds") {
+      config.body_timeout_seconds = value.as_int64();
+    } else if (key == "idle_timeout_seconds") {
+      config.idle_timeout_seconds = value.as_int64();
+    } else if (key == "max_connections") {
+      config.max_connections = value.as_int64();
     } else if (key == "log_level") {
       config.log_level = value.as_string();
     } else if (key == "log_format") {

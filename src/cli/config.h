@@ -22,6 +22,13 @@ struct ServeConfig {
   std::int64_t export_inline_rows = 10'000;
   // How long a console login lasts.
   std::int64_t session_minutes = 12 * 60;
+  // Slow and stuck clients (see docs/operations.md): seconds for a request's header, for its
+  // body, and for a kept-alive connection to send its next request.
+  std::int64_t header_timeout_seconds = 10;
+  std::int64_t body_timeout_seconds = 60;
+  std::int64_t idle_timeout_seconds = 30;
+  // Connections open at once; 0: from the open-file limit (at most 10,000).
+  std::int64_t max_connections = 0;
   bool demo = false;
   // Off: events still enter the outbox, but no notification or webhook is sent until a server
   // with dispatch on starts. For a copy of production data (staging, a restored backup) that

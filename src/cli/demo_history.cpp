@@ -1,7 +1,5 @@
 #include "cli/demo_history.h"
 
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 
@@ -18,6 +16,7 @@
 #include "cli/demo_fates.h"
 #include "cli/demo_replay.h"
 #include "cli/demo_sweeps.h"
+#include "concurrency/mutex.h"
 
 namespace depot::cli {
 
@@ -103,15 +102,15 @@ class HistoryRecorder {
     return std::holds_alternative<CreateOrder>(step) || std::holds_alternative<ReceiveStock>(step);
   }
 
-  // Queues one use case; `recorded` runs with its answer (on the store's writer).
+  // Queues one use case; `recorded` runs with its answer (on the store's writer, under mutex_).
   template <class T, class Start, class Recorded>
   void issue(std::string what, Start start, Recorded recorded) {
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       ++pending_;
     }
     start(Callback<T>([this, what = std::move(what), recorded](Result<T> result) {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       if (result.ok()) {
         recorded(*result);
       } else if (!failure_) {
@@ -126,12 +125,12 @@ class HistoryRecorder {
   }
 
   void drain() {
-    std::unique_lock lock(mutex_);
-    idle_.wait(lock, [this] { return pending_ == 0; });
+    MutexLock lock(mutex_);
+    idle_.wait(mutex_, [this]() REQUIRES(mutex_) { return pending_ == 0; });
   }
   void wait_until_recorded() {
     drain();
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (failure_) throw std::runtime_error("demo history: " + *failure_);
   }
   static void require(const Result<int>& swept, const char* what) {
@@ -190,10 +189,10 @@ class HistoryRecorder {
   const DemoPlan& plan_;
   SweepDays sweeps_;
 
-  std::mutex mutex_;
-  std::condition_variable idle_;
-  int pending_ = 0;
-  std::optional<std::string> failure_;
+  Mutex mutex_;
+  ConditionVariable idle_;
+  int pending_ GUARDED_BY(mutex_) = 0;
+  std::optional<std::string> failure_ GUARDED_BY(mutex_);
   Ids ids_;      // written by the writer's callbacks; read once the day that wrote them is recorded
   Instant now_;  // the time of the step being performed
   std::vector<CheckpointRow> scans_;  // waiting to be imported
@@ -249,7 +248,7 @@ void HistoryRecorder::import_scans() {
   issue<CheckpointImport>(
       "tracking import of " + std::to_string(rows) + " scans",
       [&](auto done) { tracking_.import_checkpoints(warehouse_, std::move(scans_), done); },
-      [this](const CheckpointImport& report) {
+      [this](const CheckpointImport& report) REQUIRES(mutex_) {
         if (!report.failed.empty() && !failure_) {
           failure_ = "tracking import: line " + std::to_string(report.failed.front().line) + ": " +
                      report.failed.front().message;

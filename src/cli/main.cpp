@@ -1,9 +1,13 @@
 // depot: order management, warehouse and shipping notifications for e-commerce merchants.
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
+  // Everything depot creates (the data directory, the database and its WAL, media, labels,
+  // exports, backups, the demo login) holds merchants' data and secrets: private to its user.
+  ::umask(077);
   CLI::App app{"depot: orders, stock and shipping notifications for e-commerce merchants"};
   app.require_subcommand(1);
   int exit_code = 0;

@@ -3,6 +3,7 @@
 // in-flight requests answered, queued writes committed, and only then the store closed.
 #include <pthread.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -62,6 +63,7 @@
 #include "http/routes.h"
 #include "http/server.h"
 #include "http/write_back_payload.h"
+#include "images/decoding_inspector.h"
 #include "logging/log_format.h"
 #include "printing/pdf_renderer.h"
 #include "rules/lua/lua_rule_engine.h"
@@ -89,6 +91,18 @@ asio::ip::tcp::endpoint parse_endpoint(const std::string& listen) {
   return {asio::ip::make_address(host), static_cast<unsigned short>(port)};
 }
 
+// The connections to allow at once when the configuration names no number: what the open-file
+// limit leaves after the database, the media, the providers' connections and the logs.
+std::size_t connections_allowed(std::int64_t configured) {
+  if (configured > 0) return static_cast<std::size_t>(configured);
+  constexpr rlim_t kKeptForTheRest = 256;
+  constexpr rlim_t kAtMost = 10'000;
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur == RLIM_INFINITY) return kAtMost;
+  if (files.rlim_cur <= 2 * kKeptForTheRest) return std::max<rlim_t>(files.rlim_cur / 2, 1);
+  return std::min(files.rlim_cur - kKeptForTheRest, kAtMost);
+}
+
 int serve(ServeConfig config) {
   std::optional<logging::LogFormat> log_format = logging::parse_log_format(config.log_format);
   if (!log_format) throw std::runtime_error("log_format must be text or json");
@@ -113,6 +127,8 @@ int serve(ServeConfig config) {
   AccessService access(store, clock);
   OrderService orders(store, clock, verifier);
   InventoryService inventory(store, clock, media);
+  images::DecodingInspector image_inspector;
+  ProductImages product_images(store, clock, media, image_inspector);
   MerchantService merchant(store, clock);
   AlertFeed alert_feed(store, {.on_error = [](TenantId tenant, const std::string& message) {
                          spdlog::error("alert stream of merchant {}: {}", tenant, message);
@@ -211,6 +227,9 @@ int serve(ServeConfig config) {
   UserService users(store, clock);
   SessionService sessions(store, clock, {std::chrono::seconds(config.session_minutes * 60), {}});
   asio::thread_pool blocking_pool(2);
+  // Reports and forecasts read a merchant's whole history; they get a pool too, apart from the
+  // logins, so that neither holds a request thread nor waits behind the other.
+  asio::thread_pool report_pool(2);
 
   std::string demo_key;
   DemoLogin demo_login;
@@ -225,6 +244,7 @@ int serve(ServeConfig config) {
   http::Router router(access, limiter);
   http::add_order_routes(router, orders);
   http::add_inventory_routes(router, inventory);
+  http::add_product_image_routes(router, product_images);
   http::add_integration_routes(router, integrations, order_imports);
   http::add_shipping_routes(router, shipping, imports);
   http::add_rule_routes(router, rules);
@@ -232,8 +252,8 @@ int serve(ServeConfig config) {
   http::add_ticket_routes(router, tickets);
   http::add_audit_routes(router, audit_log);
   http::add_after_sales_routes(router, returns, refunds, feedback);
-  http::add_report_routes(router, reports);
-  http::add_forecast_routes(router, forecasts);
+  http::add_report_routes(router, reports, report_pool);
+  http::add_forecast_routes(router, forecasts, report_pool);
   http::add_tracking_routes(router, tracking);
   http::add_waybill_routes(router, waybill_accounts);
   http::add_batch_routes(router, batches, print);
@@ -254,8 +274,13 @@ int serve(ServeConfig config) {
     context_list.push_back(contexts.back().get());
   }
   asio::io_context& io = *contexts.front();
-  http::Server server(context_list, parse_endpoint(config.listen), router,
-                      http::ServerOptions{.metrics = &http_metrics});
+  http::Server server(
+      context_list, parse_endpoint(config.listen), router,
+      http::ServerOptions{.header_timeout = std::chrono::seconds(config.header_timeout_seconds),
+                          .body_timeout = std::chrono::seconds(config.body_timeout_seconds),
+                          .idle_timeout = std::chrono::seconds(config.idle_timeout_seconds),
+                          .max_connections = connections_allowed(config.max_connections),
+                          .metrics = &http_metrics});
   std::string host = config.listen.substr(0, config.listen.rfind(':'));
   std::string base = "http://" + host + ":" + std::to_string(server.port());
   site.set_own(base);
@@ -383,6 +408,26 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->add_option("--session-minutes", config->session_minutes, "How long a console login lasts")
       ->check(CLI::Range(1, 60 * 24 * 30))
       ->envname("DEPOT_SESSION_MINUTES");
+  command
+      ->add_option("--header-timeout-seconds", config->header_timeout_seconds,
+                   "Seconds a client has to send a request's header")
+      ->check(CLI::Range(1, 3600))
+      ->envname("DEPOT_HEADER_TIMEOUT_SECONDS");
+  command
+      ->add_option("--body-timeout-seconds", config->body_timeout_seconds,
+                   "Seconds a client has to send a request's body")
+      ->check(CLI::Range(1, 3600))
+      ->envname("DEPOT_BODY_TIMEOUT_SECONDS");
+  command
+      ->add_option("--idle-timeout-seconds", config->idle_timeout_seconds,
+                   "Seconds a kept-alive connection may wait for its next request")
+      ->check(CLI::Range(1, 3600))
+      ->envname("DEPOT_IDLE_TIMEOUT_SECONDS");
+  command
+      ->add_option("--max-connections", config->max_connections,
+                   "Connections open at once; past it 503 (0: from the open-file limit)")
+      ->check(CLI::Range(0, 1'000'000))
+      ->envname("DEPOT_MAX_CONNECTIONS");
   command->add_flag("--demo", config->demo, "Seed a demo merchant with products and orders");
   command
       ->add_flag("--dispatch,!--no-dispatch", config->dispatch,
@@ -407,6 +452,16 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       effective.export_inline_rows = config->export_inline_rows;
     }
     if (command->count("--session-minutes")) effective.session_minutes = config->session_minutes;
+    if (command->count("--header-timeout-seconds")) {
+      effective.header_timeout_seconds = config->header_timeout_seconds;
+    }
+    if (command->count("--body-timeout-seconds")) {
+      effective.body_timeout_seconds = config->body_timeout_seconds;
+    }
+    if (command->count("--idle-timeout-seconds")) {
+      effective.idle_timeout_seconds = config->idle_timeout_seconds;
+    }
+    if (command->count("--max-connections")) effective.max_connections = config->max_connections;
     effective.demo = config->demo;
     if (command->count("--dispatch") || command->count("--no-dispatch")) {
       effective.dispatch = config->dispatch;

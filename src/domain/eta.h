@@ -112,7 +112,8 @@ class EtaModel {
     std::string carrier;
     std::string origin;
     std::string destination;
-    auto operator<=>(const RouteKey&) const = default;
+    // clang-tidy 14 reads the defaulted <=>'s comparison with 0 as a null pointer.
+    auto operator<=>(const RouteKey&) const = default;  // NOLINT(modernize-use-nullptr)
   };
   struct CarrierModel {
     TransitQuantiles transit;                    // over all of the carrier's routes

@@ -2,6 +2,7 @@
 
 #include "domain/text.h"
 #include "http/multipart.h"
+#include "http/url.h"
 
 #include <iconv.h>
 
@@ -14,53 +15,6 @@ namespace depot::http {
 namespace {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
-// Strict UTF-8 after Unicode's table 3-7 (well-formed byte sequences): the second byte's range
-// depends on the first, which is what refuses overlong forms (C0, C1, E0 80–9F, F0 80–8F),
-// surrogates (ED A0–BF) and code points past U+10FFFF (F4 90–, F5–FF).
-bool is_valid_utf8(std::string_view text) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t size = text.size();
-  std::size_t i = 0;
-  while (i < size) {
-    unsigned char lead = bytes[i];
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead == 0xE0) {
-      length = 3;
-      low = 0xA0;
-    } else if (lead == 0xED) {
-      length = 3;
-      high = 0x9F;
-    } else if (lead >= 0xE1 && lead <= 0xEF) {
-      length = 3;
-    } else if (lead == 0xF0) {
-      length = 4;
-      low = 0x90;
-    } else if (lead == 0xF4) {
-      length = 4;
-      high = 0x8F;
-    } else if (lead >= 0xF1 && lead <= 0xF3) {
-      length = 4;
-    } else {
-      return false;
-    }
-    if (size - i < length) return false;
-    if (bytes[i + 1] < low || bytes[i + 1] > high) return false;
-    for (std::size_t k = 2; k < length; ++k) {
-      if ((bytes[i + k] & 0xC0) != 0x80) return false;
-    }
-    i += length;
-  }
-  return true;
-}
 
 Error unreadable(std::size_t offset) {
   return invalid_field("body", "is neither UTF-8 nor GBK (GB18030) text: byte " +

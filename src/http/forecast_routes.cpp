@@ -7,6 +7,7 @@
 
 #include "domain/carriers.h"
 #include "domain/dashboard.h"
+#include "http/blocking.h"
 #include "http/json_input.h"
 #include "http/json_output.h"
 #include "http/problem.h"
@@ -126,17 +127,20 @@ Result<ShippingAdviceQuery> read_advice_query(const Request& req) {
 
 }  // namespace
 
-void add_forecast_routes(Router& router, ForecastService& forecasts) {
+void add_forecast_routes(Router& router, ForecastService& forecasts, asio::thread_pool& pool) {
   router.add(Method::get, "/api/v1/forecast/{sku}",
-             [&forecasts](Request& req) -> asio::awaitable<Response> {
-               Result<SkuForecast> found = forecasts.forecast(req.actor, req.params.at("sku"));
+             [&forecasts, &pool](Request& req) -> asio::awaitable<Response> {
+               Result<SkuForecast> found = co_await run_blocking<SkuForecast>(
+                   pool, [&] { return forecasts.forecast(req.actor, req.params.at("sku")); });
                if (!found.ok()) co_return problem(found.error());
                co_return json_response(200, to_json(*found));
              });
 
   router.add(Method::get, "/api/v1/replenishment",
-             [&forecasts](Request& req) -> asio::awaitable<Response> {
-               Result<std::vector<ReplenishmentLine>> lines = forecasts.replenishment(req.actor);
+             [&forecasts, &pool](Request& req) -> asio::awaitable<Response> {
+               Result<std::vector<ReplenishmentLine>> lines =
+                   co_await run_blocking<std::vector<ReplenishmentLine>>(
+                       pool, [&] { return forecasts.replenishment(req.actor); });
                if (!lines.ok()) co_return problem(lines.error());
                json::array items;
                for (const ReplenishmentLine& line : *lines) items.push_back(to_json(line));
@@ -144,14 +148,16 @@ void add_forecast_routes(Router& router, ForecastService& forecasts) {
              });
 
   router.add(Method::get, "/api/v1/customers/repurchase-due",
-             [&forecasts](Request& req) -> asio::awaitable<Response> {
+             [&forecasts, &pool](Request& req) -> asio::awaitable<Response> {
                Result<std::int64_t> within =
                    query_integer(req, "within_days", 7, INT32_MIN, INT32_MAX);
                if (!within.ok()) co_return problem(within.error());
                Result<std::int64_t> limit = query_integer(req, "limit", 100, INT32_MIN, INT32_MAX);
                if (!limit.ok()) co_return problem(limit.error());
-               Result<RepurchaseDueList> due = forecasts.repurchase_due(
-                   req.actor, static_cast<int>(*within), static_cast<int>(*limit));
+               Result<RepurchaseDueList> due = co_await run_blocking<RepurchaseDueList>(pool, [&] {
+                 return forecasts.repurchase_due(req.actor, static_cast<int>(*within),
+                                                 static_cast<int>(*limit));
+               });
                if (!due.ok()) co_return problem(due.error());
                Disclosure contact = contact_disclosure(req.actor.role, ContactView::list);
                json::array items;

@@ -3,7 +3,6 @@
 #include "http/await.h"
 #include "http/json_input.h"
 #include "http/json_output.h"
-#include "http/multipart.h"
 #include "http/problem.h"
 #include "http/routes.h"
 
@@ -125,25 +124,6 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                });
                if (!updated.ok()) co_return problem(updated.error());
                co_return product_response(200, *updated);
-             });
-
-  router.add(Method::post, "/api/v1/products/{sku}/images", Permission::write_inventory,
-             [&inventory](Request& req) -> asio::awaitable<Response> {
-               Result<std::vector<FormPart>> parts =
-                   parse_multipart(req.header("content-type"), req.body);
-               if (!parts.ok()) co_return problem(parts.error());
-               auto file = std::find_if(parts->begin(), parts->end(),
-                                        [](const FormPart& p) { return p.name == "file"; });
-               if (file == parts->end()) {
-                 co_return problem(invalid_field("file", "is required: a part named file"));
-               }
-               Result<ProductImage> image = co_await await_result<ProductImage>([&](auto done) {
-                 inventory.add_image(req.actor, req.params.at("sku"), std::string(file->data),
-                                     std::move(done));
-               });
-               if (!image.ok()) co_return problem(image.error());
-               co_return json_response(201, to_json(*image))
-                   .with_header("Location", "/media/" + image->file_name);
              });
 
   router.add(Method::get, "/api/v1/warehouses",

@@ -7,13 +7,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "app/actor.h"
+#include "concurrency/mutex.h"
 
 namespace depot::http {
 
@@ -53,7 +53,7 @@ class ResponseStream {
   // Queues `piece`; false once the stream is over. A client that falls `max_queued_bytes` behind
   // is cut off after what is queued: a reader that slow is better off reconnecting.
   bool push(std::string piece) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (closed_ || finished_) return false;
     queued_bytes_ += piece.size();
     pieces_.push_back(std::move(piece));
@@ -64,14 +64,14 @@ class ResponseStream {
 
   // Ends the response once the pieces queued so far are written.
   void close() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     closed_ = true;
     if (wake_) wake_();
   }
 
   // Keeps `resource` (what feeds the stream, e.g. a subscription) alive until the stream is over.
   void hold(std::shared_ptr<void> resource) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     held_.push_back(std::move(resource));
   }
 
@@ -81,7 +81,7 @@ class ResponseStream {
   // The server's side. `wake` is called (under the stream's lock: it must only signal) whenever
   // there is something new to take.
   void on_wake(std::function<void()> wake) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     wake_ = std::move(wake);
   }
   struct Taken {
@@ -89,7 +89,7 @@ class ResponseStream {
     bool closed = false;
   };
   Taken take() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     Taken taken{{}, closed_};
     for (std::string& piece : pieces_) taken.bytes += piece;
     pieces_.clear();
@@ -102,7 +102,7 @@ class ResponseStream {
     std::vector<std::shared_ptr<void>> held;
     std::function<void()> wake;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       finished_ = true;
       held.swap(held_);
       wake.swap(wake_);
@@ -114,13 +114,13 @@ class ResponseStream {
   const std::string heartbeat_;
   const std::chrono::milliseconds heartbeat_every_;
   const std::size_t max_queued_bytes_;
-  std::mutex mutex_;
-  std::vector<std::string> pieces_;          // GUARDED_BY(mutex_)
-  std::size_t queued_bytes_ = 0;             // GUARDED_BY(mutex_)
-  bool closed_ = false;                      // GUARDED_BY(mutex_)
-  bool finished_ = false;                    // GUARDED_BY(mutex_)
-  std::function<void()> wake_;               // GUARDED_BY(mutex_)
-  std::vector<std::shared_ptr<void>> held_;  // GUARDED_BY(mutex_)
+  Mutex mutex_;
+  std::vector<std::string> pieces_ GUARDED_BY(mutex_);
+  std::size_t queued_bytes_ GUARDED_BY(mutex_) = 0;
+  bool closed_ GUARDED_BY(mutex_) = false;
+  bool finished_ GUARDED_BY(mutex_) = false;
+  std::function<void()> wake_ GUARDED_BY(mutex_);
+  std::vector<std::shared_ptr<void>> held_ GUARDED_BY(mutex_);
 };
 
 struct Response {

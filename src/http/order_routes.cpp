@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "domain/order_rules.h"
+#include "domain/text.h"
 #include "http/await.h"
 #include "http/json_input.h"
 #include "http/json_output.h"
@@ -53,6 +54,9 @@ Result<OrderQuery> read_query(const Request& request) {
   query.external_no = text("external_no");
   query.phone = text("phone");
   query.sku = text("sku");
+  if (!query.sku.empty() && !is_valid_sku(query.sku)) {
+    errors.push_back({"sku", "is not a SKU (1–64 letters, digits, '-', '_' or '.')"});
+  }
   query.hold_reason = text("hold_reason");
   std::string sort = text("sort");
   if (sort == "created_at") {
@@ -184,7 +188,8 @@ void add_order_routes(Router& router, OrderService& orders) {
 }
 
 Result<OrderIdPage> order_id_page(const Request& request) {
-  Result<std::int64_t> order_id = query_integer(request, "order_id", 0, 0, INT64_MAX);
+  // Absent means any order; 0 names none (ids start at 1), so it is refused, not read as absent.
+  Result<std::int64_t> order_id = query_integer(request, "order_id", 0, 1, INT64_MAX);
   if (!order_id.ok()) return order_id.error();
   Result<std::int64_t> cursor = query_integer(request, "cursor", 0, 0, INT64_MAX);
   if (!cursor.ok()) return cursor.error();

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <string>
+
 namespace depot::http {
 
 namespace json = boost::json;
@@ -79,6 +81,8 @@ const char* title_of(ErrorCode code) {
 
 namespace {
 
+constexpr int kUnavailableRetryAfterSeconds = 5;
+
 json::object problem_body(int status, std::string title, std::string detail) {
   return {{"type", "about:blank"},
           {"title", std::move(title)},
@@ -106,6 +110,10 @@ Response problem(const Error& error) {
   Response response{status, "application/problem+json", json::serialize(body), {}};
   if (error.code == ErrorCode::unauthenticated) {
     response.with_header("WWW-Authenticate", "Bearer");
+  }
+  // Unavailable is passing (a full disk, a provider down, a stop under way): say when to retry.
+  if (error.code == ErrorCode::unavailable) {
+    response.with_header("Retry-After", std::to_string(kUnavailableRetryAfterSeconds));
   }
   return response;
 }

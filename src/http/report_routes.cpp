@@ -2,6 +2,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "app/report_service.h"
+#include "http/blocking.h"
 #include "http/json_input.h"
 #include "http/json_output.h"
 #include "http/problem.h"
@@ -114,11 +115,12 @@ json::object to_json(const Dashboard& board) {
 
 }  // namespace
 
-void add_report_routes(Router& router, ReportService& reports) {
+void add_report_routes(Router& router, ReportService& reports, asio::thread_pool& pool) {
   router.add(Method::get, "/api/v1/reports/dashboard", Permission::read,
-             [&reports](Request& req) -> asio::awaitable<Response> {
+             [&reports, &pool](Request& req) -> asio::awaitable<Response> {
                DashboardQuery query{query_text(req, "from"), query_text(req, "to")};
-               Result<Dashboard> board = reports.dashboard(req.actor, query);
+               Result<Dashboard> board = co_await run_blocking<Dashboard>(
+                   pool, [&] { return reports.dashboard(req.actor, query); });
                if (!board.ok()) co_return problem(board.error());
                co_return json_response(200, to_json(*board));
              });

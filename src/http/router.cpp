@@ -1,13 +1,29 @@
 #include "http/router.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "app/session_service.h"
 #include "http/problem.h"
+#include "http/url.h"
 
 namespace depot::http {
 
 namespace {
+
+// Percent-escapes may decode to bytes that are no text. Such a path names nothing, and quoting it
+// (or such a query value) back in an answer would make the answer invalid JSON.
+std::optional<Response> undecodable(const Request& request) {
+  constexpr const char* kNotText = "is not UTF-8 text once percent-decoded";
+  if (!is_valid_utf8(request.path)) {
+    return problem(error(ErrorCode::not_found, std::string("the path ") + kNotText));
+  }
+  for (const auto& [name, value] : request.query) {
+    if (!is_valid_utf8(name)) return problem(invalid_field("query", kNotText));
+    if (!is_valid_utf8(value)) return problem(invalid_field(name, kNotText));
+  }
+  return std::nullopt;
+}
 
 std::vector<std::string_view> split_path(std::string_view path) {
   std::vector<std::string_view> segments;
@@ -76,7 +92,7 @@ std::string_view to_string(Method method) {
 
 bool RateLimiter::admit(const std::string& key, std::chrono::steady_clock::time_point now,
                         std::chrono::seconds& retry_after) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto [it, fresh] = buckets_.try_emplace(key, Bucket{burst_, now});
   Bucket& bucket = it->second;
   double elapsed = std::chrono::duration<double>(now - bucket.at).count();
@@ -100,6 +116,22 @@ void Router::add(Method method, std::string pattern, Handler handler, Access acc
 void Router::add(Method method, std::string pattern, Permission permission, Handler handler) {
   add(method, std::move(pattern), std::move(handler), Access::signed_in);
   routes_.back().permission = permission;
+}
+
+void Router::allow_body(Method method, const std::string& pattern, std::size_t bytes) {
+  for (Route& route : routes_) {
+    if (route.method == method && route.pattern == pattern) route.max_body_bytes = bytes;
+  }
+}
+
+std::size_t Router::body_limit(Method method, std::string_view path, std::size_t otherwise) const {
+  std::vector<std::string_view> segments = split_path(path);
+  for (const Route& route : routes_) {
+    std::map<std::string, std::string> params;
+    if (route.method != method || !match(route, segments, params)) continue;
+    return route.max_body_bytes > 0 ? route.max_body_bytes : otherwise;
+  }
+  return otherwise;
 }
 
 bool Router::match(const Route& route, const std::vector<std::string_view>& segments,
@@ -136,6 +168,7 @@ Result<Actor> Router::authenticate(const Request& request) {
 }
 
 boost::asio::awaitable<Response> Router::dispatch(Request& request) {
+  if (std::optional<Response> refused = undecodable(request)) co_return std::move(*refused);
   std::vector<std::string_view> segments = split_path(request.path);
   bool path_known = false;
   for (const Route& route : routes_) {

@@ -8,12 +8,12 @@
 
 #include <chrono>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "app/access_service.h"
+#include "concurrency/mutex.h"
 #include "http/message.h"
 
 namespace depot::http {
@@ -46,8 +46,8 @@ class RateLimiter {
   };
   double rate_;
   double burst_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, Bucket> buckets_;  // GUARDED_BY(mutex_)
+  Mutex mutex_;
+  std::unordered_map<std::string, Bucket> buckets_ GUARDED_BY(mutex_);
 };
 
 class Router {
@@ -61,6 +61,13 @@ class Router {
   void add(Method method, std::string pattern, Permission permission, Handler handler);
   // Answers GET and HEAD requests whose path no route has (the console's client-side routes).
   void fallback(Handler handler) { fallback_ = std::move(handler); }
+  // Lets the requests of the route `method` + `pattern` (added before) carry a body of up to
+  // `bytes` instead of the server's own limit: an upload whose file has the API's size limit
+  // comes in a larger multipart envelope.
+  void allow_body(Method method, const std::string& pattern, std::size_t bytes);
+  // The body limit of a request to `path` (undecoded target without its query): its route's
+  // own, or `otherwise`. Read before the body, from the header alone.
+  std::size_t body_limit(Method method, std::string_view path, std::size_t otherwise) const;
   // Answers the request with the first route whose pattern and method match, and sets
   // request.route to the pattern that matched its path (for metrics and the access log).
   boost::asio::awaitable<Response> dispatch(Request& request);
@@ -81,6 +88,7 @@ class Router {
     Handler handler;
     Access access;
     Permission permission;
+    std::size_t max_body_bytes = 0;  // 0: the server's limit
   };
   static bool match(const Route& route, const std::vector<std::string_view>& segments,
                     std::map<std::string, std::string>& params);

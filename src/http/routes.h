@@ -20,6 +20,7 @@
 #include "app/order_imports.h"
 #include "app/order_service.h"
 #include "app/print_service.h"
+#include "app/product_images.h"
 #include "app/public_tracking.h"
 #include "app/refund_service.h"
 #include "app/report_service.h"
@@ -38,6 +39,8 @@ namespace depot::http {
 
 void add_order_routes(Router& router, OrderService& orders);
 void add_inventory_routes(Router& router, InventoryService& inventory);
+// Uploads of product images (multipart, a part named `file`).
+void add_product_image_routes(Router& router, ProductImages& images);
 // Platform connections, the platforms' signed order webhooks, and bulk order imports (INT-2).
 void add_integration_routes(Router& router, IntegrationService& integrations,
                             OrderImports& order_imports);
@@ -67,10 +70,14 @@ void add_audit_routes(Router& router, AuditLog& audit);
 // After-sales: returns and exchanges, refunds, delivery feedback and its summary, complaints.
 void add_after_sales_routes(Router& router, ReturnService& returns, RefundService& refunds,
                             FeedbackService& feedback);
-// Reports: the dashboard.
-void add_report_routes(Router& router, ReportService& reports);
+// Reports: the dashboard, computed on `pool` so that a year of figures never holds a request
+// thread.
+void add_report_routes(Router& router, ReportService& reports, boost::asio::thread_pool& pool);
 // Forecasts and reorder advice, the replenishment list, repurchase predictions, shipping advice.
-void add_forecast_routes(Router& router, ForecastService& forecasts);
+// The forecasts, the replenishment list and the repurchase list fit models over histories, so
+// they run on `pool`.
+void add_forecast_routes(Router& router, ForecastService& forecasts,
+                         boost::asio::thread_pool& pool);
 // The console's session (POST/GET/DELETE /api/v1/session), the owner's users and API keys, and
 // the division tree of the address picker. Blocking use cases run on `pool`.
 void add_access_routes(Router& router, AccessService& access, UserService& users,

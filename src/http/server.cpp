@@ -25,6 +25,9 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+// Refusals past the connection cap: how many may be in progress, and how long each may take.
+constexpr std::size_t kRefusalsAtOnce = 64;
+constexpr auto kRefusalTime = std::chrono::seconds(2);
 
 struct Server::Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
@@ -76,15 +79,45 @@ Request to_request(bhttp::request<bhttp::string_body>&& raw) {
   return request;
 }
 
-// The status and the header fields every response carries, then the handler's own.
-template <class Body>
-bhttp::response<Body> wire_header(const Response& response, unsigned version) {
-  bhttp::response<Body> wire{static_cast<bhttp::status>(response.status), version};
+// An HTML answer that sets no policy of its own may load nothing, run nothing and be framed by
+// no one: a page that needs more says so itself.
+constexpr const char* kStrictPagePolicy =
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+// The header fields every answer carries, then the handler's own (which may replace them): no
+// content sniffing, no framing, and no Referer leaking a path (a tracking link's token) to
+// another site.
+template <class Fields>
+void set_header_fields(Fields& wire, const Response& response) {
   wire.set(bhttp::field::server, "depot");
   wire.set(bhttp::field::content_type, response.content_type);
   wire.set("X-Content-Type-Options", "nosniff");
+  wire.set("X-Frame-Options", "DENY");
+  wire.set("Referrer-Policy", "no-referrer");
+  if (response.content_type.starts_with("text/html")) {
+    wire.set("Content-Security-Policy", kStrictPagePolicy);
+  }
   for (const auto& [name, value] : response.headers) wire.set(name, value);
+}
+
+template <class Body>
+bhttp::response<Body> wire_header(const Response& response, unsigned version) {
+  bhttp::response<Body> wire{static_cast<bhttp::status>(response.status), version};
+  set_header_fields(wire, response);
   return wire;
+}
+
+// The answer to a connection past the cap, written before its request is read; it names no
+// request, so it is the same bytes every time.
+const std::string& busy_answer() {
+  static const std::string answer = [] {
+    std::string body = problem(error(ErrorCode::unavailable, "too many connections")).body;
+    return "HTTP/1.1 503 Service Unavailable\r\nServer: depot\r\n"
+           "Content-Type: application/problem+json\r\nX-Content-Type-Options: nosniff\r\n"
+           "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  return answer;
 }
 
 bhttp::response<bhttp::string_body> to_wire(Response&& response, unsigned version, bool keep_alive,
@@ -97,17 +130,23 @@ bhttp::response<bhttp::string_body> to_wire(Response&& response, unsigned versio
   return wire;
 }
 
+Response body_too_large(std::size_t limit) {
+  return problem(
+      error(ErrorCode::too_large,
+            "the body is over " + std::to_string(limit) + " bytes" +
+                (limit % (1 << 20) == 0 ? " (" + std::to_string(limit >> 20) + " MiB)" : "")));
+}
+
 // What to answer a request that could not be read, before closing the connection; nothing when
 // the peer went away or was too slow (there is no one to answer).
-std::optional<Response> unreadable(const beast::error_code& ec, bool start_line_read) {
+std::optional<Response> unreadable(const beast::error_code& ec, bool start_line_read,
+                                   std::size_t body_limit) {
   // Socket errors, timeouts and a closed connection are not HTTP parse errors.
   bool parse_error = ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
   if (!parse_error || ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
     return std::nullopt;
   }
-  if (ec == bhttp::error::body_limit) {
-    return problem(error(ErrorCode::too_large, "the body is over 1 MiB"));
-  }
+  if (ec == bhttp::error::body_limit) return body_too_large(body_limit);
   if (ec == bhttp::error::header_limit) {
     // The limit counts the request line too: a target that alone fills it is a long URI.
     if (!start_line_read) return problem(414, "URI too long", "the request line is too long");
@@ -182,8 +221,12 @@ asio::awaitable<bool> write_file(beast::tcp_stream& stream, bhttp::response<bhtt
 
 // A request whose framing depot does not read the way its sender may mean it: refused rather than
 // guessed at (request smuggling lives in such guesses).
-std::optional<Response> ambiguous(const bhttp::request_parser<bhttp::string_body>& parser) {
+std::optional<Response> ambiguous(const bhttp::request_parser<bhttp::string_body>& parser,
+                                  std::size_t body_limit) {
   const auto& header = parser.get();
+  if (parser.content_length() && *parser.content_length() > body_limit) {
+    return body_too_large(body_limit);
+  }
   auto encoding = header.find(bhttp::field::transfer_encoding);
   if (encoding != header.end()) {
     if (header.find(bhttp::field::content_length) != header.end()) {
@@ -228,7 +271,7 @@ void Server::stop() {
     acceptor_.close(ignored);
     for (WorkGuard& guard : keep_running_) guard.reset();
   });
-  std::lock_guard lock(connections_mutex_);
+  MutexLock lock(connections_mutex_);
   for (const auto& connection : connections_) {
     asio::post(connection->stream.get_executor(), [connection] {
       if (connection->end_stream) {
@@ -241,39 +284,101 @@ void Server::stop() {
 }
 
 asio::awaitable<void> Server::accept_loop() {
+  asio::steady_timer pause(acceptor_.get_executor());
   while (!stopping_) {
     asio::io_context& context = *contexts_[next_context_++ % contexts_.size()];
     auto [ec, socket] = co_await acceptor_.async_accept(context, kTuple);
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) break;
       spdlog::warn("accept failed: {}", ec.message());
+      // Out of file descriptors, the same failure comes back at once until some close: wait a
+      // little rather than spin.
+      pause.expires_after(std::chrono::milliseconds(100));
+      co_await pause.async_wait(kTuple);
       continue;
     }
+    std::size_t open = 0;
+    {
+      MutexLock lock(connections_mutex_);
+      open = connections_.size();
+    }
+    if (open >= options_.max_connections) {
+      if (!at_cap_) spdlog::warn("{} connections open: new ones are answered 503", open);
+      at_cap_ = true;
+      // Each refusal holds its socket for a moment; past a few at once, a new one just closes.
+      if (refusing_ < kRefusalsAtOnce) {
+        // The executor is taken first: arguments are evaluated in no set order.
+        auto executor = socket.get_executor();
+        asio::co_spawn(executor, refuse(std::move(socket)), asio::detached);
+      }
+      continue;
+    }
+    at_cap_ = false;
     socket.set_option(tcp::no_delay(true));
     boost::system::error_code peer_ec;
     tcp::endpoint peer = socket.remote_endpoint(peer_ec);
     auto connection = std::make_shared<Connection>(std::move(socket));
     if (!peer_ec) connection->client_address = peer.address().to_string();
     {
-      std::lock_guard lock(connections_mutex_);
+      MutexLock lock(connections_mutex_);
       connections_.insert(connection);
     }
     asio::co_spawn(connection->stream.get_executor(), serve(connection), asio::detached);
   }
 }
 
+asio::awaitable<void> Server::refuse(tcp::socket socket) {
+  ++refusing_;
+  beast::tcp_stream stream(std::move(socket));
+  stream.expires_after(kRefusalTime);
+  auto [write_ec, written] =
+      co_await asio::async_write(stream, asio::buffer(busy_answer()), kTuple);
+  if (!write_ec) {
+    // Closing with the client's request unread would reset the connection, and the reset can
+    // reach the client before it has read the answer: read and drop until it closes.
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    std::array<char, 1024> scratch;
+    while (true) {
+      auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(scratch), kTuple);
+      if (read_ec) break;
+    }
+  }
+  --refusing_;
+}
+
 asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
   beast::tcp_stream& stream = connection->stream;
   beast::flat_buffer buffer;
+  bool first_request = true;
   while (!stopping_) {
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.body_limit(options_.max_body_bytes);
+    // The route's limit is known only from the header: Content-Length is checked against it
+    // below, and chunked bodies are counted against it as they come.
+    parser.body_limit(boost::none);
     parser.header_limit(64 * 1024);
-    stream.expires_after(options_.idle_timeout);
+    if (!first_request && buffer.size() == 0) {
+      // A kept-alive connection waits for its next request's first byte for the idle time.
+      stream.expires_after(options_.idle_timeout);
+      auto [wait_ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
+      if (wait_ec) break;
+      buffer.commit(n);
+    }
+    first_request = false;
+    // The whole header within its deadline, however slowly it trickles in (slowloris).
+    stream.expires_after(options_.header_timeout);
     auto [header_ec, header_bytes] =
         co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+    std::size_t body_limit = options_.max_body_bytes;
+    if (!header_ec) {
+      std::string_view target = parser.get().target();
+      body_limit = router_.body_limit(method_of(parser.get().method()),
+                                      target.substr(0, target.find('?')), body_limit);
+      parser.body_limit(body_limit);
+    }
     std::optional<Response> refusal =
-        header_ec ? unreadable(header_ec, !parser.get().target().empty()) : ambiguous(parser);
+        header_ec ? unreadable(header_ec, !parser.get().target().empty(), body_limit)
+                  : ambiguous(parser, body_limit);
     if (header_ec || refusal) {
       if (refusal) {
         answered_unread(method_of(parser.get().method()), parser.get().target(),
@@ -288,9 +393,10 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
       bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
       co_await bhttp::async_write(stream, go_on, kTuple);
     }
+    stream.expires_after(options_.body_timeout);
     auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
     if (body_ec) {
-      if (std::optional<Response> refusal = unreadable(body_ec, true)) {
+      if (std::optional<Response> refusal = unreadable(body_ec, true, body_limit)) {
         answered_unread(method_of(parser.get().method()), parser.get().target(),
                         parser.get()["X-Request-Id"], *refusal);
         auto wire = to_wire(std::move(*refusal), 11, false, false);
@@ -329,20 +435,20 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
       wire.body() = std::move(file);
       wire.keep_alive(keep_alive);
       wire.prepare_payload();
-      bool written = co_await write_file(stream, wire, head, options_.idle_timeout);
+      bool written = co_await write_file(stream, wire, head, options_.send_timeout);
       connection->busy = false;
       if (!written || !keep_alive) break;
       continue;
     }
     auto wire = to_wire(std::move(response), version, keep_alive, head);
-    stream.expires_after(options_.idle_timeout);
+    stream.expires_after(options_.send_timeout);
     auto [write_ec, written] = co_await bhttp::async_write(stream, wire, kTuple);
     connection->busy = false;
     if (write_ec || !keep_alive) break;
   }
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  std::lock_guard lock(connections_mutex_);
+  MutexLock lock(connections_mutex_);
   connections_.erase(connection);
 }
 
@@ -371,16 +477,13 @@ asio::awaitable<void> Server::write_stream(std::shared_ptr<Connection> connectio
   std::shared_ptr<ResponseStream> body = std::move(response.stream);
   beast::tcp_stream& stream = connection->stream;
   bhttp::response<bhttp::empty_body> header{static_cast<bhttp::status>(response.status), version};
-  header.set(bhttp::field::server, "depot");
-  header.set(bhttp::field::content_type, response.content_type);
-  header.set("X-Content-Type-Options", "nosniff");
-  for (auto& [name, value] : response.headers) header.set(name, value);
+  set_header_fields(header, response);
   header.keep_alive(false);
   // HTTP/1.0 has no chunks: its body simply ends when the connection closes.
   bool chunked = version >= 11;
   header.chunked(chunked);
   bhttp::response_serializer<bhttp::empty_body> serializer{header};
-  stream.expires_after(options_.idle_timeout);
+  stream.expires_after(options_.send_timeout);
   auto [header_ec, header_bytes] = co_await bhttp::async_write_header(stream, serializer, kTuple);
   if (header_ec || head) {
     body->finish();
@@ -409,7 +512,7 @@ asio::awaitable<void> Server::write_stream(std::shared_ptr<Connection> connectio
     }
     if (!taken.bytes.empty()) {
       state->writing = true;
-      bool written = co_await write_piece(stream, taken.bytes, chunked, options_.idle_timeout);
+      bool written = co_await write_piece(stream, taken.bytes, chunked, options_.send_timeout);
       state->writing = false;
       if (!written) break;
       last_write = std::chrono::steady_clock::now();
@@ -417,7 +520,7 @@ asio::awaitable<void> Server::write_stream(std::shared_ptr<Connection> connectio
     if (ending) {
       if (chunked) {
         state->writing = true;
-        stream.expires_after(options_.idle_timeout);
+        stream.expires_after(options_.send_timeout);
         co_await asio::async_write(stream, bhttp::make_chunk_last(), kTuple);
         state->writing = false;
       }

@@ -1,14 +1,9 @@
 // Shipments, release of held orders, shipping reminders, bulk imports and the carrier table.
 #include <boost/asio/awaitable.hpp>
 
-#include <algorithm>
-#include <charconv>
-
 #include "domain/carriers.h"
-#include "domain/order_rules.h"
-#include "domain/text.h"
 #include "http/await.h"
-#include "http/csv.h"
+#include "http/import_rows.h"
 #include "http/json_input.h"
 #include "http/json_output.h"
 #include "http/problem.h"
@@ -34,62 +29,6 @@ ShipCommand read_shipment(const json::object& body, std::vector<FieldError>& err
     errors.push_back({"lines", "must hold at least one line when given"});
   }
   return command;
-}
-
-// Rows of a bulk shipment file: order_no,carrier,tracking_no[,sku,quantity], with or without that
-// header line. What cannot be read is kept as a failed row naming its column.
-std::vector<ImportRow> read_import_rows(const std::vector<CsvRow>& records) {
-  static constexpr std::string_view kColumns[] = {"order_no", "carrier", "tracking_no", "sku",
-                                                  "quantity"};
-  std::vector<ImportRow> rows;
-  std::size_t first = 0;
-  if (!records.empty() && !records[0].fields.empty()) {
-    if (ascii_lower(trimmed(records[0].fields[0])) == "order_no") first = 1;
-  }
-  for (std::size_t r = first; r < records.size(); ++r) {
-    const CsvRow& record = records[r];
-    // Spreadsheets save rows that were merely formatted as ",,,,": they hold nothing to ship.
-    if (std::all_of(record.fields.begin(), record.fields.end(),
-                    [](const std::string& field) { return trimmed(field).empty(); })) {
-      continue;
-    }
-    ImportRow row;
-    row.line = static_cast<std::int64_t>(record.line);
-    auto fail = [&](std::string column, std::string message) {
-      if (row.outcome == RowOutcome::failed) return;
-      row.outcome = RowOutcome::failed;
-      row.column = std::move(column);
-      row.message = std::move(message);
-    };
-    std::vector<std::string> f = record.fields;
-    if (f.size() != 3 && f.size() != 5) {
-      fail(f.size() == 4 ? "quantity" : "",
-           "expected 3 columns (order_no,carrier,tracking_no) or 5 (…,sku,quantity), found " +
-               std::to_string(f.size()));
-    }
-    f.resize(5);
-    for (std::size_t c = 0; c < 3; ++c) {
-      if (trimmed(f[c]).empty()) fail(std::string(kColumns[c]), "is empty");
-      if (f[c].size() > 64) fail(std::string(kColumns[c]), "is longer than 64 bytes");
-    }
-    row.order_no = trimmed(f[0]);
-    row.carrier = trimmed(f[1]);
-    row.tracking_no = trimmed(f[2]);
-    row.sku = trimmed(f[3]);
-    std::string_view quantity = trimmed(f[4]);
-    if (!row.sku.empty() || !quantity.empty()) {
-      if (!is_valid_sku(row.sku)) fail("sku", "is not a SKU");
-      std::int64_t q = 0;
-      auto [end, ec] = std::from_chars(quantity.data(), quantity.data() + quantity.size(), q);
-      if (ec != std::errc() || end != quantity.data() + quantity.size() || q <= 0 ||
-          q > kMaxLineQuantity) {
-        fail("quantity", "must be a whole number from 1 to " + std::to_string(kMaxLineQuantity));
-      }
-      row.quantity = q;
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
 }
 
 }  // namespace

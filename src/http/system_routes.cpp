@@ -150,7 +150,10 @@ void add_system_routes(Router& router, MerchantService& merchant, InventoryServi
   };
   router.add(Method::get, "/", console_index, Access::public_);
   router.fallback([console_index](Request& req) -> asio::awaitable<Response> {
-    if (req.path.starts_with("/api/")) {
+    // Under the API, the media and the assets a path that matched nothing names no file: the
+    // console's page in its place would be a 200 that is not what was asked for.
+    if (req.path.starts_with("/api/") || req.path.starts_with("/media/") ||
+        req.path.starts_with("/assets/")) {
       co_return problem(error(ErrorCode::not_found, "no such endpoint: " + req.path));
     }
     co_return co_await console_index(req);

@@ -2,12 +2,10 @@
 // aggregator's pushes.
 #include <boost/json.hpp>
 
-#include <algorithm>
 #include <charconv>
 
-#include "domain/text.h"
 #include "http/await.h"
-#include "http/csv.h"
+#include "http/import_rows.h"
 #include "http/json_input.h"
 #include "http/json_output.h"
 #include "http/json_output_tracking.h"
@@ -32,59 +30,6 @@ Response push_refused(const Error& why) {
   json::object body{
       {"result", false}, {"returnCode", std::to_string(refused.status)}, {"message", why.message}};
   return json_response(refused.status, body);
-}
-
-// Scan times in files come as RFC 3339 or as spreadsheets write them, "2026-11-23 14:05[:06]",
-// which is China time.
-std::optional<Instant> spreadsheet_instant(std::string_view text) {
-  text = trimmed(text);
-  if (std::optional<Instant> exact = parse_instant(text)) return exact;
-  std::string iso(text);
-  if (iso.size() == 16) iso += ":00";
-  if (iso.size() != 19 || iso[10] != ' ') return std::nullopt;
-  iso[10] = 'T';
-  std::optional<Instant> as_utc = parse_instant(iso + "Z");
-  if (!as_utc) return std::nullopt;
-  return *as_utc - std::chrono::hours(8);
-}
-
-// Rows of a tracking file: tracking_no,status,text,at[,location], with or without that header.
-std::vector<CheckpointRow> read_checkpoint_rows(const std::vector<CsvRow>& records) {
-  std::vector<CheckpointRow> rows;
-  std::size_t first = 0;
-  if (!records.empty() && !records[0].fields.empty() &&
-      ascii_lower(trimmed(records[0].fields[0])) == "tracking_no") {
-    first = 1;
-  }
-  for (std::size_t r = first; r < records.size(); ++r) {
-    const std::vector<std::string>& f = records[r].fields;
-    if (std::all_of(f.begin(), f.end(), [](const std::string& x) { return trimmed(x).empty(); })) {
-      continue;
-    }
-    CheckpointRow row;
-    row.line = static_cast<std::int64_t>(records[r].line);
-    if (f.size() != 4 && f.size() != 5) {
-      row.column = f.size() < 4 ? "at" : "location";
-      row.message = "expected 4 columns (tracking_no,status,text,at) or 5 (…,location), found " +
-                    std::to_string(f.size());
-      rows.push_back(std::move(row));
-      continue;
-    }
-    row.tracking_no = trimmed(f[0]);
-    row.checkpoint.status = trimmed(f[1]);
-    row.checkpoint.text = f[2];
-    row.checkpoint.at = spreadsheet_instant(f[3]);
-    if (f.size() == 5) row.checkpoint.location = f[4];
-    if (row.tracking_no.empty() || row.tracking_no.size() > 64) {
-      row.column = "tracking_no";
-      row.message = "must be 1-64 bytes";
-    } else if (!row.checkpoint.at) {
-      row.column = "at";
-      row.message = "must be a time like 2026-11-23 14:05 (China time) or RFC 3339";
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
 }
 
 Result<std::vector<CheckpointInput>> read_checkpoints(const json::object& body) {

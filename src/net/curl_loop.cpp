@@ -265,7 +265,7 @@ CurlLoop::CurlLoop(CurlLoopOptions options) : options_(options) {
 
 CurlLoop::~CurlLoop() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   wake();
@@ -277,7 +277,7 @@ CurlLoop::~CurlLoop() {
 
 std::unique_ptr<Transfer> CurlLoop::transfer() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!spare_.empty()) {
       std::unique_ptr<Transfer> reused = std::move(spare_.back());
       spare_.pop_back();
@@ -289,7 +289,7 @@ std::unique_ptr<Transfer> CurlLoop::transfer() {
 
 void CurlLoop::recycle(std::unique_ptr<Transfer> finished) {
   finished->reset();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (spare_.size() < options_.max_in_flight) spare_.push_back(std::move(finished));
 }
 
@@ -297,7 +297,7 @@ void CurlLoop::perform(std::unique_ptr<Transfer> transfer,
                        std::function<void(std::unique_ptr<Transfer>, CURLcode)> done) {
   Pending pending{std::move(transfer), std::move(done)};
   {
-    std::unique_lock lock(mutex_);
+    MutexLock lock(mutex_);
     if (!stopping_) {
       // The loop takes the whole queue when it wakes: only the first of a burst wakes it.
       bool first = queue_.empty();
@@ -375,7 +375,7 @@ void CurlLoop::run() {
   for (auto& [easy, pending] : unfinished) answer(pending, CURLE_ABORTED_BY_CALLBACK);
   std::deque<Pending> waiting;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     waiting.swap(queue_);
   }
   for (Pending& pending : waiting) answer(pending, CURLE_ABORTED_BY_CALLBACK);
@@ -384,7 +384,7 @@ void CurlLoop::run() {
 bool CurlLoop::start_queued() {
   std::deque<Pending> starting;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (stopping_) return false;
     while (!queue_.empty() && running_.size() + starting.size() < options_.max_in_flight) {
       starting.push_back(std::move(queue_.front()));
@@ -449,7 +449,9 @@ int CurlLoop::on_socket(CURL*, curl_socket_t socket, int what, void* self, void*
   if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) event.events |= EPOLLOUT;
   int operation = watched != nullptr ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
   if (epoll_ctl(loop->epoll_, operation, socket, &event) != 0) {
-    spdlog::error("curl loop: epoll_ctl on a transfer's socket failed: {}", std::strerror(errno));
+    char reason[256];  // strerror() shares one buffer between threads; GNU strerror_r does not
+    spdlog::error("curl loop: epoll_ctl on a transfer's socket failed: {}",
+                  strerror_r(errno, reason, sizeof reason));
     return -1;  // curl fails the transfers on this socket
   }
   // Any non-null pointer marks the socket as watched.

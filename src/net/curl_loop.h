@@ -20,13 +20,14 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "concurrency/mutex.h"
 
 namespace depot::net {
 
@@ -152,7 +153,7 @@ class CurlLoop {
   };
   void run();
   // Starts queued transfers while there is room; answers false once the loop is stopping.
-  bool start_queued();
+  bool start_queued() EXCLUDES(mutex_);
   void start(Pending pending);
   // Waits for ready sockets, curl's next timeout or a wake-up, and lets curl act on them.
   void wait_and_act();
@@ -168,11 +169,11 @@ class CurlLoop {
   CURLM* multi_ = nullptr;
   int epoll_ = -1;
   int wakeup_ = -1;  // an eventfd: perform() and the destructor end the wait with it
-  std::mutex mutex_;
-  std::deque<Pending> queue_;                     // GUARDED_BY(mutex_)
-  bool stopping_ = false;                         // GUARDED_BY(mutex_)
-  std::vector<std::unique_ptr<Transfer>> spare_;  // GUARDED_BY(mutex_)
-  std::unordered_map<CURL*, Pending> running_;    // owned by the loop's thread
+  Mutex mutex_;
+  std::deque<Pending> queue_ GUARDED_BY(mutex_);
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  std::vector<std::unique_ptr<Transfer>> spare_ GUARDED_BY(mutex_);
+  std::unordered_map<CURL*, Pending> running_;  // owned by the loop's thread
   // When curl wants curl_multi_socket_action(CURL_SOCKET_TIMEOUT), if it does; loop's thread.
   std::optional<std::chrono::steady_clock::time_point> timeout_at_;
   std::thread thread_;

@@ -8,9 +8,10 @@ namespace depot::workers {
 void ExportRunner::start() {
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "depot-export");
-    std::unique_lock lock(mutex_);
+    MutexLock lock(mutex_);
     while (!stopping_) {
-      wake_.wait_for(lock, expire_every_, [this] { return stopping_ || pending_; });
+      wake_.wait_for(mutex_, expire_every_,
+                     [this]() REQUIRES(mutex_) { return stopping_ || pending_; });
       if (stopping_) break;
       pending_ = false;
       lock.unlock();
@@ -18,7 +19,7 @@ void ExportRunner::start() {
         exports_.expire();
         // run_step() records a job's own failures on the job; what escapes is the service's.
         while (exports_.run_step()) {
-          std::lock_guard check(mutex_);
+          MutexLock check(mutex_);
           if (stopping_) break;
         }
       } catch (const std::exception& e) {
@@ -31,7 +32,7 @@ void ExportRunner::start() {
 
 void ExportRunner::stop() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -40,7 +41,7 @@ void ExportRunner::stop() {
 
 void ExportRunner::wake() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     pending_ = true;
   }
   wake_.notify_all();

@@ -6,11 +6,10 @@
 // files go with the next start).
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "app/export_service.h"
+#include "concurrency/mutex.h"
 
 namespace depot::workers {
 
@@ -29,10 +28,10 @@ class ExportRunner {
  private:
   ExportService& exports_;
   const std::chrono::milliseconds expire_every_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // GUARDED_BY(mutex_)
-  bool pending_ = false;   // GUARDED_BY(mutex_)
+  Mutex mutex_;
+  ConditionVariable wake_;
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  bool pending_ GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

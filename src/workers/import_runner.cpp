@@ -8,9 +8,9 @@ namespace depot::workers {
 void ImportRunner::start() {
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "depot-import");
-    std::unique_lock lock(mutex_);
+    MutexLock lock(mutex_);
     while (!stopping_) {
-      wake_.wait(lock, [this] { return stopping_ || pending_; });
+      wake_.wait(mutex_, [this]() REQUIRES(mutex_) { return stopping_ || pending_; });
       if (stopping_) break;
       pending_ = false;
       lock.unlock();
@@ -26,7 +26,7 @@ void ImportRunner::start() {
 
 void ImportRunner::stop() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -35,7 +35,7 @@ void ImportRunner::stop() {
 
 void ImportRunner::wake() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     pending_ = true;
   }
   wake_.notify_all();
@@ -46,7 +46,7 @@ void ImportRunner::drain() {
     for (auto [tenant, id] : queue->unfinished()) {
       while (true) {
         {
-          std::lock_guard lock(mutex_);
+          MutexLock lock(mutex_);
           if (stopping_) return;
         }
         Result<bool> finished = queue->run_batch(tenant, id);

@@ -4,12 +4,11 @@
 // every kind batch by batch until none is left. One thread; stop() lets the current batch commit,
 // then returns.
 
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "app/import_queue.h"
+#include "concurrency/mutex.h"
 
 namespace depot::workers {
 
@@ -28,10 +27,10 @@ class ImportRunner {
   void drain();
 
   std::vector<ImportQueue*> queues_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // GUARDED_BY(mutex_)
-  bool pending_ = true;    // GUARDED_BY(mutex_): look for work (initially: left over)
+  Mutex mutex_;
+  ConditionVariable wake_;
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  bool pending_ GUARDED_BY(mutex_) = true;  // look for work (initially: left over)
   std::thread thread_;
 };
 

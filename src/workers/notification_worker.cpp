@@ -29,7 +29,7 @@ NotificationWorker::NotificationWorker(Store& store, NotificationDispatcher& dis
 
 void NotificationWorker::start() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = false;
     for (TenantId tenant : store_.tenant_ids()) to_plan_.insert(tenant);
     send_pending_ = true;
@@ -52,7 +52,7 @@ void NotificationWorker::start() {
 
 void NotificationWorker::stop() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -69,7 +69,7 @@ void NotificationWorker::events_committed(const std::vector<TenantId>& tenants) 
   pacer_.others_committed();
   bool woken = false;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     woken = !to_plan_.empty() || send_pending_;
     to_plan_.insert(tenants.begin(), tenants.end());
   }
@@ -79,7 +79,7 @@ void NotificationWorker::events_committed(const std::vector<TenantId>& tenants) 
 void NotificationWorker::send_finished() {
   bool woken = false;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     woken = !to_plan_.empty() || send_pending_;
     send_pending_ = true;
   }
@@ -94,15 +94,17 @@ void NotificationWorker::loop() {
     bool work_left = !planning.empty() || more_due || sender_.outcomes_to_record();
     std::chrono::nanoseconds owed = pacer_.wait();
     {
-      std::unique_lock lock(mutex_);
+      MutexLock lock(mutex_);
       if (work_left && owed.count() > 0) {
         // Owing the writer time: back when it is paid, or at once to stop.
-        wake_.wait_for(lock, owed, [this] { return stopping_; });
+        wake_.wait_for(mutex_, owed, [this]() REQUIRES(mutex_) { return stopping_; });
       } else if (!work_left) {
-        auto ready = [this] { return stopping_ || !to_plan_.empty() || send_pending_; };
+        auto ready = [this]() REQUIRES(mutex_) {
+          return stopping_ || !to_plan_.empty() || send_pending_;
+        };
         auto deadline = std::chrono::system_clock::now() + options_.idle;
         if (next_due && *next_due < deadline) deadline = *next_due;
-        wake_.wait_until(lock, deadline, ready);
+        wake_.wait_until(mutex_, deadline, ready);
       }
       if (stopping_) return;
       planning.merge(to_plan_);

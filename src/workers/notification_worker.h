@@ -12,9 +12,7 @@
 // and the backlog is worked off beside it.
 
 #include <chrono>
-#include <condition_variable>
 #include <map>
-#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -22,6 +20,7 @@
 #include "app/notification_dispatcher.h"
 #include "app/notification_pacer.h"
 #include "app/notification_sender.h"
+#include "concurrency/mutex.h"
 
 namespace depot::workers {
 
@@ -86,11 +85,11 @@ class NotificationWorker {
   NotificationSender& sender_;
   const NotificationWorkerOptions options_;
   DispatchPacer pacer_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::set<TenantId> to_plan_;  // GUARDED_BY(mutex_)
-  bool send_pending_ = false;   // GUARDED_BY(mutex_)
-  bool stopping_ = false;       // GUARDED_BY(mutex_)
+  Mutex mutex_;
+  ConditionVariable wake_;
+  std::set<TenantId> to_plan_ GUARDED_BY(mutex_);
+  bool send_pending_ GUARDED_BY(mutex_) = false;
+  bool stopping_ GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

@@ -8,7 +8,7 @@ namespace depot::workers {
 void Scheduler::start() {
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "depot-schedule");
-    std::unique_lock lock(mutex_);
+    MutexLock lock(mutex_);
     while (!stopping_) {
       lock.unlock();
       try {
@@ -17,7 +17,7 @@ void Scheduler::start() {
         spdlog::error("scheduler round failed: {}", e.what());
       }
       lock.lock();
-      wake_.wait_for(lock, interval_, [this] { return stopping_ || woken_; });
+      wake_.wait_for(mutex_, interval_, [this]() REQUIRES(mutex_) { return stopping_ || woken_; });
       woken_ = false;
     }
   });
@@ -25,7 +25,7 @@ void Scheduler::start() {
 
 void Scheduler::stop() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -34,7 +34,7 @@ void Scheduler::stop() {
 
 void Scheduler::wake() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     woken_ = true;
   }
   wake_.notify_all();

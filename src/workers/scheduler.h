@@ -4,14 +4,13 @@
 // process owns this work. stop() waits for the current round to finish.
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "app/ports.h"
+#include "concurrency/mutex.h"
 
 namespace depot::workers {
 
@@ -38,10 +37,10 @@ class Scheduler {
   Store& store_;
   std::vector<PeriodicJob> jobs_;
   std::chrono::milliseconds interval_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // GUARDED_BY(mutex_)
-  bool woken_ = false;     // GUARDED_BY(mutex_)
+  Mutex mutex_;
+  ConditionVariable wake_;
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  bool woken_ GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

@@ -65,6 +65,8 @@ class ApiDocument:
         content = response.get("content", {})
         if media not in content or "schema" not in content[media]:
             return
+        if not (media == "application/json" or media.endswith("+json")):
+            return  # text (Prometheus metrics, CSV) is described, not validated
         try:
             document = json.loads(body.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):

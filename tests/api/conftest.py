@@ -360,6 +360,7 @@ class Server:
         self.log_path = Path(log_path)
         # DEPOT_SERVE_ARGS: extra flags for every `depot serve` (debugging aid, e.g. "--threads 1").
         self.extra_args = list(extra_args) + os.environ.get("DEPOT_SERVE_ARGS", "").split()
+        self.env = {}  # extra environment for `depot serve` (a preloaded fault shim, say)
         self.proc = None
         self.port = None
         self.keys = {}
@@ -413,6 +414,7 @@ class Server:
             [self.binary, "serve", "--data", str(self.data_dir), "--listen",
              f"127.0.0.1:{self.port}", *self.extra_args],
             stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env={**os.environ, **self.env},
         )
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:

@@ -1,9 +1,12 @@
 """Product images: multipart upload, content sniffing, serving under /media (INV-5)."""
 
+import base64
 import struct
 import urllib.parse
 import uuid
 import zlib
+
+import pytest
 
 from conftest import assert_problem, http_request
 
@@ -117,3 +120,84 @@ def test_upload_needs_a_key(server):
 def test_unknown_media_is_404(api):
     r = http_request(api.host, api.port, "GET", "/media/" + uuid.uuid4().hex + ".png")
     assert r.status == 404, r
+
+
+# ---- Each format decoded whole (issue 13, item 5): a real image passes; its first bytes followed
+# by HTML or script, or a damaged image, is refused with 422 naming the field, and nothing changes.
+
+TINY_JPEG = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAADAAQDASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwDf+CP/ACTzT/x/kKKKK7zhP//Z")
+TINY_GIF = base64.b64decode("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==")
+TINY_WEBP = base64.b64decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==")
+ANIMATED_WEBP = base64.b64decode(
+    "UklGRlIAAABXRUJQVlA4WAoAAAASAAAAAAAAAAAAQU5JTQYAAAD/////AABBTk1GJgAAAAAAAAAAAAAAAAAAAGQAAABW"
+    "UDhMDQAAAC8AAAAQBxAREYiI/gcA")
+SCRIPT = b"<html><body><script>alert(document.cookie)</script></body></html>"
+
+GOOD = [("pixel.png", "image/png", png_bytes()), ("tiny.jpg", "image/jpeg", TINY_JPEG),
+        ("dot.gif", "image/gif", TINY_GIF), ("dot.webp", "image/webp", TINY_WEBP),
+        ("moving.webp", "image/webp", ANIMATED_WEBP)]
+
+
+@pytest.mark.parametrize("name,ctype,data", GOOD, ids=[g[0] for g in GOOD])
+def test_each_format_decoded_whole_is_accepted(api, name, ctype, data):
+    sku = api.create_product()
+    r = upload(api, sku, name, ctype, data)
+    assert r.status == 201, r
+    assert r.json["content_type"] == ctype and r.json["size"] == len(data), r.json
+    assert fetch(api, r.json["url"]).body == data
+
+
+HOSTILE = [
+    ("gif-header", b"GIF89a" + SCRIPT),
+    ("gif-screen-then-html", TINY_GIF[:13] + SCRIPT),
+    ("png-signature", b"\x89PNG\r\n\x1a\n" + SCRIPT),
+    ("png-header-then-html", png_bytes()[:33] + SCRIPT),
+    ("png-then-html", png_bytes() + SCRIPT),
+    ("png-bad-crc", png_bytes()[:-5] + b"\x00\x00\x00\x00\x00"),
+    ("jpeg-soi", b"\xff\xd8\xff" + SCRIPT),
+    ("jpeg-header-then-html", TINY_JPEG[:300] + SCRIPT),
+    ("jpeg-cut-short", TINY_JPEG[:-40]),
+    ("webp-riff", b"RIFF\x40\x00\x00\x00WEBP" + SCRIPT),
+    ("webp-header-then-html", TINY_WEBP[:20] + SCRIPT),
+]
+
+
+@pytest.mark.parametrize("name,data", HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_an_image_header_followed_by_html_is_422_naming_file(api, name, data):
+    sku = api.create_product()
+    r = upload(api, sku, name, "image/png", data)
+    assert_problem(r, 422, "file")
+    assert images_of(api, sku) == []
+
+
+def png_of_size(total):
+    """A valid PNG of exactly `total` bytes: a small image padded by a private ancillary chunk."""
+    base = png_bytes(4, 4)
+    pad = total - len(base) - 12  # a chunk is length, type and CRC around its data
+    data = b"\x00" * pad
+    chunk = (struct.pack(">I", len(data)) + b"prVt" + data
+             + struct.pack(">I", zlib.crc32(b"prVt" + data) & 0xFFFFFFFF))
+    iend = 12
+    return base[:-iend] + chunk + base[-iend:]
+
+
+def test_an_image_of_exactly_1_mib_is_accepted_though_its_envelope_is_larger(api):
+    sku = api.create_product()
+    image = png_of_size(1 << 20)
+    assert len(image) == 1 << 20
+    r = upload(api, sku, "big.png", "image/png", image)
+    assert r.status == 201, r
+    assert r.json["size"] == 1 << 20
+
+
+def test_an_image_one_byte_over_1_mib_is_413_naming_file(api):
+    sku = api.create_product()
+    r = upload(api, sku, "big.png", "image/png", png_of_size((1 << 20) + 1))
+    assert_problem(r, 413, "file")
+    assert images_of(api, sku) == []
+
+
+def test_other_routes_keep_the_1_mib_body_limit(api):
+    r = api.post_raw("/api/v1/products", b'{"sku": "' + b"x" * ((1 << 20) + 10) + b'"}')
+    assert_problem(r, 413)

@@ -47,7 +47,7 @@ class ForecastRoutesTest : public ::testing::Test {
     receipt.sku = "TEA";
     receipt.quantity = 1000;
     ASSERT_OK(wait<StockLevel>([&](auto done) { inventory.receive(actor, receipt, done); }));
-    add_forecast_routes(router, forecasts);
+    add_forecast_routes(router, forecasts, pool);
   }
 
   void buy_on(int day, int quantity) {
@@ -92,6 +92,7 @@ class ForecastRoutesTest : public ::testing::Test {
   ForecastService forecasts{store, store, clock, etas};
   RateLimiter limiter{0, 1};
   Router router{access, limiter};
+  boost::asio::thread_pool pool{1};
   std::string owner_key, viewer_key;
   Actor actor;
 };

@@ -54,6 +54,7 @@ class MountedApi : public ::testing::Test {
   void SetUp() override {
     add_order_routes(router, orders);
     add_inventory_routes(router, inventory);
+    add_product_image_routes(router, product_images);
     add_integration_routes(router, integrations, order_imports);
     add_shipping_routes(router, shipping, imports);
     add_rule_routes(router, rules);
@@ -68,8 +69,8 @@ class MountedApi : public ::testing::Test {
     add_alert_routes(router, alert_feed);
     add_export_routes(router, export_jobs, 10'000);
     add_metrics_routes(router, metrics, "");
-    add_forecast_routes(router, forecasts);
-    add_report_routes(router, reports);
+    add_forecast_routes(router, forecasts, blocking_pool);
+    add_report_routes(router, reports, blocking_pool);
     add_access_routes(router, access, users, sessions, blocking_pool);
   }
 
@@ -86,6 +87,13 @@ class MountedApi : public ::testing::Test {
   Verifier verifier{store, rule_book, nullptr};
   OrderService orders{store, clock, verifier};
   InventoryService inventory{store, clock, media};
+  // Never called either: no image is uploaded here.
+  struct NoImages : ImageInspector {
+    Result<ImageFacts> inspect(std::string_view) override {
+      return error(ErrorCode::invalid, "no images here");
+    }
+  } no_images;
+  ProductImages product_images{store, clock, media, no_images};
   MerchantService merchant{store, clock};
   ShippingService shipping{store, clock, verifier};
   ShipmentImports imports{store, clock, shipping};

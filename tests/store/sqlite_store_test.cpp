@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <thread>
 
 #include "app/access_service.h"
@@ -429,6 +430,50 @@ TEST_F(StoreTest, AFirstReceiptBelowTheThresholdOpensAnAlert) {
   EXPECT_EQ(alerts[0].available, 15);
   add_product(a, "SKU-2", 25, 20);
   EXPECT_EQ(inventory->alerts(a).size(), 1u);
+}
+
+// A second writer on the same file, as `depot apikey create` beside a running server: neither
+// may hand out an id the other already used, whatever it counted before.
+TEST_F(StoreTest, AnotherWriterOnTheSameDatabaseNeverClashesOnIds) {
+  Actor a = merchant("shop-a");
+  auto first =
+      wait<Warehouse>([&](auto done) { inventory->create_warehouse(a, "north", "North", done); });
+  ASSERT_OK(first);
+  {
+    sqlite::SqliteStore other(dir.file("depot.db"));
+    AccessService other_access(other, clock);
+    ASSERT_OK(other_access.create_key("newco", Role::owner));
+    ASSERT_OK(other_access.create_key("shop-a", Role::viewer));
+  }
+  Actor newco = merchant("newco");
+  for (const Actor* actor : {&newco, &a}) {
+    auto created = wait<Warehouse>(
+        [&](auto done) { inventory->create_warehouse(*actor, "south", "South", done); });
+    ASSERT_OK(created);
+    EXPECT_EQ(inventory->warehouses(*actor).size(), actor == &a ? 3u : 2u);
+  }
+  add_product(newco, "SKU-1", 5);
+  ASSERT_OK(order(newco, "SKU-1", 1));
+  auto events = store->read(newco.tenant_id)->events_after(0, 100);
+  for (std::size_t i = 1; i < events.size(); ++i) EXPECT_LT(events[i - 1].id, events[i].id);
+}
+
+TEST_F(StoreTest, AKeyThatIsTakenIsAConflictAndKeepsNothing) {
+  Actor a = merchant("shop-a");
+  UserRecord user{0, "li@example.com", Role::viewer, "hash", clock.now(), std::nullopt};
+  std::promise<Status> finished;
+  store->write(
+      a.tenant_id,
+      [&](WriteTx& tx) {
+        tx.insert_user(user);
+        tx.insert_user(user);
+        return true;
+      },
+      [&](Status status) { finished.set_value(std::move(status)); });
+  Status status = finished.get_future().get();
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, ErrorCode::conflict);
+  EXPECT_FALSE(store->find_user_by_email("li@example.com"));
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ void Kuaidi100Tracker::subscribe(const TrackingAccount& account, const TrackedPa
   request.timeout = options_.timeout;
   // The param holds the key and the callback URL its token, so neither is logged; the host is.
   loop_.http(request, [host = net::host_of(account.url),
-                       done = std::move(done)](net::HttpResponse response) {
+                       done = std::move(done)](const net::HttpResponse& response) {
     Status status = [&]() -> Status {
       if (auto failure = kuaidi100::exchange_failure(response)) return std::move(*failure);
       return kuaidi100::read_subscribe_answer(response.body);
@@ -84,7 +84,7 @@ void Kuaidi100Tracker::query(const TrackingAccount& account, const TrackedParcel
   request.connect_timeout = options_.connect_timeout;
   request.timeout = options_.timeout;
   loop_.http(request, [host = net::host_of(account.url),
-                       done = std::move(done)](net::HttpResponse response) {
+                       done = std::move(done)](const net::HttpResponse& response) {
     Result<TrackingReport> report = [&]() -> Result<TrackingReport> {
       if (auto failure = kuaidi100::exchange_failure(response)) return std::move(*failure);
       return kuaidi100::read_query_answer(response.body);

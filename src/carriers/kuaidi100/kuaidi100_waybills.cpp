@@ -105,7 +105,7 @@ void fetch_label(net::CurlLoop& loop, const Kuaidi100WaybillsOptions& options,
   request.timeout = options.timeout;
   // The link may carry a token in its query: only its host is logged.
   loop.http(request, [host = net::host_of(url), waybill = std::move(waybill),
-                      done = std::move(done)](net::HttpResponse response) mutable {
+                      done = std::move(done)](const net::HttpResponse& response) mutable {
     bool transient = response.error == CURLE_ABORTED_BY_CALLBACK ||
                      (response.error != CURLE_OK && response.error != CURLE_WRITE_ERROR) ||
                      response.status >= 500;
@@ -139,7 +139,7 @@ void Kuaidi100Waybills::order(const WaybillAccount& account, const WaybillReques
   // The param holds the carrier account's password and the form the key: neither is logged.
   loop_.http(label_request(account, "order", param, options_),
              [loop = &loop_, options = options_, host = net::host_of(account.url),
-              done = std::move(done)](net::HttpResponse response) mutable {
+              done = std::move(done)](const net::HttpResponse& response) mutable {
                Result<kuaidi100::OrderAnswer> answer = [&]() -> Result<kuaidi100::OrderAnswer> {
                  if (auto failure = kuaidi100::exchange_failure(response)) {
                    return std::move(*failure);
@@ -165,18 +165,18 @@ void Kuaidi100Waybills::cancel(const WaybillAccount& account, const WaybillCance
                                std::function<void(Status)> done) {
   if (auto refusal = missing(account, request)) return done(std::move(*refusal));
   std::string param = kuaidi100::cancel_param(request);
-  loop_.http(
-      label_request(account, "cancel", param, options_),
-      [host = net::host_of(account.url), done = std::move(done)](net::HttpResponse response) {
-        Status status = [&]() -> Status {
-          if (auto failure = kuaidi100::exchange_failure(response)) {
-            return std::move(*failure);
-          }
-          return kuaidi100::read_cancel_answer(response.body);
-        }();
-        if (!status.ok()) log_failure("waybill cancel", host, response, status.error());
-        done(std::move(status));
-      });
+  loop_.http(label_request(account, "cancel", param, options_),
+             [host = net::host_of(account.url),
+              done = std::move(done)](const net::HttpResponse& response) {
+               Status status = [&]() -> Status {
+                 if (auto failure = kuaidi100::exchange_failure(response)) {
+                   return std::move(*failure);
+                 }
+                 return kuaidi100::read_cancel_answer(response.body);
+               }();
+               if (!status.ok()) log_failure("waybill cancel", host, response, status.error());
+               done(std::move(status));
+             });
 }
 
 }  // namespace depot::carriers

@@ -48,13 +48,14 @@ void PlatformChannel::send(const ChannelAccount& account, const OutgoingMessage&
   request.headers = {"Content-Type: application/json", "X-Depot-Event: " + message.event,
                      "X-Depot-Delivery: " + message.key,
                      "X-Depot-Signature: " + depot_signature(secret, message.payload)};
-  loop_.http(request, [host = std::move(host), done = std::move(done)](net::HttpResponse response) {
-    SendOutcome outcome = endpoint_outcome(response, "the platform");
-    if (outcome.kind != SendOutcome::Kind::sent) {
-      spdlog::warn("write-back to {}: {}: {}", host, to_string(outcome.kind), outcome.response);
-    }
-    done(std::move(outcome));
-  });
+  loop_.http(
+      request, [host = std::move(host), done = std::move(done)](const net::HttpResponse& response) {
+        SendOutcome outcome = endpoint_outcome(response, "the platform");
+        if (outcome.kind != SendOutcome::Kind::sent) {
+          spdlog::warn("write-back to {}: {}: {}", host, to_string(outcome.kind), outcome.response);
+        }
+        done(std::move(outcome));
+      });
 }
 
 }  // namespace depot::channels

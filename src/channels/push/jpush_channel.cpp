@@ -164,7 +164,7 @@ void JpushChannel::send(const ChannelAccount& account, const OutgoingMessage& me
   loop_.http(request, [host = net::host_of(base), app_key = std::move(app_key),
                        master_secret = std::move(master_secret),
                        credentials = std::move(credentials), event = message.event,
-                       done = std::move(done)](net::HttpResponse response) {
+                       done = std::move(done)](const net::HttpResponse& response) {
     SendOutcome outcome = outcome_of(response);
     outcome.response = redacted(redacted(std::move(outcome.response), master_secret), credentials);
     if (outcome.kind != Kind::sent) {

@@ -178,7 +178,7 @@ void AliyunSmsChannel::send(const ChannelAccount& account, const OutgoingMessage
   request.body = aliyun_canonical_query(params) + "&Signature=" + aliyun_percent_encode(signature);
   request.connect_timeout = options_.connect_timeout;
   request.timeout = options_.timeout;
-  loop_.http(request, [done = std::move(done)](net::HttpResponse response) {
+  loop_.http(request, [done = std::move(done)](const net::HttpResponse& response) {
     done(read_send_sms_answer(response));
   });
 }

@@ -85,7 +85,7 @@ void WebhookChannel::send(const ChannelAccount& account, const OutgoingMessage& 
                      "webhook-timestamp: " + std::to_string(timestamp),
                      "webhook-signature: " + *signature};
   loop_.http(request, [host = std::move(host), event = message.event,
-                       done = std::move(done)](net::HttpResponse response) {
+                       done = std::move(done)](const net::HttpResponse& response) {
     SendOutcome outcome = outcome_of(response);
     if (outcome.kind != SendOutcome::Kind::sent) {
       spdlog::warn("webhook {} to {}: {}: {}", event, host, to_string(outcome.kind),

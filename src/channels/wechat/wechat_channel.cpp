@@ -9,13 +9,13 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "concurrency/mutex.h"
 #include "domain/text.h"
 #include "net/encoding.h"
 
@@ -163,13 +163,13 @@ struct WechatChannel::State : std::enable_shared_from_this<State> {
 
   net::CurlLoop& loop;
   const WechatChannelOptions options;
-  std::mutex mutex;
-  std::map<std::string, TokenSlot> slots;  // GUARDED_BY(mutex); by (url, appid, secret)
+  Mutex mutex;
+  std::map<std::string, TokenSlot> slots GUARDED_BY(mutex);  // by (url, appid, secret)
 };
 
 void WechatChannel::State::with_token(const Account& account, std::string refused,
                                       TokenCallback answer) {
-  std::unique_lock lock(mutex);
+  MutexLock lock(mutex);
   TokenSlot& slot = slots[account.slot_key()];
   if (!slot.fetching && !slot.token.empty() && slot.token != refused &&
       Clock::now() < slot.renew_at) {
@@ -201,9 +201,10 @@ void WechatChannel::State::fetch_token(const Account& account, bool force) {
                                               {"force_refresh", force}});
   request.connect_timeout = options.connect_timeout;
   request.timeout = options.timeout;
-  loop.http(request, [self = shared_from_this(), account, force](net::HttpResponse response) {
-    self->token_fetched(account, force, response);
-  });
+  loop.http(request,
+            [self = shared_from_this(), account, force](const net::HttpResponse& response) {
+              self->token_fetched(account, force, response);
+            });
 }
 
 void WechatChannel::State::token_fetched(const Account& account, bool forced,
@@ -212,7 +213,7 @@ void WechatChannel::State::token_fetched(const Account& account, bool forced,
   std::vector<Waiter> answered;
   bool refetch = false;
   {
-    std::lock_guard lock(mutex);
+    MutexLock lock(mutex);
     TokenSlot& slot = slots[account.slot_key()];
     slot.fetching = false;
     if (answer.ok) {
@@ -254,7 +255,7 @@ void WechatChannel::State::post_message(const Account& account, std::string body
   request.timeout = options.timeout;
   loop.http(request, [self = shared_from_this(), account, body = std::move(body),
                       event = std::move(event), token = std::move(token), refreshed,
-                      done = std::move(done)](net::HttpResponse response) mutable {
+                      done = std::move(done)](const net::HttpResponse& response) mutable {
     auto finish = [&](SendOutcome result) {
       if (result.kind != Kind::sent) {
         spdlog::warn("wechat {} appid {}: {}: {}: {}", net::host_of(account.base), account.appid,

@@ -134,7 +134,7 @@ void AmapGeocoder::geocode(const GeocoderConfig& config, const Address& address,
   request.connect_timeout = options_.connect_timeout;
   request.timeout = options_.total_timeout;
   loop_.http(request, [this, service = std::move(base), cache_key = std::move(cache_key),
-                       done = std::move(done)](net::HttpResponse response) {
+                       done = std::move(done)](const net::HttpResponse& response) {
     finish(service, cache_key, response, done);
   });
 }
@@ -152,7 +152,7 @@ void AmapGeocoder::finish(const std::string& service, const std::string& cache_k
 }
 
 bool AmapGeocoder::cached(const std::string& cache_key, GeocodeAnswer& answer) {
-  std::lock_guard lock(cache_mutex_);
+  MutexLock lock(cache_mutex_);
   auto found = cache_index_.find(cache_key);
   if (found == cache_index_.end()) return false;
   lru_.splice(lru_.begin(), lru_, found->second);
@@ -162,7 +162,7 @@ bool AmapGeocoder::cached(const std::string& cache_key, GeocodeAnswer& answer) {
 
 void AmapGeocoder::remember(const std::string& cache_key, const GeocodeAnswer& answer) {
   if (options_.cache_capacity == 0) return;
-  std::lock_guard lock(cache_mutex_);
+  MutexLock lock(cache_mutex_);
   auto found = cache_index_.find(cache_key);
   if (found != cache_index_.end()) {
     found->second->second = answer;

@@ -16,12 +16,12 @@
 #include <cstddef>
 #include <functional>
 #include <list>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <utility>
 
 #include "app/geocoder.h"
+#include "concurrency/mutex.h"
 #include "net/curl_loop.h"
 
 namespace depot::geocoders {
@@ -60,10 +60,10 @@ class AmapGeocoder final : public Geocoder {
 
   const AmapGeocoderOptions options_;
 
-  std::mutex cache_mutex_;
-  std::list<CacheEntry> lru_;  // GUARDED_BY(cache_mutex_); most recently used first
-  std::unordered_map<std::string, std::list<CacheEntry>::iterator>
-      cache_index_;  // GUARDED_BY(cache_mutex_)
+  Mutex cache_mutex_;
+  std::list<CacheEntry> lru_ GUARDED_BY(cache_mutex_);  // most recently used first
+  std::unordered_map<std::string, std::list<CacheEntry>::iterator> cache_index_
+      GUARDED_BY(cache_mutex_);
 
   // Last, so it stops first: the answers it gives while stopping still find the cache.
   net::CurlLoop loop_;

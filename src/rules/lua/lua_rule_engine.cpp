@@ -148,7 +148,7 @@ LuaRuleEngine::~LuaRuleEngine() = default;
 
 std::unique_ptr<Sandbox> LuaRuleEngine::acquire() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!idle_.empty()) {
       auto sandbox = std::move(idle_.back());
       idle_.pop_back();
@@ -161,12 +161,12 @@ std::unique_ptr<Sandbox> LuaRuleEngine::acquire() {
 
 void LuaRuleEngine::release(std::unique_ptr<Sandbox> sandbox) {
   if (sandbox->spent()) return;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   idle_.push_back(std::move(sandbox));
 }
 
 std::size_t LuaRuleEngine::idle_memory() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::size_t bytes = 0;
   for (const auto& sandbox : idle_) bytes += sandbox->memory_in_use();
   return bytes;

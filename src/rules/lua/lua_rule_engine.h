@@ -17,11 +17,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string_view>
 #include <vector>
 
 #include "app/rule_engine.h"
+#include "concurrency/mutex.h"
 
 namespace depot::rules {
 
@@ -57,8 +57,8 @@ class LuaRuleEngine final : public RuleEngine {
   void release(std::unique_ptr<Sandbox> sandbox);
 
   const LuaBudgets budgets_;
-  mutable std::mutex mutex_;
-  std::vector<std::unique_ptr<Sandbox>> idle_;  // GUARDED_BY(mutex_); the last is the warmest
+  mutable Mutex mutex_;
+  std::vector<std::unique_ptr<Sandbox>> idle_ GUARDED_BY(mutex_);  // the last is the warmest
 };
 
 }  // namespace depot::rules

@@ -18,7 +18,7 @@ MediaDirectory::MediaDirectory(std::string directory) : directory_(std::move(dir
 Status MediaDirectory::put(const std::string& name, std::string_view bytes) {
   std::string final_path = directory_ + "/" + name;
   std::string temp_path = final_path + ".tmp";
-  int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return error(ErrorCode::unavailable, "cannot store the image");
   std::size_t written = 0;
   while (written < bytes.size()) {

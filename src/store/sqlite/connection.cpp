@@ -5,7 +5,8 @@ namespace depot::sqlite {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, const std::string& what) {
-  throw SqliteError(what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+  if (!db) throw SqliteError(what + ": out of memory", SQLITE_NOMEM);
+  throw SqliteError(what + ": " + sqlite3_errmsg(db), sqlite3_extended_errcode(db));
 }
 
 }  // namespace
@@ -143,7 +144,7 @@ void Connection::exec(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
     std::string text = std::string(sql) + ": " + (message ? message : "failed");
     sqlite3_free(message);
-    throw SqliteError(text);
+    throw SqliteError(text, sqlite3_extended_errcode(db_));
   }
 }
 

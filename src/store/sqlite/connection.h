@@ -18,7 +18,18 @@ namespace depot::sqlite {
 
 class SqliteError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit SqliteError(const std::string& what, int code = SQLITE_ERROR)
+      : std::runtime_error(what), code_(code) {}
+
+  // SQLite's extended result code (SQLITE_CONSTRAINT_UNIQUE, SQLITE_FULL, …).
+  int code() const { return code_; }
+  // A UNIQUE or PRIMARY KEY constraint refused the row: the key is taken.
+  bool key_taken() const {
+    return code_ == SQLITE_CONSTRAINT_UNIQUE || code_ == SQLITE_CONSTRAINT_PRIMARYKEY;
+  }
+
+ private:
+  int code_;
 };
 
 // A cached statement in use: bind, step, read columns; reset when the handle goes away.

@@ -66,7 +66,7 @@ SqliteStore::~SqliteStore() { close(); }
 
 void SqliteStore::close() {
   {
-    std::lock_guard lock(queue_mutex_);
+    MutexLock lock(queue_mutex_);
     if (stopping_) return;
     stopping_ = true;
   }
@@ -82,7 +82,7 @@ void SqliteStore::close() {
 
 std::unique_ptr<Connection> SqliteStore::lease_reader() {
   {
-    std::lock_guard lock(pool_mutex_);
+    MutexLock lock(pool_mutex_);
     if (!readers_.empty()) {
       auto connection = std::move(readers_.back());
       readers_.pop_back();
@@ -93,7 +93,7 @@ std::unique_ptr<Connection> SqliteStore::lease_reader() {
 }
 
 void SqliteStore::give_back(std::unique_ptr<Connection> connection) {
-  std::lock_guard lock(pool_mutex_);
+  MutexLock lock(pool_mutex_);
   readers_.push_back(std::move(connection));
 }
 
@@ -107,7 +107,7 @@ std::unique_ptr<ReportReads> SqliteStore::read_reports(TenantId tenant) {
 
 void SqliteStore::write(TenantId tenant, Work work, Done done) {
   {
-    std::lock_guard lock(queue_mutex_);
+    MutexLock lock(queue_mutex_);
     if (!stopping_) {
       queue_.push_back(Job{tenant, std::move(work), std::move(done)});
       queue_ready_.notify_one();
@@ -122,8 +122,9 @@ void SqliteStore::writer_loop() {
   std::vector<Job> batch;
   for (;;) {
     {
-      std::unique_lock lock(queue_mutex_);
-      queue_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      MutexLock lock(queue_mutex_);
+      queue_ready_.wait(queue_mutex_,
+                        [&]() REQUIRES(queue_mutex_) { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) break;  // stopping, and everything queued is done
       batch.swap(queue_);
     }
@@ -133,13 +134,50 @@ void SqliteStore::writer_loop() {
   writer_alive_ = false;
 }
 
+namespace {
+
+// After a failed fsync the change may or may not be on disk: a create can be retried with its
+// Idempotency-Key once depot is back, and is then answered with what was stored, if anything.
+constexpr const char* kDiskFailed =
+    "the disk failed: the change may not have been stored, and no write is taken until depot "
+    "restarts";
+
+// An I/O error that says the disk itself failed (not memory running out).
+bool disk_failure(int code) { return (code & 0xff) == SQLITE_IOERR && code != SQLITE_IOERR_NOMEM; }
+
+// A write the disk refused (full, or failing): nothing of it was stored, so it is answered as
+// unavailable (503), never as a bug (500). SQLite rolls the transaction back; after a full disk
+// the same connection works again once there is space.
+std::optional<Error> disk_refusal(int code) {
+  if ((code & 0xff) == SQLITE_FULL) {
+    return error(ErrorCode::unavailable, "the disk is full: the change was not stored");
+  }
+  if (disk_failure(code)) return error(ErrorCode::unavailable, kDiskFailed);
+  return std::nullopt;
+}
+
+}  // namespace
+
+void SqliteStore::refuse_after_disk_failure(int code, const char* what) {
+  if (!disk_failure(code) || disk_failed_.exchange(true)) return;
+  spdlog::critical(
+      "{}: the disk failed; every write is refused until depot is restarted, so that nothing "
+      "is answered as stored that the disk may not hold",
+      what);
+}
+
 void SqliteStore::commit_batch(std::vector<Job>& batch) {
+  if (disk_failed_) {
+    for (Job& job : batch) job.done(error(ErrorCode::unavailable, kDiskFailed));
+    return;
+  }
   auto started = std::chrono::steady_clock::now();
   std::vector<std::optional<Error>> failures(batch.size());
   std::vector<TenantId> with_events;
   Status committed;
   try {
     writer_db_->run("BEGIN IMMEDIATE");
+    ids_.begin_write(*writer_db_);
     for (std::size_t i = 0; i < batch.size(); ++i) {
       writer_db_->run("SAVEPOINT job");
       bool keep = false;
@@ -151,6 +189,17 @@ void SqliteStore::commit_batch(std::vector<Job>& batch) {
                 with_events.end()) {
           with_events.push_back(batch[i].tenant);
         }
+      } catch (const SqliteError& e) {
+        spdlog::error("a write failed and was rolled back: {}", e.what());
+        refuse_after_disk_failure(e.code(), "a write");
+        if (auto refused = disk_refusal(e.code())) {
+          failures[i] = std::move(refused);
+        } else {
+          failures[i] =
+              e.key_taken()
+                  ? error(ErrorCode::conflict, "a record with the same key already exists")
+                  : error(ErrorCode::internal, "the change could not be stored");
+        }
       } catch (const std::exception& e) {
         spdlog::error("a write failed and was rolled back: {}", e.what());
         failures[i] = error(ErrorCode::internal, "the change could not be stored");
@@ -161,7 +210,11 @@ void SqliteStore::commit_batch(std::vector<Job>& batch) {
     writer_db_->run("COMMIT");
   } catch (const std::exception& e) {
     spdlog::error("a commit failed: {}", e.what());
-    committed = error(ErrorCode::unavailable, "the store could not commit");
+    const auto* sqlite_error = dynamic_cast<const SqliteError*>(&e);
+    int code = sqlite_error ? sqlite_error->code() : SQLITE_ERROR;
+    refuse_after_disk_failure(code, "a commit");
+    std::optional<Error> refused = disk_refusal(code);
+    committed = refused ? *refused : error(ErrorCode::unavailable, "the store could not commit");
     try {
       writer_db_->exec("ROLLBACK");
     } catch (const std::exception&) {
@@ -315,8 +368,8 @@ bool SqliteStore::ready() {
       migrated = q.step() && q.integer(0) == latest_schema_version();
     }
     give_back(std::move(db));
-    std::lock_guard lock(queue_mutex_);
-    return migrated && writer_alive_ && !stopping_;
+    MutexLock lock(queue_mutex_);
+    return migrated && writer_alive_ && !disk_failed_ && !stopping_;
   } catch (const std::exception& e) {
     spdlog::warn("readiness check failed: {}", e.what());
     return false;

@@ -5,16 +5,15 @@
 // per batch rather than one per request. Thread-safe.
 
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "app/ports.h"
 #include "app/report_ports.h"
+#include "concurrency/mutex.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_reports.h"
 #include "store/sqlite/sqlite_tx.h"
@@ -64,26 +63,32 @@ class SqliteStore final : public Store, public ReportStore {
   // Runs a function on the writer with a raw connection, blocking until it commits.
   template <class T, class F>
   T on_writer(F function);
-  void writer_loop();
+  void writer_loop() EXCLUDES(queue_mutex_);
   void commit_batch(std::vector<Job>& batch);
-  std::unique_ptr<Connection> lease_reader();
-  void give_back(std::unique_ptr<Connection> connection);
+  // After an I/O error `code` (from `what`) that is a failing disk, refuses every later write.
+  void refuse_after_disk_failure(int code, const char* what);
+  std::unique_ptr<Connection> lease_reader() EXCLUDES(pool_mutex_);
+  void give_back(std::unique_ptr<Connection> connection) EXCLUDES(pool_mutex_);
 
   std::string path_;
   std::unique_ptr<Connection> writer_db_;
   IdAllocator ids_;
 
-  std::mutex queue_mutex_;
-  std::condition_variable queue_ready_;
-  std::vector<Job> queue_;  // GUARDED_BY(queue_mutex_)
-  bool stopping_ = false;   // GUARDED_BY(queue_mutex_)
+  Mutex queue_mutex_;
+  ConditionVariable queue_ready_;
+  std::vector<Job> queue_ GUARDED_BY(queue_mutex_);
+  bool stopping_ GUARDED_BY(queue_mutex_) = false;
   std::atomic<bool> writer_alive_ = false;
+  // Set by an I/O error other than a full disk: what the disk holds is no longer known (a failed
+  // fsync may have dropped pages it had accepted), so no later write is committed, or answered
+  // as stored, until a restart recovers the database from what really is on disk.
+  std::atomic<bool> disk_failed_ = false;
   std::vector<CommitListener> commit_listeners_;  // set before writes start
   std::vector<BatchListener> batch_listeners_;    // set before writes start
   std::thread writer_;
 
-  std::mutex pool_mutex_;
-  std::vector<std::unique_ptr<Connection>> readers_;  // GUARDED_BY(pool_mutex_)
+  Mutex pool_mutex_;
+  std::vector<std::unique_ptr<Connection>> readers_ GUARDED_BY(pool_mutex_);
 };
 
 }  // namespace depot::sqlite

@@ -13,12 +13,18 @@ namespace depot::sqlite {
 
 // Hands out ids for the writer: the next id of each table, loaded from the table on first use.
 // Ids are global (unique across merchants) so they never collide when data moves.
+// The counters are only a cache of MAX(id) + 1: `begin_write` must run inside every write
+// transaction, after its write lock is taken, and drops them when another connection (a CLI
+// command beside the server, say) has committed since this one last wrote, so ids always come
+// from the database as it is under the lock, and rise in commit order.
 class IdAllocator {
  public:
+  void begin_write(Connection& db);
   std::int64_t next(Connection& db, const std::string& table);
 
  private:
   std::map<std::string, std::int64_t> next_;
+  std::int64_t data_version_ = -1;
 };
 
 // A user from the columns id, email, role, password_hash, created_at, last_login_at of a row,

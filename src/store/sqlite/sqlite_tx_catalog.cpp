@@ -31,6 +31,16 @@ constexpr const char* kProductColumns =
 
 }  // namespace
 
+void IdAllocator::begin_write(Connection& db) {
+  // PRAGMA data_version changes exactly when another connection committed since the last call.
+  Query version = db.query("PRAGMA data_version");
+  version.step();
+  if (version.integer(0) != data_version_) {
+    next_.clear();
+    data_version_ = version.integer(0);
+  }
+}
+
 std::int64_t IdAllocator::next(Connection& db, const std::string& table) {
   auto found = next_.find(table);
   if (found == next_.end()) {

@@ -25,6 +25,15 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && ascii_lower(text.substr(0, prefix.size())) == prefix;
 }
 
+// Punctuation closing a sentence, or a bracket closing one opened before the URL, is not part of
+// the URL that `text` ends with.
+bool ends_outside_url(std::string_view text) {
+  char last = text.back();
+  if (std::string_view(".,;:!?'").find(last) != std::string_view::npos) return true;
+  return last == ')' &&
+         std::count(text.begin(), text.end(), '(') < std::count(text.begin(), text.end(), ')');
+}
+
 // The length of the URL starting at text[0], or 0 when none starts there.
 std::size_t url_length(std::string_view text) {
   std::size_t scheme = starts_with_ignoring_case(text, "https://")  ? 8
@@ -33,19 +42,7 @@ std::size_t url_length(std::string_view text) {
   if (scheme == 0) return 0;
   std::size_t end = scheme;
   while (end < text.size() && is_url_char(text[end])) ++end;
-  // Punctuation closing a sentence or a bracket around the URL is not part of it.
-  while (end > scheme) {
-    char last = text[end - 1];
-    if (std::string_view(".,;:!?'").find(last) != std::string_view::npos) {
-      --end;
-    } else if (last == ')' &&
-               std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '(') <
-                   std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), ')')) {
-      --end;
-    } else {
-      break;
-    }
-  }
+  while (end > scheme && ends_outside_url(text.substr(0, end))) --end;
   return end > scheme ? end : 0;
 }
 

@@ -189,7 +189,7 @@ Status field_problems(const std::string& subject_issue, const std::string& body_
 // kainjow keeps the line break after a skipped standalone section tag, so a template with an
 // optional paragraph can leave runs of blank lines; a message never needs more than one. Line
 // ends become "\n" whatever the template used; channels write their own.
-std::string tidy(std::string text) {
+std::string tidy(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   std::size_t newlines = 0;

@@ -84,7 +84,7 @@ void add_access_routes(Router& router, AccessService& access, UserService& users
                        SessionService& sessions, boost::asio::thread_pool& pool);
 // Health, readiness, the API document and page, settings, the event feed, media.
 void add_system_routes(Router& router, MerchantService& merchant, InventoryService& inventory,
-                       Store& store, std::string web_root);
+                       Store& store, const std::string& web_root);
 // GET /metrics (Prometheus text): open, or only with `Authorization: Bearer <bearer_token>` when
 // the token is not empty.
 void add_metrics_routes(Router& router, const metrics::Registry& registry,

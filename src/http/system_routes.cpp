@@ -96,7 +96,7 @@ ReportsPatch read_reports_block(Fields& fields, std::vector<FieldError>& errors)
 }  // namespace
 
 void add_system_routes(Router& router, MerchantService& merchant, InventoryService& inventory,
-                       Store& store, std::string web_root) {
+                       Store& store, const std::string& web_root) {
   router.add(
       Method::get, "/healthz",
       [](Request&) -> asio::awaitable<Response> {

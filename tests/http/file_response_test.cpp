@@ -35,9 +35,9 @@ class FileResponseTest : public ::testing::Test {
                               std::pair{"/gone", dir.file("no-such-file.csv")}}) {
       router.add(
           Method::get, path,
-          [file](Request&) -> asio::awaitable<Response> {
+          [served = file](Request&) -> asio::awaitable<Response> {
             Response response{200, "text/csv; charset=utf-8", "ignored", {}};
-            response.file = file;
+            response.file = served;
             response.with_header("Content-Disposition", "attachment; filename=\"x.csv\"");
             co_return response;
           },

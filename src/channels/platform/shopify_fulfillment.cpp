@@ -141,7 +141,7 @@ void send_shopify_fulfillment(net::CurlLoop& loop, const PlatformChannelOptions&
     done(std::move(outcome));
   };
   loop.http(lookup, [&loop, create = std::move(create), fulfillment = std::move(*fulfillment),
-                     finish, done = std::move(done)](net::HttpResponse found) mutable {
+                     finish, done = std::move(done)](const net::HttpResponse& found) mutable {
     SendOutcome looked = endpoint_outcome(found, "Shopify");
     if (looked.kind != SendOutcome::Kind::sent) return finish(done, std::move(looked));
     std::optional<FulfillmentOrders> orders = fulfillment_orders_of(found.body);
@@ -162,7 +162,7 @@ void send_shopify_fulfillment(net::CurlLoop& loop, const PlatformChannelOptions&
       return finish(done, std::move(fulfilled));
     }
     create.body = fulfillment_body(fulfillment, std::move(orders->open));
-    loop.http(create, [finish, done = std::move(done)](net::HttpResponse created) mutable {
+    loop.http(create, [finish, done = std::move(done)](const net::HttpResponse& created) mutable {
       finish(done, endpoint_outcome(created, "Shopify"));
     });
   });

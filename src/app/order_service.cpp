@@ -101,6 +101,8 @@ void OrderService::edit(const Actor& actor, std::int64_t id, std::int64_t expect
   }
   if (!errors.empty()) return done(invalid_fields(std::move(errors)));
   if (patch.shipping_address) normalise_address(*patch.shipping_address);
+  // Taken before `patch` moves into the write: the new address is what gets geocoded.
+  std::optional<Address> new_address = patch.shipping_address;
 
   auto write = [this, actor, id, expected_version, patch = std::move(patch),
                 done = std::move(done)](std::optional<Located> located) mutable {
@@ -112,9 +114,8 @@ void OrderService::edit(const Actor& actor, std::int64_t id, std::int64_t expect
         },
         std::move(done));
   };
-  if (patch.shipping_address) {
-    Address address = *patch.shipping_address;
-    verifier_.locate(actor.tenant_id, address, std::move(write));
+  if (new_address) {
+    verifier_.locate(actor.tenant_id, *new_address, std::move(write));
   } else {
     write(std::nullopt);
   }

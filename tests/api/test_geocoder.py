@@ -113,6 +113,21 @@ def test_addresses_the_geocoder_cannot_place_are_held(api, amap):
     assert r.json["status"] == "awaiting_shipment", r.json["hold_reasons"]
 
 
+def test_an_edit_to_an_address_the_geocoder_cannot_place_holds_the_order(api, amap):
+    url, _ = amap
+    assert api.request("PUT", "/api/v1/geocoder", {"url": url, "key": KEY}).status == 200
+    sku = api.product_with_stock(20)
+    status, _, order_id = paid_status(api, sku, "世纪大道 300 号")
+    assert status == "awaiting_shipment"
+    order = api.get_order(order_id)
+    r = api.patch(f"/api/v1/orders/{order_id}", {"shipping_address": shanghai("无此路 3 号")},
+                  headers={"If-Match": str(order["version"])})
+    assert r.status == 200, r
+    assert (r.json["status"], [h["code"] for h in r.json["hold_reasons"]]) == (
+        "on_hold", ["address.not_found"])
+    assert any("无此路 3 号" in q.get("address", [""])[0] for q in Amap.requests)
+
+
 def test_answers_are_cached_per_address(api, amap):
     url, _ = amap
     assert api.request("PUT", "/api/v1/geocoder", {"url": url, "key": KEY}).status == 200

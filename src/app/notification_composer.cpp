@@ -236,10 +236,13 @@ Notification NotificationComposer::compose(ReadTx& tx, const PlanningContext& co
   Result<RenderedMessage> own = render_template(message_template, values);
   // A merchant's template was checked when saved; should it still not render, the customer gets
   // depot's default rather than nothing.
-  RenderedMessage rendered =
-      own.ok() ? std::move(*own)
-               : *render_template(default_template(n.event, channel, n.locale), values);
-  if (!own.ok()) n.template_source = "default";
+  RenderedMessage rendered;
+  if (own.ok()) {
+    rendered = std::move(own).value();
+  } else {
+    rendered = render_template(default_template(n.event, channel, n.locale), values).value();
+    n.template_source = "default";
+  }
   n.message.subject = std::move(rendered.subject);
   n.message.text = std::move(rendered.text);
   // The HTML part is the text's, made again by complete() when it is needed.

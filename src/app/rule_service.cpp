@@ -198,8 +198,8 @@ void RuleService::add_to_blacklist(const Actor& actor, BlacklistEntry entry,
       std::move(done));
 }
 
-void RuleService::remove_from_blacklist(const Actor& actor, std::string list, std::string value,
-                                        Callback<bool> done) {
+void RuleService::remove_from_blacklist(const Actor& actor, std::string list,
+                                        const std::string& value, Callback<bool> done) {
   if (Status allowed = require(actor, Permission::manage); !allowed.ok()) {
     return done(allowed.error());
   }

@@ -52,7 +52,7 @@ class RuleService {
   Result<DryRun> dry_run(const Actor& actor, const std::string& expression, int limit);
 
   void add_to_blacklist(const Actor& actor, BlacklistEntry entry, Callback<BlacklistEntry> done);
-  void remove_from_blacklist(const Actor& actor, std::string list, std::string value,
+  void remove_from_blacklist(const Actor& actor, std::string list, const std::string& value,
                              Callback<bool> done);
   Result<std::vector<BlacklistEntry>> blacklist(const Actor& actor, const std::string& list);
 

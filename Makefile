@@ -3,7 +3,7 @@ JOBS ?= $(shell nproc)
 DATA ?= ./data
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: setup build build-test web run test soak bench fuzz fmt lint tidy clean
+.PHONY: setup build build-test web run test soak bench fuzz fmt lint clean
 
 setup:
 	@scripts/setup.sh
@@ -50,23 +50,22 @@ fuzz:
 fmt:
 	@find src tests bench -name '*.cpp' -o -name '*.h' | xargs clang-format -i
 
-# Formatting, then clang's thread-safety analysis as errors (a clang build of the libraries and
-# depot in $(LINT_DIR)); `make tidy` adds clang-tidy's curated checks (docs/hardening.md).
+# Formatting, clang's thread-safety analysis as errors (a clang build of the libraries and depot
+# in $(LINT_DIR)), then clang-tidy's curated checks (.clang-tidy) over src/ on that build's compile
+# commands (docs/hardening.md). Not part of `make test`: the clang build and clang-tidy's pass
+# cost about as much as two builds.
 LINT_DIR ?= build-lint
 lint:
+	@scripts/setup.sh lint
 	@find src -name '*.cpp' -o -name '*.h' | xargs clang-format --dry-run --Werror
 	@cmake -S . -B $(LINT_DIR) -DCMAKE_CXX_COMPILER=clang++ -DDEPOT_THREAD_SAFETY=ON \
 	  $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache) >/dev/null
 	@! clang++ -std=c++20 -Isrc -Wthread-safety -Werror=thread-safety -fsyntax-only \
 	  tests/lint/unguarded_write.cpp 2>/dev/null || { echo "the thread-safety analysis is off"; exit 1; }
-	@cmake --build $(LINT_DIR) -j 2 --target depot
-	@echo "lint: clang-format and the thread-safety analysis are clean"
-
-# clang-tidy's curated checks (.clang-tidy) over src/, on the compile commands of the lint build.
-tidy: lint
-	@run-clang-tidy -p $(LINT_DIR) -j 2 -quiet '$(CURDIR)/src/.*\.cpp$$' >$(LINT_DIR)/clang-tidy.log 2>&1 \
+	@cmake --build $(LINT_DIR) -j $(JOBS) --target depot
+	@run-clang-tidy -p $(LINT_DIR) -j $(JOBS) -quiet '$(CURDIR)/src/.*\.cpp$$' >$(LINT_DIR)/clang-tidy.log 2>&1 \
 	  || { grep -v '^clang-tidy' $(LINT_DIR)/clang-tidy.log | sed 's/\x1b\[[0-9;]*m//g'; exit 1; }
-	@echo "tidy: clang-tidy is clean"
+	@echo "lint: clang-format, the thread-safety analysis and clang-tidy are clean"
 
 clean:
 	@rm -rf build build-test build-fuzz build-lint

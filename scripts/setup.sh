@@ -15,8 +15,10 @@ debian_packages=(
   python3 python3-pytest python3-jsonschema python3-aiosmtpd python3-openpyxl wrk
   chromium fonts-wqy-microhei poppler-utils zbar-tools
 )
-# `make fuzz` (scripts/setup.sh fuzz) also needs clang and its libFuzzer runtime.
+# `make fuzz` (scripts/setup.sh fuzz) also needs clang and its libFuzzer runtime; `make lint`
+# (scripts/setup.sh lint) clang for the thread-safety analysis, clang-tidy and its runner.
 [ "${1:-}" = fuzz ] && debian_packages+=(clang libclang-rt-dev)
+[ "${1:-}" = lint ] && debian_packages+=(clang clang-tidy)
 # Node.js may come from Debian or from another Node.js package that bundles npm (and conflicts
 # with Debian's npm): ask for Debian's only when there is none.
 command -v node >/dev/null 2>&1 || debian_packages+=(nodejs)

@@ -227,9 +227,10 @@ void ExportService::when_settled(const Actor& actor, std::int64_t id, std::int64
       now = Result<ExportJob>(entry->job);
     } else {
       entry->waiters.emplace_back(rows, std::move(done));
+      return;
     }
   }
-  if (now) done(std::move(*now));
+  done(std::move(*now));
 }
 
 Result<ExportDownload> ExportService::download(const Actor& actor, std::int64_t id) {

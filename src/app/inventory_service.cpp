@@ -323,10 +323,12 @@ void InventoryService::receive(const Actor& actor, ReceiveCommand command,
                                 .add(quantity)
                                 .add(command.reason)
                                 .hex();
+  // The event reads the command, so it is made before the command moves (argument order is open).
+  DomainEvent received = events::stock_received(command.sku, quantity);
   change_at_location(
       actor, std::move(command), std::move(fingerprint),
       [quantity](const StockBalance& b) { return depot::receive(b, quantity); },
-      events::stock_received(command.sku, quantity), "stock.receive", std::move(done));
+      std::move(received), "stock.receive", std::move(done));
 }
 
 void InventoryService::adjust(const Actor& actor, AdjustCommand command,
@@ -348,12 +350,13 @@ void InventoryService::adjust(const Actor& actor, AdjustCommand command,
                                 .add(counted.value_or(delta.value_or(0)))
                                 .add(command.reason)
                                 .hex();
+  DomainEvent adjusted = events::stock_adjusted(command.sku);
   change_at_location(
       actor, std::move(command), std::move(fingerprint),
       [counted, delta](const StockBalance& b) {
         return counted ? adjust_to_count(b, *counted) : adjust_by(b, *delta);
       },
-      events::stock_adjusted(command.sku), "stock.adjust", std::move(done));
+      std::move(adjusted), "stock.adjust", std::move(done));
 }
 
 void InventoryService::transfer(const Actor& actor, TransferCommand command,

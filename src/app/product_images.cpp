@@ -24,7 +24,7 @@ std::string random_name(const std::string& extension) {
 
 }  // namespace
 
-void ProductImages::add(const Actor& actor, std::string sku, std::string bytes,
+void ProductImages::add(const Actor& actor, std::string sku, const std::string& bytes,
                         Callback<ProductImage> done) {
   if (Status allowed = require(actor, Permission::write_inventory); !allowed.ok()) {
     return done(allowed.error());

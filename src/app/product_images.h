@@ -23,7 +23,8 @@ class ProductImages {
       : store_(store), clock_(clock), media_(media), inspector_(inspector) {}
 
   // Refuses (naming the field `file`) a file that is not a whole image or is too large.
-  void add(const Actor& actor, std::string sku, std::string bytes, Callback<ProductImage> done);
+  void add(const Actor& actor, std::string sku, const std::string& bytes,
+           Callback<ProductImage> done);
 
  private:
   Store& store_;

@@ -105,7 +105,7 @@ void fetch_label(net::CurlLoop& loop, const Kuaidi100WaybillsOptions& options,
   request.timeout = options.timeout;
   // The link may carry a token in its query: only its host is logged.
   loop.http(request, [host = net::host_of(url), waybill = std::move(waybill),
-                      done = std::move(done)](const net::HttpResponse& response) mutable {
+                      done = std::move(done)](net::HttpResponse response) mutable {
     bool transient = response.error == CURLE_ABORTED_BY_CALLBACK ||
                      (response.error != CURLE_OK && response.error != CURLE_WRITE_ERROR) ||
                      response.status >= 500;

@@ -143,6 +143,12 @@ int NotificationSender::in_flight(ChannelKind channel) const {
   return found == in_flight_.end() ? 0 : found->second;
 }
 
+int NotificationSender::in_flight(TenantId tenant, ChannelKind channel) const {
+  MutexLock lock(mutex_);
+  auto found = merchant_in_flight_.find({tenant, channel});
+  return found == merchant_in_flight_.end() ? 0 : found->second;
+}
+
 bool NotificationSender::outcomes_to_record() const {
   MutexLock lock(mutex_);
   return !arrived_.empty() && !recording_;
@@ -154,6 +160,7 @@ void NotificationSender::start(TenantId tenant, Claimed claimed) {
     MutexLock lock(mutex_);
     sending_.insert({tenant, n->id});
     ++in_flight_[n->channel];
+    ++merchant_in_flight_[{tenant, n->channel}];
   }
   ++in_flight_total_;
   Outcome outcome;
@@ -245,7 +252,7 @@ void NotificationSender::submit(std::vector<Outcome> batch) {
         write_outcomes(tx, *shared);
         return true;
       },
-      [this, shared](Status stored) { outcomes_written(*shared, stored); });
+      [this, shared](const Status& stored) { outcomes_written(*shared, stored); });
 }
 
 void NotificationSender::write_outcomes(WriteTx& tx, std::vector<Outcome>& batch) {
@@ -312,6 +319,8 @@ void NotificationSender::outcomes_written(const std::vector<Outcome>& batch, con
     for (const Outcome& o : batch) {
       sending_.erase({o.tenant, o.notification->id});
       --in_flight_[o.notification->channel];
+      auto merchant = merchant_in_flight_.find({o.tenant, o.notification->channel});
+      if (--merchant->second == 0) merchant_in_flight_.erase(merchant);
     }
     recording_ = false;
   }

@@ -24,6 +24,7 @@
 #include <memory>
 #include <random>
 #include <set>
+#include <utility>
 
 #include "app/channel.h"
 #include "app/notification_composer.h"
@@ -58,8 +59,9 @@ class NotificationSender {
   // When the merchant's next delivery falls due.
   std::optional<Instant> next_due(TenantId tenant);
 
-  // Sends claimed and not yet recorded, on one channel or on all.
+  // Sends claimed and not yet recorded, on one channel or on all, or one merchant's on a channel.
   int in_flight(ChannelKind channel) const;
+  int in_flight(TenantId tenant, ChannelKind channel) const;
   int in_flight() const { return in_flight_total_.load(); }
   // Whether record_outcomes() would take any now: outcomes wait and no write of them is on its way.
   bool outcomes_to_record() const;
@@ -115,6 +117,7 @@ class NotificationSender {
   std::atomic<int> in_flight_total_ = 0;
   mutable Mutex mutex_;
   std::map<ChannelKind, int> in_flight_ GUARDED_BY(mutex_);
+  std::map<std::pair<TenantId, ChannelKind>, int> merchant_in_flight_ GUARDED_BY(mutex_);
   std::set<std::pair<TenantId, std::int64_t>> sending_ GUARDED_BY(mutex_);
   std::deque<Outcome> arrived_ GUARDED_BY(mutex_);
   bool batching_ GUARDED_BY(mutex_) = false;

@@ -32,12 +32,35 @@ std::chrono::milliseconds subscribe_backoff(int attempt) {
   return std::min<std::chrono::milliseconds>(delay, std::chrono::hours(6));
 }
 
-void TrackingJobs::finished() {
+int TrackingJobs::in_flight(TenantId tenant) const {
+  MutexLock lock(mutex_);
+  auto found = merchant_in_flight_.find(tenant);
+  return found == merchant_in_flight_.end() ? 0 : found->second;
+}
+
+int TrackingJobs::room(TenantId tenant, int batch) const {
+  return std::min(batch, kInFlightPerMerchant - in_flight(tenant));
+}
+
+void TrackingJobs::started(TenantId tenant) {
+  ++in_flight_;
+  MutexLock lock(mutex_);
+  ++merchant_in_flight_[tenant];
+}
+
+void TrackingJobs::finished(TenantId tenant) {
+  {
+    MutexLock lock(mutex_);
+    auto found = merchant_in_flight_.find(tenant);
+    if (--found->second == 0) merchant_in_flight_.erase(found);
+  }
   --in_flight_;
   if (recorded_) recorded_();
 }
 
 Result<int> TrackingJobs::subscribe_due(TenantId tenant) {
+  int batch = room(tenant, kBatch);
+  if (batch <= 0) return 0;  // the merchant's requests so far are still open
   // Most rounds find nothing due: a read says so without taking the writer.
   if (store_.read(tenant)->parcels_to_subscribe(clock_.now(), 1).empty()) return 0;
   Result<Leased> leased =
@@ -49,7 +72,7 @@ Result<int> TrackingJobs::subscribe_due(TenantId tenant) {
         std::string callback =
             tracking_.callback_url(tenant, tx.settings(), account->callback_token);
         Instant now = clock_.now();
-        for (Parcel& parcel : tx.parcels_to_subscribe(now, kBatch)) {
+        for (Parcel& parcel : tx.parcels_to_subscribe(now, batch)) {
           std::optional<TrackedParcel> request = tracked(parcel, callback);
           parcel.subscribe_attempts += 1;
           if (!request) {
@@ -66,7 +89,7 @@ Result<int> TrackingJobs::subscribe_due(TenantId tenant) {
       });
   if (!leased.ok()) return leased.error();
   for (auto& [id, request] : leased->parcels) {
-    ++in_flight_;
+    started(tenant);
     tracker_.subscribe(leased->account, request, [this, tenant, id = id](Status outcome) {
       subscribed(tenant, id, std::move(outcome));
     });
@@ -96,10 +119,12 @@ void TrackingJobs::subscribed(TenantId tenant, std::int64_t parcel_id, Status ou
         tx.update_parcel(*parcel);
         return true;
       },
-      Callback<bool>([this](Result<bool>) { finished(); }));
+      Callback<bool>([this, tenant](const Result<bool>&) { finished(tenant); }));
 }
 
 Result<int> TrackingJobs::query_quiet(TenantId tenant) {
+  int batch = room(tenant, kBatch);
+  if (batch <= 0) return 0;
   if (store_.read(tenant)->parcels_to_poll(clock_.now(), 1).empty()) return 0;
   Result<Leased> leased =
       run_write_blocking<Leased>(store_, tenant, [&](WriteTx& tx) -> Result<Leased> {
@@ -108,7 +133,7 @@ Result<int> TrackingJobs::query_quiet(TenantId tenant) {
         if (!account) return out;
         out.account = account->account;
         Instant now = clock_.now();
-        for (Parcel& parcel : tx.parcels_to_poll(now, kBatch)) {
+        for (Parcel& parcel : tx.parcels_to_poll(now, batch)) {
           std::optional<TrackedParcel> request = tracked(parcel, "");
           // A carrier the aggregator cannot follow is only ever updated by hand.
           parcel.next_poll_at = request ? std::optional<Instant>(now + kLease) : std::nullopt;
@@ -119,7 +144,7 @@ Result<int> TrackingJobs::query_quiet(TenantId tenant) {
       });
   if (!leased.ok()) return leased.error();
   for (auto& [id, request] : leased->parcels) {
-    ++in_flight_;
+    started(tenant);
     tracker_.query(leased->account, request,
                    [this, tenant, id = id](Result<TrackingReport> outcome) {
                      queried(tenant, id, std::move(outcome));
@@ -144,7 +169,7 @@ void TrackingJobs::queried(TenantId tenant, std::int64_t parcel_id,
         tx.update_parcel(*parcel);
         return true;
       },
-      Callback<bool>([this](Result<bool>) { finished(); }));
+      Callback<bool>([this, tenant](const Result<bool>&) { finished(tenant); }));
 }
 
 Result<int> TrackingJobs::flag_stalled(TenantId tenant) {

@@ -11,16 +11,22 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 
 #include "app/carrier_tracker.h"
 #include "app/ports.h"
 #include "app/tracking_service.h"
+#include "concurrency/mutex.h"
 
 namespace depot {
 
 class TrackingJobs {
  public:
   static constexpr int kBatch = 50;
+  // Requests one merchant may have open at the aggregator at once: one whose aggregator hangs
+  // holds at most these (its other parcels stay due in the store), so the loop's places stay
+  // free for the other merchants' requests.
+  static constexpr int kInFlightPerMerchant = 32;
   static constexpr int kMaxSubscribeAttempts = 8;
   // How long a subscription or query in flight keeps others off the parcel.
   static constexpr std::chrono::minutes kLease{2};
@@ -38,21 +44,27 @@ class TrackingJobs {
   // opens. Answers how many were flagged.
   Result<int> flag_stalled(TenantId tenant);
 
-  // Requests sent whose answers are not recorded yet.
+  // Requests sent whose answers are not recorded yet, in all or for one merchant.
   int in_flight() const { return in_flight_.load(); }
+  int in_flight(TenantId tenant) const EXCLUDES(mutex_);
   // Called after each answer is recorded (tests wait on it; workers may count).
   void on_recorded(std::function<void()> listener) { recorded_ = std::move(listener); }
 
  private:
   void subscribed(TenantId tenant, std::int64_t parcel_id, Status outcome);
   void queried(TenantId tenant, std::int64_t parcel_id, Result<TrackingReport> outcome);
-  void finished();
+  // How many more requests the merchant may send now, at most `batch`.
+  int room(TenantId tenant, int batch) const EXCLUDES(mutex_);
+  void started(TenantId tenant) EXCLUDES(mutex_);
+  void finished(TenantId tenant) EXCLUDES(mutex_);
 
   Store& store_;
   Clock& clock_;
   CarrierTracker& tracker_;
   const TrackingService& tracking_;
   std::atomic<int> in_flight_{0};
+  mutable Mutex mutex_;
+  std::map<TenantId, int> merchant_in_flight_ GUARDED_BY(mutex_);
   std::function<void()> recorded_;
 };
 

@@ -6,10 +6,26 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 
 namespace depot::cli {
 
 namespace json = boost::json;
+
+namespace {
+
+std::int64_t provider_timeout(const std::string& path, std::string_view key,
+                              const json::value& value) {
+  std::int64_t seconds = value.as_int64();
+  if (seconds < 1 || seconds > kLongestProviderTimeoutSeconds) {
+    throw std::runtime_error(path + ": " + std::string(key) + " must be from 1 to " +
+                             std::to_string(kLongestProviderTimeoutSeconds));
+  }
+  return seconds;
+}
+
+}  // namespace
 
 void load_config_file(const std::string& path, ServeConfig& config) {
   std::ifstream in(path);
@@ -44,6 +60,10 @@ void load_config_file(const std::string& path, ServeConfig& config) {
       config.idle_timeout_seconds = value.as_int64();
     } else if (key == "max_connections") {
       config.max_connections = value.as_int64();
+    } else if (key == "smtp_timeout_seconds") {
+      config.smtp_timeout_seconds = provider_timeout(path, key, value);
+    } else if (key == "tracking_timeout_seconds") {
+      config.tracking_timeout_seconds = provider_timeout(path, key, value);
     } else if (key == "log_level") {
       config.log_level = value.as_string();
     } else if (key == "log_format") {

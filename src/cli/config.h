@@ -7,6 +7,10 @@
 
 namespace depot::cli {
 
+// A provider timeout stays under the 2-minute lease a delivery or subscription holds while it is
+// sent, so a hung send is never sent again beside itself.
+inline constexpr std::int64_t kLongestProviderTimeoutSeconds = 100;
+
 struct ServeConfig {
   std::string data_dir = "./data";
   std::string listen = "127.0.0.1:8080";
@@ -29,6 +33,11 @@ struct ServeConfig {
   std::int64_t idle_timeout_seconds = 30;
   // Connections open at once; 0: from the open-file limit (at most 10,000).
   std::int64_t max_connections = 0;
+  // Providers that hang (see docs/operations.md): seconds one mail's SMTP exchange may take,
+  // from connecting to the last reply, and one request to the tracking aggregator. At most
+  // kLongestProviderTimeoutSeconds.
+  std::int64_t smtp_timeout_seconds = 60;
+  std::int64_t tracking_timeout_seconds = 10;
   bool demo = false;
   // Off: events still enter the outbox, but no notification or webhook is sent until a server
   // with dispatch on starts. For a copy of production data (staging, a restored backup) that

@@ -150,13 +150,18 @@ int serve(ServeConfig config) {
   // Notifications: the providers' adapters share one curl loop. It is stopped by hand before the
   // store closes, so the outcomes of sends still in flight are recorded.
   // Its limit leaves room for every channel's own cap in the notification worker (and as much
-  // again for the parcel tracker), so a slow channel's sends never queue another's in the loop.
+  // again to spare), so a slow channel's sends never queue another's in the loop.
   workers::NotificationWorkerOptions notification_options;
   std::optional<net::CurlLoop> provider_loop(
       std::in_place,
       net::CurlLoopOptions{.max_in_flight = workers::sends_in_flight_at_most(notification_options) +
                                             net::CurlLoopOptions{}.max_in_flight});
-  channels::SmtpChannel email_channel(*provider_loop);
+  // Mail has a loop of its own: libcurl waits for an SMTP server's reply to the message (and to
+  // QUIT) blocking its loop's thread, so a server that stalls there must hold up only mail.
+  std::optional<net::CurlLoop> mail_loop(std::in_place);
+  channels::SmtpChannel email_channel(
+      *mail_loop,
+      channels::SmtpChannelOptions::within(std::chrono::seconds(config.smtp_timeout_seconds)));
   channels::AliyunSmsChannel sms_channel(*provider_loop);
   channels::WechatChannel wechat_channel(*provider_loop);
   channels::JpushChannel push_channel(*provider_loop);
@@ -192,10 +197,15 @@ int serve(ServeConfig config) {
   RefundService refunds(store, clock);
   FeedbackService feedback(store, clock, tickets);
   ReportService reports(store, store, clock);
-  carriers::Kuaidi100Tracker tracker(*provider_loop);
+  // The tracking aggregator has a loop of its own: requests to one that hangs fill only its
+  // places, and no notification ever queues behind them.
+  std::optional<net::CurlLoop> aggregator_loop(std::in_place);
+  carriers::Kuaidi100Tracker tracker(*aggregator_loop,
+                                     carriers::Kuaidi100TrackerOptions::within(
+                                         std::chrono::seconds(config.tracking_timeout_seconds)));
   // Electronic waybills (电子面单) from the same aggregator, on the same loop: the issuer batch
   // shipping asks for each parcel's tracking number and label.
-  carriers::Kuaidi100Waybills waybill_issuer(*provider_loop);
+  carriers::Kuaidi100Waybills waybill_issuer(*aggregator_loop);
   WaybillAccounts waybill_accounts(store, clock);
   EtaCache etas;
   TrackingService tracking(store, clock, tracker, etas, site);
@@ -359,6 +369,8 @@ int serve(ServeConfig config) {
   // Before the loop goes: a batch waits on its waybill requests, then stops between chunks.
   batch_runner.stop();
   provider_loop.reset();
+  mail_loop.reset();
+  aggregator_loop.reset();
   alert_feed.stop();
   import_runner.stop();
   // After the HTTP threads: a request waiting for its export to settle is answered first.
@@ -428,6 +440,16 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                    "Connections open at once; past it 503 (0: from the open-file limit)")
       ->check(CLI::Range(0, 1'000'000))
       ->envname("DEPOT_MAX_CONNECTIONS");
+  command
+      ->add_option("--smtp-timeout-seconds", config->smtp_timeout_seconds,
+                   "Seconds one mail's SMTP exchange may take, from connecting to the last reply")
+      ->check(CLI::Range(std::int64_t{1}, kLongestProviderTimeoutSeconds))
+      ->envname("DEPOT_SMTP_TIMEOUT_SECONDS");
+  command
+      ->add_option("--tracking-timeout-seconds", config->tracking_timeout_seconds,
+                   "Seconds one request to the tracking aggregator may take")
+      ->check(CLI::Range(std::int64_t{1}, kLongestProviderTimeoutSeconds))
+      ->envname("DEPOT_TRACKING_TIMEOUT_SECONDS");
   command->add_flag("--demo", config->demo, "Seed a demo merchant with products and orders");
   command
       ->add_flag("--dispatch,!--no-dispatch", config->dispatch,
@@ -462,6 +484,12 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       effective.idle_timeout_seconds = config->idle_timeout_seconds;
     }
     if (command->count("--max-connections")) effective.max_connections = config->max_connections;
+    if (command->count("--smtp-timeout-seconds")) {
+      effective.smtp_timeout_seconds = config->smtp_timeout_seconds;
+    }
+    if (command->count("--tracking-timeout-seconds")) {
+      effective.tracking_timeout_seconds = config->tracking_timeout_seconds;
+    }
     effective.demo = config->demo;
     if (command->count("--dispatch") || command->count("--no-dispatch")) {
       effective.dispatch = config->dispatch;

@@ -1,6 +1,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "http/await.h"
+#include "http/inventory_input.h"
 #include "http/json_input.h"
 #include "http/json_output.h"
 #include "http/problem.h"
@@ -12,29 +13,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 namespace {
-
-// An optional location: left out means the default location; given, it must name one.
-std::string read_location(Fields& f) {
-  std::string location = f.text("location", false, 130).value_or("");
-  if (f.has("location") && location.empty()) {
-    f.fail("location", "must name a location such as main/default, or be left out");
-  }
-  return location;
-}
-
-std::optional<std::map<std::string, std::string>> read_attributes(Fields& f) {
-  const json::object* object = f.object("attributes");
-  if (!object) return std::nullopt;
-  std::map<std::string, std::string> attributes;
-  for (const auto& [key, value] : *object) {
-    if (!value.is_string()) {
-      f.fail("attributes." + std::string(key), "must be a string");
-      continue;
-    }
-    attributes.emplace(std::string(key), std::string(value.get_string()));
-  }
-  return attributes;
-}
 
 Response product_response(int status, const Product& product) {
   Response response = json_response(status, to_json(product));
@@ -56,19 +34,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
-               Fields f(*body, "", errors);
-               f.reject_unknown({"sku", "name", "price", "currency", "barcode", "attributes",
-                                 "weight_grams", "low_stock_threshold"});
-               Product product;
-               product.sku = f.text("sku", true, 64).value_or("");
-               product.name = f.text("name", true, 800).value_or("");
-               product.price = f.integer("price", true).value_or(0);
-               product.currency = f.text("currency", false, 3).value_or("");
-               product.barcode = f.text("barcode", false, 64).value_or("");
-               product.attributes =
-                   read_attributes(f).value_or(std::map<std::string, std::string>{});
-               product.weight_grams = f.integer("weight_grams").value_or(0);
-               product.low_stock_threshold = f.integer("low_stock_threshold").value_or(0);
+               Product product = read_product_draft(*body, errors);
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<Product> created = co_await await_result<Product>([&](auto done) {
                  inventory.create_product(req.actor, std::move(product), std::move(done));
@@ -105,16 +71,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
-               Fields f(*body, "", errors);
-               f.reject_unknown({"name", "price", "barcode", "attributes", "weight_grams",
-                                 "low_stock_threshold"});
-               ProductPatch patch;
-               patch.name = f.text("name", false, 800);
-               patch.price = f.integer("price");
-               patch.barcode = f.text("barcode", false, 64);
-               patch.attributes = read_attributes(f);
-               patch.weight_grams = f.integer("weight_grams");
-               patch.low_stock_threshold = f.integer("low_stock_threshold");
+               ProductPatch patch = read_product_patch(*body, errors);
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<std::int64_t> version = expected_version(req);
                if (!version.ok()) co_return problem(version.error());
@@ -140,13 +97,11 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
-               Fields f(*body, "", errors);
-               f.reject_unknown({"code", "name"});
-               std::string code = f.text("code", true, 64).value_or("");
-               std::string name = f.text("name", true, 200).value_or("");
+               WarehouseInput warehouse = read_warehouse(*body, errors);
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<Warehouse> created = co_await await_result<Warehouse>([&](auto done) {
-                 inventory.create_warehouse(req.actor, code, name, std::move(done));
+                 inventory.create_warehouse(req.actor, warehouse.code, warehouse.name,
+                                            std::move(done));
                });
                if (!created.ok()) co_return problem(created.error());
                co_return json_response(201, to_json(*created));
@@ -157,15 +112,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
-               Fields f(*body, "", errors);
-               f.reject_unknown({"name", "phone", "province", "city", "district", "detail"});
-               SenderAddress sender;
-               sender.name = f.text("name", true, 100).value_or("");
-               sender.phone = f.text("phone", true, 32).value_or("");
-               sender.province = f.text("province", true, 32).value_or("");
-               sender.city = f.text("city", true, 32).value_or("");
-               sender.district = f.text("district", true, 32).value_or("");
-               sender.detail = f.text("detail", true, 200).value_or("");
+               SenderAddress sender = read_sender_address(*body, errors);
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<Warehouse> saved = co_await await_result<Warehouse>([&](auto done) {
                  inventory.save_sender(req.actor, req.params.at("code"), std::move(sender),
@@ -180,9 +127,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
-               Fields f(*body, "", errors);
-               f.reject_unknown({"code"});
-               std::string code = f.text("code", true, 64).value_or("");
+               std::string code = read_location_code(*body, errors);
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<LocationRef> created = co_await await_result<LocationRef>([&](auto done) {
                  inventory.create_location(req.actor, req.params.at("code"), code, std::move(done));
@@ -196,13 +141,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
-               Fields f(*body, "", errors);
-               f.reject_unknown({"sku", "quantity", "location", "reason"});
-               ReceiveCommand command;
-               command.sku = f.text("sku", true, 64).value_or("");
-               command.quantity = f.integer("quantity", true).value_or(1);
-               command.location = read_location(f);
-               command.reason = f.text("reason", false, 500).value_or("");
+               ReceiveCommand command = read_receipt(*body, errors);
                command.idempotency_key = req.header("idempotency-key");
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<StockLevel> level = co_await await_result<StockLevel>([&](auto done) {
@@ -216,14 +155,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
-               Fields f(*body, "", errors);
-               f.reject_unknown({"sku", "location", "counted_quantity", "delta", "reason"});
-               AdjustCommand command;
-               command.sku = f.text("sku", true, 64).value_or("");
-               command.location = read_location(f);
-               command.counted_quantity = f.integer("counted_quantity");
-               command.delta = f.integer("delta");
-               command.reason = f.text("reason", true, 500).value_or("");
+               AdjustCommand command = read_adjustment(*body, errors);
                command.idempotency_key = req.header("idempotency-key");
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<StockLevel> level = co_await await_result<StockLevel>([&](auto done) {
@@ -237,14 +169,7 @@ void add_inventory_routes(Router& router, InventoryService& inventory) {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
-               Fields f(*body, "", errors);
-               f.reject_unknown({"sku", "from", "to", "quantity", "reason"});
-               TransferCommand command;
-               command.sku = f.text("sku", true, 64).value_or("");
-               command.from = f.text("from", true, 130).value_or("");
-               command.to = f.text("to", true, 130).value_or("");
-               command.quantity = f.integer("quantity", true).value_or(1);
-               command.reason = f.text("reason", false, 500).value_or("");
+               TransferCommand command = read_transfer(*body, errors);
                command.idempotency_key = req.header("idempotency-key");
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<StockLevel> level = co_await await_result<StockLevel>([&](auto done) {

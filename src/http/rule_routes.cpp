@@ -6,6 +6,7 @@
 #include "http/json_output.h"
 #include "http/problem.h"
 #include "http/routes.h"
+#include "http/rule_input.h"
 
 namespace depot::http {
 
@@ -28,14 +29,7 @@ void add_rule_routes(Router& router, RuleService& rules) {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
-               Fields f(*body, "", errors);
-               f.reject_unknown({"name", "expression", "message", "enabled"});
-               Rule rule;
-               rule.name = f.text("name", true, 400).value_or("");
-               rule.expression =
-                   f.text("expression", true, kMaxRuleExpressionBytes * 2).value_or("");
-               rule.message = f.text("message", true, 2000).value_or("");
-               rule.enabled = f.boolean("enabled").value_or(true);
+               Rule rule = read_rule_draft(*body, errors);
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<Rule> created = co_await await_result<Rule>(
                    [&](auto done) { rules.create(req.actor, std::move(rule), std::move(done)); });
@@ -68,14 +62,7 @@ void add_rule_routes(Router& router, RuleService& rules) {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
-               Fields f(*body, "", errors);
-               f.reject_unknown({"name", "expression", "message", "enabled"});
-               RulePatch patch;
-               patch.name = f.text("name", false, 400);
-               patch.expression = f.text("expression", false, kMaxRuleExpressionBytes * 2);
-               patch.message = f.text("message", false, 2000);
-               patch.enabled = f.boolean("enabled");
-               if (body->empty()) errors.push_back({"body", "names nothing to change"});
+               RulePatch patch = read_rule_patch(*body, errors);
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<Rule> saved = co_await await_result<Rule>([&](auto done) {
                  rules.update(req.actor, *id, std::move(patch), std::move(done));
@@ -99,15 +86,11 @@ void add_rule_routes(Router& router, RuleService& rules) {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
-               Fields f(*body, "", errors);
-               f.reject_unknown({"expression", "limit"});
-               std::string expression =
-                   f.text("expression", true, kMaxRuleExpressionBytes * 2).value_or("");
-               std::int64_t limit = f.integer("limit").value_or(200);
+               DryRunInput input = read_dry_run(*body, errors);
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<DryRun> run = rules.dry_run(
-                   req.actor, expression,
-                   static_cast<int>(std::clamp<std::int64_t>(limit, INT32_MIN, INT32_MAX)));
+                   req.actor, input.expression,
+                   static_cast<int>(std::clamp<std::int64_t>(input.limit, INT32_MIN, INT32_MAX)));
                if (!run.ok()) co_return problem(run.error());
                Disclosure contact = contact_disclosure(req.actor.role, ContactView::list);
                json::array matches;
@@ -144,12 +127,7 @@ void add_rule_routes(Router& router, RuleService& rules) {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
-               Fields f(*body, "", errors);
-               f.reject_unknown({"list", "value", "note"});
-               BlacklistEntry entry;
-               entry.list = f.text("list", true, 16).value_or("");
-               entry.value = f.text("value", true, 800).value_or("");
-               entry.note = f.text("note", false, 800).value_or("");
+               BlacklistEntry entry = read_blacklist_entry(*body, errors);
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<BlacklistEntry> added = co_await await_result<BlacklistEntry>([&](auto done) {
                  rules.add_to_blacklist(req.actor, std::move(entry), std::move(done));
@@ -181,11 +159,7 @@ void add_rule_routes(Router& router, RuleService& rules) {
                Result<json::object> body = parse_object(req);
                if (!body.ok()) co_return problem(body.error());
                std::vector<FieldError> errors;
-               Fields f(*body, "", errors);
-               f.reject_unknown({"url", "key"});
-               GeocoderConfig config;
-               config.url = f.text("url", true, 500).value_or("");
-               config.key = f.text("key", true, 200).value_or("");
+               GeocoderConfig config = read_geocoder_config(*body, errors);
                if (auto failed = field_errors(std::move(errors))) co_return problem(*failed);
                Result<std::optional<GeocoderConfig>> saved =
                    co_await await_result<std::optional<GeocoderConfig>>([&](auto done) {

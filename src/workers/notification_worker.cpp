@@ -7,6 +7,15 @@
 
 namespace depot::workers {
 
+namespace {
+
+// The places of a channel with `cap` places that one merchant may hold.
+int places_per_merchant(int cap, double share) {
+  return std::max(1, static_cast<int>(static_cast<double>(cap) * share));
+}
+
+}  // namespace
+
 std::size_t sends_in_flight_at_most(const NotificationWorkerOptions& options) {
   std::size_t most = 0;
   for (const auto& [channel, cap] : options.max_in_flight) most += static_cast<std::size_t>(cap);
@@ -151,11 +160,17 @@ bool NotificationWorker::send_due(int batch, std::optional<Instant>& next_due) {
   auto now = std::chrono::system_clock::now();
   for (TenantId tenant : store_.tenant_ids()) {
     std::map<ChannelKind, int> limits;
+    bool channel_free = false;
     for (const auto& [channel, cap] : options_.max_in_flight) {
       int room = cap - sender_.in_flight(channel);
+      if (room <= 0) continue;
+      channel_free = true;
+      room = std::min(room, places_per_merchant(cap, options_.merchant_share) -
+                                sender_.in_flight(tenant, channel));
       if (room > 0) limits[channel] = std::min(room, batch);
     }
-    if (limits.empty()) break;  // every channel is full: a finished send wakes the worker
+    if (!channel_free) break;      // every channel is full: a finished send wakes the worker
+    if (limits.empty()) continue;  // this merchant holds its share of every free channel
     Result<std::map<ChannelKind, int>> started = sender_.send_due(tenant, limits);
     if (!started.ok()) {
       spdlog::warn("notifications: merchant {}: {}", tenant, started.error().message);

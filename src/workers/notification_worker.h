@@ -3,8 +3,10 @@
 // outcome comes in or is recorded and when the next retry falls due, it writes the outcomes that
 // came in (many in one write), plans the deliveries of new events and hands due deliveries to the
 // sender, keeping at most `max_in_flight[channel]` sends open on each channel, so a slow channel
-// fills only its own places. At start it releases the deliveries a stopped process left in flight
-// and catches up on every merchant's outbox. On SQLite one process owns this work.
+// fills only its own places, and at most `merchant_share` of them for one merchant, so a
+// merchant's slow provider fills only that merchant's places. At start it releases the deliveries a
+// stopped process left in flight and catches up on every merchant's outbox. On SQLite one process
+// owns this work.
 //
 // Every one of those writes goes through the store's single writer, which also commits orders:
 // while other work keeps committing events, the worker holds its writes to a share of the
@@ -30,6 +32,10 @@ struct NotificationWorkerOptions {
   std::map<ChannelKind, int> max_in_flight = {
       {ChannelKind::email, 64}, {ChannelKind::sms, 64},      {ChannelKind::wechat, 64},
       {ChannelKind::push, 64},  {ChannelKind::webhook, 256}, {ChannelKind::platform, 64}};
+  // The share of each channel's places one merchant may hold at once (at least one place): a
+  // merchant whose mail server or endpoint hangs fills only its share, and the other merchants'
+  // sends on that channel go on in the rest.
+  double merchant_share = 0.25;
   // The longest sleep: merchants created meanwhile and retries are noticed at least this often.
   std::chrono::milliseconds idle{1000};
   DispatchPacer::Options pacing;

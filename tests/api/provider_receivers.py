@@ -10,12 +10,14 @@ told to fail (answer "try later", refuse for good, or hold the request open) and
     PlatformReceiver  a platform taking depot's shipment write-backs (X-Depot-Signature)
     WechatReceiver    WeChat's stable_token and message/template/send
     JPushReceiver     JPush REST v3 /v3/push with Basic auth
+    Kuaidi100Receiver Kuaidi100's (快递100) tracking API: /poll and /poll/query.do
 
 Use them as context managers (`with WebhookReceiver(secret) as hook: ...`) or start()/stop().
 Everything recorded is kept in plain lists guarded by each receiver's lock; `wait_for()` polls a
 condition with a deadline so tests never sleep for fixed times.
 """
 
+import asyncio
 import base64
 import email
 import email.policy
@@ -623,6 +625,45 @@ class JPushReceiver(HttpReceiver):
         return 200, {"sendno": "0", "msg_id": str(1000 + len(self.pushes))}, {}
 
 
+class Kuaidi100Receiver(HttpReceiver):
+    """Kuaidi100's poll API: subscriptions at /poll (refused with returnCode 600 for another
+    key), real-time queries at /poll/query.do (signed with key and customer; answers "no
+    result")."""
+
+    def __init__(self, key, customer):
+        super().__init__()
+        self.key = key
+        self.customer = customer
+        self.subscriptions = []
+        self.queries = []
+
+    def handle(self, method, path, headers, body):
+        assert method == "POST", method
+        assert headers["content-type"].startswith("application/x-www-form-urlencoded")
+        form = dict(urllib.parse.parse_qsl(body.decode("utf-8")))
+        if path == "/poll":
+            assert form["schema"] == "json"
+            param = json.loads(form["param"])
+            with self.lock:
+                self.subscriptions.append(param)
+            if param["key"] != self.key:
+                return 200, {"result": False, "returnCode": "600", "message": "不是订阅用户"}, {}
+            return 200, {"result": True, "returnCode": "200", "message": "提交成功"}, {}
+        if path == "/poll/query.do":
+            expected = hashlib.md5((form["param"] + self.key + self.customer).encode())
+            with self.lock:
+                self.queries.append(form)
+            if (form["sign"] != expected.hexdigest().upper()
+                    or form["customer"] != self.customer):
+                return 200, {"result": False, "returnCode": "503", "message": "验证签名失败"}, {}
+            return 200, {"result": False, "returnCode": "500", "message": "查询无结果"}, {}
+        return 404, {"message": "no such path"}, {}
+
+    def subscribed(self, number):
+        with self.lock:
+            return [s for s in self.subscriptions if s["number"] == number]
+
+
 # --------------------------------------------------------------------------------------------
 # SMTP
 
@@ -640,6 +681,14 @@ class _SmtpHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.receiver.stall_data:
+            # Took the message and never answers: the sender gives up waiting and hangs up
+            # (which cancels this handler).
+            with self.receiver.lock:
+                self.receiver.stalled += 1
+            while server.transport is not None and not server.transport.is_closing():
+                await asyncio.sleep(0.05)
+            return "451 4.3.0 Stalled"
         if self.receiver.down:
             return "451 4.3.0 Mail server temporarily unavailable, try later"
         raw = envelope.original_content or envelope.content
@@ -701,19 +750,24 @@ def _self_signed_context(directory):
 
 class SmtpReceiver:
     """A real SMTP server on loopback. `down = True` answers 451 to RCPT and DATA (a temporary
-    failure); `reject_rcpt = True` answers 550 (permanent).
+    failure); `reject_rcpt = True` answers 550 (permanent); `stall_data = True` reads each
+    message and then never answers it (the sender times out; nothing is kept), and `stalled`
+    counts those messages. `port` listens on that port rather than a free one (a server back
+    where another one was).
 
     With `starttls=True` it offers STARTTLS (a self-signed certificate) and refuses mail without
     it (`starttls="optional"`: offers it, takes mail either way); with `username`/`password` it
     requires AUTH (PLAIN or LOGIN) and answers 535 to a wrong password. `auth_failures`
     counts refused logins."""
 
-    def __init__(self, starttls=False, username=None, password=None):
+    def __init__(self, starttls=False, username=None, password=None, port=None):
         self.lock = threading.Lock()
         self.messages = []
         self.down = False
         self.reject_rcpt = False
-        self.port = None
+        self.stall_data = False
+        self.stalled = 0
+        self.port = port
         self.starttls = starttls
         self.username = username
         self.password = password
@@ -736,7 +790,7 @@ class SmtpReceiver:
         return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
     def start(self):
-        self.port = _free_port()
+        self.port = self.port or _free_port()
         options = {}
         if self.starttls:
             self._tmp = tempfile.TemporaryDirectory(prefix="smtp-tls-")

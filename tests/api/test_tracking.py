@@ -15,50 +15,16 @@ import uuid
 import pytest
 
 from conftest import assert_problem, http_request
-from provider_receivers import HttpReceiver, wait_for
+from provider_receivers import Kuaidi100Receiver, wait_for
 
 KEY = "kd100-key-" + uuid.uuid4().hex[:8]
 CUSTOMER = "CUST" + uuid.uuid4().hex[:8].upper()
 SALT = "salt-" + uuid.uuid4().hex[:8]
 
 
-class Kuaidi100Receiver(HttpReceiver):
-    """Kuaidi100's poll API: subscriptions at /poll, real-time queries at /poll/query.do."""
-
-    def __init__(self):
-        super().__init__()
-        self.subscriptions = []
-        self.queries = []
-
-    def handle(self, method, path, headers, body):
-        assert method == "POST", method
-        assert headers["content-type"].startswith("application/x-www-form-urlencoded")
-        form = dict(urllib.parse.parse_qsl(body.decode("utf-8")))
-        if path == "/poll":
-            assert form["schema"] == "json"
-            param = json.loads(form["param"])
-            with self.lock:
-                self.subscriptions.append(param)
-            if param["key"] != KEY:
-                return 200, {"result": False, "returnCode": "600", "message": "不是订阅用户"}, {}
-            return 200, {"result": True, "returnCode": "200", "message": "提交成功"}, {}
-        if path == "/poll/query.do":
-            expected = hashlib.md5((form["param"] + KEY + CUSTOMER).encode()).hexdigest().upper()
-            with self.lock:
-                self.queries.append(form)
-            if form["sign"] != expected or form["customer"] != CUSTOMER:
-                return 200, {"result": False, "returnCode": "503", "message": "验证签名失败"}, {}
-            return 200, {"result": False, "returnCode": "500", "message": "查询无结果"}, {}
-        return 404, {"message": "no such path"}, {}
-
-    def subscribed(self, number):
-        with self.lock:
-            return [s for s in self.subscriptions if s["number"] == number]
-
-
 @pytest.fixture(scope="module")
 def kuaidi100():
-    with Kuaidi100Receiver() as receiver:
+    with Kuaidi100Receiver(KEY, CUSTOMER) as receiver:
         yield receiver
 
 

@@ -1,6 +1,6 @@
 // Dispatch at speed against a real store: outcomes recorded many in one write, a late answer that
 // a delivery report overtook, webhook payloads encoded when sent rather than stored, and each
-// channel's own cap on sends in flight in the worker.
+// channel's own cap on sends in flight in the worker, and each merchant's share of it.
 #include <atomic>
 
 #include "app/template_html.h"
@@ -170,6 +170,7 @@ TEST_F(NotificationDispatchTest, ASlowChannelFillsOnlyItsOwnPlaces) {
   email.hold(true);  // the mail server takes its time
   workers::NotificationWorkerOptions options;
   options.max_in_flight = {{ChannelKind::email, 2}, {ChannelKind::sms, 3}};
+  options.merchant_share = 1;  // one merchant here: it may hold every place
   workers::NotificationWorker worker(store, dispatcher, sender, options);
   worker.start();
 
@@ -184,6 +185,45 @@ TEST_F(NotificationDispatchTest, ASlowChannelFillsOnlyItsOwnPlaces) {
   ASSERT_TRUE(eventually([&] { return email.received().size() == 4; }));
   ASSERT_TRUE(eventually(
       [&] { return statuses(by_email) == std::vector<DeliveryStatus>(4, DeliveryStatus::sent); }));
+  worker.stop();
+}
+
+TEST_F(NotificationDispatchTest, AMerchantWhoseMailServerHangsFillsOnlyItsShareOfTheChannel) {
+  Actor other = add_merchant("other");
+  std::vector<Order> mine;
+  for (int i = 0; i < 4; ++i) {
+    Customer c = customer("zhang" + std::to_string(i) + "@example.com");
+    c.preferred_channels = {"email"};
+    mine.push_back(shipped_order(c));
+  }
+  Customer theirs = customer("li@example.com");
+  theirs.preferred_channels = {"email"};
+  shipped_order(other, theirs);
+  email.hold(true);  // no mail server answers: every send stays in flight
+  workers::NotificationWorkerOptions options;
+  options.max_in_flight = {{ChannelKind::email, 4}, {ChannelKind::sms, 4}};
+  options.merchant_share = 0.5;
+  workers::NotificationWorker worker(store, dispatcher, sender, options);
+  worker.start();
+
+  // The first merchant's mails take its two places; the other merchant's mail still goes out.
+  auto reached = [&](const std::string& recipient) {
+    for (const OutgoingMessage& m : email.received()) {
+      if (m.recipient == recipient) return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(eventually([&] { return email.held() == 3 && reached("li@example.com"); }));
+  std::this_thread::sleep_for(milliseconds(100));  // time enough to claim more, were it allowed
+  EXPECT_EQ(email.held(), 3u);
+  EXPECT_EQ(sender.in_flight(actor.tenant_id, ChannelKind::email), 2);
+  EXPECT_EQ(sender.in_flight(other.tenant_id, ChannelKind::email), 1);
+
+  email.hold(false);
+  email.release();
+  ASSERT_TRUE(eventually([&] { return email.received().size() == 5; }));
+  ASSERT_TRUE(eventually(
+      [&] { return statuses(mine) == std::vector<DeliveryStatus>(4, DeliveryStatus::sent); }));
   worker.stop();
 }
 

@@ -99,15 +99,23 @@ class ScriptedChannel final : public Channel {
 
 class NotificationFlowTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    auto key = access.create_key("notify", Role::owner);
-    ASSERT_TRUE(key.ok());
-    actor = *access.authenticate(key->key);
+  void SetUp() override { actor = add_merchant("notify"); }
+
+  template <class Answer>
+  static void expect_ok(const Answer& answer) {
+    EXPECT_TRUE(answer.ok()) << answer.error().message;
+  }
+
+  // A merchant with SMS and email accounts and 100 mugs in stock; its owner acts.
+  Actor add_merchant(const std::string& name) {
+    auto key = access.create_key(name, Role::owner);
+    EXPECT_TRUE(key.ok());
+    Actor owner = *access.authenticate(key->key);
     SettingsPatch patch;
     patch.notification_retry_base_ms = 1000;
     patch.default_channels = std::vector<std::string>{"sms", "email"};
-    ASSERT_OK(testing::wait<MerchantSettings>(
-        [&](auto done) { merchant.update_settings(actor, patch, done); }));
+    expect_ok(testing::wait<MerchantSettings>(
+        [&](auto done) { merchant.update_settings(owner, patch, done); }));
     for (ChannelKind channel : {ChannelKind::sms, ChannelKind::email}) {
       ChannelAccountInput input;
       input.fields = channel == ChannelKind::sms
@@ -117,37 +125,40 @@ class NotificationFlowTest : public ::testing::Test {
                                                               {"sign_name", "depot"}}
                          : std::map<std::string, std::string>{
                                {"host", "127.0.0.1"}, {"port", "25"}, {"from", "shop@example.com"}};
-      ASSERT_OK((testing::wait<std::pair<ChannelAccountView, bool>>(
-          [&](auto done) { accounts.put(actor, channel, input, done); })));
+      expect_ok(testing::wait<std::pair<ChannelAccountView, bool>>(
+          [&](auto done) { accounts.put(owner, channel, input, done); }));
     }
     Product mug;
     mug.sku = "MUG";
     mug.name = "Mug";
     mug.price = 100;
-    ASSERT_OK(
-        testing::wait<Product>([&](auto done) { inventory.create_product(actor, mug, done); }));
+    expect_ok(
+        testing::wait<Product>([&](auto done) { inventory.create_product(owner, mug, done); }));
     ReceiveCommand receipt;
     receipt.sku = "MUG";
     receipt.quantity = 100;
-    ASSERT_OK(
-        testing::wait<StockLevel>([&](auto done) { inventory.receive(actor, receipt, done); }));
+    expect_ok(
+        testing::wait<StockLevel>([&](auto done) { inventory.receive(owner, receipt, done); }));
+    return owner;
   }
 
-  Order shipped_order(Customer customer) {
+  Order shipped_order(Customer customer) { return shipped_order(actor, std::move(customer)); }
+
+  Order shipped_order(const Actor& by, Customer customer) {
     CreateOrderCommand command;
     command.draft.lines = {{"MUG", 1, 100}};
     command.draft.customer = std::move(customer);
     command.draft.shipping_address = {"浙江省", "杭州市", "西湖区", "文三路 1 号", "", {}, {}, {}};
     auto created =
-        testing::wait<CreatedOrder>([&](auto done) { orders.create(actor, command, done); });
+        testing::wait<CreatedOrder>([&](auto done) { orders.create(by, command, done); });
     EXPECT_TRUE(created.ok());
     auto paid = testing::wait<Order>([&](auto done) {
-      orders.pay(actor, created->order.id, Payment{created->order.total, "alipay", "", {}}, done);
+      orders.pay(by, created->order.id, Payment{created->order.total, "alipay", "", {}}, done);
     });
     EXPECT_TRUE(paid.ok());
     ShipCommand parcel{"SF", "SF1234567890123", std::nullopt, {}};
     auto shipped =
-        testing::wait<Shipped>([&](auto done) { shipping.ship(actor, paid->id, parcel, done); });
+        testing::wait<Shipped>([&](auto done) { shipping.ship(by, paid->id, parcel, done); });
     EXPECT_TRUE(shipped.ok()) << shipped.error().message;
     return *paid;
   }

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <thread>
+#include <utility>
 
 #include "app/access_service.h"
 #include "app/inventory_service.h"
@@ -22,15 +24,22 @@ namespace {
 
 using testing::wait;
 
-// Answers subscriptions as the test scripts them, at once; reads no pushes.
+// Answers subscriptions as the test scripts them, at once (or, with `hang`, never until the
+// test answers those `held`); reads no pushes.
 class ScriptedTracker final : public CarrierTracker {
  public:
   std::deque<Status> answers;
   std::vector<TrackedParcel> subscribed;
+  bool hang = false;
+  std::vector<std::function<void(Status)>> held;
 
   void subscribe(const TrackingAccount&, const TrackedParcel& parcel,
                  std::function<void(Status)> done) override {
     subscribed.push_back(parcel);
+    if (hang) {
+      held.push_back(std::move(done));
+      return;
+    }
     Status answer = answers.empty() ? Status{} : answers.front();
     if (!answers.empty()) answers.pop_front();
     done(answer);
@@ -254,6 +263,32 @@ TEST_F(TrackingTest, ARefusedSubscriptionIsNotRetried) {
   EXPECT_EQ(parcel.subscription, Subscription::failed);
   clock.advance(std::chrono::hours(24));
   EXPECT_EQ(*jobs.subscribe_due(actor.tenant_id), 0);
+}
+
+TEST_F(TrackingTest, AMerchantsHangingAggregatorHoldsOnlyItsShareOfRequests) {
+  for (int i = 0; i < TrackingJobs::kInFlightPerMerchant + 5; ++i) shipped_order(1, 1);
+  save_account();
+  tracker.hang = true;  // the aggregator accepts and never answers
+  EXPECT_EQ(*jobs.subscribe_due(actor.tenant_id), TrackingJobs::kInFlightPerMerchant);
+  EXPECT_EQ(*jobs.subscribe_due(actor.tenant_id), 0) << "no more while those hang";
+  EXPECT_EQ(jobs.in_flight(actor.tenant_id), TrackingJobs::kInFlightPerMerchant);
+
+  // The hung requests end (as at the timeout, a failure that may pass): the rest are sent.
+  tracker.hang = false;
+  for (auto& done : std::exchange(tracker.held, {})) {
+    done(error(ErrorCode::unavailable, "timed out"));
+  }
+  settle();
+  // Each ends when its outcome's write calls back, which may come just after the settling one.
+  for (int i = 0; i < 5000 && jobs.in_flight(actor.tenant_id) > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(jobs.in_flight(actor.tenant_id), 0);
+  EXPECT_EQ(*jobs.subscribe_due(actor.tenant_id), 5);
+  settle();
+  for (int i = 0; i < 5000 && jobs.in_flight() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 TEST(SubscribeBackoff, GrowsFourfoldUpToSixHours) {

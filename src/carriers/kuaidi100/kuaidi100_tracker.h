@@ -17,6 +17,7 @@
 // call returns; any other answer runs `done` on the CurlLoop's thread. The loop must outlive the
 // requests; the tracker itself may go before the answers come. read_push() is pure.
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <string_view>
@@ -26,9 +27,21 @@
 
 namespace depot::carriers {
 
+// An aggregator that accepts the connection and never answers holds each request until
+// `timeout`: it then ends as `unavailable` (the subscription is retried on its backoff, the
+// query when the parcel is next due), and nothing but the tracker's own requests waited.
 struct Kuaidi100TrackerOptions {
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds timeout{10000};
+
+  // The defaults with each request bounded by `timeout` (its connection by the shorter of the
+  // two).
+  static Kuaidi100TrackerOptions within(std::chrono::milliseconds timeout) {
+    Kuaidi100TrackerOptions options;
+    options.timeout = timeout;
+    options.connect_timeout = std::min(options.connect_timeout, timeout);
+    return options;
+  }
 };
 
 class Kuaidi100Tracker final : public CarrierTracker {

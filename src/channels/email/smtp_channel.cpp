@@ -186,6 +186,12 @@ void SmtpChannel::send(const ChannelAccount& account, const OutgoingMessage& mes
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  // libcurl waits for the reply to the message, and to QUIT, blocking the loop's thread: the
+  // wait for QUIT heeds only this (120 s by default), so it is held to the exchange's timeout.
+  curl_easy_setopt(
+      easy, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+      static_cast<long>(std::max<std::int64_t>(
+          1, std::chrono::duration_cast<std::chrono::seconds>(options_.timeout).count())));
   std::string envelope_from = "<" + from->address + ">";
   curl_easy_setopt(easy, CURLOPT_MAIL_FROM, envelope_from.c_str());
   transfer->set_recipients(curl_slist_append(nullptr, ("<" + to->address + ">").c_str()));

@@ -1,6 +1,7 @@
 #pragma once
-// The Channel port spoken to a mail server over SMTP (RFC 5321), through libcurl on the shared
-// CurlLoop, so send() never waits on the network.
+// The Channel port spoken to a mail server over SMTP (RFC 5321), through libcurl on a CurlLoop,
+// so send() never waits on the network. The loop should be mail's alone: libcurl waits for the
+// reply to the message and to QUIT blocking the loop's thread (see SmtpChannelOptions).
 //
 // Account: `url` "smtp://host:port" (or "smtps://host:port" for TLS from the first byte); when it
 // is empty, smtp://{host}:{port} from the settings (port 587 with STARTTLS, else 25). Settings:
@@ -25,6 +26,7 @@
 // Thread safety: send() may be called from any thread at once; `done` runs on the loop's thread
 // (or on the caller's, before send() returns, for a message refused before it is sent).
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 
@@ -33,9 +35,23 @@
 
 namespace depot::channels {
 
+// A server that accepts the connection and then says nothing (no greeting, or no reply after
+// EHLO, RCPT or the message) holds its mail until one of these ends it: the greeting, EHLO,
+// STARTTLS and AUTH count towards connect_timeout, everything towards timeout, and it ends as
+// retry_later. A server silent after the message holds up the whole loop meanwhile (libcurl
+// waits for that reply, and then for QUIT's, blocking): up to twice `timeout`.
 struct SmtpChannelOptions {
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds timeout{60000};  // the whole exchange, from connect to the last reply
+
+  // The defaults with the whole exchange bounded by `timeout` (and the connection by the shorter
+  // of the two).
+  static SmtpChannelOptions within(std::chrono::milliseconds timeout) {
+    SmtpChannelOptions options;
+    options.timeout = timeout;
+    options.connect_timeout = std::min(options.connect_timeout, timeout);
+    return options;
+  }
 };
 
 class SmtpChannel final : public Channel {

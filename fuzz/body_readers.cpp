@@ -9,6 +9,7 @@
 #include "http/problem.h"
 #include "http/rule_input.h"
 #include "http/settings_input.h"
+#include "json_body.h"
 
 using namespace depot;
 using namespace depot::http;
@@ -38,14 +39,8 @@ constexpr std::array<Reader, 14> kReaders = {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   Reader read = kReaders[data[0] % kReaders.size()];
-  Request request;
-  request.headers["content-type"] = "application/json";
-  request.body = fuzz::text_of(data + 1, size - 1);
-  Result<boost::json::object> body = parse_object(request);
-  if (!body.ok()) {
-    (void)problem(body.error());
-    return 0;
-  }
+  std::optional<boost::json::object> body = fuzz::json_body_of(fuzz::text_of(data + 1, size - 1));
+  if (!body) return 0;
   std::vector<FieldError> errors;
   read(*body, errors);
   if (auto failed = field_errors(std::move(errors))) (void)problem(*failed);

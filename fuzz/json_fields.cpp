@@ -4,6 +4,7 @@
 #include "fuzz_input.h"
 #include "http/json_input.h"
 #include "http/problem.h"
+#include "json_body.h"
 
 using namespace depot;
 using namespace depot::http;
@@ -38,14 +39,8 @@ void read_all(const boost::json::object& object, std::string prefix,
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  Request request;
-  request.headers["content-type"] = "application/json";
-  request.body = fuzz::text_of(data, size);
-  Result<boost::json::object> body = parse_object(request);
-  if (!body.ok()) {
-    (void)problem(body.error());
-    return 0;
-  }
+  std::optional<boost::json::object> body = fuzz::json_body_of(fuzz::text_of(data, size));
+  if (!body) return 0;
   std::vector<FieldError> errors;
   read_all(*body, "", errors, 0);
   if (auto failed = field_errors(std::move(errors))) (void)problem(*failed);

@@ -5,19 +5,14 @@
 #include "http/json_input.h"
 #include "http/order_input.h"
 #include "http/problem.h"
+#include "json_body.h"
 
 using namespace depot;
 using namespace depot::http;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  Request request;
-  request.headers["content-type"] = "application/json";
-  request.body = fuzz::text_of(data, size);
-  Result<boost::json::object> body = parse_object(request);
-  if (!body.ok()) {
-    (void)problem(body.error());
-    return 0;
-  }
+  std::optional<boost::json::object> body = fuzz::json_body_of(fuzz::text_of(data, size));
+  if (!body) return 0;
   std::vector<FieldError> draft_errors;
   OrderDraft draft = read_order_draft(*body, draft_errors);
   if (!draft_errors.empty()) add_rule_errors(draft_errors, validate_draft(draft));

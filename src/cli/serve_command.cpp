@@ -65,6 +65,8 @@
 #include "http/write_back_payload.h"
 #include "images/decoding_inspector.h"
 #include "logging/log_format.h"
+#include "net/curl_loop.h"
+#include "net/curl_threads.h"
 #include "printing/pdf_renderer.h"
 #include "rules/lua/lua_rule_engine.h"
 #include "store/files/export_directory.h"
@@ -156,11 +158,15 @@ int serve(ServeConfig config) {
       std::in_place,
       net::CurlLoopOptions{.max_in_flight = workers::sends_in_flight_at_most(notification_options) +
                                             net::CurlLoopOptions{}.max_in_flight});
-  // Mail has a loop of its own: libcurl waits for an SMTP server's reply to the message (and to
-  // QUIT) blocking its loop's thread, so a server that stalls there must hold up only mail.
-  std::optional<net::CurlLoop> mail_loop(std::in_place);
+  // Mail runs an exchange per thread: libcurl waits for an SMTP server's reply to the message
+  // (and to QUIT) blocking, so a server that stalls there holds up only its own mail. As many
+  // threads as the worker sends mail at once.
+  std::optional<net::CurlThreads> mail_threads(
+      std::in_place,
+      net::CurlThreadsOptions{.max_threads = static_cast<std::size_t>(
+                                  notification_options.max_in_flight.at(ChannelKind::email))});
   channels::SmtpChannel email_channel(
-      *mail_loop,
+      *mail_threads,
       channels::SmtpChannelOptions::within(std::chrono::seconds(config.smtp_timeout_seconds)));
   channels::AliyunSmsChannel sms_channel(*provider_loop);
   channels::WechatChannel wechat_channel(*provider_loop);
@@ -369,7 +375,7 @@ int serve(ServeConfig config) {
   // Before the loop goes: a batch waits on its waybill requests, then stops between chunks.
   batch_runner.stop();
   provider_loop.reset();
-  mail_loop.reset();
+  mail_threads.reset();
   aggregator_loop.reset();
   alert_feed.stop();
   import_runner.stop();

@@ -28,62 +28,9 @@
 #include <vector>
 
 #include "concurrency/mutex.h"
+#include "net/transfer.h"
 
 namespace depot::net {
-
-// An easy handle with everything that must live as long as its transfer: header lists, MIME
-// parts, the request body and the response as it arrives. A new Transfer already collects the
-// response body (at most kMaxResponseBytes; more fails the transfer with CURLE_WRITE_ERROR), the
-// response headers and curl's error text, and never raises SIGPIPE/SIGALRM; the caller sets the
-// URL, protocols and whatever else its exchange needs.
-class Transfer {
- public:
-  static constexpr std::size_t kMaxResponseBytes = 1 << 20;
-
-  // Throws std::runtime_error when curl cannot make an easy handle.
-  Transfer();
-  ~Transfer();
-  Transfer(const Transfer&) = delete;
-  Transfer& operator=(const Transfer&) = delete;
-
-  // Makes the handle new again (curl_easy_reset: its options, lists, body and response are gone)
-  // for the next transfer; what curl caches across handles (connections, DNS) stays.
-  void reset();
-
-  CURL* handle() const { return easy_; }
-  // Adds a request header ("Name: value"; "Name:" removes one curl would add), kept until the
-  // transfer ends, and sets CURLOPT_HTTPHEADER (SMTP reads it as the mail's headers with MIME).
-  void add_header(const std::string& line);
-  // Sets the body (kept alive by the transfer) as the POST fields.
-  void set_body(std::string body);
-  // Takes ownership of a recipient list or MIME structure used by an SMTP transfer, and sets
-  // CURLOPT_MAIL_RCPT or CURLOPT_MIMEPOST to it.
-  void set_recipients(curl_slist* recipients);
-  void set_mime(curl_mime* mime);
-
-  // Filled in as the transfer runs.
-  long status() const;  // the last HTTP status or SMTP reply code; 0 before any
-  const std::string& response_body() const { return response_; }
-  // Response headers by lower-cased name (the last value wins) of the last response read.
-  const std::map<std::string, std::string>& response_headers() const { return response_headers_; }
-  // Why the transfer failed, in curl's words, for a result other than CURLE_OK.
-  std::string error_text(CURLcode code) const;
-
- private:
-  void set_defaults();
-  static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
-  static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
-
-  CURL* easy_ = nullptr;
-  curl_slist* headers_ = nullptr;
-  curl_slist* recipients_ = nullptr;
-  curl_mime* mime_ = nullptr;
-  std::string body_;
-  std::string response_;
-  bool response_too_large_ = false;
-  std::map<std::string, std::string> response_headers_;
-  char error_[CURL_ERROR_SIZE] = {};
-};
 
 // A plain HTTP exchange for JSON APIs, built on Transfer. Only http:// and https:// URLs are
 // followed, and redirects are not.
@@ -140,8 +87,7 @@ class CurlLoop {
   // go once this returns.
   void recycle(std::unique_ptr<Transfer> finished);
   // Runs a prepared transfer; `done` gets it back with the result code.
-  void perform(std::unique_ptr<Transfer> transfer,
-               std::function<void(std::unique_ptr<Transfer>, CURLcode)> done);
+  void perform(std::unique_ptr<Transfer> transfer, TransferDone done);
   // Sends an HTTP request and answers with its response. The request's URL and headers are
   // never logged, so they may carry credentials.
   void http(const HttpRequest& request, std::function<void(HttpResponse)> done);
@@ -149,7 +95,7 @@ class CurlLoop {
  private:
   struct Pending {
     std::unique_ptr<Transfer> transfer;
-    std::function<void(std::unique_ptr<Transfer>, CURLcode)> done;
+    TransferDone done;
   };
   void run();
   // Starts queued transfers while there is room; answers false once the loop is stopping.
@@ -172,7 +118,7 @@ class CurlLoop {
   Mutex mutex_;
   std::deque<Pending> queue_ GUARDED_BY(mutex_);
   bool stopping_ GUARDED_BY(mutex_) = false;
-  std::vector<std::unique_ptr<Transfer>> spare_ GUARDED_BY(mutex_);
+  SpareTransfers spare_;
   std::unordered_map<CURL*, Pending> running_;  // owned by the loop's thread
   // When curl wants curl_multi_socket_action(CURL_SOCKET_TIMEOUT), if it does; loop's thread.
   std::optional<std::chrono::steady_clock::time_point> timeout_at_;

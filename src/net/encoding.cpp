@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <cctype>
 #include <cstdint>
 
 namespace depot::net {
@@ -75,6 +76,16 @@ std::string hex_encode(std::string_view bytes) {
     hex += kHex[c & 0xF];
   }
   return hex;
+}
+
+std::string_view trim_space(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
+    text.remove_suffix(1);
+  }
+  return text;
 }
 
 }  // namespace depot::net

@@ -1,6 +1,7 @@
 #pragma once
 // The byte encodings provider protocols share: RFC 3986 percent-encoding (URL queries, Aliyun's
-// signature), base64 (Basic auth, signatures, MIME) and lower-case hex. Pure; thread-safe.
+// signature), base64 (Basic auth, signatures, MIME) and lower-case hex; and header text without
+// its surrounding white space. Pure; thread-safe.
 
 #include <optional>
 #include <string>
@@ -18,5 +19,8 @@ std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);
 
 std::string hex_encode(std::string_view bytes);
+
+// The text without the white space (spaces, tabs, line breaks) at either end.
+std::string_view trim_space(std::string_view text);
 
 }  // namespace depot::net

@@ -9,8 +9,8 @@ for its answer, by at most its timeout, and those are judged on the offline chec
 
 The same holds for a mail server that accepts the connection and never greets: only that
 merchant's mail waits, for at most --smtp-timeout-seconds, and it goes out once the server
-answers. One that takes the message and never answers holds up all mail (libcurl waits for that
-reply blocking its loop; docs/hardening.md), but nothing else. And for a tracking aggregator
+answers; one that takes the message and never answers holds up only the exchanges it stalls
+(libcurl waits for that reply blocking, so each exchange has a thread of its own). And for a tracking aggregator
 that never answers: shipments and their messages go on, the subscriptions time out after
 --tracking-timeout-seconds and stay due, and parcels shipped once it answers are subscribed.
 """
@@ -330,9 +330,12 @@ def test_a_mail_server_that_never_answers_delays_nothing_but_its_own_mail(server
             # the server answers the attempts after those, and each mail goes out once.
             wait_for(lambda: back.stalled, timeout=10,
                      what="a retry to reach the server that stalls")
+            # Beta's mail goes out while alpha's server holds a message without answering.
+            later, _ = shipped_order(beta, beta_sku, customer(5, "email"), "SF2000000000005")
+            wait_for(lambda: all_sent(beta, [later["id"]], "email"), timeout=SMTP_TIMEOUT_S,
+                     what="beta's mail while alpha's server stalls")
+            assert not all_sent(alpha, hung, "email"), "the stall ended before beta's mail went"
             back.stall_data = False
-            # libcurl waits for the reply to the message (and then to QUIT) blocking the mail
-            # loop's thread: each stalled message holds up all mail for up to twice the timeout.
             delivered = wait_for(lambda: all_sent(alpha, hung, "email"),
                                  timeout=4 * SMTP_TIMEOUT_S + 15, what="the retries")
             for n in delivered:

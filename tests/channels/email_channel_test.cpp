@@ -7,13 +7,14 @@
 #include <chrono>
 #include <future>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "channels/email/smtp_channel.h"
 #include "channels/email/smtp_message.h"
 #include "channels/smtp_receiver.h"
 #include "channels/smtp_test_cert.h"
-#include "net/curl_loop.h"
+#include "net/curl_threads.h"
 
 namespace depot::channels {
 namespace {
@@ -96,8 +97,9 @@ bool is_whole_utf8(std::string_view bytes) {
 
 class SmtpChannelTest : public ::testing::Test {
  protected:
-  net::CurlLoop loop_;
-  SmtpChannel channel_{loop_, {std::chrono::milliseconds(3000), std::chrono::milliseconds(15000)}};
+  net::CurlThreads threads_;
+  SmtpChannel channel_{threads_,
+                       {std::chrono::milliseconds(3000), std::chrono::milliseconds(15000)}};
 };
 
 TEST_F(SmtpChannelTest, DeliversAMultipartMessageAMailClientReads) {
@@ -270,6 +272,34 @@ TEST_F(SmtpChannelTest, ATemporaryRefusalIsRetriedLater) {
       send(channel_, account_for(receiver.port()), message_to("zhang@example.com"));
   EXPECT_EQ(outcome.kind, Kind::retry_later);
   EXPECT_EQ(outcome.response, "451 4.3.0 Temporary local problem, try again later");
+}
+
+// libcurl waits for the reply to the message blocking the thread that drives the exchange: one
+// server that never answers it must not hold up mail to the others.
+TEST_F(SmtpChannelTest, AServerSilentAfterTheMessageHoldsUpOnlyItsOwnMail) {
+  SmtpReceiverOptions stalling;
+  stalling.stall = true;
+  SmtpReceiver silent(stalling);
+  SmtpReceiver healthy;
+  constexpr std::chrono::seconds kTimeout{4};
+  SmtpChannel channel(threads_, SmtpChannelOptions::within(kTimeout));
+  std::promise<SendOutcome> stalled;
+  auto stalled_outcome = stalled.get_future();
+  auto started = std::chrono::steady_clock::now();
+  channel.send(account_for(silent.port()), message_to("zhang@example.com"),
+               [&stalled](SendOutcome outcome) { stalled.set_value(std::move(outcome)); });
+  // Let the first message reach the point where its server goes quiet.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+
+  SendOutcome other = send(channel, account_for(healthy.port()), message_to("li@example.com"));
+  EXPECT_EQ(other.kind, Kind::sent) << other.response;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, kTimeout / 2);
+  EXPECT_EQ(stalled_outcome.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+
+  ASSERT_EQ(stalled_outcome.wait_for(3 * kTimeout), std::future_status::ready);
+  SendOutcome outcome = stalled_outcome.get();
+  EXPECT_EQ(outcome.kind, Kind::retry_later) << outcome.response;
+  EXPECT_GE(std::chrono::steady_clock::now() - started, kTimeout);
 }
 
 TEST_F(SmtpChannelTest, AClosedPortIsRetriedLater) {

@@ -38,6 +38,7 @@ struct SmtpReceiverOptions {
   std::string tls_key;
   std::vector<std::string> refuse;  // RCPT TO these addresses answers 550
   bool defer = false;               // the end of DATA answers 451
+  bool stall = false;               // the end of DATA is never answered
 };
 
 struct MailPart {
@@ -80,6 +81,7 @@ class SmtpReceiver {
       args.insert(args.end(), {"--refuse", address});
     }
     if (options.defer) args.emplace_back("--defer");
+    if (options.stall) args.emplace_back("--stall");
     start(args);
   }
   ~SmtpReceiver() {

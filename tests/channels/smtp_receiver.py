@@ -9,10 +9,10 @@ stdin closes (the test that started it has gone).
 
 Run it with /usr/bin/python3 (Debian's, which has aiosmtpd):
   smtp_receiver.py DIR [--auth USER:PASSWORD] [--starttls CERT KEY] [--refuse ADDRESS]...
-                       [--defer]
+                       [--defer | --stall]
 --auth requires AUTH (over plain text too, unless --starttls is given); --starttls offers and
 requires STARTTLS with the PEM certificate and key; --refuse answers RCPT TO for ADDRESS with
-550; --defer answers the end of DATA with 451.
+550; --defer answers the end of DATA with 451; --stall reads the message and never answers it.
 """
 
 import argparse
@@ -69,10 +69,11 @@ def read_message(raw):
 
 
 class Recorder:
-    def __init__(self, directory, refused, defer):
+    def __init__(self, directory, refused, defer, stall):
         self.directory = directory
         self.refused = set(refused)
         self.defer = defer
+        self.stall = stall
         self.count = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -84,6 +85,8 @@ class Recorder:
     async def handle_DATA(self, server, session, envelope):
         if self.defer:
             return "451 4.3.0 Temporary local problem, try again later"
+        if self.stall:
+            await asyncio.get_running_loop().create_future()  # never done: no reply, ever
         self.count += 1
         raw = envelope.original_content
         record = {
@@ -112,7 +115,8 @@ def authenticator_for(user, password):
 
 async def serve(arguments):
     loop = asyncio.get_running_loop()
-    handler = Recorder(arguments.directory, arguments.refuse, arguments.defer)
+    handler = Recorder(arguments.directory, arguments.refuse, arguments.defer,
+                       arguments.stall)
     options = {"hostname": "depot-test-smtp", "loop": loop}
     if arguments.starttls:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -145,6 +149,7 @@ def main():
     parser.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--refuse", action="append", default=[], metavar="ADDRESS")
     parser.add_argument("--defer", action="store_true")
+    parser.add_argument("--stall", action="store_true")
     asyncio.run(serve(parser.parse_args()))
 
 

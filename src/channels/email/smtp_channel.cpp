@@ -131,8 +131,8 @@ SendOutcome smtp_outcome(CURLcode code, long reply_code, const std::string& repl
   return outcome;
 }
 
-SmtpChannel::SmtpChannel(net::CurlLoop& loop, SmtpChannelOptions options)
-    : loop_(loop), options_(options) {}
+SmtpChannel::SmtpChannel(net::CurlThreads& threads, SmtpChannelOptions options)
+    : threads_(threads), options_(options) {}
 
 void SmtpChannel::send(const ChannelAccount& account, const OutgoingMessage& message,
                        std::function<void(SendOutcome)> done) {
@@ -171,7 +171,7 @@ void SmtpChannel::send(const ChannelAccount& account, const OutgoingMessage& mes
     content.date = std::chrono::system_clock::now();
     content.boundary = "=_depot_" + random_hex(12);
     exchange->message = compose_email(content);
-    transfer = loop_.transfer();
+    transfer = threads_.transfer();
   } catch (const std::exception& failure) {
     SendOutcome outcome;
     outcome.kind = SendOutcome::Kind::retry_later;
@@ -186,7 +186,7 @@ void SmtpChannel::send(const ChannelAccount& account, const OutgoingMessage& mes
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-  // libcurl waits for the reply to the message, and to QUIT, blocking the loop's thread: the
+  // libcurl waits for the reply to the message, and to QUIT, blocking the exchange's thread: the
   // wait for QUIT heeds only this (120 s by default), so it is held to the exchange's timeout.
   curl_easy_setopt(
       easy, CURLOPT_SERVER_RESPONSE_TIMEOUT,
@@ -220,15 +220,16 @@ void SmtpChannel::send(const ChannelAccount& account, const OutgoingMessage& mes
     curl_easy_setopt(easy, CURLOPT_PASSWORD, account.setting("password").c_str());
   }
 
-  loop_.perform(std::move(transfer), [loop = &loop_, exchange, done = std::move(done)](
-                                         std::unique_ptr<net::Transfer> finished, CURLcode code) {
-    long reply_code = finished->status();
-    SendOutcome outcome =
-        smtp_outcome(code, reply_code, exchange->reply_for(reply_code), finished->error_text(code));
-    // The handle lets go of the exchange its callbacks point at before the exchange goes.
-    loop->recycle(std::move(finished));
-    done(std::move(outcome));
-  });
+  threads_.perform(
+      std::move(transfer), [threads = &threads_, exchange, done = std::move(done)](
+                               std::unique_ptr<net::Transfer> finished, CURLcode code) {
+        long reply_code = finished->status();
+        SendOutcome outcome = smtp_outcome(code, reply_code, exchange->reply_for(reply_code),
+                                           finished->error_text(code));
+        // The handle lets go of the exchange its callbacks point at before the exchange goes.
+        threads->recycle(std::move(finished));
+        done(std::move(outcome));
+      });
 }
 
 }  // namespace depot::channels

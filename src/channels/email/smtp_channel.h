@@ -1,7 +1,8 @@
 #pragma once
-// The Channel port spoken to a mail server over SMTP (RFC 5321), through libcurl on a CurlLoop,
-// so send() never waits on the network. The loop should be mail's alone: libcurl waits for the
-// reply to the message and to QUIT blocking the loop's thread (see SmtpChannelOptions).
+// The Channel port spoken to a mail server over SMTP (RFC 5321), through libcurl on CurlThreads,
+// so send() never waits on the network: libcurl waits for the reply to the message, and to QUIT,
+// blocking, so each exchange has a thread of its own, and a server that stalls there holds up
+// only its own mail.
 //
 // Account: `url` "smtp://host:port" (or "smtps://host:port" for TLS from the first byte); when it
 // is empty, smtp://{host}:{port} from the settings (port 587 with STARTTLS, else 25). Settings:
@@ -23,7 +24,7 @@
 // `response` is the server's line for the deciding reply ("550 5.1.1 <x@y>: Recipient address
 // rejected") or curl's reason; it never holds the password.
 //
-// Thread safety: send() may be called from any thread at once; `done` runs on the loop's thread
+// Thread safety: send() may be called from any thread at once; `done` runs on the exchange's thread
 // (or on the caller's, before send() returns, for a message refused before it is sent).
 
 #include <algorithm>
@@ -31,15 +32,15 @@
 #include <functional>
 
 #include "app/channel.h"
-#include "net/curl_loop.h"
+#include "net/curl_threads.h"
 
 namespace depot::channels {
 
 // A server that accepts the connection and then says nothing (no greeting, or no reply after
 // EHLO, RCPT or the message) holds its mail until one of these ends it: the greeting, EHLO,
 // STARTTLS and AUTH count towards connect_timeout, everything towards timeout, and it ends as
-// retry_later. A server silent after the message holds up the whole loop meanwhile (libcurl
-// waits for that reply, and then for QUIT's, blocking): up to twice `timeout`.
+// retry_later. A server silent after the message holds its exchange's thread for up to twice
+// `timeout` (libcurl waits for that reply, and then for QUIT's).
 struct SmtpChannelOptions {
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds timeout{60000};  // the whole exchange, from connect to the last reply
@@ -56,14 +57,14 @@ struct SmtpChannelOptions {
 
 class SmtpChannel final : public Channel {
  public:
-  // `loop` must outlive the channel and every send in flight.
-  explicit SmtpChannel(net::CurlLoop& loop, SmtpChannelOptions options = {});
+  // `threads` must outlive the channel and every send in flight.
+  explicit SmtpChannel(net::CurlThreads& threads, SmtpChannelOptions options = {});
 
   void send(const ChannelAccount& account, const OutgoingMessage& message,
             std::function<void(SendOutcome)> done) override;
 
  private:
-  net::CurlLoop& loop_;
+  net::CurlThreads& threads_;
   const SmtpChannelOptions options_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,47 @@ void apply_rollups(Connection& db, TenantId tenant, const RollupRows& change) {
     for (const Column& key : t.keys) q.bind(++index, key_text(row, key.part));
     q.run();
   }
+}
+
+void RollupBuffer::add(TenantId tenant, const RollupRows& change) {
+  for (const RollupRow& row : change) {
+    RollupValues& sum = rows_[Key{tenant, row.rollup, row.day, row.key, row.phone}];
+    for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += row.values[i];
+  }
+}
+
+void RollupBuffer::take(RollupBuffer& other) {
+  if (rows_.empty()) {
+    rows_.swap(other.rows_);
+    return;
+  }
+  for (auto& [key, values] : other.rows_) {
+    RollupValues& sum = rows_[key];
+    for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += values[i];
+  }
+  other.rows_.clear();
+}
+
+void RollupBuffer::forget(TenantId tenant) {
+  std::erase_if(rows_, [tenant](const auto& row) { return std::get<0>(row.first) == tenant; });
+}
+
+void RollupBuffer::apply(Connection& db) {
+  // Rows are keyed merchant first: one apply_rollups() per merchant.
+  for (auto row = rows_.begin(); row != rows_.end();) {
+    TenantId tenant = std::get<0>(row->first);
+    RollupRows change;
+    for (; row != rows_.end() && std::get<0>(row->first) == tenant; ++row) {
+      const auto& [ignored, rollup, day, key, phone] = row->first;
+      const RollupValues& values = row->second;
+      if (std::all_of(values.begin(), values.end(), [](std::int64_t v) { return v == 0; })) {
+        continue;  // the batch's changes to this row cancel out
+      }
+      change.push_back(RollupRow{rollup, day, key, phone, values});
+    }
+    apply_rollups(db, tenant, change);
+  }
+  rows_.clear();
 }
 
 void rebuild_rollups(Connection& db, TenantId tenant, int utc_offset_minutes) {

@@ -174,6 +174,7 @@ void SqliteStore::commit_batch(std::vector<Job>& batch) {
   auto started = std::chrono::steady_clock::now();
   std::vector<std::optional<Error>> failures(batch.size());
   std::vector<TenantId> with_events;
+  RollupBuffer rollups;  // the kept jobs' rows, merged
   Status committed;
   try {
     writer_db_->run("BEGIN IMMEDIATE");
@@ -184,6 +185,7 @@ void SqliteStore::commit_batch(std::vector<Job>& batch) {
       try {
         SqliteTx tx(*writer_db_, batch[i].tenant, &ids_);
         keep = batch[i].work(tx);
+        if (keep) tx.settle_rollups(rollups);
         if (keep && tx.appended_events() &&
             std::find(with_events.begin(), with_events.end(), batch[i].tenant) ==
                 with_events.end()) {
@@ -207,6 +209,7 @@ void SqliteStore::commit_batch(std::vector<Job>& batch) {
       if (!keep) writer_db_->run("ROLLBACK TO job");
       writer_db_->run("RELEASE job");
     }
+    rollups.apply(*writer_db_);
     writer_db_->run("COMMIT");
   } catch (const std::exception& e) {
     spdlog::error("a commit failed: {}", e.what());
@@ -270,7 +273,11 @@ TenantId SqliteStore::ensure_tenant(const std::string& slug) {
     db.query("INSERT INTO tenants (id, slug, created_at) VALUES (?, ?, ?)")
         .bind_all(id, slug, to_millis(SystemClock().now()))
         .run();
-    SqliteTx(db, id, &ids_).save_settings(MerchantSettings{});
+    SqliteTx tx(db, id, &ids_);
+    tx.save_settings(MerchantSettings{});
+    RollupBuffer rollups;
+    tx.settle_rollups(rollups);
+    rollups.apply(db);
     db.query(
           "INSERT INTO tenant_secrets (tenant_id, link_key) VALUES (?, lower(hex(randomblob(32))))")
         .bind_all(id)

@@ -8,6 +8,7 @@
 #include "app/ports.h"
 #include "domain/rollups.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/sqlite_rollups.h"
 
 namespace depot::sqlite {
 
@@ -39,6 +40,11 @@ class SqliteTx : public WriteTx {
 
   // Whether this transaction appended an event to the outbox.
   bool appended_events() const { return appended_events_; }
+  // Once the work is done and kept: hands its rollup rows to the batch's, to apply before the
+  // commit; or, when the merchant's time zone changed, recounts the merchant's rollups from the
+  // tables (every day key depends on it) in place of its rows and the batch's. May throw; the
+  // batch's rows are untouched then.
+  void settle_rollups(RollupBuffer& batch);
 
   // ReadTx
   MerchantSettings settings() override;
@@ -316,6 +322,8 @@ class SqliteTx : public WriteTx {
   IdAllocator* ids_;
   bool appended_events_ = false;
   std::optional<int> utc_offset_;
+  RollupBuffer rollups_;
+  bool recount_rollups_ = false;
 };
 
 }  // namespace depot::sqlite

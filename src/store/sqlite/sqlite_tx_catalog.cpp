@@ -172,11 +172,10 @@ void SqliteTx::save_settings(const MerchantSettings& s) {
                 s.reports.utc_offset_minutes, s.reports.lead_days, json::serialize(lead_by_sku),
                 s.reports.service_level, s.reports.review_days)
       .run();
-  // Every day key of the rollups depends on the offset: a new one recounts them all.
-  if (s.reports.utc_offset_minutes != offset_before) {
-    rebuild_rollups(db_, tenant_, s.reports.utc_offset_minutes);
-  }
   utc_offset_ = s.reports.utc_offset_minutes;
+  // Every day key of the rollups depends on the offset: a new one recounts them all, once the
+  // work is done (settle_rollups).
+  if (s.reports.utc_offset_minutes != offset_before) recount_rollups_ = true;
 }
 
 Product SqliteTx::product_from(Query& row) {

@@ -12,7 +12,18 @@ int SqliteTx::utc_offset() {
   return *utc_offset_;
 }
 
-void SqliteTx::roll_up(const RollupRows& change) { apply_rollups(db_, tenant_, change); }
+void SqliteTx::roll_up(const RollupRows& change) {
+  if (!recount_rollups_) rollups_.add(tenant_, change);
+}
+
+void SqliteTx::settle_rollups(RollupBuffer& batch) {
+  if (!recount_rollups_) {
+    batch.take(rollups_);
+    return;
+  }
+  rebuild_rollups(db_, tenant_, utc_offset());
+  batch.forget(tenant_);
+}
 
 namespace {
 

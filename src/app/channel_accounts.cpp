@@ -16,7 +16,7 @@ namespace {
 constexpr std::array kEmailFields = {
     ChannelField{"host", FieldKind::text, true, false},
     ChannelField{"port", FieldKind::port, true, false},
-    ChannelField{"from", FieldKind::email, true, false},
+    ChannelField{"from", FieldKind::mailbox, true, false},
     ChannelField{"username", FieldKind::text, false, false},
     ChannelField{"password", FieldKind::text, false, true},
     ChannelField{"starttls", FieldKind::boolean, false, false},
@@ -52,8 +52,10 @@ std::optional<std::string> field_problem(const ChannelField& field, const std::s
     case FieldKind::url:
       if (!is_http_url(value)) return "must be an http:// or https:// URL";
       break;
-    case FieldKind::email:
-      if (!is_valid_email(value)) return "must be an email address";
+    case FieldKind::mailbox:
+      if (!is_valid_mailbox(value)) {
+        return "must be an email address, alone or after a name: 店名 <shop@example.com>";
+      }
       break;
     case FieldKind::port: {
       bool digits =

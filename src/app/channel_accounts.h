@@ -13,7 +13,7 @@
 
 namespace depot {
 
-enum class FieldKind { text, url, email, port, boolean };
+enum class FieldKind { text, url, mailbox, port, boolean };
 
 // One field of a channel's account as the API takes it.
 struct ChannelField {

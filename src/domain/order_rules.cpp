@@ -124,6 +124,15 @@ bool is_valid_email(const std::string& email) {
          email.find(' ') == std::string::npos && email.size() <= 254;
 }
 
+bool is_valid_mailbox(const std::string& mailbox) {
+  if (mailbox.find_first_of("\r\n") != std::string::npos) return false;
+  std::string_view text = trimmed(mailbox);
+  auto open = text.find('<');
+  if (open == std::string_view::npos) return is_valid_email(std::string(text));
+  if (!text.ends_with('>') || text.find('>') != text.size() - 1) return false;
+  return is_valid_email(std::string(text.substr(open + 1, text.size() - open - 2)));
+}
+
 std::int64_t order_total(const std::vector<OrderLine>& lines) {
   std::int64_t total = 0;
   for (const OrderLine& line : lines) total += line.quantity * line.unit_price;

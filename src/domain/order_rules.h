@@ -23,6 +23,9 @@ std::vector<FieldError> validate_address(const Address& address);
 std::vector<FieldError> validate_draft(const OrderDraft& draft);
 
 bool is_valid_email(const std::string& email);
+// A sender as a mail's From shows it: an email address alone, or after a display name
+// ("深蓝小店 <shop@example.com>", the name optionally in double quotes); never a line break.
+bool is_valid_mailbox(const std::string& mailbox);
 
 std::int64_t order_total(const std::vector<OrderLine>& lines);
 

@@ -64,7 +64,7 @@ def wechat():
 
 
 def email_account(smtp):
-    return {"host": "127.0.0.1", "port": smtp.port, "from": "notify@shop.example"}
+    return {"host": "127.0.0.1", "port": smtp.port, "from": "深蓝小店 <notify@shop.example>"}
 
 
 def sms_account(sms):
@@ -250,6 +250,7 @@ def test_shipping_sends_a_zh_cn_email_through_smtp(api, smtp):
 
     [mail] = [m for m in smtp.received() if cust["email"] in m.rcpt_tos]
     assert mail.mail_from == "notify@shop.example"
+    assert mail.message["From"].addresses[0].display_name == "深蓝小店"
     assert mail.message_id == f"<{n['key']}@depot>"
     assert mail.subject == f"您的订单{order['order_no']}已发货"
     assert mail.message.get_content_type() == "multipart/alternative"
@@ -764,6 +765,10 @@ def test_channel_accounts_are_checked_and_never_echo_a_secret(api, server):
         "access_key_secret")
     assert_problem(api.request("PUT", "/api/v1/channels/email", {"host": "127.0.0.1"}), 422,
                    "port", "from")
+    for sender in ("shop", "深蓝小店 <shop>", "Shop <a@shop.example", "Shop <a@shop.example>x",
+                   "Shop <a@shop.example>\r\nBcc: b@else.example"):
+        assert_problem(api.request("PUT", "/api/v1/channels/email", {
+            "host": "127.0.0.1", "port": 25, "from": sender}), 422, "from")
     assert_problem(api.request("PUT", "/api/v1/channels/webhook", {
         "url": "http://127.0.0.1:9/h", "secret": "s", "colour": "blue"}), 422, "colour")
     assert_problem(api.request("PUT", "/api/v1/channels/webhook", {

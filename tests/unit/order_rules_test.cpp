@@ -58,6 +58,19 @@ TEST(OrderRules, EmptyOrderAndPlatformPairing) {
   EXPECT_TRUE(names(errors, "external_no"));
 }
 
+TEST(OrderRules, AMailboxIsAnAddressAloneOrAfterAName) {
+  EXPECT_TRUE(is_valid_mailbox("shop@example.com"));
+  EXPECT_TRUE(is_valid_mailbox("深蓝小店 <shop@example.com>"));
+  EXPECT_TRUE(is_valid_mailbox("\"Shop, Inc.\" <shop@example.com>"));
+  EXPECT_TRUE(is_valid_mailbox("<shop@example.com>"));
+  EXPECT_FALSE(is_valid_mailbox("深蓝小店"));
+  EXPECT_FALSE(is_valid_mailbox("Shop <shop>"));
+  EXPECT_FALSE(is_valid_mailbox("Shop <shop@example.com"));
+  EXPECT_FALSE(is_valid_mailbox("Shop <shop@example.com> x"));
+  EXPECT_FALSE(is_valid_mailbox("Shop <a@example.com>>"));
+  EXPECT_FALSE(is_valid_mailbox("Shop <shop@example.com>\r\nBcc: x@example.com"));
+}
+
 TEST(OrderRules, MergeAndTotal) {
   std::vector<OrderLine> lines = {{"A", 1, 100}, {"B", 2, 50}, {"A", 3, 100}};
   EXPECT_EQ(order_total(lines), 500);

@@ -124,13 +124,22 @@ bool is_valid_email(const std::string& email) {
          email.find(' ') == std::string::npos && email.size() <= 254;
 }
 
+std::optional<MailboxParts> split_mailbox(std::string_view text) {
+  text = trimmed(text);
+  auto open = text.find('<');
+  if (open == std::string_view::npos) return MailboxParts{{}, text};
+  if (!text.ends_with('>') || text.find('>') != text.size() - 1) return std::nullopt;
+  std::string_view name = trimmed(text.substr(0, open));
+  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
+    name = name.substr(1, name.size() - 2);
+  }
+  return MailboxParts{name, text.substr(open + 1, text.size() - open - 2)};
+}
+
 bool is_valid_mailbox(const std::string& mailbox) {
   if (mailbox.find_first_of("\r\n") != std::string::npos) return false;
-  std::string_view text = trimmed(mailbox);
-  auto open = text.find('<');
-  if (open == std::string_view::npos) return is_valid_email(std::string(text));
-  if (!text.ends_with('>') || text.find('>') != text.size() - 1) return false;
-  return is_valid_email(std::string(text.substr(open + 1, text.size() - open - 2)));
+  std::optional<MailboxParts> parts = split_mailbox(mailbox);
+  return parts && is_valid_email(std::string(parts->address));
 }
 
 std::int64_t order_total(const std::vector<OrderLine>& lines) {

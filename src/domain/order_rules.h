@@ -3,7 +3,9 @@
 // payments and cancellation (SPEC ORD-1, ORD-4, ORD-5, ORD-6).
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/order.h"
@@ -23,8 +25,17 @@ std::vector<FieldError> validate_address(const Address& address);
 std::vector<FieldError> validate_draft(const OrderDraft& draft);
 
 bool is_valid_email(const std::string& email);
-// A sender as a mail's From shows it: an email address alone, or after a display name
-// ("深蓝小店 <shop@example.com>", the name optionally in double quotes); never a line break.
+// A mailbox as a mail's From or To shows it: an address alone ("shop@example.com"), or in angle
+// brackets after a display name ("深蓝小店 <shop@example.com>", the name optionally in double
+// quotes), split into the name (trimmed, quotes taken off; empty when there is none) and the
+// address. Nothing when the brackets do not close the text. The parts point into `text`; what an
+// address may hold is the caller's rule.
+struct MailboxParts {
+  std::string_view display_name;
+  std::string_view address;
+};
+std::optional<MailboxParts> split_mailbox(std::string_view text);
+// A sender a merchant may set: a mailbox whose address is_valid_email; never a line break.
 bool is_valid_mailbox(const std::string& mailbox);
 
 std::int64_t order_total(const std::vector<OrderLine>& lines);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "domain/order_rules.h"
 #include "net/encoding.h"
 
 namespace depot::channels {
@@ -21,12 +22,6 @@ std::string base64_lines(std::string_view bytes) {
     out += "\r\n";
   }
   return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
 }
 
 bool is_printable_ascii(std::string_view text) {
@@ -110,22 +105,9 @@ std::string header_safe(std::string_view text) {
 
 std::optional<MailAddress> parse_mail_address(std::string_view text) {
   if (breaks_a_header(text)) return std::nullopt;
-  text = trim(text);
-  MailAddress mailbox;
-  auto open = text.find('<');
-  if (open == std::string_view::npos) {
-    mailbox.address = std::string(text);
-  } else {
-    if (!text.ends_with('>')) return std::nullopt;
-    std::string_view name = trim(text.substr(0, open));
-    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
-      name = name.substr(1, name.size() - 2);
-    }
-    mailbox.display_name = std::string(name);
-    mailbox.address = std::string(text.substr(open + 1, text.size() - open - 2));
-  }
-  if (!is_mail_address(mailbox.address)) return std::nullopt;
-  return mailbox;
+  std::optional<MailboxParts> parts = split_mailbox(text);
+  if (!parts || !is_mail_address(parts->address)) return std::nullopt;
+  return MailAddress{std::string(parts->display_name), std::string(parts->address)};
 }
 
 std::string encode_header_text(std::string_view utf8) {

@@ -134,18 +134,6 @@ void RollupBuffer::add(TenantId tenant, const RollupRows& change) {
   }
 }
 
-void RollupBuffer::take(RollupBuffer& other) {
-  if (rows_.empty()) {
-    rows_.swap(other.rows_);
-    return;
-  }
-  for (auto& [key, values] : other.rows_) {
-    RollupValues& sum = rows_[key];
-    for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += values[i];
-  }
-  other.rows_.clear();
-}
-
 void RollupBuffer::forget(TenantId tenant) {
   std::erase_if(rows_, [tenant](const auto& row) { return std::get<0>(row.first) == tenant; });
 }

@@ -25,8 +25,6 @@ void apply_rollups(Connection& db, TenantId tenant, const RollupRows& change);
 class RollupBuffer {
  public:
   void add(TenantId tenant, const RollupRows& change);
-  // Moves every row of `other` in, merging it with what is here.
-  void take(RollupBuffer& other);
   // Forgets the merchant's rows (its rollups are being recounted from the tables).
   void forget(TenantId tenant);
   bool empty() const { return rows_.empty(); }

@@ -322,7 +322,7 @@ class SqliteTx : public WriteTx {
   IdAllocator* ids_;
   bool appended_events_ = false;
   std::optional<int> utc_offset_;
-  RollupBuffer rollups_;
+  RollupRows rollups_;  // this use case's, handed to the batch's buffer once it is kept
   bool recount_rollups_ = false;
 };
 

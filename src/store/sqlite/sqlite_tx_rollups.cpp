@@ -13,12 +13,12 @@ int SqliteTx::utc_offset() {
 }
 
 void SqliteTx::roll_up(const RollupRows& change) {
-  if (!recount_rollups_) rollups_.add(tenant_, change);
+  if (!recount_rollups_) rollups_.insert(rollups_.end(), change.begin(), change.end());
 }
 
 void SqliteTx::settle_rollups(RollupBuffer& batch) {
   if (!recount_rollups_) {
-    batch.take(rollups_);
+    batch.add(tenant_, rollups_);
     return;
   }
   rebuild_rollups(db_, tenant_, utc_offset());

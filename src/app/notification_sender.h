@@ -67,10 +67,11 @@ class NotificationSender {
   bool outcomes_to_record() const;
 
   // Called when an outcome comes in (on the channel's thread) and when a write of outcomes ends
-  // (on the store's writer thread): the worker's wake-up. Must only signal. Set before use.
+  // (on the store's thread that answers commits): the worker's wake-up. Must only signal. Set
+  // before use.
   void on_outcome(std::function<void()> listener) { on_outcome_ = std::move(listener); }
   // Called after each outcome was recorded, or failed to be (then the delivery is sent again when
-  // its lease ends), on the store's writer thread: the worker's log. Set before use.
+  // its lease ends), on the store's thread that answers commits: the worker's log. Set before use.
   using RecordListener = std::function<void(std::int64_t notification_id, const Status& stored)>;
   void on_recorded(RecordListener listener) { on_recorded_ = std::move(listener); }
   // Called with the time each of the sender's writes spent on the store's writer (the work

@@ -309,7 +309,7 @@ class Store {
 
   virtual std::unique_ptr<ReadTx> read(TenantId tenant) = 0;
   // Runs `work` on the store's writer and calls `done` once its effects are durable (or the commit
-  // failed). `done` runs on the writer thread: keep it short.
+  // failed). `done` runs on a thread of the store's that answers commits: keep it short.
   virtual void write(TenantId tenant, Work work, Done done) = 0;
 
   // Merchants and keys, outside any one merchant's scope. Blocking.
@@ -328,13 +328,15 @@ class Store {
 
   // Calls `listener` after every commit that appended events, with the merchants whose events
   // they were, so workers that follow the outbox (the notification dispatcher, the alert stream)
-  // wake at once instead of polling. Register before writes start. The listener runs on the
-  // writer thread: it must only signal, never read or write the store.
+  // wake at once instead of polling; once the listener runs, reads see those events. Register
+  // before writes start. The listener runs on a thread of the store's that answers commits: it
+  // must only signal, never read or write the store.
   using CommitListener = std::function<void(const std::vector<TenantId>&)>;
   virtual void on_events_committed(CommitListener listener) = 0;
 
   // Calls `listener` after every group commit with how many use cases it held and how long the
-  // commit took, for metrics. Register before writes start; it runs on the writer thread.
+  // commit took until durable, for metrics. Register before writes start; it runs on a thread of
+  // the store's that answers commits.
   using BatchListener = std::function<void(std::size_t jobs, std::chrono::microseconds took)>;
   virtual void on_batch_committed(BatchListener listener) = 0;
 };

@@ -1,5 +1,5 @@
 #pragma once
-// Awaiting a use case that completes through a callback (on the store's writer thread): the
+// Awaiting a use case that completes through a callback (on a thread of the store's): the
 // coroutine resumes on its own executor, and the io_context is kept busy until it does, so a
 // graceful stop never drops a request whose write is still being committed.
 

@@ -35,6 +35,7 @@ constexpr int kOrdersPerClient = 25;
 // With a cut armed the clients go on until the power fails: how many writes and fsyncs a number of
 // orders takes depends on how the group commits fall. This bounds a cut that is never reached.
 constexpr int kOrdersPerClientAtMost = 40 * kOrdersPerClient;
+constexpr int kCheckpointPages = 64;
 
 bool holds_stock(OrderStatus status) {
   return status == OrderStatus::pending_payment || status == OrderStatus::awaiting_shipment ||
@@ -43,8 +44,9 @@ bool holds_stock(OrderStatus status) {
 
 // depot's services over one store file.
 struct Depot {
+  // Checkpoints every few commits, so that cuts land in them and in the log's restarts too.
   explicit Depot(const std::string& path)
-      : store(path),
+      : store(path, kCheckpointPages),
         media(std::filesystem::path(path).parent_path().string() + "/media"),
         access(store, clock),
         verifier(store, rule_book, nullptr),
@@ -74,17 +76,24 @@ struct Acknowledged {
   std::map<std::int64_t, Entry> orders;
 };
 
+// Where the power fails: at the n-th write or fsync of the workload, or at its n-th fsync.
+struct Cut {
+  std::int64_t at = 0;  // 0: never
+  bool at_sync = false;
+};
+
 struct Outcome {
   std::vector<std::string> problems;  // what the checks found wrong after the reopen
   std::int64_t operations = 0;        // writes and fsyncs the workload made
+  std::int64_t syncs = 0;             // of which fsyncs
+  std::int64_t database_syncs = 0;    // fsyncs of the database file: checkpoints
   std::size_t acknowledged = 0;       // orders whose creation was acknowledged
 };
 
 class PowerLossTest : public ::testing::Test {
  protected:
-  // Builds the store, cuts the power at the `cut`-th write or fsync of the workload (0: never),
-  // and reopens it from what the disk kept.
-  Outcome run(std::int64_t cut, PowerLossVfs::Loss loss, bool lying_disk, unsigned seed) {
+  // Builds the store, cuts the power where `cut` says, and reopens it from what the disk kept.
+  Outcome run(Cut cut, PowerLossVfs::Loss loss, bool lying_disk, unsigned seed) {
     Outcome outcome;
     TempDir dir;
     std::string path = dir.file("depot.db");
@@ -97,11 +106,18 @@ class PowerLossTest : public ::testing::Test {
         Depot depot(path);
         key = set_up(depot);
         vfs.lie_about_sync(lying_disk);
-        vfs.cut_power_at(cut);
-        work(depot, key, acknowledged, seed, cut > 0 ? kOrdersPerClientAtMost : kOrdersPerClient);
+        if (cut.at_sync) {
+          vfs.cut_power_at_sync(cut.at);
+        } else {
+          vfs.cut_power_at(cut.at);
+        }
+        work(depot, key, acknowledged, seed,
+             cut.at > 0 ? kOrdersPerClientAtMost : kOrdersPerClient);
         outcome.operations = vfs.operations();
+        outcome.syncs = vfs.syncs();
+        outcome.database_syncs = vfs.syncs_of(path);
         outcome.acknowledged = acknowledged.orders.size();
-        if (cut > 0 && !vfs.power_lost()) {
+        if (cut.at > 0 && !vfs.power_lost()) {
           outcome.problems.push_back("the workload ended before the power was cut");
           return outcome;
         }
@@ -270,9 +286,10 @@ class PowerLossTest : public ::testing::Test {
 };
 
 TEST_F(PowerLossTest, EveryAcknowledgedChangeSurvivesAPowerCutAtAnyPoint) {
-  Outcome whole = run(0, PowerLossVfs::Loss::everything_unsynced, false, 1);
+  Outcome whole = run({}, PowerLossVfs::Loss::everything_unsynced, false, 1);
   ASSERT_EQ(whole.problems, std::vector<std::string>{});
   ASSERT_EQ(whole.acknowledged, std::size_t{kClients * kOrdersPerClient});
+  ASSERT_GT(whole.database_syncs, 3) << "the workload ran too few checkpoints to cut into";
 
   constexpr int kCuts = 24;
   int cuts_after_acknowledged_orders = 0;
@@ -280,7 +297,7 @@ TEST_F(PowerLossTest, EveryAcknowledgedChangeSurvivesAPowerCutAtAnyPoint) {
     std::int64_t cut = 1 + whole.operations * i / (kCuts + 1);
     PowerLossVfs::Loss loss =
         i % 2 ? PowerLossVfs::Loss::everything_unsynced : PowerLossVfs::Loss::torn_tail;
-    Outcome outcome = run(cut, loss, false, static_cast<unsigned>(1000 + i));
+    Outcome outcome = run({cut}, loss, false, static_cast<unsigned>(1000 + i));
     EXPECT_EQ(outcome.problems, std::vector<std::string>{}) << "power cut at operation " << cut;
     if (outcome.acknowledged > 0) ++cuts_after_acknowledged_orders;
   }
@@ -288,10 +305,30 @@ TEST_F(PowerLossTest, EveryAcknowledgedChangeSurvivesAPowerCutAtAnyPoint) {
   EXPECT_GT(cuts_after_acknowledged_orders, kCuts * 3 / 4);
 }
 
-TEST_F(PowerLossTest, ADiskThatAcknowledgesBeforeSyncLosesAcknowledgedOrders) {
-  Outcome whole = run(0, PowerLossVfs::Loss::everything_unsynced, false, 2);
+// A cut at the fsync that is to make a commit durable: the moment a commit path that answered
+// before its fsync would lose what it answered.
+TEST_F(PowerLossTest, EveryAcknowledgedChangeSurvivesAPowerCutAtAnFsync) {
+  Outcome whole = run({}, PowerLossVfs::Loss::everything_unsynced, false, 4);
   ASSERT_EQ(whole.problems, std::vector<std::string>{});
-  Outcome lied = run(whole.operations / 2, PowerLossVfs::Loss::everything_unsynced, true, 3);
+  ASSERT_GT(whole.syncs, 10);
+
+  constexpr int kCuts = 10;
+  int cuts_after_acknowledged_orders = 0;
+  for (int i = 1; i <= kCuts; ++i) {
+    std::int64_t cut = 1 + whole.syncs * i / (kCuts + 1);
+    PowerLossVfs::Loss loss =
+        i % 2 ? PowerLossVfs::Loss::everything_unsynced : PowerLossVfs::Loss::torn_tail;
+    Outcome outcome = run({cut, true}, loss, false, static_cast<unsigned>(2000 + i));
+    EXPECT_EQ(outcome.problems, std::vector<std::string>{}) << "power cut at fsync " << cut;
+    if (outcome.acknowledged > 0) ++cuts_after_acknowledged_orders;
+  }
+  EXPECT_GT(cuts_after_acknowledged_orders, kCuts * 3 / 4);
+}
+
+TEST_F(PowerLossTest, ADiskThatAcknowledgesBeforeSyncLosesAcknowledgedOrders) {
+  Outcome whole = run({}, PowerLossVfs::Loss::everything_unsynced, false, 2);
+  ASSERT_EQ(whole.problems, std::vector<std::string>{});
+  Outcome lied = run({whole.operations / 2}, PowerLossVfs::Loss::everything_unsynced, true, 3);
   ASSERT_GT(lied.acknowledged, 0U);
   ASSERT_FALSE(lied.problems.empty());
   EXPECT_NE(lied.problems.front().find("is gone"), std::string::npos) << lied.problems.front();

@@ -193,12 +193,48 @@ PowerLossVfs::~PowerLossVfs() {
 void PowerLossVfs::cut_power_at(std::int64_t n) {
   std::lock_guard lock(mutex_);
   operations_ = 0;
+  syncs_ = 0;
+  syncs_by_file_.clear();
   cut_at_ = n;
+  cut_counts_syncs_ = false;
+}
+
+void PowerLossVfs::cut_power_at_sync(std::int64_t n) {
+  std::lock_guard lock(mutex_);
+  operations_ = 0;
+  syncs_ = 0;
+  syncs_by_file_.clear();
+  cut_at_ = n;
+  cut_counts_syncs_ = true;
+}
+
+std::int64_t PowerLossVfs::syncs() const {
+  std::lock_guard lock(mutex_);
+  return syncs_;
+}
+
+std::int64_t PowerLossVfs::syncs_of(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  auto found = syncs_by_file_.find(name);
+  return found == syncs_by_file_.end() ? 0 : found->second;
 }
 
 void PowerLossVfs::lie_about_sync(bool lie) {
   std::lock_guard lock(mutex_);
   lying_ = lie;
+}
+
+void PowerLossVfs::hold_syncs(bool hold) {
+  {
+    std::lock_guard lock(mutex_);
+    holding_syncs_ = hold;
+  }
+  sync_released_.notify_all();
+}
+
+int PowerLossVfs::syncs_held() const {
+  std::lock_guard lock(mutex_);
+  return syncs_held_;
 }
 
 bool PowerLossVfs::power_lost() const {
@@ -211,17 +247,19 @@ std::int64_t PowerLossVfs::operations() const {
   return operations_;
 }
 
-bool PowerLossVfs::powered() {
+bool PowerLossVfs::powered(bool sync) {
   if (lost_) return false;
   ++operations_;
-  if (cut_at_ > 0 && operations_ >= cut_at_) lost_ = true;
+  if (sync) ++syncs_;
+  std::int64_t counted = cut_counts_syncs_ ? syncs_ : operations_;
+  if (cut_at_ > 0 && counted >= cut_at_) lost_ = true;
   return !lost_;
 }
 
 int PowerLossVfs::write(const std::string& name, sqlite3_file* real, const void* data, int amount,
                         sqlite3_int64 offset) {
   std::lock_guard lock(mutex_);
-  if (!powered()) return SQLITE_IOERR_WRITE;
+  if (!powered(false)) return SQLITE_IOERR_WRITE;
   Undo undo{offset, {}, 0, amount};
   if (int rc = real->pMethods->xFileSize(real, &undo.size_before); rc != SQLITE_OK) return rc;
   if (offset < undo.size_before) {
@@ -238,7 +276,7 @@ int PowerLossVfs::write(const std::string& name, sqlite3_file* real, const void*
 
 int PowerLossVfs::truncate(const std::string& name, sqlite3_file* real, sqlite3_int64 size) {
   std::lock_guard lock(mutex_);
-  if (!powered()) return SQLITE_IOERR_TRUNCATE;
+  if (!powered(false)) return SQLITE_IOERR_TRUNCATE;
   Undo undo{size, {}, 0, 0};
   if (int rc = real->pMethods->xFileSize(real, &undo.size_before); rc != SQLITE_OK) return rc;
   if (size < undo.size_before) {
@@ -253,8 +291,12 @@ int PowerLossVfs::truncate(const std::string& name, sqlite3_file* real, sqlite3_
 }
 
 int PowerLossVfs::sync(const std::string& name, sqlite3_file* real, int flags) {
-  std::lock_guard lock(mutex_);
-  if (!powered()) return SQLITE_IOERR_FSYNC;
+  std::unique_lock lock(mutex_);
+  ++syncs_held_;
+  sync_released_.wait(lock, [this] { return !holding_syncs_; });
+  --syncs_held_;
+  if (!powered(true)) return SQLITE_IOERR_FSYNC;
+  ++syncs_by_file_[name];
   int rc = real->pMethods->xSync(real, flags);
   if (rc == SQLITE_OK && !lying_) unsynced_.erase(name);
   return rc;

@@ -111,7 +111,8 @@ Connection::Connection(const std::string& path, bool writer) {
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, 10000);
   exec("PRAGMA journal_mode=WAL");
-  // FULL: a commit is on disk (WAL fsynced) before any request it holds is answered.
+  // FULL: a commit is on disk (WAL fsynced) before it returns. The store's writer turns to NORMAL
+  // once its flusher thread takes over that fsync.
   exec("PRAGMA synchronous=FULL");
   exec("PRAGMA temp_store=MEMORY");
   // Readers find most pages through the shared memory map; the writer keeps a larger private

@@ -53,12 +53,24 @@ class SqliteStore::PooledReports final : public SqliteReports {
   std::unique_ptr<Connection> db_;
 };
 
-SqliteStore::SqliteStore(const std::string& path)
+SqliteStore::SqliteStore(const std::string& path, int checkpoint_pages)
     : path_(path), writer_db_(std::make_unique<Connection>(path, true)) {
   int applied = migrate(*writer_db_);
   if (applied > 0) spdlog::info("applied {} schema migration(s) to {}", applied, path);
   rebuild_queued_rollups(*writer_db_);
+  {
+    Query last = writer_db_->query("SELECT COALESCE(MAX(id), 0) FROM events");
+    last.step();
+    durable_event_id_ = last.integer(0);
+  }
+  // From here the flusher makes each commit durable; the writer's COMMIT only writes the log.
+  writer_db_->exec("PRAGMA synchronous=NORMAL");
+  sqlite3_wal_autocheckpoint(writer_db_->handle(), checkpoint_pages);
+  // Opening it fsyncs the log too: a crash may have left commits in it that are only in the
+  // page cache, and readers are about to see them.
+  wal_ = std::make_unique<WalFile>(*writer_db_);
   writer_alive_ = true;
+  flusher_ = std::thread([this] { flusher_loop(); });
   writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -72,6 +84,12 @@ void SqliteStore::close() {
   }
   queue_ready_.notify_all();
   if (writer_.joinable()) writer_.join();
+  {
+    MutexLock lock(flush_mutex_);
+    writer_done_ = true;
+  }
+  flush_ready_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
   // Refreshes the planner's statistics where the data changed enough, as SQLite advises at close.
   try {
     writer_db_->exec("PRAGMA optimize");
@@ -98,7 +116,9 @@ void SqliteStore::give_back(std::unique_ptr<Connection> connection) {
 }
 
 std::unique_ptr<ReadTx> SqliteStore::read(TenantId tenant) {
-  return std::make_unique<PooledRead>(*this, lease_reader(), tenant);
+  auto tx = std::make_unique<PooledRead>(*this, lease_reader(), tenant);
+  tx->hide_events_after(durable_event_id_);
+  return tx;
 }
 
 std::unique_ptr<ReportReads> SqliteStore::read_reports(TenantId tenant) {
@@ -166,6 +186,8 @@ void SqliteStore::refuse_after_disk_failure(int code, const char* what) {
       what);
 }
 
+// Runs the batch in one transaction and hands the commit to the flusher, which answers it once
+// the log holds it on disk.
 void SqliteStore::commit_batch(std::vector<Job>& batch) {
   if (disk_failed_) {
     for (Job& job : batch) job.done(error(ErrorCode::unavailable, kDiskFailed));
@@ -224,16 +246,64 @@ void SqliteStore::commit_batch(std::vector<Job>& batch) {
       // The transaction is already gone when COMMIT failed with it.
     }
   }
-  if (!batch_listeners_.empty()) {
-    auto took = std::chrono::duration_cast<std::chrono::microseconds>(
-        std::chrono::steady_clock::now() - started);
-    for (const BatchListener& listener : batch_listeners_) listener(batch.size(), took);
-  }
+  Unsynced commit;
+  commit.jobs = batch.size();
+  commit.started = started;
+  commit.answers.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    batch[i].done(failures[i] ? Status(*failures[i]) : committed);
+    commit.answers.emplace_back(std::move(batch[i].done),
+                                failures[i] ? Status(*failures[i]) : committed);
   }
-  if (committed.ok() && !with_events.empty()) {
-    for (const CommitListener& listener : commit_listeners_) listener(with_events);
+  if (committed.ok()) {
+    commit.with_events = std::move(with_events);
+    commit.last_event_id = ids_.last_issued("events");
+  }
+  {
+    MutexLock lock(flush_mutex_);
+    unsynced_.push_back(std::move(commit));
+  }
+  flush_ready_.notify_one();
+}
+
+void SqliteStore::flusher_loop() {
+  pthread_setname_np(pthread_self(), "depot-flusher");
+  std::vector<Unsynced> commits;
+  for (;;) {
+    {
+      MutexLock lock(flush_mutex_);
+      flush_ready_.wait(flush_mutex_, [&]() REQUIRES(flush_mutex_) {
+        return writer_done_ || !unsynced_.empty();
+      });
+      if (unsynced_.empty()) break;  // the writer has stopped and every commit is settled
+      commits.swap(unsynced_);
+    }
+    make_durable(commits);
+    commits.clear();
+  }
+}
+
+void SqliteStore::make_durable(std::vector<Unsynced>& commits) {
+  Status synced;
+  if (disk_failed_) {
+    synced = error(ErrorCode::unavailable, kDiskFailed);
+  } else if (int rc = wal_->sync(); rc != SQLITE_OK) {
+    spdlog::error("an fsync of the write-ahead log failed with SQLite code {}", rc);
+    refuse_after_disk_failure(rc, "an fsync of the write-ahead log");
+    synced = error(ErrorCode::unavailable, kDiskFailed);
+  }
+  if (synced.ok()) {
+    std::int64_t last = durable_event_id_;
+    for (const Unsynced& commit : commits) last = std::max(last, commit.last_event_id);
+    durable_event_id_ = last;
+  }
+  auto now = std::chrono::steady_clock::now();
+  for (Unsynced& commit : commits) {
+    auto took = std::chrono::duration_cast<std::chrono::microseconds>(now - commit.started);
+    for (const BatchListener& listener : batch_listeners_) listener(commit.jobs, took);
+    for (auto& [done, status] : commit.answers) done(status.ok() ? synced : status);
+    if (synced.ok() && !commit.with_events.empty()) {
+      for (const CommitListener& listener : commit_listeners_) listener(commit.with_events);
+    }
   }
 }
 

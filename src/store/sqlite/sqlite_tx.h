@@ -2,6 +2,7 @@
 // The SQLite implementation of ReadTx and WriteTx: every query is scoped by the transaction's
 // tenant here, in one place. Reads run on a pooled connection, writes on the writer's.
 
+#include <limits>
 #include <map>
 #include <string>
 
@@ -22,6 +23,8 @@ class IdAllocator {
  public:
   void begin_write(Connection& db);
   std::int64_t next(Connection& db, const std::string& table);
+  // The last id handed out for `table` since the counters were loaded; 0 if none was.
+  std::int64_t last_issued(const std::string& table) const;
 
  private:
   std::map<std::string, std::int64_t> next_;
@@ -40,6 +43,9 @@ class SqliteTx : public WriteTx {
 
   // Whether this transaction appended an event to the outbox.
   bool appended_events() const { return appended_events_; }
+  // Reads of the outbox see no event past `id`: the store's durable position, for a reader that
+  // may see commits the disk does not hold yet.
+  void hide_events_after(std::int64_t id) { last_visible_event_ = id; }
   // Once the work is done and kept: hands its rollup rows to the batch's, to apply before the
   // commit; or, when the merchant's time zone changed, recounts the merchant's rollups from the
   // tables (every day key depends on it) in place of its rows and the batch's. May throw; the
@@ -321,6 +327,7 @@ class SqliteTx : public WriteTx {
   TenantId tenant_;
   IdAllocator* ids_;
   bool appended_events_ = false;
+  std::int64_t last_visible_event_ = std::numeric_limits<std::int64_t>::max();
   std::optional<int> utc_offset_;
   RollupRows rollups_;  // this use case's, handed to the batch's buffer once it is kept
   bool recount_rollups_ = false;

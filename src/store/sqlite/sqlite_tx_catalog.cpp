@@ -51,6 +51,11 @@ std::int64_t IdAllocator::next(Connection& db, const std::string& table) {
   return found->second++;
 }
 
+std::int64_t IdAllocator::last_issued(const std::string& table) const {
+  auto found = next_.find(table);
+  return found == next_.end() ? 0 : found->second - 1;
+}
+
 std::int64_t SqliteTx::next_id(const std::string& table) {
   if (!ids_) throw SqliteError("a write in a read-only transaction");
   return ids_->next(db_, table);

@@ -45,8 +45,8 @@ void SqliteTx::append_event(const DomainEvent& event, Instant at) {
 std::vector<EventRecord> SqliteTx::events_after(std::int64_t after_id, int limit) {
   Query q = db_.query(
       "SELECT id, type, order_id, sku, data, at FROM events WHERE tenant_id = ? AND id > ? "
-      "ORDER BY id LIMIT ?");
-  q.bind_all(tenant_, after_id, limit);
+      "AND id <= ? ORDER BY id LIMIT ?");
+  q.bind_all(tenant_, after_id, last_visible_event_, limit);
   std::vector<EventRecord> records;
   while (q.step()) {
     EventRecord record;
@@ -64,8 +64,8 @@ std::vector<EventRecord> SqliteTx::events_after(std::int64_t after_id, int limit
 }
 
 std::int64_t SqliteTx::latest_event_id() {
-  Query q = db_.query("SELECT COALESCE(MAX(id), 0) FROM events WHERE tenant_id = ?");
-  q.bind_all(tenant_);
+  Query q = db_.query("SELECT COALESCE(MAX(id), 0) FROM events WHERE tenant_id = ? AND id <= ?");
+  q.bind_all(tenant_, last_visible_event_);
   return q.step() ? q.integer(0) : 0;
 }
 

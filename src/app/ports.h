@@ -221,8 +221,9 @@ class ReadTx : public ShippingReads,
   virtual std::optional<Order> find_order(std::int64_t id) = 0;
   virtual std::vector<Order> list_orders(const OrderQuery& query) = 0;
   virtual std::vector<std::pair<OrderStatus, std::int64_t>> count_orders() = 0;
+  // A read (not a WriteTx) sees only events whose commit is durable (see the store contract).
   virtual std::vector<EventRecord> events_after(std::int64_t after_id, int limit) = 0;
-  // The id of the newest event in the outbox, 0 when there is none.
+  // The id of the newest event in the outbox (durable, for a read), 0 when there is none.
   virtual std::int64_t latest_event_id() = 0;
   virtual std::vector<std::int64_t> unpaid_orders_created_before(Instant cutoff, int limit) = 0;
   virtual std::vector<Reservation> reservations_of(std::int64_t order_id) = 0;
@@ -294,6 +295,9 @@ class WriteTx : public ReadTx,
 // - Ids come from the database as it is under that serialisation, never from a counter another
 //   writer cannot see; within a table they rise in commit order, which is what lets the event
 //   feed's `after=` cursor promise no gaps.
+// - A read sees no event that the disk does not hold yet, even where it may see other data of a
+//   commit still on its way to the disk: whatever acts on an event (a notification, a page of the
+//   feed) then never acts on one a power cut takes back, whose id would be handed out again.
 // - A write refused by a unique or primary key fails with ErrorCode::conflict (409), not
 //   internal, and keeps nothing of that use case.
 // - A store may run `work` more than once (after a serialisation failure or deadlock on a

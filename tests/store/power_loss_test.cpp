@@ -130,6 +130,23 @@ class PowerLossTest : public ::testing::Test {
     return outcome;
   }
 
+  // Cuts the power at `cuts` points spread evenly over `count` operations (or fsyncs, with
+  // `at_sync`) of the workload, alternating the two kinds of loss; nothing acknowledged may go.
+  void cut_at_many_points(int cuts, std::int64_t count, bool at_sync, unsigned first_seed) {
+    int cuts_after_acknowledged_orders = 0;
+    for (int i = 1; i <= cuts; ++i) {
+      std::int64_t cut = 1 + count * i / (cuts + 1);
+      PowerLossVfs::Loss loss =
+          i % 2 ? PowerLossVfs::Loss::everything_unsynced : PowerLossVfs::Loss::torn_tail;
+      Outcome outcome = run({cut, at_sync}, loss, false, first_seed + static_cast<unsigned>(i));
+      EXPECT_EQ(outcome.problems, std::vector<std::string>{})
+          << "power cut at " << (at_sync ? "fsync " : "operation ") << cut;
+      if (outcome.acknowledged > 0) ++cuts_after_acknowledged_orders;
+    }
+    // Most cuts come after some orders were acknowledged, so the checks had something to find.
+    EXPECT_GT(cuts_after_acknowledged_orders, cuts * 3 / 4);
+  }
+
   // A merchant with plenty of three SKUs, all of it durable before the workload starts.
   static std::string set_up(Depot& depot) {
     auto key = depot.access.create_key("power", Role::owner);
@@ -291,18 +308,7 @@ TEST_F(PowerLossTest, EveryAcknowledgedChangeSurvivesAPowerCutAtAnyPoint) {
   ASSERT_EQ(whole.acknowledged, std::size_t{kClients * kOrdersPerClient});
   ASSERT_GT(whole.database_syncs, 3) << "the workload ran too few checkpoints to cut into";
 
-  constexpr int kCuts = 24;
-  int cuts_after_acknowledged_orders = 0;
-  for (int i = 1; i <= kCuts; ++i) {
-    std::int64_t cut = 1 + whole.operations * i / (kCuts + 1);
-    PowerLossVfs::Loss loss =
-        i % 2 ? PowerLossVfs::Loss::everything_unsynced : PowerLossVfs::Loss::torn_tail;
-    Outcome outcome = run({cut}, loss, false, static_cast<unsigned>(1000 + i));
-    EXPECT_EQ(outcome.problems, std::vector<std::string>{}) << "power cut at operation " << cut;
-    if (outcome.acknowledged > 0) ++cuts_after_acknowledged_orders;
-  }
-  // Most cuts come after some orders were acknowledged, so the checks had something to find.
-  EXPECT_GT(cuts_after_acknowledged_orders, kCuts * 3 / 4);
+  cut_at_many_points(24, whole.operations, false, 1000);
 }
 
 // A cut at the fsync that is to make a commit durable: the moment a commit path that answered
@@ -312,17 +318,7 @@ TEST_F(PowerLossTest, EveryAcknowledgedChangeSurvivesAPowerCutAtAnFsync) {
   ASSERT_EQ(whole.problems, std::vector<std::string>{});
   ASSERT_GT(whole.syncs, 10);
 
-  constexpr int kCuts = 10;
-  int cuts_after_acknowledged_orders = 0;
-  for (int i = 1; i <= kCuts; ++i) {
-    std::int64_t cut = 1 + whole.syncs * i / (kCuts + 1);
-    PowerLossVfs::Loss loss =
-        i % 2 ? PowerLossVfs::Loss::everything_unsynced : PowerLossVfs::Loss::torn_tail;
-    Outcome outcome = run({cut, true}, loss, false, static_cast<unsigned>(2000 + i));
-    EXPECT_EQ(outcome.problems, std::vector<std::string>{}) << "power cut at fsync " << cut;
-    if (outcome.acknowledged > 0) ++cuts_after_acknowledged_orders;
-  }
-  EXPECT_GT(cuts_after_acknowledged_orders, kCuts * 3 / 4);
+  cut_at_many_points(10, whole.syncs, true, 2000);
 }
 
 TEST_F(PowerLossTest, ADiskThatAcknowledgesBeforeSyncLosesAcknowledgedOrders) {

@@ -190,22 +190,17 @@ PowerLossVfs::~PowerLossVfs() {
   sqlite3_vfs_register(real_, 1);
 }
 
-void PowerLossVfs::cut_power_at(std::int64_t n) {
-  std::lock_guard lock(mutex_);
-  operations_ = 0;
-  syncs_ = 0;
-  syncs_by_file_.clear();
-  cut_at_ = n;
-  cut_counts_syncs_ = false;
-}
+void PowerLossVfs::cut_power_at(std::int64_t n) { arm(n, false); }
 
-void PowerLossVfs::cut_power_at_sync(std::int64_t n) {
+void PowerLossVfs::cut_power_at_sync(std::int64_t n) { arm(n, true); }
+
+void PowerLossVfs::arm(std::int64_t n, bool count_syncs) {
   std::lock_guard lock(mutex_);
   operations_ = 0;
   syncs_ = 0;
   syncs_by_file_.clear();
   cut_at_ = n;
-  cut_counts_syncs_ = true;
+  cut_counts_syncs_ = count_syncs;
 }
 
 std::int64_t PowerLossVfs::syncs() const {

@@ -75,6 +75,8 @@ class PowerLossVfs {
     std::int64_t length = 0;  // bytes the write put at offset (0 for a truncate)
   };
 
+  // Starts counting from zero, to cut at the n-th operation (or fsync, with `count_syncs`).
+  void arm(std::int64_t n, bool count_syncs);
   // Counts one write or fsync; false once the power is gone.
   bool powered(bool sync);
   static void restore(const std::string& name, const std::vector<Undo>& history, std::size_t keep,

@@ -11,18 +11,8 @@ namespace depot {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::eventually;
 using testing::wait;
-
-// Waits (up to 10 s) until `done` holds; answers whether it did.
-template <class Condition>
-bool eventually(Condition done) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(milliseconds(2));
-  }
-  return true;
-}
 
 class NotificationDispatchTest : public NotificationFlowTest {
  protected:

@@ -17,19 +17,9 @@ namespace depot {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::eventually;
 using testing::PowerLossVfs;
 using testing::TempDir;
-
-// Polls `condition` for up to five seconds.
-template <class Condition>
-bool eventually(Condition condition) {
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
 
 DomainEvent created(std::int64_t order_id) {
   DomainEvent event;

@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <future>
 #include <random>
 #include <string>
+#include <thread>
 
 #include "app/ports.h"
 #include "app/write.h"
@@ -53,5 +55,16 @@ Result<T> wait(Start start) {
     const auto& result_ = (expr);                                          \
     ASSERT_TRUE(result_.ok()) << #expr << ": " << result_.error().message; \
   } while (0)
+
+// Waits (up to 10 s) until `done` holds; answers whether it did.
+template <class Condition>
+bool eventually(Condition done) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
 
 }  // namespace depot::testing

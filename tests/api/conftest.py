@@ -15,6 +15,7 @@ Tests use fresh uuid-based SKUs so that they never interfere with each other.
 Helpers importable from tests: `from conftest import assert_problem, ...`.
 """
 
+import datetime
 import http.client
 import json
 import os
@@ -40,6 +41,14 @@ _DEFAULT = object()
 
 # Every JSON answer a test receives through Client is checked against the API document.
 API_DOCUMENT = ApiDocument(REPO / "docs" / "openapi.json")
+
+# A merchant's days start at midnight in its zone: reports.utc_offset_minutes, by default UTC+8.
+MERCHANT_ZONE = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def merchant_today():
+    """The merchant's calendar day now. From 16:00 UTC on, it is already tomorrow in UTC's terms."""
+    return datetime.datetime.now(MERCHANT_ZONE).date()
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from conftest import assert_problem
+from conftest import assert_problem, merchant_today
 
 # Small exports are answered at once, larger ones become jobs: a low bar keeps the data small.
 INLINE_ROWS = 50
@@ -29,11 +29,6 @@ ORDER_HEADER = ["order_id", "order_no", "created_at", "status", "customer_name",
                 "lines", "units", "total", "paid", "refunded", "currency", "platform",
                 "external_no", "notes", "updated_at"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def merchant_today():
-    """The merchant's day now (the default offset is UTC+8)."""
-    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
 
 
 def today_range():

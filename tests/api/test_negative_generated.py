@@ -25,7 +25,7 @@ import uuid
 
 import pytest
 
-from conftest import Resp, assert_problem, http_request, is_problem
+from conftest import Resp, assert_problem, http_request, is_problem, merchant_today
 from negative_cases import (MAX_CASES_PER_OPERATION, REFUSE, SURVIVE, Case, Hang, Session,
                             body_cases, encode, operations, other_media_cases, path_cases,
                             query_cases)
@@ -35,10 +35,6 @@ SERVE_ARGS = ["--export-inline-rows", "1"]
 
 OPERATIONS = operations()
 UNREACHABLE = "http://127.0.0.1:9/"  # a loopback port nothing listens on
-
-
-def today():
-    return time.strftime("%Y-%m-%d", time.gmtime())
 
 
 class Merchant:
@@ -153,8 +149,8 @@ class Merchant:
     def export(self):
         def make():
             self.order, self.paid_order  # noqa: B018 - two rows: more than inline
-            r = self.api.get("/api/v1/exports/orders.csv", params={"from": today(),
-                                                                   "to": today()})
+            day = merchant_today().isoformat()
+            r = self.api.get("/api/v1/exports/orders.csv", params={"from": day, "to": day})
             assert r.status == 202, r
             return r.json["id"]
         return self.once("export", make)

@@ -5,18 +5,13 @@ import datetime
 import itertools
 import random
 
-from conftest import assert_problem
+from conftest import assert_problem, merchant_today
 
 DASHBOARD = "/api/v1/reports/dashboard"
-BEIJING = datetime.timezone(datetime.timedelta(hours=8))  # the default reports.utc_offset_minutes
 STATUSES = ["pending_payment", "awaiting_shipment", "partially_shipped", "shipped", "delivered",
             "completed", "on_hold", "cancelled"]
 
 _numbers = itertools.count(random.randrange(10**9, 10**10))
-
-
-def today():
-    return datetime.datetime.now(BEIJING).date()
 
 
 def dashboard(api, **params):
@@ -41,8 +36,8 @@ def test_the_default_range_is_the_last_thirty_days_with_every_field(api):
     days = [d["date"] for d in board["orders_per_day"]]
     assert len(days) == 30
     assert days == sorted(days)
-    assert board["to"] == days[-1] == today().isoformat()
-    assert board["from"] == days[0] == (today() - datetime.timedelta(days=29)).isoformat()
+    assert board["to"] == days[-1] == merchant_today().isoformat()
+    assert board["from"] == days[0] == (merchant_today() - datetime.timedelta(days=29)).isoformat()
     assert board["utc_offset_minutes"] == 480
     assert set(board["status_counts"]) == set(STATUSES)
     for field in ("orders_per_day", "status_counts", "on_time_ship_rate", "top_skus", "totals",
@@ -86,7 +81,7 @@ def test_the_numbers_follow_orders_created_cancelled_and_shipped(api):
     api.create_product(sku, price=700)
     api.receive(sku, 100)
     for _ in range(2):
-        date = today()
+        date = merchant_today()
         before = dashboard(api)
         kept = api.order_ok(sku, 3, 700)
         r = api.post("/api/v1/orders", api.order_body([(sku, 2, 700), (sku, 1, 700)]))
@@ -101,7 +96,7 @@ def test_the_numbers_follow_orders_created_cancelled_and_shipped(api):
                            {"carrier": "SF", "tracking_no": f"SF{next(_numbers):013d}"})
         assert shipped.status == 201, shipped
         after = dashboard(api)
-        if today() == date:
+        if merchant_today() == date:
             break  # else the local day turned during the test: once more
 
     was, now = day_of(before, date), day_of(after, date)

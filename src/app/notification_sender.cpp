@@ -246,13 +246,26 @@ int NotificationSender::record_outcomes(int limit) {
 void NotificationSender::submit(std::vector<Outcome> batch) {
   auto shared = std::make_shared<std::vector<Outcome>>(std::move(batch));
   TenantId tenant = shared->front().tenant;
+  {
+    MutexLock lock(mutex_);
+    ++writes_on_their_way_;
+  }
   store_.write(
       tenant,
       [this, shared](WriteTx& tx) {
         write_outcomes(tx, *shared);
         return true;
       },
-      [this, shared](const Status& stored) { outcomes_written(*shared, stored); });
+      [this, shared](const Status& stored) {
+        outcomes_written(*shared, stored);
+        MutexLock lock(mutex_);
+        if (--writes_on_their_way_ == 0) writes_answered_.notify_all();
+      });
+}
+
+void NotificationSender::wait_for_writes() {
+  MutexLock lock(mutex_);
+  writes_answered_.wait(mutex_, [this]() REQUIRES(mutex_) { return writes_on_their_way_ == 0; });
 }
 
 void NotificationSender::write_outcomes(WriteTx& tx, std::vector<Outcome>& batch) {

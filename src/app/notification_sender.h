@@ -54,6 +54,9 @@ class NotificationSender {
   // one write, without waiting for it; answers how many it took. Takes none while the last such
   // write is still on its way: its end is heard through on_outcome.
   int record_outcomes(int limit);
+  // Blocks until every write of outcomes handed to the store so far has been answered and its
+  // listeners have run: after it, only outcomes still to come call back. For a stop.
+  void wait_for_writes() EXCLUDES(mutex_);
   // At start: deliveries a stopped process left in flight are due now.
   Result<int> release_interrupted(TenantId tenant);
   // When the merchant's next delivery falls due.
@@ -123,6 +126,8 @@ class NotificationSender {
   std::deque<Outcome> arrived_ GUARDED_BY(mutex_);
   bool batching_ GUARDED_BY(mutex_) = false;
   bool recording_ GUARDED_BY(mutex_) = false;
+  int writes_on_their_way_ GUARDED_BY(mutex_) = 0;
+  ConditionVariable writes_answered_;
   std::mt19937_64 random_ GUARDED_BY(mutex_) = std::mt19937_64(std::random_device{}());
 };
 

@@ -70,6 +70,9 @@ void NotificationWorker::stop() {
   // Nobody calls record_outcomes() any more: what came in and what is still to come is written
   // as it comes.
   sender_.batch_outcomes(false);
+  // The answers to those writes call this worker back (on the store's thread): they are heard
+  // before stop() returns, so that an owner may let the worker go then.
+  sender_.wait_for_writes();
 }
 
 // Both signals wake the worker only when it has not been woken since it last looked: under load

@@ -63,8 +63,9 @@ class NotificationWorker {
   ~NotificationWorker() { stop(); }
 
   void start();
-  // Lets the current round finish, then returns; sends in flight finish on their own and their
-  // outcomes are written as they come in.
+  // Lets the current round finish and waits for the answers to the outcome writes already handed
+  // to the store, then returns. Sends still in flight finish on their own, their outcomes are
+  // written as they come in, and they still wake this worker: it must outlive the channels.
   void stop();
   // New events of these merchants were committed. Safe from any thread; never blocks.
   void events_committed(const std::vector<TenantId>& tenants);

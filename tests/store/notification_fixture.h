@@ -100,6 +100,9 @@ class ScriptedChannel final : public Channel {
 class NotificationFlowTest : public ::testing::Test {
  protected:
   void SetUp() override { actor = add_merchant("notify"); }
+  // The store answers the sender's writes on its own threads, after the use case returns: it must
+  // finish them while the sender is still there to hear, before the members below it go.
+  void TearDown() override { store.close(); }
 
   template <class Answer>
   static void expect_ok(const Answer& answer) {

@@ -75,7 +75,9 @@ Result<CreatedOrder> OrderService::create_in(WriteTx& tx, const Actor& actor,
   }
 
   Instant now = clock_.now();
-  Order order = open_order(tx.next_order_id(), draft, tx.settings().currency, actor.name, now);
+  MerchantSettings settings = tx.settings();
+  Order order = open_order(tx.next_order_id(), draft, settings.currency, actor.name, now,
+                           settings.reports.utc_offset_minutes);
   StockKeeper keeper(tx, actor.name, now);
   if (Status stored = insert_new_order(tx, keeper, order, prepared.to_reserve,
                                        command.idempotency_key, fingerprint, now);

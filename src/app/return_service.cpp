@@ -67,7 +67,8 @@ Result<Order> send_replacement(WriteTx& tx, StockKeeper& keeper, const Order& or
                                const ReturnRequest& exchange, const std::string& actor,
                                Instant now) {
   OrderDraft draft = replacement_draft(original, exchange);
-  Order replacement = open_order(tx.next_order_id(), draft, original.currency, actor, now);
+  Order replacement = open_order(tx.next_order_id(), draft, original.currency, actor, now,
+                                 tx.settings().reports.utc_offset_minutes);
   if (Status paid = transition(replacement, OrderStatus::awaiting_shipment, actor,
                                "exchange for order " + original.order_no, now);
       !paid.ok()) {

@@ -1,8 +1,8 @@
 #include "domain/order_rules.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
-#include <ctime>
 
 #include "domain/fingerprint.h"
 #include "domain/notification.h"
@@ -163,10 +163,10 @@ std::vector<OrderLine> merge_lines(const std::vector<OrderLine>& lines) {
 }
 
 Order open_order(std::int64_t id, const OrderDraft& draft, const std::string& default_currency,
-                 const std::string& actor, Instant now) {
+                 const std::string& actor, Instant now, int utc_offset_minutes) {
   Order order;
   order.id = id;
-  order.order_no = make_order_no(id, now);
+  order.order_no = make_order_no(id, now, utc_offset_minutes);
   order.currency = draft.currency.empty() ? default_currency : draft.currency;
   order.lines = draft.lines;
   order.total = order_total(draft.lines);
@@ -181,13 +181,13 @@ Order open_order(std::int64_t id, const OrderDraft& draft, const std::string& de
   return order;
 }
 
-std::string make_order_no(std::int64_t id, Instant created_at) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(created_at);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
+std::string make_order_no(std::int64_t id, Instant created_at, int utc_offset_minutes) {
+  std::chrono::year_month_day date{
+      std::chrono::floor<std::chrono::days>(created_at + std::chrono::minutes{utc_offset_minutes})};
   char text[48];
-  std::snprintf(text, sizeof text, "D%04d%02d%02d%08lld", utc.tm_year + 1900, utc.tm_mon + 1,
-                utc.tm_mday, static_cast<long long>(id));
+  std::snprintf(text, sizeof text, "D%04d%02u%02u%08lld", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<long long>(id));
   return text;
 }
 

@@ -44,12 +44,14 @@ std::int64_t order_total(const std::vector<OrderLine>& lines);
 std::vector<OrderLine> merge_lines(const std::vector<OrderLine>& lines);
 
 // A new order from a validated draft: pending payment, totalled, with its creation in the history.
-// The draft's currency, or `default_currency` when it names none.
+// The draft's currency, or `default_currency` when it names none; its number dated on the
+// merchant's calendar, `utc_offset_minutes` from UTC.
 Order open_order(std::int64_t id, const OrderDraft& draft, const std::string& default_currency,
-                 const std::string& actor, Instant now);
+                 const std::string& actor, Instant now, int utc_offset_minutes);
 
-// "D" + creation date + zero-padded id: unique per merchant and readable on the phone.
-std::string make_order_no(std::int64_t id, Instant created_at);
+// "D" + the merchant's date of creation + zero-padded id: unique per merchant and readable on the
+// phone. The date is the one the merchant's reports and exports put the order on.
+std::string make_order_no(std::int64_t id, Instant created_at, int utc_offset_minutes);
 
 // Whether the order may still be edited at `now` (ORD-4): not shipped and inside the window.
 Status check_editable(const Order& order, Instant now, Seconds edit_window);

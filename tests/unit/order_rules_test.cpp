@@ -151,9 +151,15 @@ TEST(OrderRules, OverdueOnlyWhenUnpaid) {
   EXPECT_FALSE(is_payment_overdue(order, at(600), Seconds{60}));
 }
 
-TEST(OrderRules, OrderNumberCarriesDateAndId) {
-  Instant created = Instant{std::chrono::seconds{1795320000}};  // 2026-11-22 UTC
-  EXPECT_EQ(make_order_no(42, created), "D2026112200000042");
+TEST(OrderRules, OrderNumberCarriesTheMerchantsDateAndId) {
+  Instant created = Instant{std::chrono::seconds{1795320000}};  // 2026-11-22 04:00 UTC
+  EXPECT_EQ(make_order_no(42, created, 0), "D2026112200000042");
+  EXPECT_EQ(make_order_no(42, created, 480), "D2026112200000042");  // noon in Beijing
+  // 16:30 UTC is 00:30 the next day in Beijing: the date a merchant there files the order under.
+  Instant late = created + std::chrono::minutes{12 * 60 + 30};
+  EXPECT_EQ(make_order_no(42, late, 480), "D2026112300000042");
+  EXPECT_EQ(make_order_no(42, late, 0), "D2026112200000042");
+  EXPECT_EQ(make_order_no(42, created, -16 * 60), "D2026112100000042");
 }
 
 }  // namespace
@@ -165,7 +171,8 @@ namespace {
 TEST(OrderRules, OpenOrderIsPendingAndTotalled) {
   OrderDraft draft;
   draft.lines = {{"A", 2, 150}, {"B", 1, 700}};
-  Order order = open_order(7, draft, "CNY", "key:1", Instant{std::chrono::seconds{1795320000}});
+  Order order =
+      open_order(7, draft, "CNY", "key:1", Instant{std::chrono::seconds{1795320000}}, 480);
   EXPECT_EQ(order.status, OrderStatus::pending_payment);
   EXPECT_EQ(order.total, 1000);
   EXPECT_EQ(order.currency, "CNY");
@@ -173,7 +180,7 @@ TEST(OrderRules, OpenOrderIsPendingAndTotalled) {
   ASSERT_EQ(order.history.size(), 1u);
   EXPECT_FALSE(order.history[0].from.has_value());
   draft.currency = "USD";
-  EXPECT_EQ(open_order(8, draft, "CNY", "key:1", Instant{}).currency, "USD");
+  EXPECT_EQ(open_order(8, draft, "CNY", "key:1", Instant{}, 480).currency, "USD");
 }
 
 }  // namespace

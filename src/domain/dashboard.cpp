@@ -43,10 +43,6 @@ std::string format_day(Day day) {
   return text;
 }
 
-Day local_today(Instant now, int utc_offset_minutes) {
-  return std::chrono::floor<std::chrono::days>(now + std::chrono::minutes{utc_offset_minutes});
-}
-
 Result<DayRange> dashboard_range(std::string_view from, std::string_view to, Day today) {
   std::optional<Day> last = to.empty() ? std::optional<Day>(today) : parse_day(to);
   std::optional<Day> first = parse_day(from);

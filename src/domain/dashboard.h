@@ -17,12 +17,9 @@
 
 namespace depot {
 
-// A calendar day; parsed from and shown as "YYYY-MM-DD".
-using Day = std::chrono::sys_days;
+// Days (domain/time.h) are parsed from and shown as "YYYY-MM-DD".
 std::optional<Day> parse_day(std::string_view text);  // a real date, or nothing
 std::string format_day(Day day);
-// The merchant's day at `now`.
-Day local_today(Instant now, int utc_offset_minutes);
 
 inline constexpr int kMaxDashboardDays = 366;
 inline constexpr int kDefaultDashboardDays = 30;

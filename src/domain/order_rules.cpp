@@ -8,6 +8,7 @@
 #include "domain/notification.h"
 #include "domain/order_state_machine.h"
 #include "domain/text.h"
+#include "domain/time.h"
 
 namespace depot {
 
@@ -182,8 +183,7 @@ Order open_order(std::int64_t id, const OrderDraft& draft, const std::string& de
 }
 
 std::string make_order_no(std::int64_t id, Instant created_at, int utc_offset_minutes) {
-  std::chrono::year_month_day date{
-      std::chrono::floor<std::chrono::days>(created_at + std::chrono::minutes{utc_offset_minutes})};
+  std::chrono::year_month_day date{local_today(created_at, utc_offset_minutes)};
   char text[48];
   std::snprintf(text, sizeof text, "D%04d%02u%02u%08lld", static_cast<int>(date.year()),
                 static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),

@@ -4,6 +4,8 @@ import time
 
 import pytest
 
+from provider_receivers import wait_for
+
 SERVE_ARGS = ["--sweep-interval-ms", "200"]
 
 
@@ -41,13 +43,10 @@ def test_unpaid_order_is_cancelled_and_stock_released(short_timeout):
     assert any(m["kind"] == "release" and m.get("order_id") == order["id"] for m in led), led
 
     # The sweep's change shows in the order before its event is on disk and in the feed.
-    deadline = time.monotonic() + 5
-    while True:
-        cancelled = [e for e in api.events(start_event)
-                     if e["type"] == "order.cancelled" and e.get("order_id") == order["id"]]
-        if cancelled or time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
+    cancelled = wait_for(lambda: [e for e in api.events(start_event)
+                                  if e["type"] == "order.cancelled"
+                                  and e.get("order_id") == order["id"]],
+                         timeout=5, what="the sweep's order.cancelled in the event feed")
     assert len(cancelled) == 1, cancelled
     assert (cancelled[0].get("data") or {}).get("automatic") is True, cancelled[0]
 

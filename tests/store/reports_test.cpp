@@ -108,6 +108,44 @@ TEST_F(ReportsTest, TheRollupsEqualARebuildFromTheRawTablesInAnyTimeZone) {
   EXPECT_EQ(rollup_rows(), kept);
 }
 
+// The repurchase list reads customer_sku_days; one customer's purchases are read from the orders
+// by phone. Both must give the same days, in the merchant's time zone, whatever the edits and
+// cancels.
+TEST_F(ReportsTest, OneCustomersPurchasesEqualTheirRowsOfTheRollups) {
+  seed();
+  // Repeats: A again after midnight in Beijing (the 4th, still the 3rd in UTC) and on the 6th; B
+  // again on the 5th, then cancelled; B again for the customer whose phone the edit moved.
+  create(beijing(4, 0, 30), {{"A", 1, 300}}, "13800000001");
+  create(beijing(6, 12), {{"A", 2, 300}}, "13800000001");
+  cancel(create(beijing(5, 9), {{"B", 1, 500}}, "13800000001"), beijing(5, 10));
+  create(beijing(6, 13), {{"B", 1, 500}}, "13800000003");
+  clock.set(beijing(8, 9));
+
+  auto of_phone = [&](const std::vector<PurchaseDay>& all, const std::string& phone) {
+    std::vector<std::string> days;
+    for (const PurchaseDay& d : all) {
+      if (d.phone == phone) days.push_back(d.sku + " " + d.day);
+    }
+    return days;
+  };
+  auto expect_agree = [&](const std::vector<std::string>& expected_of_first) {
+    auto reads = store.read_reports(actor.tenant_id);
+    std::vector<PurchaseDay> all = reads->repeat_purchases("2026-03-01", "2026-03-07");
+    EXPECT_EQ(of_phone(all, "13800000001"), expected_of_first);
+    EXPECT_EQ(of_phone(all, "13800000003"),
+              (std::vector<std::string>{"B 2026-03-02", "B 2026-03-06"}));
+    for (const char* phone : {"13800000001", "13800000002", "13800000003", "13800000005"}) {
+      EXPECT_EQ(of_phone(reads->repeat_purchases_of(phone, "2026-03-01", "2026-03-07"), phone),
+                of_phone(all, phone))
+          << phone;
+    }
+  };
+  expect_agree({"A 2026-03-01", "A 2026-03-04", "A 2026-03-06"});
+  // In UTC the purchase made after midnight in Beijing falls on the 3rd.
+  set_offset(0);
+  expect_agree({"A 2026-03-01", "A 2026-03-03", "A 2026-03-06"});
+}
+
 TEST_F(ReportsTest, ChangesAfterAnOffsetChangeCountOnTheNewDays) {
   set_offset(-300);  // UTC-5: half past midnight on the 2nd in Beijing is 11:30 on the 1st
   Order order = create(beijing(2, 0, 30), {{"A", 1, 300}}, "13800000009");

@@ -19,6 +19,7 @@ std::string_view sqlite_migration_0010();
 std::string_view sqlite_migration_0011();
 std::string_view sqlite_migration_0012();
 std::string_view sqlite_migration_0013();
+std::string_view sqlite_migration_0014();
 }  // namespace depot::embedded
 
 namespace depot::sqlite {
@@ -38,7 +39,7 @@ constexpr Migration kMigrations[] = {
     {7, &embedded::sqlite_migration_0007},  {8, &embedded::sqlite_migration_0008},
     {9, &embedded::sqlite_migration_0009},  {10, &embedded::sqlite_migration_0010},
     {11, &embedded::sqlite_migration_0011}, {12, &embedded::sqlite_migration_0012},
-    {13, &embedded::sqlite_migration_0013},
+    {13, &embedded::sqlite_migration_0013}, {14, &embedded::sqlite_migration_0014},
 };
 
 }  // namespace

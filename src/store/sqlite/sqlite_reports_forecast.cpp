@@ -1,7 +1,10 @@
-// Reads for forecasts (RPT-3) over the rollups sku_days and customer_sku_days: each walks the
-// table's primary key (tenant_id, sku, day) or (tenant_id, phone, sku, day) in order, so rows come
-// out grouped and sorted without a sort step, and a day range costs the rows in it.
+// Reads for forecasts (RPT-3) over the rollups sku_days and customer_sku_days. The demand reads
+// walk sku_days' primary key (tenant_id, sku, day) in order, so rows come out grouped and sorted
+// without a sort step. customer_sku_days is keyed by day first, which keeps an order's creation
+// cheap (schema 0014): the repurchase list sorts the days it reads, and one customer's purchases
+// come from the orders by phone, counted as the rollup counts them.
 #include "store/sqlite/sqlite_reports.h"
+#include "store/sqlite/sqlite_rollups.h"
 
 namespace depot::sqlite {
 
@@ -55,10 +58,8 @@ std::vector<DemandDay> SqliteReports::demand_by_sku(const std::string& from,
 
 std::vector<PurchaseDay> SqliteReports::repeat_purchases(const std::string& from,
                                                          const std::string& to) {
-  // NOT INDEXED keeps SQLite on the primary key, already in the order wanted, rather than the day
-  // index followed by a sort of every row in the range.
   Query q = db_.query(
-      "SELECT phone, sku, day FROM customer_sku_days NOT INDEXED "
+      "SELECT phone, sku, day FROM customer_sku_days "
       "WHERE tenant_id = ? AND day >= ? AND day <= ? ORDER BY phone, sku, day");
   q.bind_all(tenant_, from, to);
   return repeated(q);
@@ -67,10 +68,13 @@ std::vector<PurchaseDay> SqliteReports::repeat_purchases(const std::string& from
 std::vector<PurchaseDay> SqliteReports::repeat_purchases_of(const std::string& phone,
                                                             const std::string& from,
                                                             const std::string& to) {
-  Query q = db_.query(
-      "SELECT phone, sku, day FROM customer_sku_days NOT INDEXED "
-      "WHERE tenant_id = ? AND phone = ? AND day >= ? AND day <= ? ORDER BY sku, day");
-  q.bind_all(tenant_, phone, from, to);
+  // The orders_phone index finds the customer's orders; a customer has few.
+  static const std::string sql = "SELECT o.customer_phone, l.sku, " + day_of("o.created_at") +
+                                 " AS d " + customer_lines() +
+                                 " AND o.customer_phone = ?3 AND d >= ?4 AND d <= ?5 "
+                                 "GROUP BY l.sku, d ORDER BY l.sku, d";
+  Query q = db_.query(sql);
+  q.bind_all(tenant_, stored_utc_offset(db_, tenant_), phone, from, to);
   return repeated(q);
 }
 

@@ -64,7 +64,7 @@ const std::vector<Table>& tables() {
       table(Rollup::sku_days, "sku_days", {{"sku", KeyPart::key}, {"day", KeyPart::day}},
             {"units", "revenue", "orders"}),
       table(Rollup::customer_sku_days, "customer_sku_days",
-            {{"phone", KeyPart::phone}, {"sku", KeyPart::key}, {"day", KeyPart::day}}, {"units"}),
+            {{"day", KeyPart::day}, {"phone", KeyPart::phone}, {"sku", KeyPart::key}}, {"units"}),
       table(Rollup::ship_days, "ship_days", {{"day", KeyPart::day}},
             {"shipped", "promised", "on_time", "ship_seconds"}),
       table(Rollup::carrier_days, "carrier_days",
@@ -96,12 +96,16 @@ const std::string& key_text(const RollupRow& row, KeyPart part) {
   return row.day;
 }
 
-// The local day of a millisecond column, as the domain's local_day() computes it.
+}  // namespace
+
 std::string day_of(const std::string& column) {
   return "date(" + column + " / 1000 + ?2 * 60, 'unixepoch')";
 }
 
-}  // namespace
+std::string customer_lines() {
+  return "FROM orders o JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id "
+         "WHERE o.tenant_id = ?1 AND o.status <> 'cancelled' AND o.customer_phone <> ''";
+}
 
 void apply_rollups(Connection& db, TenantId tenant, const RollupRows& change) {
   for (const RollupRow& row : change) {
@@ -179,12 +183,9 @@ void rebuild_rollups(Connection& db, TenantId tenant, int utc_offset_minutes) {
           "FROM orders o JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id "
           "WHERE o.tenant_id = ?1 AND o.status <> 'cancelled' GROUP BY l.sku, d",
 
-      "INSERT INTO customer_sku_days SELECT ?1, o.customer_phone, l.sku, " +
-          day_of("o.created_at") +
-          " AS d, SUM(l.quantity) "
-          "FROM orders o JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id "
-          "WHERE o.tenant_id = ?1 AND o.status <> 'cancelled' AND o.customer_phone <> '' "
-          "GROUP BY o.customer_phone, l.sku, d",
+      "INSERT INTO customer_sku_days (tenant_id, day, phone, sku, units) SELECT ?1, " +
+          day_of("o.created_at") + " AS d, o.customer_phone, l.sku, SUM(l.quantity) " +
+          customer_lines() + " GROUP BY d, o.customer_phone, l.sku",
 
       "WITH s AS (SELECT o.ship_due_at AS due, "
       "(SELECT MAX(shipped_at) FROM shipments p WHERE p.tenant_id = o.tenant_id "

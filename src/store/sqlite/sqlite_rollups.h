@@ -44,6 +44,13 @@ void rebuild_rollups(Connection& db, TenantId tenant, int utc_offset_minutes);
 // writer connection before writes start.
 void rebuild_queued_rollups(Connection& db);
 
+// SQL shared by the rebuild and the reads that count as the rollups do. In both, ?1 is the
+// merchant and ?2 its offset from UTC in minutes.
+// The merchant's day of a millisecond column, as the domain's local_day() computes it.
+std::string day_of(const std::string& column);
+// The order lines customer_sku_days counts, as FROM and WHERE over orders `o` and their lines `l`.
+std::string customer_lines();
+
 // The merchant's offset from UTC as stored (the default when it has no settings yet).
 int stored_utc_offset(Connection& db, TenantId tenant);
 

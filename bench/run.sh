@@ -773,7 +773,7 @@ EOF
 # order's creation (against BENCH_BASELINE_DEPOT, when given) ----
 dashboard_stage() {
   local data=${BENCH_DASHBOARD_DATA:-$WORK/dashboard-data} year=2025 run range from to quiet key
-  local variant binary dir conns
+  local variant binary dir conns customers out
   mkdir -p "$data"
   if [ -s "$data/report_fill.json" ]; then
     log "dashboard: reusing the year in $data"
@@ -831,14 +831,20 @@ dashboard_stage() {
         "$PY" bench/fill.py --base "$BASE" --key "$key" --orders 1 --out "$RES/.setup.json" \
           >/dev/null
       fi
-      quiet=$(wait_quiet)
-      echo "$quiet" >"$RES/dashboard_create_${variant}_$run.quiet"
-      BENCH_KEY=$key BENCH_DIR=$ROOT/bench \
-        wrk "-t$WRK_THREADS" "-c$CONNS" "-d${DURATION}s" --latency -s bench/create_orders.lua \
-        "$BASE/" >"$RES/dashboard_create_${variant}_$run.txt" 2>&1 \
-        || log "wrk failed in create $variant run $run"
-      log "dashboard: create $variant run $run:" \
-        "$(grep -E '^Requests/sec' "$RES/dashboard_create_${variant}_$run.txt" || echo 'no result')"
+      # The main results' customers (512, rows mostly updated in place), then customers spread
+      # as in life (a new phone for every order: a new customer row each).
+      for customers in few spread; do
+        out=$RES/dashboard_create_${variant}_$run.txt
+        [ "$customers" = spread ] && out=$RES/dashboard_create_spread_${variant}_$run.txt
+        quiet=$(wait_quiet)
+        echo "$quiet" >"${out%.txt}.quiet"
+        BENCH_KEY=$key BENCH_DIR=$ROOT/bench BENCH_SPREAD_CUSTOMERS=$([ "$customers" = spread ] \
+          && echo 1 || echo 0) \
+          wrk "-t$WRK_THREADS" "-c$CONNS" "-d${DURATION}s" --latency -s bench/create_orders.lua \
+          "$BASE/" >"$out" 2>&1 || log "wrk failed in create $variant ($customers) run $run"
+        log "dashboard: create $variant ($customers customers) run $run:" \
+          "$(grep -E '^Requests/sec' "$out" || echo 'no result')"
+      done
       stop_server
     done
   done

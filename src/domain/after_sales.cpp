@@ -3,11 +3,11 @@
 #include <algorithm>
 
 #include <cctype>
-#include <cmath>
 
 #include "domain/carriers.h"
 #include "domain/enum_names.h"
 #include "domain/order_rules.h"
+#include "domain/rounding.h"
 #include "domain/text.h"
 
 namespace depot {
@@ -62,8 +62,6 @@ void check_lines(std::vector<FieldError>& errors, const std::string& field,
     }
   }
 }
-
-double rounded(double value, double scale) { return std::round(value * scale) / scale; }
 
 }  // namespace
 

@@ -1,7 +1,8 @@
 #include "domain/dashboard.h"
 
-#include <cmath>
 #include <cstdio>
+
+#include "domain/rounding.h"
 
 namespace depot {
 
@@ -19,8 +20,6 @@ int number(std::string_view text) {
   for (char c : text) n = n * 10 + (c - '0');
   return n;
 }
-
-double rounded(double value, double scale) { return std::round(value * scale) / scale; }
 
 }  // namespace
 

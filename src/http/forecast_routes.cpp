@@ -3,10 +3,9 @@
 // and confidences to 0.001), and a figure that cannot be had is null.
 #include <boost/asio/awaitable.hpp>
 
-#include <cmath>
-
 #include "domain/carriers.h"
 #include "domain/dashboard.h"
+#include "domain/rounding.h"
 #include "http/blocking.h"
 #include "http/json_input.h"
 #include "http/json_output.h"
@@ -20,22 +19,20 @@ namespace json = boost::json;
 
 namespace {
 
-double rounded(double value, double unit) { return std::round(value / unit) * unit; }
-
-json::value rounded_or_null(const std::optional<double>& value, double unit) {
+json::value rounded_or_null(const std::optional<double>& value, double scale) {
   if (!value) return nullptr;
-  return rounded(*value, unit);
+  return rounded(*value, scale);
 }
 
 json::object to_json(const ForecastError& error) {
-  return {{"mase", rounded_or_null(error.mase, 0.001)},
-          {"smape", rounded_or_null(error.smape, 0.001)}};
+  return {{"mase", rounded_or_null(error.mase, 1000)},
+          {"smape", rounded_or_null(error.smape, 1000)}};
 }
 
 json::array to_json(const std::vector<DailyDemand>& days) {
   json::array out;
   for (const DailyDemand& d : days) {
-    out.push_back(json::object{{"date", d.date}, {"demand", rounded(d.demand, 0.01)}});
+    out.push_back(json::object{{"date", d.date}, {"demand", rounded(d.demand, 100)}});
   }
   return out;
 }
@@ -47,12 +44,12 @@ void add_reorder(json::object& out, std::int64_t available, const ReorderPolicy&
   out["lead_days"] = policy.lead_days;
   out["review_days"] = policy.review_days;
   out["service_level"] = policy.service_level;
-  out["mean_daily_demand"] = rounded(advice.mean_daily_demand, 0.01);
-  out["lead_time_demand"] = rounded(advice.lead_time_demand, 0.01);
-  out["safety_stock"] = rounded(advice.safety_stock, 0.01);
-  out["reorder_point"] = rounded(advice.reorder_point, 0.01);
+  out["mean_daily_demand"] = rounded(advice.mean_daily_demand, 100);
+  out["lead_time_demand"] = rounded(advice.lead_time_demand, 100);
+  out["safety_stock"] = rounded(advice.safety_stock, 100);
+  out["reorder_point"] = rounded(advice.reorder_point, 100);
   out["suggested_quantity"] = advice.suggested_quantity;
-  out["days_of_cover"] = rounded_or_null(advice.days_of_cover, 0.01);
+  out["days_of_cover"] = rounded_or_null(advice.days_of_cover, 100);
   out["reorder_now"] = advice.reorder_now;
 }
 
@@ -63,9 +60,9 @@ json::object to_json(const SkuForecast& f) {
                    {"model", to_string(f.forecast.model)},
                    {"error", to_json(f.forecast.error)},
                    {"baseline_error", to_json(f.forecast.baseline_error)},
-                   {"daily_sigma", rounded(f.forecast.daily_sigma, 0.01)},
+                   {"daily_sigma", rounded(f.forecast.daily_sigma, 100)},
                    {"history_days", f.forecast.history_days},
-                   {"zero_share", rounded(f.forecast.zero_share, 0.001)}};
+                   {"zero_share", rounded(f.forecast.zero_share, 1000)}};
   add_reorder(out, f.available, f.policy, f.advice);
   return out;
 }
@@ -78,10 +75,10 @@ json::object to_json(const ReplenishmentLine& line) {
 
 json::object to_json(const RepurchasePrediction& p) {
   return {{"purchases", p.purchases},
-          {"interval_days", rounded(p.interval_days, 0.01)},
+          {"interval_days", rounded(p.interval_days, 100)},
           {"last_purchase_at", format_day(p.last_purchase)},
           {"expected_at", format_day(p.expected)},
-          {"confidence", rounded(p.confidence, 0.001)}};
+          {"confidence", rounded(p.confidence, 1000)}};
 }
 
 json::object to_json(const CarrierAdvice& c) {
@@ -90,8 +87,8 @@ json::object to_json(const CarrierAdvice& c) {
           {"name", carrier != nullptr ? std::string(carrier->name_zh) : c.carrier},
           {"basis", to_string(c.basis)},
           {"samples", c.samples},
-          {"median_hours", rounded(c.median_hours, 0.01)},
-          {"p80_hours", rounded(c.p80_hours, 0.01)},
+          {"median_hours", rounded(c.median_hours, 100)},
+          {"p80_hours", rounded(c.p80_hours, 100)},
           {"expected_at", format_instant(c.expected_at)},
           {"late_at", format_instant(c.late_at)},
           {"latest_ship_at", instant_or_null(c.latest_ship_at)},

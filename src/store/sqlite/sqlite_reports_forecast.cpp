@@ -106,11 +106,11 @@ std::vector<DemandDay> SqliteReports::demand_by_sku(const std::string& from,
 
 std::vector<PurchaseDay> SqliteReports::repeat_purchases(const std::string& from,
                                                          const std::string& to) {
-  // In the key's order: sorting here would cost SQLite several times what repeated() takes, and
-  // hold every row of the range in memory as text.
+  // Rows come in the key's order, by day, and repeated() groups them: an ORDER BY here would cost
+  // SQLite several times as much, and hold every row of the range in memory as text.
   Query q = db_.query(
-      "SELECT phone, sku, day FROM customer_sku_days WHERE tenant_id = ? AND day >= ? AND day <= "
-      "?");
+      "SELECT phone, sku, day FROM customer_sku_days "
+      "WHERE tenant_id = ? AND day >= ? AND day <= ?");
   q.bind_all(tenant_, from, to);
   return repeated(q);
 }

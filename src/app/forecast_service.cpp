@@ -196,7 +196,7 @@ Result<std::vector<RepurchaseDue>> ForecastService::repurchase_of(const Actor& a
   std::vector<PurchaseDay> rows =
       reports_.read_reports(actor.tenant_id)
           ->repeat_purchases_of(phone, format_day(today - std::chrono::days{kPurchaseHistoryDays}),
-                                format_day(today));
+                                format_day(today), reports.utc_offset_minutes);
   return predictions_of(rows, today);
 }
 

@@ -85,10 +85,12 @@ class ReportReads {
   // one such day in the range are left out (one purchase is no pattern).
   virtual std::vector<PurchaseDay> repeat_purchases(const std::string& from,
                                                     const std::string& to) = 0;
-  // The same for one customer.
+  // The same for one customer, whose days are counted from the orders at the merchant's offset
+  // from UTC (the one the rollups are kept at).
   virtual std::vector<PurchaseDay> repeat_purchases_of(const std::string& phone,
                                                        const std::string& from,
-                                                       const std::string& to) = 0;
+                                                       const std::string& to,
+                                                       int utc_offset_minutes) = 0;
 };
 
 class ReportStore {

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
+
+#include "domain/dashboard.h"
 
 namespace depot {
 
@@ -41,11 +42,7 @@ void add(RollupRows& rows, const RollupRow& key, const RollupValues& values, int
 }  // namespace
 
 std::string local_day(Instant at, int utc_offset_minutes) {
-  std::chrono::year_month_day ymd{local_today(at, utc_offset_minutes)};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return text;
+  return format_day(local_today(at, utc_offset_minutes));
 }
 
 RollupRows rollup_change(const RollupRows& before, const RollupRows& after) {

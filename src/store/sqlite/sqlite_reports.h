@@ -43,7 +43,8 @@ class SqliteReports : public ReportReads {
   std::vector<PurchaseDay> repeat_purchases(const std::string& from,
                                             const std::string& to) override;
   std::vector<PurchaseDay> repeat_purchases_of(const std::string& phone, const std::string& from,
-                                               const std::string& to) override;
+                                               const std::string& to,
+                                               int utc_offset_minutes) override;
 
  protected:
   Connection& db_;

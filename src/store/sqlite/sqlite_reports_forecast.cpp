@@ -117,14 +117,15 @@ std::vector<PurchaseDay> SqliteReports::repeat_purchases(const std::string& from
 
 std::vector<PurchaseDay> SqliteReports::repeat_purchases_of(const std::string& phone,
                                                             const std::string& from,
-                                                            const std::string& to) {
+                                                            const std::string& to,
+                                                            int utc_offset_minutes) {
   // The orders_phone index finds the customer's orders; a customer has few.
   static const std::string sql = "SELECT o.customer_phone, l.sku, " + day_of("o.created_at") +
                                  " AS d " + customer_lines() +
                                  " AND o.customer_phone = ?3 AND d >= ?4 AND d <= ?5 "
                                  "GROUP BY l.sku, d";
   Query q = db_.query(sql);
-  q.bind_all(tenant_, stored_utc_offset(db_, tenant_), phone, from, to);
+  q.bind_all(tenant_, utc_offset_minutes, phone, from, to);
   return repeated(q);
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the baseline of the dashboard benchmark's creation cost: depot from this source tree with
-# the one rollup write an order's creation makes (SqliteTx::insert_order's roll_up_new_order)
+# the one rollup write an order's creation makes (SqlTx::insert_order's roll_up_new_order)
 # taken out, everything else identical. bench/run.sh (BENCH_ONLY=dashboard) runs the create load
 # test against it and against build/depot, interleaved, when BENCH_BASELINE_DEPOT names it.
 #
@@ -16,7 +16,7 @@ rm -rf "$SRC"
 mkdir -p "$SRC"
 tar -c --exclude=./.git --exclude='./build*' --exclude=./web --exclude=./bench/results . \
   | tar -x -C "$SRC"
-FILE=$SRC/src/store/sqlite/sqlite_tx_orders.cpp
+FILE=$SRC/src/store/sql/tx_orders.cpp
 grep -q 'roll_up_new_order(o);' "$FILE" || { echo "no creation rollup call in $FILE" >&2; exit 1; }
 sed -i '/roll_up_new_order(o);/d' "$FILE"
 cmake -S "$SRC" -B "$OUT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \

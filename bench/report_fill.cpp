@@ -46,7 +46,7 @@
 #include "app/tracking_service.h"
 #include "rules/lua/lua_rule_engine.h"
 #include "store/files/media_directory.h"
-#include "store/sqlite/sqlite_rollups.h"
+#include "store/sql/rollups.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace {
@@ -476,7 +476,7 @@ int main(int argc, char** argv) {
       long long cpu_started = thread_cpu_us();
       for (int i = 0; i < kProbe; ++i) {
         if (i % kProbeBatch == 0) db.exec(i == 0 ? "BEGIN IMMEDIATE" : "COMMIT; BEGIN IMMEDIATE");
-        sqlite::apply_rollups(db, actor.tenant_id, order_rollups(facts_of(probes[i]), kBeijing));
+        sql::apply_rollups(db, actor.tenant_id, order_rollups(facts_of(probes[i]), kBeijing));
       }
       db.exec("COMMIT");
       rollup_cpu_us = static_cast<double>(thread_cpu_us() - cpu_started) / kProbe;

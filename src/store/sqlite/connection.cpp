@@ -11,83 +11,83 @@ namespace {
 
 }  // namespace
 
-Query::~Query() {
-  sqlite3_reset(statement_);
-  sqlite3_clear_bindings(statement_);
-}
-
-Query& Query::bind(int index, std::int64_t value) {
-  if (sqlite3_bind_int64(statement_, index, value) != SQLITE_OK) {
-    fail(sqlite3_db_handle(statement_), "bind");
-  }
-  return *this;
-}
-
-Query& Query::bind(int index, double value) {
-  if (sqlite3_bind_double(statement_, index, value) != SQLITE_OK) {
-    fail(sqlite3_db_handle(statement_), "bind");
-  }
-  return *this;
-}
-
-Query& Query::bind(int index, std::string_view value) {
-  if (sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()),
-                        SQLITE_TRANSIENT) != SQLITE_OK) {
-    fail(sqlite3_db_handle(statement_), "bind");
-  }
-  return *this;
-}
-
-Query& Query::bind_null(int index) {
-  sqlite3_bind_null(statement_, index);
-  return *this;
-}
-
-Query& Query::bind_or_null(int index, std::string_view value) {
-  return value.empty() ? bind_null(index) : bind(index, value);
-}
-
-bool Query::step() {
-  int rc = sqlite3_step(statement_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  fail(sqlite3_db_handle(statement_), std::string("step of ") + sqlite3_sql(statement_));
-}
-
-void Query::run() {
-  while (step()) {
+sql::Failure SqliteError::failure_of(int code) {
+  switch (code & 0xff) {
+    case SQLITE_CONSTRAINT:
+      return code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY
+                 ? sql::Failure::key_taken
+                 : sql::Failure::other;
+    case SQLITE_FULL:
+      return sql::Failure::disk_full;
+    case SQLITE_IOERR:
+      return sql::Failure::disk_failed;
+    default:
+      return sql::Failure::other;
   }
 }
 
-std::int64_t Query::integer(int column) const { return sqlite3_column_int64(statement_, column); }
+class Connection::CachedStatement final : public sql::Statement {
+ public:
+  explicit CachedStatement(sqlite3_stmt* statement) : statement_(statement) {}
+  CachedStatement(const CachedStatement&) = delete;
+  CachedStatement& operator=(const CachedStatement&) = delete;
+  ~CachedStatement() override { sqlite3_finalize(statement_); }
 
-double Query::real(int column) const { return sqlite3_column_double(statement_, column); }
-
-Query& Query::bind_blob(int index, std::string_view bytes) {
-  if (sqlite3_bind_blob64(statement_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT) !=
-      SQLITE_OK) {
-    fail(sqlite3_db_handle(statement_), "bind");
+  void bind_integer(int index, std::int64_t value) override {
+    check_bind(sqlite3_bind_int64(statement_, index, value));
   }
-  return *this;
-}
+  void bind_real(int index, double value) override {
+    check_bind(sqlite3_bind_double(statement_, index, value));
+  }
+  void bind_text(int index, std::string_view value) override {
+    check_bind(sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()),
+                                 SQLITE_TRANSIENT));
+  }
+  void bind_blob(int index, std::string_view bytes) override {
+    check_bind(
+        sqlite3_bind_blob64(statement_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
+  }
+  void bind_null(int index) override { sqlite3_bind_null(statement_, index); }
 
-std::string Query::blob(int column) const {
-  const void* bytes = sqlite3_column_blob(statement_, column);
-  if (!bytes) return {};
-  return std::string(static_cast<const char*>(bytes),
-                     static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
-}
+  bool step() override {
+    int rc = sqlite3_step(statement_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(sqlite3_db_handle(statement_), std::string("step of ") + sqlite3_sql(statement_));
+  }
 
-std::string Query::text(int column) const {
-  const auto* bytes = sqlite3_column_text(statement_, column);
-  if (!bytes) return {};
-  return std::string(reinterpret_cast<const char*>(bytes),
-                     static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
-}
+  std::int64_t integer(int column) const override {
+    return sqlite3_column_int64(statement_, column);
+  }
+  double real(int column) const override { return sqlite3_column_double(statement_, column); }
+  std::string text(int column) const override {
+    const auto* bytes = sqlite3_column_text(statement_, column);
+    if (!bytes) return {};
+    return std::string(reinterpret_cast<const char*>(bytes),
+                       static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
+  }
+  std::string blob(int column) const override {
+    const void* bytes = sqlite3_column_blob(statement_, column);
+    if (!bytes) return {};
+    return std::string(static_cast<const char*>(bytes),
+                       static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
+  }
+  bool is_null(int column) const override {
+    return sqlite3_column_type(statement_, column) == SQLITE_NULL;
+  }
 
-bool Query::is_null(int column) const {
-  return sqlite3_column_type(statement_, column) == SQLITE_NULL;
-}
+  void reset() override {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+  }
+
+ private:
+  void check_bind(int rc) {
+    if (rc != SQLITE_OK) fail(sqlite3_db_handle(statement_), "bind");
+  }
+
+  sqlite3_stmt* statement_;
+};
 
 namespace {
 
@@ -123,7 +123,7 @@ Connection::Connection(const std::string& path, bool writer) {
 }
 
 Connection::~Connection() {
-  for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
+  statements_.clear();
   sqlite3_close_v2(db_);
 }
 
@@ -135,9 +135,10 @@ Query Connection::query(std::string_view sql) {
                            &statement, nullptr) != SQLITE_OK) {
       fail(db_, "prepare " + std::string(sql));
     }
-    found = statements_.emplace(std::string(sql), statement).first;
+    found =
+        statements_.emplace(std::string(sql), std::make_unique<CachedStatement>(statement)).first;
   }
-  return Query(found->second);
+  return Query(*found->second);
 }
 
 void Connection::exec(const char* sql) {
@@ -147,6 +148,11 @@ void Connection::exec(const char* sql) {
     sqlite3_free(message);
     throw SqliteError(text, sqlite3_extended_errcode(db_));
   }
+}
+
+std::string Connection::day_of(const std::string& column,
+                               const std::string& offset_parameter) const {
+  return "date(" + column + " / 1000 + " + offset_parameter + " * 60, 'unixepoch')";
 }
 
 }  // namespace depot::sqlite

@@ -3,6 +3,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/sql/rollups.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace depot::embedded {
@@ -73,6 +74,26 @@ int migrate(Connection& db) {
     ++applied;
   }
   return applied;
+}
+
+void rebuild_queued_rollups(Connection& db) {
+  std::vector<TenantId> queued;
+  {
+    Query q = db.query("SELECT tenant_id FROM rollup_rebuilds ORDER BY tenant_id");
+    while (q.step()) queued.push_back(q.integer(0));
+  }
+  for (TenantId tenant : queued) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      sql::rebuild_rollups(db, tenant, sql::stored_utc_offset(db, tenant));
+      db.query("DELETE FROM rollup_rebuilds WHERE tenant_id = ?").bind_all(tenant).run();
+      db.exec("COMMIT");
+    } catch (...) {
+      db.exec("ROLLBACK");
+      throw;
+    }
+    spdlog::info("rebuilt the report rollups of merchant {}", tenant);
+  }
 }
 
 }  // namespace depot::sqlite

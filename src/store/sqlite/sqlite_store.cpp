@@ -8,15 +8,15 @@
 #include <chrono>
 #include <future>
 
-#include "store/sqlite/sqlite_rollups.h"
+#include "store/sql/rollups.h"
 
 namespace depot::sqlite {
 
 // A read transaction on a pooled connection, returned to the pool when done.
-class SqliteStore::PooledRead final : public SqliteTx {
+class SqliteStore::PooledRead final : public sql::SqlTx {
  public:
   PooledRead(SqliteStore& store, std::unique_ptr<Connection> db, TenantId tenant)
-      : SqliteTx(*db, tenant, nullptr), store_(store), db_(std::move(db)) {
+      : sql::SqlTx(*db, tenant, nullptr), store_(store), db_(std::move(db)) {
     db_->run("BEGIN");
   }
   ~PooledRead() override {
@@ -33,10 +33,10 @@ class SqliteStore::PooledRead final : public SqliteTx {
   std::unique_ptr<Connection> db_;
 };
 
-class SqliteStore::PooledReports final : public SqliteReports {
+class SqliteStore::PooledReports final : public sql::SqlReports {
  public:
   PooledReports(SqliteStore& store, std::unique_ptr<Connection> db, TenantId tenant)
-      : SqliteReports(*db, tenant), store_(store), db_(std::move(db)) {
+      : sql::SqlReports(*db, tenant), store_(store), db_(std::move(db)) {
     db_->run("BEGIN");
   }
   ~PooledReports() override {
@@ -196,7 +196,7 @@ void SqliteStore::commit_batch(std::vector<Job>& batch) {
   auto started = std::chrono::steady_clock::now();
   std::vector<std::optional<Error>> failures(batch.size());
   std::vector<TenantId> with_events;
-  RollupBuffer rollups;  // the kept jobs' rows, merged
+  sql::RollupBuffer rollups;  // the kept jobs' rows, merged
   Status committed;
   try {
     writer_db_->run("BEGIN IMMEDIATE");
@@ -205,7 +205,7 @@ void SqliteStore::commit_batch(std::vector<Job>& batch) {
       writer_db_->run("SAVEPOINT job");
       bool keep = false;
       try {
-        SqliteTx tx(*writer_db_, batch[i].tenant, &ids_);
+        sql::SqlTx tx(*writer_db_, batch[i].tenant, &ids_);
         keep = batch[i].work(tx);
         if (keep) tx.settle_rollups(rollups);
         if (keep && tx.appended_events() &&
@@ -343,9 +343,9 @@ TenantId SqliteStore::ensure_tenant(const std::string& slug) {
     db.query("INSERT INTO tenants (id, slug, created_at) VALUES (?, ?, ?)")
         .bind_all(id, slug, to_millis(SystemClock().now()))
         .run();
-    SqliteTx tx(db, id, &ids_);
+    sql::SqlTx tx(db, id, &ids_);
     tx.save_settings(MerchantSettings{});
-    RollupBuffer rollups;
+    sql::RollupBuffer rollups;
     tx.settle_rollups(rollups);
     rollups.apply(db);
     db.query(

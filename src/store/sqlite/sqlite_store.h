@@ -18,9 +18,10 @@
 #include "app/ports.h"
 #include "app/report_ports.h"
 #include "concurrency/mutex.h"
+#include "store/sql/reports.h"
+#include "store/sql/sql_tx.h"
 #include "store/sqlite/connection.h"
-#include "store/sqlite/sqlite_reports.h"
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sqlite/id_allocator.h"
 #include "store/sqlite/wal_file.h"
 
 namespace depot::sqlite {
@@ -28,6 +29,9 @@ namespace depot::sqlite {
 // Applies the numbered migrations that are not yet in schema_migrations; returns how many.
 int migrate(Connection& db);
 int latest_schema_version();
+// Rebuilds the rollups of the merchants a schema migration queued, each in its own transaction.
+// Call on the writer connection before writes start.
+void rebuild_queued_rollups(Connection& db);
 
 class SqliteStore final : public Store, public ReportStore {
  public:

@@ -1,7 +1,7 @@
 // Platform connections and the orders each created.
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/sql_tx.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace {
 
@@ -23,7 +23,7 @@ constexpr const char* kIntegrationColumns =
 
 }  // namespace
 
-std::vector<Integration> SqliteTx::integrations() {
+std::vector<Integration> SqlTx::integrations() {
   Query q = db_.query(std::string(kIntegrationColumns) + "WHERE tenant_id = ? ORDER BY id");
   q.bind_all(tenant_);
   std::vector<Integration> found;
@@ -31,14 +31,14 @@ std::vector<Integration> SqliteTx::integrations() {
   return found;
 }
 
-std::optional<Integration> SqliteTx::find_integration(std::int64_t id) {
+std::optional<Integration> SqlTx::find_integration(std::int64_t id) {
   Query q = db_.query(std::string(kIntegrationColumns) + "WHERE tenant_id = ? AND id = ?");
   q.bind_all(tenant_, id);
   if (!q.step()) return std::nullopt;
   return integration_from(q);
 }
 
-std::optional<Integration> SqliteTx::integration_of_order(std::int64_t order_id) {
+std::optional<Integration> SqlTx::integration_of_order(std::int64_t order_id) {
   Query q = db_.query(std::string(kIntegrationColumns) +
                       "WHERE tenant_id = ? AND id = (SELECT integration_id FROM integration_orders "
                       "WHERE tenant_id = ? AND order_id = ?)");
@@ -47,14 +47,14 @@ std::optional<Integration> SqliteTx::integration_of_order(std::int64_t order_id)
   return integration_from(q);
 }
 
-std::string SqliteTx::platform_order_id(std::int64_t order_id) {
+std::string SqlTx::platform_order_id(std::int64_t order_id) {
   Query q = db_.query(
       "SELECT platform_order_id FROM integration_orders WHERE tenant_id = ? AND order_id = ?");
   q.bind_all(tenant_, order_id);
   return q.step() ? q.text(0) : std::string();
 }
 
-void SqliteTx::insert_integration(Integration& integration) {
+void SqlTx::insert_integration(Integration& integration) {
   integration.id = next_id("integrations");
   db_.query(
          "INSERT INTO integrations (id, tenant_id, platform, name, secret, callback_url, "
@@ -65,7 +65,7 @@ void SqliteTx::insert_integration(Integration& integration) {
       .run();
 }
 
-void SqliteTx::update_integration(const Integration& integration) {
+void SqlTx::update_integration(const Integration& integration) {
   db_.query(
          "UPDATE integrations SET name = ?, callback_url = ?, access_token = ? "
          "WHERE tenant_id = ? AND id = ?")
@@ -74,7 +74,7 @@ void SqliteTx::update_integration(const Integration& integration) {
       .run();
 }
 
-bool SqliteTx::delete_integration(std::int64_t id) {
+bool SqlTx::delete_integration(std::int64_t id) {
   db_.query("DELETE FROM integrations WHERE tenant_id = ? AND id = ?").bind_all(tenant_, id).run();
   bool deleted = db_.changes() > 0;
   db_.query("DELETE FROM integration_orders WHERE tenant_id = ? AND integration_id = ?")
@@ -83,13 +83,13 @@ bool SqliteTx::delete_integration(std::int64_t id) {
   return deleted;
 }
 
-void SqliteTx::link_integration_order(std::int64_t order_id, std::int64_t integration_id,
-                                      const std::string& platform_order_id) {
+void SqlTx::link_integration_order(std::int64_t order_id, std::int64_t integration_id,
+                                   const std::string& platform_order_id) {
   db_.query(
-         "INSERT OR IGNORE INTO integration_orders (tenant_id, order_id, integration_id, "
-         "platform_order_id) VALUES (?, ?, ?, ?)")
+         "INSERT INTO integration_orders (tenant_id, order_id, integration_id, "
+         "platform_order_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
       .bind_all(tenant_, order_id, integration_id, platform_order_id)
       .run();
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

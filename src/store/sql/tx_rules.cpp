@@ -1,7 +1,7 @@
 // Rules, blacklists, the customer-history facts rules ask for, and the geocoder account.
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/sql_tx.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace {
 
@@ -23,7 +23,7 @@ Rule rule_from(Query& q) {
 
 }  // namespace
 
-std::vector<Rule> SqliteTx::rules() {
+std::vector<Rule> SqlTx::rules() {
   Query q = db_.query(std::string(kRuleColumns) + "WHERE tenant_id = ? ORDER BY id");
   q.bind_all(tenant_);
   std::vector<Rule> rules;
@@ -31,14 +31,14 @@ std::vector<Rule> SqliteTx::rules() {
   return rules;
 }
 
-std::optional<Rule> SqliteTx::find_rule(std::int64_t id) {
+std::optional<Rule> SqlTx::find_rule(std::int64_t id) {
   Query q = db_.query(std::string(kRuleColumns) + "WHERE tenant_id = ? AND id = ?");
   q.bind_all(tenant_, id);
   if (!q.step()) return std::nullopt;
   return rule_from(q);
 }
 
-std::int64_t SqliteTx::insert_rule(const Rule& r) {
+std::int64_t SqlTx::insert_rule(const Rule& r) {
   std::int64_t id = next_id("rules");
   db_.query(
          "INSERT INTO rules (tenant_id, id, name, expression, message, enabled, version, "
@@ -49,7 +49,7 @@ std::int64_t SqliteTx::insert_rule(const Rule& r) {
   return id;
 }
 
-void SqliteTx::update_rule(const Rule& r) {
+void SqlTx::update_rule(const Rule& r) {
   db_.query(
          "UPDATE rules SET name = ?, expression = ?, message = ?, enabled = ?, version = ?, "
          "updated_at = ? WHERE tenant_id = ? AND id = ?")
@@ -58,18 +58,18 @@ void SqliteTx::update_rule(const Rule& r) {
       .run();
 }
 
-bool SqliteTx::delete_rule(std::int64_t id) {
+bool SqlTx::delete_rule(std::int64_t id) {
   db_.query("DELETE FROM rules WHERE tenant_id = ? AND id = ?").bind_all(tenant_, id).run();
   return db_.changes() > 0;
 }
 
-bool SqliteTx::on_blacklist(const std::string& list, const std::string& key) {
+bool SqlTx::on_blacklist(const std::string& list, const std::string& key) {
   Query q = db_.query("SELECT 1 FROM blacklist WHERE tenant_id = ? AND list = ? AND value = ?");
   q.bind_all(tenant_, list, key);
   return q.step();
 }
 
-std::vector<BlacklistEntry> SqliteTx::blacklist(const std::string& list) {
+std::vector<BlacklistEntry> SqlTx::blacklist(const std::string& list) {
   Query q = db_.query(
       "SELECT list, value, note, created_at FROM blacklist WHERE tenant_id = ? "
       "AND (? = '' OR list = ?) ORDER BY list, value");
@@ -81,7 +81,7 @@ std::vector<BlacklistEntry> SqliteTx::blacklist(const std::string& list) {
   return entries;
 }
 
-void SqliteTx::add_to_blacklist(const BlacklistEntry& e) {
+void SqlTx::add_to_blacklist(const BlacklistEntry& e) {
   db_.query(
          "INSERT INTO blacklist (tenant_id, list, value, note, created_at) VALUES (?, ?, ?, ?, ?) "
          "ON CONFLICT (tenant_id, list, value) DO UPDATE SET note = excluded.note")
@@ -89,14 +89,14 @@ void SqliteTx::add_to_blacklist(const BlacklistEntry& e) {
       .run();
 }
 
-bool SqliteTx::remove_from_blacklist(const std::string& list, const std::string& key) {
+bool SqlTx::remove_from_blacklist(const std::string& list, const std::string& key) {
   db_.query("DELETE FROM blacklist WHERE tenant_id = ? AND list = ? AND value = ?")
       .bind_all(tenant_, list, key)
       .run();
   return db_.changes() > 0;
 }
 
-std::int64_t SqliteTx::count_orders_by_phone(const std::string& phone, Instant from, Instant to) {
+std::int64_t SqlTx::count_orders_by_phone(const std::string& phone, Instant from, Instant to) {
   Query q = db_.query(
       "SELECT COUNT(*) FROM orders INDEXED BY orders_phone WHERE tenant_id = ? "
       "AND customer_phone = ? AND created_at >= ? AND created_at <= ?");
@@ -105,14 +105,14 @@ std::int64_t SqliteTx::count_orders_by_phone(const std::string& phone, Instant f
   return q.integer(0);
 }
 
-std::optional<GeocoderConfig> SqliteTx::geocoder_config() {
+std::optional<GeocoderConfig> SqlTx::geocoder_config() {
   Query q = db_.query("SELECT url, key FROM geocoder_accounts WHERE tenant_id = ?");
   q.bind_all(tenant_);
   if (!q.step()) return std::nullopt;
   return GeocoderConfig{q.text(0), q.text(1)};
 }
 
-void SqliteTx::save_geocoder_config(const std::optional<GeocoderConfig>& config) {
+void SqlTx::save_geocoder_config(const std::optional<GeocoderConfig>& config) {
   if (!config) {
     db_.query("DELETE FROM geocoder_accounts WHERE tenant_id = ?").bind_all(tenant_).run();
     return;
@@ -124,4 +124,4 @@ void SqliteTx::save_geocoder_config(const std::optional<GeocoderConfig>& config)
       .run();
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

@@ -1,9 +1,9 @@
 // Returns and exchanges with their lines, refunds, and delivery feedback with its tallies.
 #include <boost/json.hpp>
 
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/sql_tx.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace json = boost::json;
 
@@ -78,7 +78,7 @@ std::optional<std::int64_t> millis(const std::optional<Instant>& at) {
 
 }  // namespace
 
-void SqliteTx::load_return_lines(ReturnRequest& request) {
+void SqlTx::load_return_lines(ReturnRequest& request) {
   Query q = db_.query(
       "SELECT replacement, sku, quantity FROM return_lines WHERE tenant_id = ? AND return_id = ? "
       "ORDER BY replacement, sku");
@@ -89,14 +89,14 @@ void SqliteTx::load_return_lines(ReturnRequest& request) {
   }
 }
 
-std::vector<ReturnRequest> SqliteTx::returns_from(Query& rows) {
+std::vector<ReturnRequest> SqlTx::returns_from(Query& rows) {
   std::vector<ReturnRequest> requests;
   while (rows.step()) requests.push_back(return_from(rows));
   for (ReturnRequest& request : requests) load_return_lines(request);
   return requests;
 }
 
-std::optional<ReturnRequest> SqliteTx::find_return(std::int64_t id) {
+std::optional<ReturnRequest> SqlTx::find_return(std::int64_t id) {
   Query q = db_.query(std::string(kReturnColumns) + "WHERE tenant_id = ? AND id = ?");
   q.bind_all(tenant_, id);
   std::vector<ReturnRequest> found = returns_from(q);
@@ -104,7 +104,7 @@ std::optional<ReturnRequest> SqliteTx::find_return(std::int64_t id) {
   return std::move(found.front());
 }
 
-std::vector<ReturnRequest> SqliteTx::list_returns(const ReturnQuery& query) {
+std::vector<ReturnRequest> SqlTx::list_returns(const ReturnQuery& query) {
   std::string sql = std::string(kReturnColumns) + "WHERE tenant_id = ?";
   if (query.order_id != 0) sql += " AND order_id = ?";
   if (query.status) sql += " AND status = ?";
@@ -120,15 +120,15 @@ std::vector<ReturnRequest> SqliteTx::list_returns(const ReturnQuery& query) {
   return returns_from(q);
 }
 
-std::vector<ReturnRequest> SqliteTx::returns_of(std::int64_t order_id) {
+std::vector<ReturnRequest> SqlTx::returns_of(std::int64_t order_id) {
   Query q = db_.query(std::string(kReturnColumns) +
                       "INDEXED BY returns_order WHERE tenant_id = ? AND order_id = ? ORDER BY id");
   q.bind_all(tenant_, order_id);
   return returns_from(q);
 }
 
-std::optional<ReturnRequest> SqliteTx::find_return_by_parcel(const std::string& carrier,
-                                                             const std::string& tracking_no) {
+std::optional<ReturnRequest> SqlTx::find_return_by_parcel(const std::string& carrier,
+                                                          const std::string& tracking_no) {
   Query q = db_.query(std::string(kReturnColumns) +
                       "WHERE tenant_id = ? AND carrier = ? AND tracking_no = ?");
   q.bind_all(tenant_, carrier, tracking_no);
@@ -137,7 +137,7 @@ std::optional<ReturnRequest> SqliteTx::find_return_by_parcel(const std::string& 
   return std::move(found.front());
 }
 
-std::optional<std::pair<std::int64_t, std::string>> SqliteTx::find_return_by_key(
+std::optional<std::pair<std::int64_t, std::string>> SqlTx::find_return_by_key(
     const std::string& key) {
   Query q =
       db_.query("SELECT id, fingerprint FROM returns WHERE tenant_id = ? AND idempotency_key = ?");
@@ -146,8 +146,8 @@ std::optional<std::pair<std::int64_t, std::string>> SqliteTx::find_return_by_key
   return std::pair{q.integer(0), q.text(1)};
 }
 
-void SqliteTx::insert_return(ReturnRequest& r, const std::string& idempotency_key,
-                             const std::string& fingerprint) {
+void SqlTx::insert_return(ReturnRequest& r, const std::string& idempotency_key,
+                          const std::string& fingerprint) {
   r.id = next_id("returns");
   Query q = db_.query(
       "INSERT INTO returns (tenant_id, id, order_id, kind, status, reason, photos, "
@@ -177,7 +177,7 @@ void SqliteTx::insert_return(ReturnRequest& r, const std::string& idempotency_ke
   roll_up(after_sales_rollups(fact, r.created_at, utc_offset()));
 }
 
-void SqliteTx::update_return(const ReturnRequest& r) {
+void SqlTx::update_return(const ReturnRequest& r) {
   Query q = db_.query(
       "UPDATE returns SET status = ?, decision_note = ?, carrier = ?, tracking_no = ?, "
       "inspection_note = ?, restocked = ?, location = ?, replacement_order_id = ?, "
@@ -191,14 +191,14 @@ void SqliteTx::update_return(const ReturnRequest& r) {
   q.run();
 }
 
-std::optional<Refund> SqliteTx::find_refund(std::int64_t id) {
+std::optional<Refund> SqlTx::find_refund(std::int64_t id) {
   Query q = db_.query(std::string(kRefundColumns) + "WHERE tenant_id = ? AND id = ?");
   q.bind_all(tenant_, id);
   if (!q.step()) return std::nullopt;
   return refund_from(q);
 }
 
-std::vector<Refund> SqliteTx::list_refunds(const RefundQuery& query) {
+std::vector<Refund> SqlTx::list_refunds(const RefundQuery& query) {
   std::string sql = std::string(kRefundColumns) + "WHERE tenant_id = ?";
   if (query.order_id != 0) sql += " AND order_id = ?";
   if (query.status) sql += " AND status = ?";
@@ -216,7 +216,7 @@ std::vector<Refund> SqliteTx::list_refunds(const RefundQuery& query) {
   return refunds;
 }
 
-std::vector<Refund> SqliteTx::refunds_of(std::int64_t order_id) {
+std::vector<Refund> SqlTx::refunds_of(std::int64_t order_id) {
   Query q = db_.query(std::string(kRefundColumns) +
                       "INDEXED BY refunds_order WHERE tenant_id = ? AND order_id = ? ORDER BY id");
   q.bind_all(tenant_, order_id);
@@ -225,7 +225,7 @@ std::vector<Refund> SqliteTx::refunds_of(std::int64_t order_id) {
   return refunds;
 }
 
-std::optional<std::pair<std::int64_t, std::string>> SqliteTx::find_refund_by_key(
+std::optional<std::pair<std::int64_t, std::string>> SqlTx::find_refund_by_key(
     const std::string& key) {
   Query q =
       db_.query("SELECT id, fingerprint FROM refunds WHERE tenant_id = ? AND idempotency_key = ?");
@@ -234,8 +234,8 @@ std::optional<std::pair<std::int64_t, std::string>> SqliteTx::find_refund_by_key
   return std::pair{q.integer(0), q.text(1)};
 }
 
-void SqliteTx::insert_refund(Refund& r, const std::string& idempotency_key,
-                             const std::string& fingerprint) {
+void SqlTx::insert_refund(Refund& r, const std::string& idempotency_key,
+                          const std::string& fingerprint) {
   r.id = next_id("refunds");
   Query q = db_.query(
       "INSERT INTO refunds (tenant_id, id, order_id, return_id, amount, reason, status, "
@@ -248,7 +248,7 @@ void SqliteTx::insert_refund(Refund& r, const std::string& idempotency_key,
   q.run();
 }
 
-void SqliteTx::update_refund(const Refund& r) {
+void SqlTx::update_refund(const Refund& r) {
   Query q = db_.query(
       "UPDATE refunds SET status = ?, reference = ?, completed_at = ? "
       "WHERE tenant_id = ? AND id = ?");
@@ -257,7 +257,7 @@ void SqliteTx::update_refund(const Refund& r) {
   q.run();
 }
 
-std::optional<Feedback> SqliteTx::feedback_of(std::int64_t order_id) {
+std::optional<Feedback> SqlTx::feedback_of(std::int64_t order_id) {
   Query q = db_.query(
       "SELECT id, intact, rating, comment, actor, created_at FROM delivery_feedback "
       "WHERE tenant_id = ? AND order_id = ?");
@@ -276,7 +276,7 @@ std::optional<Feedback> SqliteTx::feedback_of(std::int64_t order_id) {
 
 // One row per feedback and carrier (however many parcels went with it) or per feedback and SKU
 // (order_skus holds one row per order and SKU), then counted per key.
-std::vector<FeedbackTally> SqliteTx::feedback_tallies(FeedbackGrouping by, int limit) {
+std::vector<FeedbackTally> SqlTx::feedback_tallies(FeedbackGrouping by, int limit) {
   const char* pairs =
       by == FeedbackGrouping::carrier
           ? "SELECT DISTINCT f.id, f.rating, f.intact, s.carrier AS key FROM delivery_feedback f "
@@ -294,7 +294,7 @@ std::vector<FeedbackTally> SqliteTx::feedback_tallies(FeedbackGrouping by, int l
   return tallies;
 }
 
-bool SqliteTx::insert_feedback(Feedback& f) {
+bool SqlTx::insert_feedback(Feedback& f) {
   std::int64_t id = next_id("delivery_feedback");
   db_.query(
          "INSERT INTO delivery_feedback (tenant_id, id, order_id, intact, rating, comment, actor, "
@@ -308,4 +308,4 @@ bool SqliteTx::insert_feedback(Feedback& f) {
   return true;
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <utility>
 
-#include "store/sqlite/sqlite_reports.h"
+#include "store/sql/reports.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace {
 
@@ -19,7 +19,7 @@ std::optional<Instant> instant_or_null(const Query& q, int column) {
 
 }  // namespace
 
-std::int64_t SqliteReports::count_orders_created_between(Instant from, Instant to) {
+std::int64_t SqlReports::count_orders_created_between(Instant from, Instant to) {
   Query q = db_.query(
       "SELECT count(*) FROM orders INDEXED BY orders_created "
       "WHERE tenant_id = ? AND created_at >= ? AND created_at < ?");
@@ -27,8 +27,8 @@ std::int64_t SqliteReports::count_orders_created_between(Instant from, Instant t
   return q.step() ? q.integer(0) : 0;
 }
 
-std::vector<Order> SqliteReports::orders_created_between(Instant from, Instant to,
-                                                         const OrderCursor& after, int limit) {
+std::vector<Order> SqlReports::orders_created_between(Instant from, Instant to,
+                                                      const OrderCursor& after, int limit) {
   std::vector<Order> orders;
   {
     Query q = db_.query(
@@ -79,15 +79,15 @@ std::vector<Order> SqliteReports::orders_created_between(Instant from, Instant t
   return orders;
 }
 
-std::int64_t SqliteReports::count_movements_between(Instant from, Instant to) {
+std::int64_t SqlReports::count_movements_between(Instant from, Instant to) {
   Query q =
       db_.query("SELECT count(*) FROM stock_movements WHERE tenant_id = ? AND at >= ? AND at < ?");
   q.bind_all(tenant_, to_millis(from), to_millis(to));
   return q.step() ? q.integer(0) : 0;
 }
 
-std::vector<LedgerEntry> SqliteReports::movements_between(Instant from, Instant to,
-                                                          std::int64_t after_id, int limit) {
+std::vector<LedgerEntry> SqlReports::movements_between(Instant from, Instant to,
+                                                       std::int64_t after_id, int limit) {
   Query q = db_.query(
       "SELECT m.id, m.sku, m.location_id, w.code || '/' || l.code, m.kind, m.on_hand_delta, "
       "m.reserved_delta, m.reason, m.actor, m.order_id, m.at FROM stock_movements m "
@@ -114,7 +114,7 @@ std::vector<LedgerEntry> SqliteReports::movements_between(Instant from, Instant 
   return entries;
 }
 
-std::int64_t SqliteReports::count_notifications_between(Instant from, Instant to) {
+std::int64_t SqlReports::count_notifications_between(Instant from, Instant to) {
   Query q = db_.query(
       "SELECT count(*) FROM notifications WHERE tenant_id = ? AND created_at >= ? "
       "AND created_at < ?");
@@ -122,8 +122,8 @@ std::int64_t SqliteReports::count_notifications_between(Instant from, Instant to
   return q.step() ? q.integer(0) : 0;
 }
 
-std::vector<Notification> SqliteReports::notifications_between(Instant from, Instant to,
-                                                               std::int64_t after_id, int limit) {
+std::vector<Notification> SqlReports::notifications_between(Instant from, Instant to,
+                                                            std::int64_t after_id, int limit) {
   Query q = db_.query(
       "SELECT id, event_id, event, order_id, channel, recipient, audience, customer_phone, "
       "status, attempts, last_error, provider_id, resend_of, created_at, updated_at, sent_at, "
@@ -155,4 +155,4 @@ std::vector<Notification> SqliteReports::notifications_between(Instant from, Ins
   return items;
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

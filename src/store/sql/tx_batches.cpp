@@ -1,9 +1,9 @@
 // Batch shipping jobs and their orders, and the sender address of each warehouse.
 #include <boost/json.hpp>
 
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/sql_tx.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace json = boost::json;
 
@@ -26,7 +26,7 @@ std::vector<std::string> decode_reasons(const std::string& text) {
 
 }  // namespace
 
-std::optional<ShipmentBatch> SqliteTx::find_batch(std::int64_t id) {
+std::optional<ShipmentBatch> SqlTx::find_batch(std::int64_t id) {
   Query q = db_.query(
       "SELECT carrier, status, total, shipped, skipped, failed, actor, created_at, finished_at "
       "FROM shipment_batches WHERE tenant_id = ? AND id = ?");
@@ -46,7 +46,7 @@ std::optional<ShipmentBatch> SqliteTx::find_batch(std::int64_t id) {
   return batch;
 }
 
-std::vector<BatchOrder> SqliteTx::batch_orders(std::int64_t batch_id) {
+std::vector<BatchOrder> SqlTx::batch_orders(std::int64_t batch_id) {
   Query q = db_.query(
       "SELECT order_id, outcome, reasons, tracking_no FROM shipment_batch_orders "
       "WHERE tenant_id = ? AND batch_id = ? ORDER BY seq");
@@ -59,7 +59,7 @@ std::vector<BatchOrder> SqliteTx::batch_orders(std::int64_t batch_id) {
   return orders;
 }
 
-std::vector<std::int64_t> SqliteTx::unfinished_batches() {
+std::vector<std::int64_t> SqlTx::unfinished_batches() {
   Query q = db_.query(
       "SELECT id FROM shipment_batches WHERE tenant_id = ? AND status <> 'finished' ORDER BY id");
   q.bind_all(tenant_);
@@ -68,7 +68,7 @@ std::vector<std::int64_t> SqliteTx::unfinished_batches() {
   return ids;
 }
 
-void SqliteTx::insert_batch(ShipmentBatch& batch, const std::vector<std::int64_t>& order_ids) {
+void SqlTx::insert_batch(ShipmentBatch& batch, const std::vector<std::int64_t>& order_ids) {
   batch.id = next_id("shipment_batches");
   db_.query(
          "INSERT INTO shipment_batches (tenant_id, id, carrier, status, total, shipped, skipped, "
@@ -87,7 +87,7 @@ void SqliteTx::insert_batch(ShipmentBatch& batch, const std::vector<std::int64_t
   }
 }
 
-void SqliteTx::update_batch(const ShipmentBatch& batch) {
+void SqlTx::update_batch(const ShipmentBatch& batch) {
   db_.query(
          "UPDATE shipment_batches SET status = ?, shipped = ?, skipped = ?, failed = ?, "
          "finished_at = ? WHERE tenant_id = ? AND id = ?")
@@ -99,7 +99,7 @@ void SqliteTx::update_batch(const ShipmentBatch& batch) {
       .run();
 }
 
-void SqliteTx::record_batch_order(std::int64_t batch_id, const BatchOrder& order) {
+void SqlTx::record_batch_order(std::int64_t batch_id, const BatchOrder& order) {
   db_.query(
          "UPDATE shipment_batch_orders SET outcome = ?, reasons = ?, tracking_no = ? "
          "WHERE tenant_id = ? AND batch_id = ? AND order_id = ?")
@@ -108,7 +108,7 @@ void SqliteTx::record_batch_order(std::int64_t batch_id, const BatchOrder& order
       .run();
 }
 
-bool SqliteTx::save_warehouse_sender(const std::string& code, const SenderAddress& sender) {
+bool SqlTx::save_warehouse_sender(const std::string& code, const SenderAddress& sender) {
   db_.query(
          "UPDATE warehouses SET sender_name = ?, sender_phone = ?, sender_province = ?, "
          "sender_city = ?, sender_district = ?, sender_detail = ? WHERE tenant_id = ? AND "
@@ -119,4 +119,4 @@ bool SqliteTx::save_warehouse_sender(const std::string& code, const SenderAddres
   return db_.changes() > 0;
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

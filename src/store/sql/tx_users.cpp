@@ -1,7 +1,7 @@
 // Console users, their sessions, and API keys.
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/sql_tx.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace {
 
@@ -21,7 +21,7 @@ UserRecord user_from(Query& q, int first) {
   return user;
 }
 
-std::vector<UserRecord> SqliteTx::users() {
+std::vector<UserRecord> SqlTx::users() {
   Query q = db_.query(std::string(kUserColumns) + " WHERE tenant_id = ? ORDER BY id");
   q.bind_all(tenant_);
   std::vector<UserRecord> users;
@@ -29,20 +29,20 @@ std::vector<UserRecord> SqliteTx::users() {
   return users;
 }
 
-std::optional<UserRecord> SqliteTx::find_user(std::int64_t id) {
+std::optional<UserRecord> SqlTx::find_user(std::int64_t id) {
   Query q = db_.query(std::string(kUserColumns) + " WHERE tenant_id = ? AND id = ?");
   q.bind_all(tenant_, id);
   if (!q.step()) return std::nullopt;
   return user_from(q, 0);
 }
 
-bool SqliteTx::email_taken(const std::string& email) {
+bool SqlTx::email_taken(const std::string& email) {
   Query q = db_.query("SELECT 1 FROM users WHERE email = ?");
   q.bind_all(email);
   return q.step();
 }
 
-std::vector<ApiKeyInfo> SqliteTx::api_keys() {
+std::vector<ApiKeyInfo> SqlTx::api_keys() {
   Query q = db_.query(
       "SELECT id, prefix, role, created_at FROM api_keys WHERE tenant_id = ? AND revoked_at IS "
       "NULL ORDER BY id");
@@ -55,7 +55,7 @@ std::vector<ApiKeyInfo> SqliteTx::api_keys() {
   return keys;
 }
 
-std::int64_t SqliteTx::insert_user(const UserRecord& user) {
+std::int64_t SqlTx::insert_user(const UserRecord& user) {
   std::int64_t id = next_id("users");
   db_.query(
          "INSERT INTO users (tenant_id, id, email, role, password_hash, created_at) "
@@ -66,7 +66,7 @@ std::int64_t SqliteTx::insert_user(const UserRecord& user) {
   return id;
 }
 
-void SqliteTx::update_user(const UserRecord& user) {
+void SqlTx::update_user(const UserRecord& user) {
   std::optional<std::int64_t> last_login;
   if (user.last_login_at) last_login = to_millis(*user.last_login_at);
   db_.query(
@@ -80,12 +80,12 @@ void SqliteTx::update_user(const UserRecord& user) {
       .run();
 }
 
-void SqliteTx::delete_user(std::int64_t id) {
+void SqlTx::delete_user(std::int64_t id) {
   delete_user_sessions(id);
   db_.query("DELETE FROM users WHERE tenant_id = ? AND id = ?").bind_all(tenant_, id).run();
 }
 
-void SqliteTx::insert_session(const SessionRecord& session) {
+void SqlTx::insert_session(const SessionRecord& session) {
   db_.query(
          "INSERT INTO sessions (token_hash, tenant_id, user_id, csrf_token, created_at, "
          "expires_at) VALUES (?, ?, ?, ?, ?, ?)")
@@ -94,26 +94,26 @@ void SqliteTx::insert_session(const SessionRecord& session) {
       .run();
 }
 
-void SqliteTx::delete_session(const std::string& token_hash) {
+void SqlTx::delete_session(const std::string& token_hash) {
   db_.query("DELETE FROM sessions WHERE tenant_id = ? AND token_hash = ?")
       .bind_all(tenant_, token_hash)
       .run();
 }
 
-void SqliteTx::delete_user_sessions(std::int64_t user_id) {
+void SqlTx::delete_user_sessions(std::int64_t user_id) {
   db_.query("DELETE FROM sessions WHERE tenant_id = ? AND user_id = ?")
       .bind_all(tenant_, user_id)
       .run();
 }
 
-void SqliteTx::delete_expired_sessions(Instant now) {
+void SqlTx::delete_expired_sessions(Instant now) {
   db_.query("DELETE FROM sessions WHERE tenant_id = ? AND expires_at < ?")
       .bind_all(tenant_, to_millis(now))
       .run();
 }
 
-std::int64_t SqliteTx::insert_api_key(const std::string& key_hash, const std::string& prefix,
-                                      Role role, Instant at) {
+std::int64_t SqlTx::insert_api_key(const std::string& key_hash, const std::string& prefix,
+                                   Role role, Instant at) {
   std::int64_t id = next_id("api_keys");
   db_.query(
          "INSERT INTO api_keys (tenant_id, id, key_hash, prefix, role, created_at) "
@@ -123,7 +123,7 @@ std::int64_t SqliteTx::insert_api_key(const std::string& key_hash, const std::st
   return id;
 }
 
-bool SqliteTx::revoke_api_key(std::int64_t id, Instant at) {
+bool SqlTx::revoke_api_key(std::int64_t id, Instant at) {
   db_.query(
          "UPDATE api_keys SET revoked_at = ? WHERE tenant_id = ? AND id = ? AND revoked_at IS "
          "NULL")
@@ -132,4 +132,4 @@ bool SqliteTx::revoke_api_key(std::int64_t id, Instant at) {
   return db_.changes() > 0;
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

@@ -1,18 +1,18 @@
 #pragma once
-// The SQLite implementation of ReportReads: reads over the rollup tables and paged scans for
-// exports, scoped by the snapshot's tenant. Runs on a pooled read connection inside one read
+// ReportReads in SQL, for every SQL store: reads over the rollup tables and paged scans for
+// exports, scoped by the snapshot's tenant. Runs on a read connection inside one read
 // transaction, which the store opens and closes.
 
 #include "app/report_ports.h"
-#include "store/sqlite/connection.h"
+#include "store/sql/connection.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
-class SqliteReports : public ReportReads {
+class SqlReports : public ReportReads {
  public:
-  SqliteReports(Connection& db, TenantId tenant) : db_(db), tenant_(tenant) {}
+  SqlReports(Connection& db, TenantId tenant) : db_(db), tenant_(tenant) {}
 
-  // Dashboard (sqlite_reports_dashboard.cpp)
+  // Dashboard (reports_dashboard.cpp)
   std::vector<OrderDay> order_days(const std::string& from, const std::string& to) override;
   ShipTotals ship_totals(const std::string& from, const std::string& to) override;
   std::vector<CarrierTotals> carrier_totals(const std::string& from,
@@ -25,7 +25,7 @@ class SqliteReports : public ReportReads {
   StockSummary stock_summary(int limit) override;
   std::vector<LowStock> low_stock(int limit) override;
 
-  // Exports (sqlite_reports_exports.cpp)
+  // Exports (reports_exports.cpp)
   std::int64_t count_orders_created_between(Instant from, Instant to) override;
   std::vector<Order> orders_created_between(Instant from, Instant to, const OrderCursor& after,
                                             int limit) override;
@@ -36,7 +36,7 @@ class SqliteReports : public ReportReads {
   std::vector<Notification> notifications_between(Instant from, Instant to, std::int64_t after_id,
                                                   int limit) override;
 
-  // Forecasts (sqlite_reports_forecast.cpp)
+  // Forecasts (reports_forecast.cpp)
   std::vector<DemandDay> demand_of(const std::string& sku, const std::string& from,
                                    const std::string& to) override;
   std::vector<DemandDay> demand_by_sku(const std::string& from, const std::string& to) override;
@@ -51,4 +51,4 @@ class SqliteReports : public ReportReads {
   TenantId tenant_;
 };
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

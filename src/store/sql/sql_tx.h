@@ -1,6 +1,8 @@
 #pragma once
-// The SQLite implementation of ReadTx and WriteTx: every query is scoped by the transaction's
-// tenant here, in one place. Reads run on a pooled connection, writes on the writer's.
+// ReadTx and WriteTx in SQL, for every SQL store (SQLite, PostgreSQL): every query is scoped by the
+// transaction's tenant here, in one place. The store hands each transaction a connection on which
+// it has opened the database's transaction; the SQL is written once, in what the two databases
+// share, and the few expressions they spell differently come from the connection.
 
 #include <limits>
 #include <map>
@@ -8,38 +10,28 @@
 
 #include "app/ports.h"
 #include "domain/rollups.h"
-#include "store/sqlite/connection.h"
-#include "store/sqlite/sqlite_rollups.h"
+#include "store/sql/connection.h"
+#include "store/sql/rollups.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
-// Hands out ids for the writer: the next id of each table, loaded from the table on first use.
-// Ids are global (unique across merchants) so they never collide when data moves.
-// The counters are only a cache of MAX(id) + 1: `begin_write` must run inside every write
-// transaction, after its write lock is taken, and drops them when another connection (a CLI
-// command beside the server, say) has committed since this one last wrote, so ids always come
-// from the database as it is under the lock, and rise in commit order.
-class IdAllocator {
+// Hands out ids for a write transaction. Ids are global (unique across merchants) so they never
+// collide when data moves. Each store says how they come from the database (see the store
+// contract in app/ports.h): they rise in commit order within a merchant.
+class IdSource {
  public:
-  void begin_write(Connection& db);
-  std::int64_t next(Connection& db, const std::string& table);
-  // The last id handed out for `table` since the counters were loaded; 0 if none was.
-  std::int64_t last_issued(const std::string& table) const;
-
- private:
-  std::map<std::string, std::int64_t> next_;
-  std::int64_t data_version_ = -1;
+  virtual ~IdSource() = default;
+  virtual std::int64_t next(Connection& db, const std::string& table) = 0;
 };
 
 // A user from the columns id, email, role, password_hash, created_at, last_login_at of a row,
 // starting at column `first`.
 UserRecord user_from(Query& q, int first);
 
-class SqliteTx : public WriteTx {
+class SqlTx : public WriteTx {
  public:
   // `ids` is null for a read-only transaction.
-  SqliteTx(Connection& db, TenantId tenant, IdAllocator* ids)
-      : db_(db), tenant_(tenant), ids_(ids) {}
+  SqlTx(Connection& db, TenantId tenant, IdSource* ids) : db_(db), tenant_(tenant), ids_(ids) {}
 
   // Whether this transaction appended an event to the outbox.
   bool appended_events() const { return appended_events_; }
@@ -248,8 +240,8 @@ class SqliteTx : public WriteTx {
   void record_order_import_row(std::int64_t import_id, std::int64_t seq,
                                const OrderImportRow& row) override;
 
-  // WaybillReads, WaybillWrites: the account and waybills (sqlite_tx_waybills.cpp), batches and
-  // sender addresses (sqlite_tx_batches.cpp)
+  // WaybillReads, WaybillWrites: the account and waybills (tx_waybills.cpp), batches and
+  // sender addresses (tx_batches.cpp)
   std::optional<WaybillAccount> waybill_account() override;
   std::optional<Waybill> find_waybill(const std::string& parcel_key) override;
   std::vector<Waybill> waybills_of(std::int64_t order_id) override;
@@ -266,7 +258,7 @@ class SqliteTx : public WriteTx {
   void record_batch_order(std::int64_t batch_id, const BatchOrder& order) override;
   bool save_warehouse_sender(const std::string& code, const SenderAddress& sender) override;
 
-  // UserReads, UserWrites: console users, sessions and API keys (sqlite_tx_users.cpp)
+  // UserReads, UserWrites: console users, sessions and API keys (tx_users.cpp)
   std::vector<UserRecord> users() override;
   std::optional<UserRecord> find_user(std::int64_t id) override;
   bool email_taken(const std::string& email) override;
@@ -299,7 +291,7 @@ class SqliteTx : public WriteTx {
   std::vector<ReturnRequest> returns_from(Query& rows);
   void load_return_lines(ReturnRequest& request);
 
-  // Report rollups (sqlite_tx_rollups.cpp): each write that changes what they count adds
+  // Report rollups (tx_rollups.cpp): each write that changes what they count adds
   // rollups(after) - rollups(before) (domain/rollups.h) in its own transaction.
   struct RolledUpOrder {
     OrderStatus status = OrderStatus::pending_payment;
@@ -325,7 +317,7 @@ class SqliteTx : public WriteTx {
 
   Connection& db_;
   TenantId tenant_;
-  IdAllocator* ids_;
+  IdSource* ids_;
   bool appended_events_ = false;
   std::int64_t last_visible_event_ = std::numeric_limits<std::int64_t>::max();
   std::optional<int> utc_offset_;
@@ -333,4 +325,4 @@ class SqliteTx : public WriteTx {
   bool recount_rollups_ = false;
 };
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

@@ -1,7 +1,7 @@
 // Parcel tracking: the aggregator account, parcels and their checkpoints, the workers' sweeps.
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/sql_tx.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace {
 
@@ -57,7 +57,7 @@ std::vector<Parcel> parcels_from(Query& q) {
 
 }  // namespace
 
-std::optional<CarrierAccount> SqliteTx::carrier_account() {
+std::optional<CarrierAccount> SqlTx::carrier_account() {
   Query q = db_.query(
       "SELECT url, key, customer, salt, callback_token, updated_at FROM carrier_accounts "
       "WHERE tenant_id = ? AND provider = ?");
@@ -67,27 +67,27 @@ std::optional<CarrierAccount> SqliteTx::carrier_account() {
       {q.text(0), q.text(1), q.text(2), q.text(3)}, q.text(4), from_millis(q.integer(5))};
 }
 
-std::string SqliteTx::link_key() {
+std::string SqlTx::link_key() {
   Query q = db_.query("SELECT link_key FROM tenant_secrets WHERE tenant_id = ?");
   q.bind_all(tenant_);
   return q.step() ? q.text(0) : std::string();
 }
 
-std::optional<Parcel> SqliteTx::find_parcel(std::int64_t id) {
+std::optional<Parcel> SqlTx::find_parcel(std::int64_t id) {
   Query q = db_.query(std::string(kParcelColumns) + "WHERE tenant_id = ? AND id = ?");
   q.bind_all(tenant_, id);
   if (!q.step()) return std::nullopt;
   return parcel_from(q);
 }
 
-std::vector<Parcel> SqliteTx::parcels_of(std::int64_t order_id) {
+std::vector<Parcel> SqlTx::parcels_of(std::int64_t order_id) {
   Query q = db_.query(std::string(kParcelColumns) +
                       "INDEXED BY parcels_order WHERE tenant_id = ? AND order_id = ? ORDER BY id");
   q.bind_all(tenant_, order_id);
   return parcels_from(q);
 }
 
-std::vector<Parcel> SqliteTx::parcels_by_number(const std::string& tracking_no) {
+std::vector<Parcel> SqlTx::parcels_by_number(const std::string& tracking_no) {
   // Named: left to itself SQLite walks every parcel of the merchant in id order to skip a sort.
   Query q = db_.query(std::string(kParcelColumns) +
                       "INDEXED BY parcels_number WHERE tenant_id = ? AND tracking_no = ? "
@@ -96,7 +96,7 @@ std::vector<Parcel> SqliteTx::parcels_by_number(const std::string& tracking_no) 
   return parcels_from(q);
 }
 
-std::vector<StoredCheckpoint> SqliteTx::checkpoints_of(std::int64_t parcel_id) {
+std::vector<StoredCheckpoint> SqlTx::checkpoints_of(std::int64_t parcel_id) {
   Query q = db_.query(
       "SELECT at, text, status, location, raw_state, source FROM tracking_events "
       "WHERE tenant_id = ? AND parcel_id = ? ORDER BY at, recorded_at");
@@ -114,7 +114,7 @@ std::vector<StoredCheckpoint> SqliteTx::checkpoints_of(std::int64_t parcel_id) {
   return checkpoints;
 }
 
-std::vector<Parcel> SqliteTx::parcels_to_subscribe(Instant now, int limit) {
+std::vector<Parcel> SqlTx::parcels_to_subscribe(Instant now, int limit) {
   Query q = db_.query(std::string(kParcelColumns) +
                       "INDEXED BY parcels_subscribe WHERE tenant_id = ? AND next_subscribe_at "
                       "IS NOT NULL AND next_subscribe_at <= ? ORDER BY next_subscribe_at LIMIT ?");
@@ -122,7 +122,7 @@ std::vector<Parcel> SqliteTx::parcels_to_subscribe(Instant now, int limit) {
   return parcels_from(q);
 }
 
-std::vector<Parcel> SqliteTx::parcels_to_poll(Instant now, int limit) {
+std::vector<Parcel> SqlTx::parcels_to_poll(Instant now, int limit) {
   Query q = db_.query(std::string(kParcelColumns) +
                       "INDEXED BY parcels_poll WHERE tenant_id = ? AND next_poll_at IS NOT NULL "
                       "AND next_poll_at <= ? ORDER BY next_poll_at LIMIT ?");
@@ -130,8 +130,8 @@ std::vector<Parcel> SqliteTx::parcels_to_poll(Instant now, int limit) {
   return parcels_from(q);
 }
 
-std::vector<Parcel> SqliteTx::quiet_parcels(Instant before, Instant after_update,
-                                            std::int64_t after_id, int limit) {
+std::vector<Parcel> SqlTx::quiet_parcels(Instant before, Instant after_update,
+                                         std::int64_t after_id, int limit) {
   Query q = db_.query(std::string(kParcelColumns) +
                       "INDEXED BY parcels_quiet WHERE tenant_id = ? AND active = 1 AND stalled_at "
                       "IS NULL AND last_update_at < ? AND (last_update_at, id) > (?, ?) "
@@ -140,7 +140,7 @@ std::vector<Parcel> SqliteTx::quiet_parcels(Instant before, Instant after_update
   return parcels_from(q);
 }
 
-std::vector<Parcel> SqliteTx::delivered_parcels(Instant since, int limit) {
+std::vector<Parcel> SqlTx::delivered_parcels(Instant since, int limit) {
   Query q = db_.query(std::string(kParcelColumns) +
                       "INDEXED BY parcels_delivered WHERE tenant_id = ? AND delivered_at IS NOT "
                       "NULL AND return_id = 0 AND delivered_at >= ? ORDER BY delivered_at DESC "
@@ -149,7 +149,7 @@ std::vector<Parcel> SqliteTx::delivered_parcels(Instant since, int limit) {
   return parcels_from(q);
 }
 
-void SqliteTx::save_carrier_account(const CarrierAccount& a) {
+void SqlTx::save_carrier_account(const CarrierAccount& a) {
   db_.query(
          "INSERT INTO carrier_accounts (tenant_id, provider, url, key, customer, salt, "
          "callback_token, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -161,7 +161,7 @@ void SqliteTx::save_carrier_account(const CarrierAccount& a) {
       .run();
 }
 
-void SqliteTx::insert_parcel(Parcel& p) {
+void SqlTx::insert_parcel(Parcel& p) {
   if (p.id == 0) p.id = next_id("parcels");
   roll_up_parcel(p, true);
   db_.query(
@@ -182,7 +182,7 @@ void SqliteTx::insert_parcel(Parcel& p) {
       .run();
 }
 
-void SqliteTx::update_parcel(const Parcel& p) {
+void SqlTx::update_parcel(const Parcel& p) {
   roll_up_parcel(p, false);
   db_.query(
          "UPDATE parcels SET status = ?, active = ?, last_update_at = ?, stall_notified = ?, "
@@ -201,15 +201,16 @@ void SqliteTx::update_parcel(const Parcel& p) {
       .run();
 }
 
-bool SqliteTx::add_checkpoint(std::int64_t parcel_id, const Checkpoint& c, std::string_view source,
-                              Instant now) {
+bool SqlTx::add_checkpoint(std::int64_t parcel_id, const Checkpoint& c, std::string_view source,
+                           Instant now) {
   db_.query(
-         "INSERT OR IGNORE INTO tracking_events (tenant_id, parcel_id, at, text, status, "
-         "location, raw_state, source, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+         "INSERT INTO tracking_events (tenant_id, parcel_id, at, text, status, location, "
+         "raw_state, source, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+         "ON CONFLICT DO NOTHING")
       .bind_all(tenant_, parcel_id, to_millis(c.at), c.text, to_string(c.status), c.location,
                 c.raw_state, source, to_millis(now))
       .run();
   return db_.changes() > 0;
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

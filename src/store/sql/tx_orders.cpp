@@ -4,9 +4,9 @@
 #include <set>
 #include <string_view>
 
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/sql_tx.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace json = boost::json;
 
@@ -85,7 +85,7 @@ std::optional<std::int64_t> awaiting_due(const Order& order) {
 
 }  // namespace
 
-Order SqliteTx::order_from(Query& q) {
+Order SqlTx::order_from(Query& q) {
   Order o;
   o.id = q.integer(0);
   o.order_no = q.text(1);
@@ -116,7 +116,7 @@ Order SqliteTx::order_from(Query& q) {
   return o;
 }
 
-void SqliteTx::load_lines(Order& order) {
+void SqlTx::load_lines(Order& order) {
   Query q = db_.query(
       "SELECT sku, quantity, unit_price FROM order_lines WHERE tenant_id = ? AND order_id = ? "
       "ORDER BY line_no");
@@ -124,7 +124,7 @@ void SqliteTx::load_lines(Order& order) {
   while (q.step()) order.lines.push_back(OrderLine{q.text(0), q.integer(1), q.integer(2)});
 }
 
-void SqliteTx::load_history(Order& order) {
+void SqlTx::load_history(Order& order) {
   Query q = db_.query(
       "SELECT from_status, to_status, actor, reason, at FROM order_history "
       "WHERE tenant_id = ? AND order_id = ? ORDER BY seq");
@@ -141,7 +141,7 @@ void SqliteTx::load_history(Order& order) {
   order.stored_history = order.history.size();
 }
 
-std::optional<Order> SqliteTx::find_order(std::int64_t id) {
+std::optional<Order> SqlTx::find_order(std::int64_t id) {
   std::optional<Order> order;
   {
     Query q = db_.query(std::string(kOrderColumns) + "FROM orders WHERE tenant_id = ? AND id = ?");
@@ -154,16 +154,16 @@ std::optional<Order> SqliteTx::find_order(std::int64_t id) {
   return order;
 }
 
-const char* SqliteTx::order_columns() { return kOrderColumns; }
+const char* SqlTx::order_columns() { return kOrderColumns; }
 
-std::vector<Order> SqliteTx::orders_from(Query& q) {
+std::vector<Order> SqlTx::orders_from(Query& q) {
   std::vector<Order> orders;
   while (q.step()) orders.push_back(order_from(q));
   for (Order& order : orders) load_lines(order);
   return orders;
 }
 
-std::vector<Order> SqliteTx::list_orders(const OrderQuery& query) {
+std::vector<Order> SqlTx::list_orders(const OrderQuery& query) {
   // The statement text depends only on which filters are present, so it is cached per shape. A
   // SKU filter drives the query from order_skus, newest first, so it stops at the page size.
   // A hold reason drives it from order_hold_codes the same way.
@@ -216,7 +216,7 @@ std::vector<Order> SqliteTx::list_orders(const OrderQuery& query) {
   return orders_from(q);
 }
 
-std::vector<std::pair<OrderStatus, std::int64_t>> SqliteTx::count_orders() {
+std::vector<std::pair<OrderStatus, std::int64_t>> SqlTx::count_orders() {
   std::vector<std::pair<OrderStatus, std::int64_t>> counts;
   for (OrderStatus status : kAllOrderStatuses) counts.emplace_back(status, 0);
   Query q = db_.query("SELECT status, orders FROM order_status_counts WHERE tenant_id = ?");
@@ -230,7 +230,7 @@ std::vector<std::pair<OrderStatus, std::int64_t>> SqliteTx::count_orders() {
   return counts;
 }
 
-void SqliteTx::count_status(OrderStatus status, std::int64_t change) {
+void SqlTx::count_status(OrderStatus status, std::int64_t change) {
   db_.query(
          "INSERT INTO order_status_counts (tenant_id, status, orders) VALUES (?, ?, ?) "
          "ON CONFLICT (tenant_id, status) DO UPDATE SET orders = orders + excluded.orders")
@@ -238,7 +238,7 @@ void SqliteTx::count_status(OrderStatus status, std::int64_t change) {
       .run();
 }
 
-std::vector<std::int64_t> SqliteTx::unpaid_orders_created_before(Instant cutoff, int limit) {
+std::vector<std::int64_t> SqlTx::unpaid_orders_created_before(Instant cutoff, int limit) {
   // Named: before the statistics exist, SQLite would walk every order created before the cutoff.
   Query q = db_.query(
       "SELECT id FROM orders INDEXED BY orders_status WHERE tenant_id = ? AND status = "
@@ -249,9 +249,9 @@ std::vector<std::int64_t> SqliteTx::unpaid_orders_created_before(Instant cutoff,
   return ids;
 }
 
-std::int64_t SqliteTx::next_order_id() { return next_id("orders"); }
+std::int64_t SqlTx::next_order_id() { return next_id("orders"); }
 
-void SqliteTx::insert_lines(const Order& order) {
+void SqlTx::insert_lines(const Order& order) {
   for (std::size_t i = 0; i < order.lines.size(); ++i) {
     const OrderLine& line = order.lines[i];
     db_.query(
@@ -270,7 +270,7 @@ void SqliteTx::insert_lines(const Order& order) {
   }
 }
 
-void SqliteTx::write_history(const Order& order) {
+void SqlTx::write_history(const Order& order) {
   for (std::size_t i = order.stored_history; i < order.history.size(); ++i) {
     const HistoryEntry& h = order.history[i];
     Query q = db_.query(
@@ -287,8 +287,8 @@ void SqliteTx::write_history(const Order& order) {
   }
 }
 
-void SqliteTx::insert_order(const Order& o, const std::string& idempotency_key,
-                            const std::string& fingerprint) {
+void SqlTx::insert_order(const Order& o, const std::string& idempotency_key,
+                         const std::string& fingerprint) {
   Query q = db_.query(
       "INSERT INTO orders (tenant_id, id, order_no, status, version, currency, total, "
       "paid_amount, refund_due, customer_name, customer_phone, customer_email, "
@@ -323,7 +323,7 @@ void SqliteTx::insert_order(const Order& o, const std::string& idempotency_key,
   roll_up_new_order(o);
 }
 
-void SqliteTx::update_order(const Order& o) {
+void SqlTx::update_order(const Order& o) {
   std::optional<RolledUpOrder> before = rolled_up_order(o.id);
   Query q = db_.query(
       "UPDATE orders SET status = ?, version = ?, currency = ?, total = ?, paid_amount = ?, "
@@ -350,7 +350,9 @@ void SqliteTx::update_order(const Order& o) {
       .bind_all(tenant_, o.id)
       .run();
   for (const HoldReason& reason : o.hold_reasons) {
-    db_.query("INSERT OR IGNORE INTO order_hold_codes (tenant_id, order_id, code) VALUES (?, ?, ?)")
+    db_.query(
+           "INSERT INTO order_hold_codes (tenant_id, order_id, code) VALUES (?, ?, ?) "
+           "ON CONFLICT DO NOTHING")
         .bind_all(tenant_, o.id, reason.code)
         .run();
   }
@@ -366,7 +368,7 @@ void SqliteTx::update_order(const Order& o) {
   if (before) roll_up_order_change(o, *before);
 }
 
-void SqliteTx::replace_order_lines(const Order& o) {
+void SqlTx::replace_order_lines(const Order& o) {
   // order_skus is keyed by SKU first (lists by SKU walk it), so its rows are removed by their full
   // key, from the SKUs the stored lines name.
   Order stored;
@@ -386,7 +388,7 @@ void SqliteTx::replace_order_lines(const Order& o) {
   roll_up_line_change(o, stored.lines);
 }
 
-std::optional<std::pair<std::int64_t, std::string>> SqliteTx::find_order_by_idempotency_key(
+std::optional<std::pair<std::int64_t, std::string>> SqlTx::find_order_by_idempotency_key(
     const std::string& key) {
   Query q =
       db_.query("SELECT id, fingerprint FROM orders WHERE tenant_id = ? AND idempotency_key = ?");
@@ -395,7 +397,7 @@ std::optional<std::pair<std::int64_t, std::string>> SqliteTx::find_order_by_idem
   return std::pair{q.integer(0), q.text(1)};
 }
 
-std::optional<std::pair<std::int64_t, std::string>> SqliteTx::find_order_by_external_no(
+std::optional<std::pair<std::int64_t, std::string>> SqlTx::find_order_by_external_no(
     const std::string& platform, const std::string& external_no) {
   Query q = db_.query(
       "SELECT id, fingerprint FROM orders WHERE tenant_id = ? AND platform = ? AND "
@@ -405,7 +407,7 @@ std::optional<std::pair<std::int64_t, std::string>> SqliteTx::find_order_by_exte
   return std::pair{q.integer(0), q.text(1)};
 }
 
-std::vector<Reservation> SqliteTx::reservations_of(std::int64_t order_id) {
+std::vector<Reservation> SqlTx::reservations_of(std::int64_t order_id) {
   Query q = db_.query(
       "SELECT sku, location_id, quantity FROM order_reservations "
       "WHERE tenant_id = ? AND order_id = ?");
@@ -415,7 +417,7 @@ std::vector<Reservation> SqliteTx::reservations_of(std::int64_t order_id) {
   return rows;
 }
 
-void SqliteTx::add_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) {
+void SqlTx::add_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) {
   for (const Reservation& r : rows) {
     db_.query(
            "INSERT INTO order_reservations (tenant_id, order_id, sku, location_id, quantity) "
@@ -426,20 +428,20 @@ void SqliteTx::add_reservations(std::int64_t order_id, const std::vector<Reserva
   }
 }
 
-void SqliteTx::clear_reservations(std::int64_t order_id) {
+void SqlTx::clear_reservations(std::int64_t order_id) {
   db_.query("DELETE FROM order_reservations WHERE tenant_id = ? AND order_id = ?")
       .bind_all(tenant_, order_id)
       .run();
 }
 
-bool SqliteTx::has_payment(std::int64_t order_id, const std::string& reference) {
+bool SqlTx::has_payment(std::int64_t order_id, const std::string& reference) {
   Query q =
       db_.query("SELECT 1 FROM payments WHERE tenant_id = ? AND order_id = ? AND reference = ?");
   q.bind_all(tenant_, order_id, reference);
   return q.step();
 }
 
-void SqliteTx::record_payment(std::int64_t order_id, const Payment& p, Instant at) {
+void SqlTx::record_payment(std::int64_t order_id, const Payment& p, Instant at) {
   db_.query(
          "INSERT INTO payments (tenant_id, id, order_id, amount, method, reference, paid_at, "
          "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -448,4 +450,4 @@ void SqliteTx::record_payment(std::int64_t order_id, const Payment& p, Instant a
       .run();
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

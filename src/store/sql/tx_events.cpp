@@ -1,9 +1,9 @@
 // The outbox (events stored with their data as a JSON object) and request idempotency keys.
 #include <boost/json.hpp>
 
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/sql_tx.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace json = boost::json;
 
@@ -32,7 +32,7 @@ void decode_data(const std::string& text, DomainEvent& event) {
 
 }  // namespace
 
-void SqliteTx::append_event(const DomainEvent& event, Instant at) {
+void SqlTx::append_event(const DomainEvent& event, Instant at) {
   db_.query(
          "INSERT INTO events (tenant_id, id, type, order_id, sku, data, at) "
          "VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -42,7 +42,7 @@ void SqliteTx::append_event(const DomainEvent& event, Instant at) {
   appended_events_ = true;
 }
 
-std::vector<EventRecord> SqliteTx::events_after(std::int64_t after_id, int limit) {
+std::vector<EventRecord> SqlTx::events_after(std::int64_t after_id, int limit) {
   Query q = db_.query(
       "SELECT id, type, order_id, sku, data, at FROM events WHERE tenant_id = ? AND id > ? "
       "AND id <= ? ORDER BY id LIMIT ?");
@@ -63,25 +63,24 @@ std::vector<EventRecord> SqliteTx::events_after(std::int64_t after_id, int limit
   return records;
 }
 
-std::int64_t SqliteTx::latest_event_id() {
+std::int64_t SqlTx::latest_event_id() {
   Query q = db_.query("SELECT COALESCE(MAX(id), 0) FROM events WHERE tenant_id = ? AND id <= ?");
   q.bind_all(tenant_, last_visible_event_);
   return q.step() ? q.integer(0) : 0;
 }
 
-std::optional<std::string> SqliteTx::request_fingerprint(const std::string& key) {
+std::optional<std::string> SqlTx::request_fingerprint(const std::string& key) {
   Query q = db_.query("SELECT fingerprint FROM request_keys WHERE tenant_id = ? AND key = ?");
   q.bind_all(tenant_, key);
   if (!q.step()) return std::nullopt;
   return q.text(0);
 }
 
-void SqliteTx::remember_request(const std::string& key, const std::string& fingerprint,
-                                Instant at) {
+void SqlTx::remember_request(const std::string& key, const std::string& fingerprint, Instant at) {
   db_.query(
          "INSERT INTO request_keys (tenant_id, key, fingerprint, created_at) VALUES (?, ?, ?, ?)")
       .bind_all(tenant_, key, fingerprint, to_millis(at))
       .run();
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

@@ -1,7 +1,7 @@
 // Shipments, the reminder sweep's index and bulk imports: their jobs, shipment rows and order rows.
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/sql_tx.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace {
 
@@ -76,7 +76,7 @@ OrderImportRow order_row_from(Query& q) {
 
 // Named indexes are forced where the planner would rather walk the merchant's whole table in id
 // order than sort an order's few rows.
-std::vector<Shipment> SqliteTx::shipments_of(std::int64_t order_id) {
+std::vector<Shipment> SqlTx::shipments_of(std::int64_t order_id) {
   std::vector<Shipment> shipments;
   {
     Query q = db_.query(
@@ -105,7 +105,7 @@ std::vector<Shipment> SqliteTx::shipments_of(std::int64_t order_id) {
   return shipments;
 }
 
-void SqliteTx::insert_shipment(Shipment& s) {
+void SqlTx::insert_shipment(Shipment& s) {
   // Shipments and parcels coming back share one sequence: a shipment's id is its parcel's.
   s.id = next_id("parcels");
   db_.query(
@@ -122,15 +122,15 @@ void SqliteTx::insert_shipment(Shipment& s) {
   }
 }
 
-std::optional<std::int64_t> SqliteTx::find_order_id(const std::string& order_no) {
+std::optional<std::int64_t> SqlTx::find_order_id(const std::string& order_no) {
   Query q = db_.query("SELECT id FROM orders WHERE tenant_id = ? AND order_no = ?");
   q.bind_all(tenant_, order_no);
   if (!q.step()) return std::nullopt;
   return q.integer(0);
 }
 
-std::vector<Order> SqliteTx::orders_due_before(Instant cutoff, Instant after_due,
-                                               std::int64_t after_id, int limit) {
+std::vector<Order> SqlTx::orders_due_before(Instant cutoff, Instant after_due,
+                                            std::int64_t after_id, int limit) {
   Query q = db_.query(std::string(order_columns()) +
                       "FROM orders INDEXED BY orders_awaiting_due WHERE tenant_id = ? "
                       "AND awaiting_due_at IS NOT NULL AND awaiting_due_at <= ? "
@@ -139,7 +139,7 @@ std::vector<Order> SqliteTx::orders_due_before(Instant cutoff, Instant after_due
   return orders_from(q);
 }
 
-std::optional<ImportJob> SqliteTx::find_import(std::int64_t id) {
+std::optional<ImportJob> SqlTx::find_import(std::int64_t id) {
   Query q = db_.query(
       "SELECT status, total, applied, unchanged, failed, actor, created_at, finished_at, kind "
       "FROM shipment_imports WHERE tenant_id = ? AND id = ?");
@@ -159,9 +159,9 @@ std::optional<ImportJob> SqliteTx::find_import(std::int64_t id) {
   return job;
 }
 
-std::vector<std::pair<std::int64_t, ImportRow>> SqliteTx::import_rows(std::int64_t import_id,
-                                                                      std::int64_t after_seq,
-                                                                      int limit) {
+std::vector<std::pair<std::int64_t, ImportRow>> SqlTx::import_rows(std::int64_t import_id,
+                                                                   std::int64_t after_seq,
+                                                                   int limit) {
   Query q = db_.query(std::string(kRowColumns) +
                       "WHERE tenant_id = ? AND import_id = ? AND seq > ? ORDER BY seq LIMIT ?");
   q.bind_all(tenant_, import_id, after_seq, limit);
@@ -170,7 +170,7 @@ std::vector<std::pair<std::int64_t, ImportRow>> SqliteTx::import_rows(std::int64
   return rows;
 }
 
-std::vector<ImportRow> SqliteTx::failed_import_rows(std::int64_t import_id, int limit) {
+std::vector<ImportRow> SqlTx::failed_import_rows(std::int64_t import_id, int limit) {
   Query q = db_.query(std::string(kRowColumns) +
                       "WHERE tenant_id = ? AND import_id = ? AND outcome = 'failed' "
                       "ORDER BY seq LIMIT ?");
@@ -180,7 +180,7 @@ std::vector<ImportRow> SqliteTx::failed_import_rows(std::int64_t import_id, int 
   return rows;
 }
 
-std::vector<std::int64_t> SqliteTx::unfinished_imports(ImportKind kind) {
+std::vector<std::int64_t> SqlTx::unfinished_imports(ImportKind kind) {
   Query q = db_.query(
       "SELECT id FROM shipment_imports INDEXED BY shipment_imports_unfinished "
       "WHERE status <> 'finished' AND tenant_id = ? AND kind = ? ORDER BY id");
@@ -190,7 +190,7 @@ std::vector<std::int64_t> SqliteTx::unfinished_imports(ImportKind kind) {
   return ids;
 }
 
-std::int64_t SqliteTx::insert_import(const ImportJob& job, const std::vector<ImportRow>& rows) {
+std::int64_t SqlTx::insert_import(const ImportJob& job, const std::vector<ImportRow>& rows) {
   std::int64_t id = next_id("shipment_imports");
   db_.query(
          "INSERT INTO shipment_imports (tenant_id, id, kind, status, total, applied, unchanged, "
@@ -211,7 +211,7 @@ std::int64_t SqliteTx::insert_import(const ImportJob& job, const std::vector<Imp
   return id;
 }
 
-void SqliteTx::update_import(const ImportJob& job) {
+void SqlTx::update_import(const ImportJob& job) {
   Query q = db_.query(
       "UPDATE shipment_imports SET status = ?, applied = ?, unchanged = ?, failed = ?, "
       "finished_at = ? WHERE tenant_id = ? AND id = ?");
@@ -221,7 +221,7 @@ void SqliteTx::update_import(const ImportJob& job) {
   q.run();
 }
 
-void SqliteTx::record_import_row(std::int64_t import_id, std::int64_t seq, const ImportRow& row) {
+void SqlTx::record_import_row(std::int64_t import_id, std::int64_t seq, const ImportRow& row) {
   db_.query(
          "UPDATE shipment_import_rows SET outcome = ?, column_name = ?, message = ? "
          "WHERE tenant_id = ? AND import_id = ? AND seq = ?")
@@ -229,7 +229,7 @@ void SqliteTx::record_import_row(std::int64_t import_id, std::int64_t seq, const
       .run();
 }
 
-std::vector<std::pair<std::int64_t, OrderImportRow>> SqliteTx::order_import_rows(
+std::vector<std::pair<std::int64_t, OrderImportRow>> SqlTx::order_import_rows(
     std::int64_t import_id, std::int64_t after_seq, int limit) {
   Query q = db_.query(std::string(kOrderRowColumns) +
                       "WHERE tenant_id = ? AND import_id = ? AND seq > ? ORDER BY seq LIMIT ?");
@@ -239,7 +239,7 @@ std::vector<std::pair<std::int64_t, OrderImportRow>> SqliteTx::order_import_rows
   return rows;
 }
 
-std::vector<OrderImportRow> SqliteTx::failed_order_import_rows(std::int64_t import_id, int limit) {
+std::vector<OrderImportRow> SqlTx::failed_order_import_rows(std::int64_t import_id, int limit) {
   Query q = db_.query(std::string(kOrderRowColumns) +
                       "WHERE tenant_id = ? AND import_id = ? AND outcome = 'failed' "
                       "ORDER BY seq LIMIT ?");
@@ -249,8 +249,8 @@ std::vector<OrderImportRow> SqliteTx::failed_order_import_rows(std::int64_t impo
   return rows;
 }
 
-std::int64_t SqliteTx::insert_order_import(const ImportJob& job,
-                                           const std::vector<OrderImportRow>& rows) {
+std::int64_t SqlTx::insert_order_import(const ImportJob& job,
+                                        const std::vector<OrderImportRow>& rows) {
   std::int64_t id = next_id("shipment_imports");
   db_.query(
          "INSERT INTO shipment_imports (tenant_id, id, kind, status, total, applied, unchanged, "
@@ -274,8 +274,8 @@ std::int64_t SqliteTx::insert_order_import(const ImportJob& job,
   return id;
 }
 
-void SqliteTx::record_order_import_row(std::int64_t import_id, std::int64_t seq,
-                                       const OrderImportRow& row) {
+void SqlTx::record_order_import_row(std::int64_t import_id, std::int64_t seq,
+                                    const OrderImportRow& row) {
   db_.query(
          "UPDATE order_import_rows SET outcome = ?, column_name = ?, message = ? "
          "WHERE tenant_id = ? AND import_id = ? AND seq = ?")
@@ -283,4 +283,4 @@ void SqliteTx::record_order_import_row(std::int64_t import_id, std::int64_t seq,
       .run();
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

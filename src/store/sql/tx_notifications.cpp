@@ -1,9 +1,9 @@
 // Channel accounts, templates, the dispatcher's position and deliveries with their attempts.
 #include <boost/json.hpp>
 
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/sql_tx.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace json = boost::json;
 
@@ -125,7 +125,7 @@ constexpr const char* kTemplateColumns =
 
 }  // namespace
 
-std::vector<ChannelAccount> SqliteTx::channel_accounts() {
+std::vector<ChannelAccount> SqlTx::channel_accounts() {
   Query q = db_.query(std::string(kAccountColumns) + "WHERE tenant_id = ? ORDER BY channel");
   q.bind_all(tenant_);
   std::vector<ChannelAccount> accounts;
@@ -133,14 +133,14 @@ std::vector<ChannelAccount> SqliteTx::channel_accounts() {
   return accounts;
 }
 
-std::optional<ChannelAccount> SqliteTx::find_channel_account(ChannelKind channel) {
+std::optional<ChannelAccount> SqlTx::find_channel_account(ChannelKind channel) {
   Query q = db_.query(std::string(kAccountColumns) + "WHERE tenant_id = ? AND channel = ?");
   q.bind_all(tenant_, to_string(channel));
   if (!q.step()) return std::nullopt;
   return account_from(q);
 }
 
-void SqliteTx::save_channel_account(const ChannelAccount& a, Instant at) {
+void SqlTx::save_channel_account(const ChannelAccount& a, Instant at) {
   db_.query(
          "INSERT INTO channel_accounts (tenant_id, channel, url, settings, templates, sandbox, "
          "disabled, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -153,14 +153,14 @@ void SqliteTx::save_channel_account(const ChannelAccount& a, Instant at) {
       .run();
 }
 
-bool SqliteTx::delete_channel_account(ChannelKind channel) {
+bool SqlTx::delete_channel_account(ChannelKind channel) {
   db_.query("DELETE FROM channel_accounts WHERE tenant_id = ? AND channel = ?")
       .bind_all(tenant_, to_string(channel))
       .run();
   return db_.changes() > 0;
 }
 
-std::vector<StoredTemplate> SqliteTx::stored_templates() {
+std::vector<StoredTemplate> SqlTx::stored_templates() {
   Query q = db_.query(std::string(kTemplateColumns) +
                       "WHERE tenant_id = ? ORDER BY event, channel, locale");
   q.bind_all(tenant_);
@@ -169,8 +169,8 @@ std::vector<StoredTemplate> SqliteTx::stored_templates() {
   return templates;
 }
 
-std::optional<StoredTemplate> SqliteTx::find_template(EventType event, ChannelKind channel,
-                                                      const std::string& locale) {
+std::optional<StoredTemplate> SqlTx::find_template(EventType event, ChannelKind channel,
+                                                   const std::string& locale) {
   Query q = db_.query(std::string(kTemplateColumns) +
                       "WHERE tenant_id = ? AND event = ? AND channel = ? AND locale = ?");
   q.bind_all(tenant_, to_string(event), to_string(channel), locale);
@@ -178,7 +178,7 @@ std::optional<StoredTemplate> SqliteTx::find_template(EventType event, ChannelKi
   return template_from(q);
 }
 
-void SqliteTx::save_template(const StoredTemplate& t) {
+void SqlTx::save_template(const StoredTemplate& t) {
   db_.query(
          "INSERT INTO notification_templates (tenant_id, event, channel, locale, subject, body, "
          "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -189,7 +189,7 @@ void SqliteTx::save_template(const StoredTemplate& t) {
       .run();
 }
 
-bool SqliteTx::delete_template(EventType event, ChannelKind channel, const std::string& locale) {
+bool SqlTx::delete_template(EventType event, ChannelKind channel, const std::string& locale) {
   db_.query(
          "DELETE FROM notification_templates WHERE tenant_id = ? AND event = ? AND channel = ? "
          "AND locale = ?")
@@ -198,13 +198,13 @@ bool SqliteTx::delete_template(EventType event, ChannelKind channel, const std::
   return db_.changes() > 0;
 }
 
-std::int64_t SqliteTx::dispatch_position() {
+std::int64_t SqlTx::dispatch_position() {
   Query q = db_.query("SELECT after_event_id FROM dispatch_positions WHERE tenant_id = ?");
   q.bind_all(tenant_);
   return q.step() ? q.integer(0) : 0;
 }
 
-void SqliteTx::set_dispatch_position(std::int64_t after_event_id) {
+void SqlTx::set_dispatch_position(std::int64_t after_event_id) {
   db_.query(
          "INSERT INTO dispatch_positions (tenant_id, after_event_id) VALUES (?, ?) "
          "ON CONFLICT (tenant_id) DO UPDATE SET after_event_id = excluded.after_event_id")
@@ -212,7 +212,7 @@ void SqliteTx::set_dispatch_position(std::int64_t after_event_id) {
       .run();
 }
 
-std::vector<ChannelRecord> SqliteTx::channel_records(const std::string& phone) {
+std::vector<ChannelRecord> SqlTx::channel_records(const std::string& phone) {
   // A delivery has ended when it got through, died, or failed with no retry left (a delivery
   // report saying the message never arrived); a failed one still retrying has not.
   Query q = db_.query(
@@ -230,27 +230,27 @@ std::vector<ChannelRecord> SqliteTx::channel_records(const std::string& phone) {
   return records;
 }
 
-std::string SqliteTx::customer_phone_of(std::int64_t order_id) {
+std::string SqlTx::customer_phone_of(std::int64_t order_id) {
   Query q = db_.query("SELECT customer_phone FROM orders WHERE tenant_id = ? AND id = ?");
   q.bind_all(tenant_, order_id);
   return q.step() ? q.text(0) : std::string();
 }
 
-std::optional<Notification> SqliteTx::find_notification(std::int64_t id) {
+std::optional<Notification> SqlTx::find_notification(std::int64_t id) {
   Query q = db_.query(std::string(kNotificationColumns) + "WHERE tenant_id = ? AND id = ?");
   q.bind_all(tenant_, id);
   if (!q.step()) return std::nullopt;
   return notification_from(q);
 }
 
-std::optional<Notification> SqliteTx::find_notification_by_key(const std::string& key) {
+std::optional<Notification> SqlTx::find_notification_by_key(const std::string& key) {
   Query q = db_.query(std::string(kNotificationColumns) + "WHERE tenant_id = ? AND dedupe_key = ?");
   q.bind_all(tenant_, key);
   if (!q.step()) return std::nullopt;
   return notification_from(q);
 }
 
-std::vector<Notification> SqliteTx::list_notifications(const NotificationQuery& query) {
+std::vector<Notification> SqlTx::list_notifications(const NotificationQuery& query) {
   std::string sql = std::string(kNotificationColumns) + "WHERE tenant_id = ?";
   if (query.order_id != 0) sql += " AND order_id = ?";
   if (!query.phone.empty()) sql += " AND customer_phone = ?";
@@ -272,7 +272,7 @@ std::vector<Notification> SqliteTx::list_notifications(const NotificationQuery& 
   return items;
 }
 
-std::vector<NotificationAttempt> SqliteTx::notification_attempts(std::int64_t id) {
+std::vector<NotificationAttempt> SqlTx::notification_attempts(std::int64_t id) {
   Query q = db_.query(
       "SELECT n, started_at, finished_at, outcome, response FROM notification_attempts "
       "WHERE tenant_id = ? AND notification_id = ? ORDER BY id");
@@ -285,7 +285,7 @@ std::vector<NotificationAttempt> SqliteTx::notification_attempts(std::int64_t id
   return attempts;
 }
 
-std::vector<Notification> SqliteTx::due_notifications(ChannelKind channel, Instant now, int limit) {
+std::vector<Notification> SqlTx::due_notifications(ChannelKind channel, Instant now, int limit) {
   Query q = db_.query(std::string(kNotificationColumns) +
                       "WHERE tenant_id = ? AND channel = ? AND next_attempt_at IS NOT NULL "
                       "AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?");
@@ -295,7 +295,7 @@ std::vector<Notification> SqliteTx::due_notifications(ChannelKind channel, Insta
   return due;
 }
 
-std::optional<Instant> SqliteTx::next_due() {
+std::optional<Instant> SqlTx::next_due() {
   // One look per channel: each is the first entry of its part of notifications_due_by_channel.
   std::optional<std::int64_t> soonest;
   for (ChannelKind channel : kChannels) {
@@ -310,13 +310,13 @@ std::optional<Instant> SqliteTx::next_due() {
   return from_millis(*soonest);
 }
 
-int SqliteTx::count_resends(std::int64_t notification_id) {
+int SqlTx::count_resends(std::int64_t notification_id) {
   Query q = db_.query("SELECT COUNT(*) FROM notifications WHERE tenant_id = ? AND resend_of = ?");
   q.bind_all(tenant_, notification_id);
   return q.step() ? static_cast<int>(q.integer(0)) : 0;
 }
 
-bool SqliteTx::insert_notification(Notification& n) {
+bool SqlTx::insert_notification(Notification& n) {
   std::int64_t id = next_id("notifications");
   Query q = db_.query(
       "INSERT INTO notifications (tenant_id, id, dedupe_key, event_id, event, order_id, "
@@ -340,7 +340,7 @@ bool SqliteTx::insert_notification(Notification& n) {
   return true;
 }
 
-void SqliteTx::update_notification(const Notification& n) {
+void SqlTx::update_notification(const Notification& n) {
   DeliveryOutcome before = stored_outcome(n.id);
   Query q = db_.query(
       "UPDATE notifications SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
@@ -355,8 +355,8 @@ void SqliteTx::update_notification(const Notification& n) {
   roll_up_notification(n, before);
 }
 
-bool SqliteTx::update_notification_if(const Notification& n, DeliveryStatus was,
-                                      std::optional<Instant> was_due) {
+bool SqlTx::update_notification_if(const Notification& n, DeliveryStatus was,
+                                   std::optional<Instant> was_due) {
   Query q = db_.query(
       "UPDATE notifications SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
       "provider_id = ?, updated_at = ?, sent_at = ?, delivered_at = ? "
@@ -373,8 +373,7 @@ bool SqliteTx::update_notification_if(const Notification& n, DeliveryStatus was,
   return true;
 }
 
-void SqliteTx::add_notification_attempt(std::int64_t notification_id,
-                                        const NotificationAttempt& a) {
+void SqlTx::add_notification_attempt(std::int64_t notification_id, const NotificationAttempt& a) {
   db_.query(
          "INSERT INTO notification_attempts (tenant_id, notification_id, id, n, started_at, "
          "finished_at, outcome, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -383,7 +382,7 @@ void SqliteTx::add_notification_attempt(std::int64_t notification_id,
       .run();
 }
 
-int SqliteTx::release_interrupted(Instant now) {
+int SqlTx::release_interrupted(Instant now) {
   db_.query(
          "UPDATE notifications SET next_attempt_at = ?, updated_at = ? WHERE tenant_id = ? "
          "AND next_attempt_at IS NOT NULL AND status = 'sending'")
@@ -392,4 +391,4 @@ int SqliteTx::release_interrupted(Instant now) {
   return db_.changes();
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

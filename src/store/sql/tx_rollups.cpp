@@ -2,21 +2,21 @@
 // totals, refunds, phone, lines), parcels (delivery), notifications (final outcomes). Returns,
 // complaints and feedback add theirs where they are inserted. Each computes its rows with the
 // domain (domain/rollups.h) and reads only what it needs of the stored state.
-#include "store/sqlite/sqlite_rollups.h"
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/rollups.h"
+#include "store/sql/sql_tx.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
-int SqliteTx::utc_offset() {
+int SqlTx::utc_offset() {
   if (!utc_offset_) utc_offset_ = stored_utc_offset(db_, tenant_);
   return *utc_offset_;
 }
 
-void SqliteTx::roll_up(const RollupRows& change) {
+void SqlTx::roll_up(const RollupRows& change) {
   if (!recount_rollups_) rollups_.insert(rollups_.end(), change.begin(), change.end());
 }
 
-void SqliteTx::settle_rollups(RollupBuffer& batch) {
+void SqlTx::settle_rollups(RollupBuffer& batch) {
   if (!recount_rollups_) {
     batch.add(tenant_, rollups_);
     return;
@@ -28,7 +28,7 @@ void SqliteTx::settle_rollups(RollupBuffer& batch) {
 namespace {
 
 // When the order's last unit left and when it was ready to ship, as the rebuild counts them
-// (sqlite_rollups.cpp): its parcels' latest shipped_at, and the first time it was paid in full.
+// (rollups.cpp): its parcels' latest shipped_at, and the first time it was paid in full.
 std::optional<OrderShipping> shipping_of(Connection& db, TenantId tenant, const Order& order) {
   Query q = db.query(
       "SELECT (SELECT MAX(shipped_at) FROM shipments INDEXED BY shipments_order "
@@ -46,7 +46,7 @@ std::optional<OrderShipping> shipping_of(Connection& db, TenantId tenant, const 
 
 }  // namespace
 
-std::optional<SqliteTx::RolledUpOrder> SqliteTx::rolled_up_order(std::int64_t order_id) {
+std::optional<SqlTx::RolledUpOrder> SqlTx::rolled_up_order(std::int64_t order_id) {
   Query q = db_.query(
       "SELECT status, total, refunded_amount, customer_phone FROM orders "
       "WHERE tenant_id = ? AND id = ?");
@@ -60,13 +60,13 @@ std::optional<SqliteTx::RolledUpOrder> SqliteTx::rolled_up_order(std::int64_t or
   return stored;
 }
 
-void SqliteTx::roll_up_new_order(const Order& order) {
+void SqlTx::roll_up_new_order(const Order& order) {
   OrderFacts facts = facts_of(order);
   if (is_fully_shipped(order.status)) facts.shipping = shipping_of(db_, tenant_, order);
   roll_up(order_rollups(facts, utc_offset()));
 }
 
-void SqliteTx::roll_up_order_change(const Order& order, const RolledUpOrder& stored) {
+void SqlTx::roll_up_order_change(const Order& order, const RolledUpOrder& stored) {
   OrderFacts after = facts_of(order);
   OrderFacts before = after;
   before.status = stored.status;
@@ -92,7 +92,7 @@ void SqliteTx::roll_up_order_change(const Order& order, const RolledUpOrder& sto
   roll_up(rollup_change(order_rollups(before, offset), order_rollups(after, offset)));
 }
 
-void SqliteTx::roll_up_line_change(const Order& order, const std::vector<OrderLine>& before_lines) {
+void SqlTx::roll_up_line_change(const Order& order, const std::vector<OrderLine>& before_lines) {
   OrderFacts after = facts_of(order);
   OrderFacts before = after;
   before.lines = before_lines;
@@ -100,7 +100,7 @@ void SqliteTx::roll_up_line_change(const Order& order, const std::vector<OrderLi
   roll_up(rollup_change(order_rollups(before, offset), order_rollups(after, offset)));
 }
 
-void SqliteTx::roll_up_parcel(const Parcel& parcel, bool is_new) {
+void SqlTx::roll_up_parcel(const Parcel& parcel, bool is_new) {
   if (parcel.return_id != 0) return;  // parcels coming back count nowhere
   ParcelFacts after{parcel.carrier, true, parcel.shipped_at, parcel.delivered_at};
   RollupRows before_rows;
@@ -121,7 +121,7 @@ void SqliteTx::roll_up_parcel(const Parcel& parcel, bool is_new) {
   roll_up(rollup_change(before_rows, after_rows));
 }
 
-DeliveryOutcome SqliteTx::stored_outcome(std::int64_t notification_id) {
+DeliveryOutcome SqlTx::stored_outcome(std::int64_t notification_id) {
   Query q = db_.query(
       "SELECT status, next_attempt_at IS NOT NULL FROM notifications "
       "WHERE tenant_id = ? AND id = ?");
@@ -131,7 +131,7 @@ DeliveryOutcome SqliteTx::stored_outcome(std::int64_t notification_id) {
   return status ? delivery_outcome(*status, q.integer(1) != 0) : DeliveryOutcome::pending;
 }
 
-void SqliteTx::roll_up_notification(const Notification& n, DeliveryOutcome before) {
+void SqlTx::roll_up_notification(const Notification& n, DeliveryOutcome before) {
   DeliveryOutcome after = delivery_outcome(n.status, n.next_attempt_at.has_value());
   if (after == before) return;
   int offset = utc_offset();
@@ -139,4 +139,4 @@ void SqliteTx::roll_up_notification(const Notification& n, DeliveryOutcome befor
                         notification_rollups(n.channel, n.created_at, after, offset)));
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

@@ -1,7 +1,7 @@
 // Customer-service tickets with their comments, and the sandbox inbox.
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/sql_tx.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace {
 
@@ -27,7 +27,7 @@ Ticket ticket_from(const Query& q) {
 
 }  // namespace
 
-std::vector<Ticket> SqliteTx::list_tickets(const TicketQuery& query) {
+std::vector<Ticket> SqlTx::list_tickets(const TicketQuery& query) {
   std::string sql = std::string(kTicketColumns) + "WHERE tenant_id = ?";
   if (query.order_id != 0) sql += " AND order_id = ?";
   if (query.status) sql += " AND status = ?";
@@ -47,7 +47,7 @@ std::vector<Ticket> SqliteTx::list_tickets(const TicketQuery& query) {
   return tickets;
 }
 
-std::optional<Ticket> SqliteTx::find_ticket(std::int64_t id) {
+std::optional<Ticket> SqlTx::find_ticket(std::int64_t id) {
   Query q = db_.query(std::string(kTicketColumns) + "WHERE tenant_id = ? AND id = ?");
   q.bind_all(tenant_, id);
   if (!q.step()) return std::nullopt;
@@ -63,7 +63,7 @@ std::optional<Ticket> SqliteTx::find_ticket(std::int64_t id) {
   return ticket;
 }
 
-bool SqliteTx::insert_ticket(Ticket& t) {
+bool SqlTx::insert_ticket(Ticket& t) {
   std::int64_t id = next_id("tickets");
   db_.query(
          "INSERT INTO tickets (tenant_id, id, kind, status, order_id, event_id, notification_id, "
@@ -81,7 +81,7 @@ bool SqliteTx::insert_ticket(Ticket& t) {
   return true;
 }
 
-void SqliteTx::update_ticket(const Ticket& t) {
+void SqlTx::update_ticket(const Ticket& t) {
   db_.query(
          "UPDATE tickets SET status = ?, assignee = ?, subject = ?, updated_at = ? "
          "WHERE tenant_id = ? AND id = ?")
@@ -89,7 +89,7 @@ void SqliteTx::update_ticket(const Ticket& t) {
       .run();
 }
 
-std::int64_t SqliteTx::add_ticket_comment(std::int64_t ticket_id, const TicketComment& c) {
+std::int64_t SqlTx::add_ticket_comment(std::int64_t ticket_id, const TicketComment& c) {
   std::int64_t id = next_id("ticket_comments");
   db_.query(
          "INSERT INTO ticket_comments (tenant_id, ticket_id, id, author, text, at) "
@@ -99,8 +99,8 @@ std::int64_t SqliteTx::add_ticket_comment(std::int64_t ticket_id, const TicketCo
   return id;
 }
 
-std::vector<SandboxMessage> SqliteTx::sandbox_messages(std::int64_t order_id,
-                                                       std::int64_t before_id, int limit) {
+std::vector<SandboxMessage> SqlTx::sandbox_messages(std::int64_t order_id, std::int64_t before_id,
+                                                    int limit) {
   std::string sql =
       "SELECT id, notification_id, order_id, channel, recipient, subject, body, html, "
       "created_at FROM sandbox_messages WHERE tenant_id = ?";
@@ -130,7 +130,7 @@ std::vector<SandboxMessage> SqliteTx::sandbox_messages(std::int64_t order_id,
   return messages;
 }
 
-void SqliteTx::insert_sandbox_message(SandboxMessage& m) {
+void SqlTx::insert_sandbox_message(SandboxMessage& m) {
   m.id = next_id("sandbox_messages");
   db_.query(
          "INSERT INTO sandbox_messages (tenant_id, id, notification_id, order_id, channel, "
@@ -140,4 +140,4 @@ void SqliteTx::insert_sandbox_message(SandboxMessage& m) {
       .run();
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

@@ -1,8 +1,8 @@
 // The dashboard's reads: sums of the rollup tables (schema 0008) over a range of the merchant's
 // days, and the stock as it is now.
-#include "store/sqlite/sqlite_reports.h"
+#include "store/sql/reports.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace {
 
@@ -14,7 +14,7 @@ std::string order_day_columns() {
 
 }  // namespace
 
-std::vector<OrderDay> SqliteReports::order_days(const std::string& from, const std::string& to) {
+std::vector<OrderDay> SqlReports::order_days(const std::string& from, const std::string& to) {
   static const std::string sql = "SELECT " + order_day_columns() +
                                  " FROM order_days WHERE tenant_id = ? AND day BETWEEN ? AND ? "
                                  "ORDER BY day";
@@ -34,9 +34,10 @@ std::vector<OrderDay> SqliteReports::order_days(const std::string& from, const s
   return days;
 }
 
-ShipTotals SqliteReports::ship_totals(const std::string& from, const std::string& to) {
+ShipTotals SqlReports::ship_totals(const std::string& from, const std::string& to) {
   Query q = db_.query(
-      "SELECT TOTAL(shipped), TOTAL(promised), TOTAL(on_time), TOTAL(ship_seconds) "
+      "SELECT COALESCE(SUM(shipped), 0), COALESCE(SUM(promised), 0), COALESCE(SUM(on_time), 0), "
+      "COALESCE(SUM(ship_seconds), 0) "
       "FROM ship_days WHERE tenant_id = ? AND day BETWEEN ? AND ?");
   q.bind_all(tenant_, from, to);
   ShipTotals totals;
@@ -49,8 +50,8 @@ ShipTotals SqliteReports::ship_totals(const std::string& from, const std::string
   return totals;
 }
 
-std::vector<CarrierTotals> SqliteReports::carrier_totals(const std::string& from,
-                                                         const std::string& to) {
+std::vector<CarrierTotals> SqlReports::carrier_totals(const std::string& from,
+                                                      const std::string& to) {
   Query q = db_.query(
       "SELECT carrier, SUM(delivered) AS n, SUM(transit_seconds) FROM carrier_days "
       "WHERE tenant_id = ? AND day BETWEEN ? AND ? GROUP BY carrier ORDER BY n DESC, carrier");
@@ -60,8 +61,8 @@ std::vector<CarrierTotals> SqliteReports::carrier_totals(const std::string& from
   return carriers;
 }
 
-std::vector<ChannelTotals> SqliteReports::channel_totals(const std::string& from,
-                                                         const std::string& to) {
+std::vector<ChannelTotals> SqlReports::channel_totals(const std::string& from,
+                                                      const std::string& to) {
   Query q = db_.query(
       "SELECT channel, SUM(succeeded), SUM(failed) FROM notification_days "
       "WHERE tenant_id = ? AND day BETWEEN ? AND ? GROUP BY channel ORDER BY channel");
@@ -71,10 +72,11 @@ std::vector<ChannelTotals> SqliteReports::channel_totals(const std::string& from
   return channels;
 }
 
-AfterSalesTotals SqliteReports::after_sales_totals(const std::string& from, const std::string& to) {
+AfterSalesTotals SqlReports::after_sales_totals(const std::string& from, const std::string& to) {
   Query q = db_.query(
-      "SELECT TOTAL(returns), TOTAL(exchanges), TOTAL(complaints), TOTAL(feedback), "
-      "TOTAL(rating_sum), TOTAL(damaged) FROM after_sales_days "
+      "SELECT COALESCE(SUM(returns), 0), COALESCE(SUM(exchanges), 0), COALESCE(SUM(complaints), "
+      "0), COALESCE(SUM(feedback), 0), "
+      "COALESCE(SUM(rating_sum), 0), COALESCE(SUM(damaged), 0) FROM after_sales_days "
       "WHERE tenant_id = ? AND day BETWEEN ? AND ?");
   q.bind_all(tenant_, from, to);
   AfterSalesTotals totals;
@@ -89,8 +91,8 @@ AfterSalesTotals SqliteReports::after_sales_totals(const std::string& from, cons
   return totals;
 }
 
-std::vector<SkuTotals> SqliteReports::top_skus(const std::string& from, const std::string& to,
-                                               int limit) {
+std::vector<SkuTotals> SqlReports::top_skus(const std::string& from, const std::string& to,
+                                            int limit) {
   Query q = db_.query(
       "SELECT sku, SUM(units) AS units, SUM(revenue), SUM(orders) FROM sku_days "
       "WHERE tenant_id = ? AND day BETWEEN ? AND ? GROUP BY sku ORDER BY units DESC, sku "
@@ -101,12 +103,12 @@ std::vector<SkuTotals> SqliteReports::top_skus(const std::string& from, const st
   return skus;
 }
 
-StockSummary SqliteReports::stock_summary(int limit) {
+StockSummary SqlReports::stock_summary(int limit) {
   StockSummary summary;
   {
     Query q = db_.query(
-        "SELECT (SELECT COUNT(*) FROM products WHERE tenant_id = ?1), TOTAL(on_hand), "
-        "TOTAL(reserved) FROM stock_balances WHERE tenant_id = ?1");
+        "SELECT (SELECT COUNT(*) FROM products WHERE tenant_id = ?1), COALESCE(SUM(on_hand), 0), "
+        "COALESCE(SUM(reserved), 0) FROM stock_balances WHERE tenant_id = ?1");
     q.bind_all(tenant_);
     if (q.step()) {
       summary.skus = q.integer(0);
@@ -116,7 +118,8 @@ StockSummary SqliteReports::stock_summary(int limit) {
   }
   // A product with no balance row has nothing: it sorts first.
   Query q = db_.query(
-      "SELECT p.sku, p.name, TOTAL(b.on_hand) AS on_hand, TOTAL(b.reserved) AS reserved, "
+      "SELECT p.sku, p.name, COALESCE(SUM(b.on_hand), 0) AS on_hand, COALESCE(SUM(b.reserved), 0) "
+      "AS reserved, "
       "p.low_stock_threshold FROM products p LEFT JOIN stock_balances b "
       "ON b.tenant_id = p.tenant_id AND b.sku = p.sku WHERE p.tenant_id = ? "
       "GROUP BY p.sku ORDER BY on_hand - reserved, p.sku LIMIT ?");
@@ -127,9 +130,9 @@ StockSummary SqliteReports::stock_summary(int limit) {
   return summary;
 }
 
-std::vector<LowStock> SqliteReports::low_stock(int limit) {
+std::vector<LowStock> SqlReports::low_stock(int limit) {
   Query q = db_.query(
-      "SELECT a.sku, (SELECT TOTAL(b.on_hand - b.reserved) FROM stock_balances b "
+      "SELECT a.sku, (SELECT COALESCE(SUM(b.on_hand - b.reserved), 0) FROM stock_balances b "
       "WHERE b.tenant_id = a.tenant_id AND b.sku = a.sku), a.threshold, a.opened_at "
       "FROM alerts a WHERE a.tenant_id = ? AND a.kind = 'low_stock' AND a.closed_at IS NULL "
       "ORDER BY a.opened_at, a.id LIMIT ?");
@@ -141,4 +144,4 @@ std::vector<LowStock> SqliteReports::low_stock(int limit) {
   return alerts;
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

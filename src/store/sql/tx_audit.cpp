@@ -1,9 +1,9 @@
 // The audit log.
 #include <boost/json.hpp>
 
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/sql_tx.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace json = boost::json;
 
@@ -32,7 +32,7 @@ std::vector<FieldChange> decode_changes(const std::string& text) {
 
 }  // namespace
 
-std::vector<AuditEntry> SqliteTx::audit_log(const AuditQuery& query) {
+std::vector<AuditEntry> SqlTx::audit_log(const AuditQuery& query) {
   std::string sql =
       "SELECT id, actor, action, object, changes, at FROM audit_log WHERE tenant_id = ?";
   if (!query.object.empty()) sql += " AND object = ?";
@@ -52,7 +52,7 @@ std::vector<AuditEntry> SqliteTx::audit_log(const AuditQuery& query) {
   return entries;
 }
 
-void SqliteTx::append_audit(const AuditEntry& entry) {
+void SqlTx::append_audit(const AuditEntry& entry) {
   db_.query(
          "INSERT INTO audit_log (id, tenant_id, actor, action, object, changes, at) "
          "VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -61,4 +61,4 @@ void SqliteTx::append_audit(const AuditEntry& entry) {
       .run();
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

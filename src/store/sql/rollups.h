@@ -1,5 +1,5 @@
 #pragma once
-// The report rollups on SQLite (schema 0008): applying a change's rows in the transaction of the
+// The report rollups in SQL (SQLite schema 0008), for every SQL store: applying a change's rows in the transaction of the
 // change (merged with the rest of its group commit's), and rebuilding a merchant's rollups from the
 // raw tables (when the schema first arrives, and when the merchant's time zone changes, since every
 // day key depends on it). The definitions are the domain's (domain/rollups.h); the rebuild counts
@@ -11,9 +11,9 @@
 
 #include "app/ports.h"
 #include "domain/rollups.h"
-#include "store/sqlite/connection.h"
+#include "store/sql/connection.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 // Adds each row's values to its rollup row (creating it), and deletes rows left all zero.
 void apply_rollups(Connection& db, TenantId tenant, const RollupRows& change);
@@ -40,18 +40,14 @@ class RollupBuffer {
 // notifications, returns, complaints and feedback. Costs a scan of the merchant's history.
 void rebuild_rollups(Connection& db, TenantId tenant, int utc_offset_minutes);
 
-// Rebuilds the merchants the schema migration queued, each in its own transaction. Call on the
-// writer connection before writes start.
-void rebuild_queued_rollups(Connection& db);
-
 // SQL shared by the rebuild and the reads that count as the rollups do. In both, ?1 is the
 // merchant and ?2 its offset from UTC in minutes.
 // The merchant's day of a millisecond column, as the domain's local_day() computes it.
-std::string day_of(const std::string& column);
+std::string day_of(const Connection& db, const std::string& column);
 // The order lines customer_sku_days counts, as FROM and WHERE over orders `o` and their lines `l`.
 std::string customer_lines();
 
 // The merchant's offset from UTC as stored (the default when it has no settings yet).
 int stored_utc_offset(Connection& db, TenantId tenant);
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

@@ -11,10 +11,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "store/sqlite/sqlite_reports.h"
-#include "store/sqlite/sqlite_rollups.h"
+#include "store/sql/reports.h"
+#include "store/sql/rollups.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace {
 
@@ -86,8 +86,8 @@ std::vector<PurchaseDay> repeated(Query& q) {
 
 }  // namespace
 
-std::vector<DemandDay> SqliteReports::demand_of(const std::string& sku, const std::string& from,
-                                                const std::string& to) {
+std::vector<DemandDay> SqlReports::demand_of(const std::string& sku, const std::string& from,
+                                             const std::string& to) {
   Query q = db_.query(
       "SELECT sku, day, units FROM sku_days WHERE tenant_id = ? AND sku = ? AND day >= ? "
       "AND day <= ? ORDER BY day");
@@ -95,8 +95,7 @@ std::vector<DemandDay> SqliteReports::demand_of(const std::string& sku, const st
   return demand_rows(q);
 }
 
-std::vector<DemandDay> SqliteReports::demand_by_sku(const std::string& from,
-                                                    const std::string& to) {
+std::vector<DemandDay> SqlReports::demand_by_sku(const std::string& from, const std::string& to) {
   Query q = db_.query(
       "SELECT sku, day, units FROM sku_days WHERE tenant_id = ? AND day >= ? AND day <= ? "
       "ORDER BY sku, day");
@@ -104,8 +103,8 @@ std::vector<DemandDay> SqliteReports::demand_by_sku(const std::string& from,
   return demand_rows(q);
 }
 
-std::vector<PurchaseDay> SqliteReports::repeat_purchases(const std::string& from,
-                                                         const std::string& to) {
+std::vector<PurchaseDay> SqlReports::repeat_purchases(const std::string& from,
+                                                      const std::string& to) {
   // Rows come in the key's order, by day, and repeated() groups them: an ORDER BY here would cost
   // SQLite several times as much, and hold every row of the range in memory as text.
   Query q = db_.query(
@@ -115,18 +114,18 @@ std::vector<PurchaseDay> SqliteReports::repeat_purchases(const std::string& from
   return repeated(q);
 }
 
-std::vector<PurchaseDay> SqliteReports::repeat_purchases_of(const std::string& phone,
-                                                            const std::string& from,
-                                                            const std::string& to,
-                                                            int utc_offset_minutes) {
+std::vector<PurchaseDay> SqlReports::repeat_purchases_of(const std::string& phone,
+                                                         const std::string& from,
+                                                         const std::string& to,
+                                                         int utc_offset_minutes) {
   // The orders_phone index finds the customer's orders; a customer has few.
-  static const std::string sql = "SELECT o.customer_phone, l.sku, " + day_of("o.created_at") +
-                                 " AS d " + customer_lines() +
-                                 " AND o.customer_phone = ?3 AND d >= ?4 AND d <= ?5 "
-                                 "GROUP BY l.sku, d";
+  const std::string day = day_of(db_, "o.created_at");
+  const std::string sql = "SELECT o.customer_phone, l.sku, " + day + " AS d " + customer_lines() +
+                          " AND o.customer_phone = ?3 AND " + day + " BETWEEN ?4 AND ?5 " +
+                          "GROUP BY o.customer_phone, l.sku, d";
   Query q = db_.query(sql);
   q.bind_all(tenant_, utc_offset_minutes, phone, from, to);
   return repeated(q);
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

@@ -1,9 +1,9 @@
 // The waybill account, the waybills bought for parcels and their labels.
 #include <boost/json.hpp>
 
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/sql_tx.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace json = boost::json;
 
@@ -55,7 +55,7 @@ Waybill waybill_from(const Query& q) {
 
 }  // namespace
 
-std::optional<WaybillAccount> SqliteTx::waybill_account() {
+std::optional<WaybillAccount> SqlTx::waybill_account() {
   Query q = db_.query(
       "SELECT url, key, secret, carriers, updated_at FROM waybill_accounts WHERE tenant_id = ?");
   q.bind_all(tenant_);
@@ -64,7 +64,7 @@ std::optional<WaybillAccount> SqliteTx::waybill_account() {
                         from_millis(q.integer(4))};
 }
 
-void SqliteTx::save_waybill_account(const WaybillAccount& account) {
+void SqlTx::save_waybill_account(const WaybillAccount& account) {
   db_.query(
          "INSERT INTO waybill_accounts (tenant_id, url, key, secret, carriers, updated_at) "
          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET url = excluded.url, "
@@ -75,14 +75,14 @@ void SqliteTx::save_waybill_account(const WaybillAccount& account) {
       .run();
 }
 
-std::optional<Waybill> SqliteTx::find_waybill(const std::string& parcel_key) {
+std::optional<Waybill> SqlTx::find_waybill(const std::string& parcel_key) {
   Query q = db_.query(std::string(kWaybillColumns) + "WHERE tenant_id = ? AND parcel_key = ?");
   q.bind_all(tenant_, parcel_key);
   if (!q.step()) return std::nullopt;
   return waybill_from(q);
 }
 
-std::vector<Waybill> SqliteTx::waybills_of(std::int64_t order_id) {
+std::vector<Waybill> SqlTx::waybills_of(std::int64_t order_id) {
   Query q = db_.query(std::string(kWaybillColumns) +
                       "WHERE tenant_id = ? AND order_id = ? ORDER BY parcel, id");
   q.bind_all(tenant_, order_id);
@@ -91,7 +91,7 @@ std::vector<Waybill> SqliteTx::waybills_of(std::int64_t order_id) {
   return found;
 }
 
-std::optional<WaybillLabel> SqliteTx::waybill_label(std::int64_t waybill_id) {
+std::optional<WaybillLabel> SqlTx::waybill_label(std::int64_t waybill_id) {
   Query q = db_.query(
       "SELECT format, bytes FROM waybill_labels WHERE tenant_id = ? AND "
       "waybill_id = ?");
@@ -100,7 +100,7 @@ std::optional<WaybillLabel> SqliteTx::waybill_label(std::int64_t waybill_id) {
   return WaybillLabel{q.text(0), q.blob(1)};
 }
 
-bool SqliteTx::insert_waybill(Waybill& waybill) {
+bool SqlTx::insert_waybill(Waybill& waybill) {
   if (find_waybill(waybill.parcel_key)) return false;
   waybill.id = next_id("waybills");
   db_.query(
@@ -115,7 +115,7 @@ bool SqliteTx::insert_waybill(Waybill& waybill) {
   return true;
 }
 
-void SqliteTx::update_waybill(const Waybill& waybill) {
+void SqlTx::update_waybill(const Waybill& waybill) {
   db_.query(
          "UPDATE waybills SET status = ?, tracking_no = ?, provider_order_no = ?, "
          "label_format = ?, error = ?, updated_at = ? WHERE tenant_id = ? AND id = ?")
@@ -125,13 +125,14 @@ void SqliteTx::update_waybill(const Waybill& waybill) {
       .run();
 }
 
-void SqliteTx::save_waybill_label(std::int64_t waybill_id, const WaybillLabel& label) {
+void SqlTx::save_waybill_label(std::int64_t waybill_id, const WaybillLabel& label) {
   db_.query(
-         "INSERT OR REPLACE INTO waybill_labels (tenant_id, waybill_id, format, bytes) "
-         "VALUES (?, ?, ?, ?)")
+         "INSERT INTO waybill_labels (tenant_id, waybill_id, format, bytes) VALUES (?, ?, ?, ?) "
+         "ON CONFLICT (tenant_id, waybill_id) DO UPDATE "
+         "SET format = excluded.format, bytes = excluded.bytes")
       .bind_all(tenant_, waybill_id, label.format)
       .bind_blob(4, label.bytes)
       .run();
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

@@ -1,12 +1,10 @@
-#include "store/sqlite/sqlite_rollups.h"
-
-#include <spdlog/spdlog.h>
+#include "store/sql/rollups.h"
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace {
 
@@ -81,7 +79,7 @@ const Table& table_of(Rollup rollup) {
   for (const Table& t : tables()) {
     if (t.rollup == rollup) return t;
   }
-  throw SqliteError("no table for a rollup");
+  throw Error("no table for a rollup");
 }
 
 const std::string& key_text(const RollupRow& row, KeyPart part) {
@@ -96,10 +94,21 @@ const std::string& key_text(const RollupRow& row, KeyPart part) {
   return row.day;
 }
 
+// SQL that counts the rows of a group meeting `condition` (both databases: PostgreSQL cannot sum a
+// boolean).
+std::string one_if(const std::string& condition) {
+  return "CASE WHEN " + condition + " THEN 1 ELSE 0 END";
+}
+std::string count_if(const std::string& condition) { return "SUM(" + one_if(condition) + ")"; }
+// SQL that sums a millisecond span in whole seconds, a negative span (clocks apart) as zero.
+std::string sum_of_seconds(const std::string& span) {
+  return "SUM(CASE WHEN " + span + " > 0 THEN (" + span + ") / 1000 ELSE 0 END)";
+}
+
 }  // namespace
 
-std::string day_of(const std::string& column) {
-  return "date(" + column + " / 1000 + ?2 * 60, 'unixepoch')";
+std::string day_of(const Connection& db, const std::string& column) {
+  return db.day_of(column, "?2");
 }
 
 std::string customer_lines() {
@@ -166,25 +175,26 @@ void rebuild_rollups(Connection& db, TenantId tenant, int utc_offset_minutes) {
   }
   // ?1 is the merchant, ?2 its offset in minutes. Cancelled orders count only in their status
   // column; their lines count nowhere.
-  const std::string order_day = day_of("created_at");
+  const std::string order_day = day_of(db, "created_at");
   std::string by_status;
   for (OrderStatus status : kAllOrderStatuses) {
-    by_status += ", SUM(status = '" + std::string(to_string(status)) + "')";
+    by_status += ", " + count_if("status = '" + std::string(to_string(status)) + "'");
   }
   const std::vector<std::string> statements = {
-      "INSERT INTO order_days SELECT ?1, " + order_day +
-          " AS d, SUM(status <> 'cancelled'), "
+      "INSERT INTO order_days SELECT ?1, " + order_day + " AS d, " +
+          count_if("status <> 'cancelled'") +
+          ", "
           "SUM(CASE WHEN status <> 'cancelled' THEN total ELSE 0 END), "
           "SUM(CASE WHEN status <> 'cancelled' THEN refunded_amount ELSE 0 END)" +
           by_status + " FROM orders WHERE tenant_id = ?1 GROUP BY d",
 
-      "INSERT INTO sku_days SELECT ?1, l.sku, " + day_of("o.created_at") +
+      "INSERT INTO sku_days SELECT ?1, l.sku, " + day_of(db, "o.created_at") +
           " AS d, SUM(l.quantity), SUM(l.quantity * l.unit_price), COUNT(DISTINCT o.id) "
           "FROM orders o JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id "
           "WHERE o.tenant_id = ?1 AND o.status <> 'cancelled' GROUP BY l.sku, d",
 
       "INSERT INTO customer_sku_days (tenant_id, day, phone, sku, units) SELECT ?1, " +
-          day_of("o.created_at") + " AS d, o.customer_phone, l.sku, SUM(l.quantity) " +
+          day_of(db, "o.created_at") + " AS d, o.customer_phone, l.sku, SUM(l.quantity) " +
           customer_lines() + " GROUP BY d, o.customer_phone, l.sku",
 
       "WITH s AS (SELECT o.ship_due_at AS due, "
@@ -195,51 +205,38 @@ void rebuild_rollups(Connection& db, TenantId tenant, int utc_offset_minutes) {
       "FROM orders o WHERE o.tenant_id = ?1 AND o.status IN ('shipped', 'delivered', "
       "'completed')) "
       "INSERT INTO ship_days SELECT ?1, " +
-          day_of("shipped_at") +
-          " AS d, COUNT(*), SUM(due IS NOT NULL), SUM(due IS NOT NULL AND shipped_at <= due), "
-          "SUM(MAX(0, (shipped_at - ready_at) / 1000)) FROM s WHERE shipped_at IS NOT NULL "
-          "GROUP BY d",
+          day_of(db, "shipped_at") + " AS d, COUNT(*), " + count_if("due IS NOT NULL") + ", " +
+          count_if("due IS NOT NULL AND shipped_at <= due") + ", " +
+          sum_of_seconds("shipped_at - ready_at") +
+          " FROM s WHERE shipped_at IS NOT NULL GROUP BY d",
 
-      "INSERT INTO carrier_days SELECT ?1, " + day_of("delivered_at") +
-          " AS d, carrier, COUNT(*), SUM(MAX(0, (delivered_at - shipped_at) / 1000)) "
-          "FROM parcels WHERE tenant_id = ?1 AND return_id = 0 AND delivered_at IS NOT NULL "
+      "INSERT INTO carrier_days SELECT ?1, " + day_of(db, "delivered_at") +
+          " AS d, carrier, COUNT(*), " + sum_of_seconds("delivered_at - shipped_at") +
+          " FROM parcels WHERE tenant_id = ?1 AND return_id = 0 AND delivered_at IS NOT NULL "
           "GROUP BY d, carrier",
 
       "INSERT INTO notification_days SELECT ?1, d, channel, ok, failed FROM (SELECT " + order_day +
-          " AS d, channel, SUM(status IN ('sent', 'delivered')) AS ok, "
-          "SUM(status = 'dead' OR (status = 'failed' AND next_attempt_at IS NULL)) AS failed "
-          "FROM notifications WHERE tenant_id = ?1 GROUP BY d, channel) "
+          " AS d, channel, " + count_if("status IN ('sent', 'delivered')") + " AS ok, " +
+          count_if("status = 'dead' OR (status = 'failed' AND next_attempt_at IS NULL)") +
+          " AS failed FROM notifications WHERE tenant_id = ?1 GROUP BY d, channel) AS n "
           "WHERE ok > 0 OR failed > 0",
 
       "INSERT INTO after_sales_days SELECT ?1, d, SUM(r), SUM(x), SUM(c), SUM(f), SUM(rating), "
       "SUM(damaged) FROM ("
       "SELECT " +
-          order_day +
-          " AS d, kind = 'return' AS r, kind = 'exchange' AS x, 0 AS c, 0 AS f, 0 AS rating, "
+          order_day + " AS d, " + one_if("kind = 'return'") + " AS r, " +
+          one_if("kind = 'exchange'") +
+          " AS x, 0 AS c, 0 AS f, 0 AS rating, "
           "0 AS damaged FROM returns WHERE tenant_id = ?1 "
           "UNION ALL SELECT " +
           order_day +
           ", 0, 0, 1, 0, 0, 0 FROM tickets WHERE tenant_id = ?1 AND kind = 'complaint' "
           "UNION ALL SELECT " +
-          order_day +
-          ", 0, 0, 0, 1, rating, intact = 0 FROM delivery_feedback WHERE tenant_id = ?1"
-          ") GROUP BY d",
+          order_day + ", 0, 0, 0, 1, rating, " + one_if("intact = 0") +
+          " FROM delivery_feedback WHERE tenant_id = ?1) AS a GROUP BY d",
   };
   for (const std::string& sql : statements) {
-    // Uncached: a rebuild is rare, and its statements would only sit in the writer's cache.
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
-      throw SqliteError("prepare " + sql + ": " + sqlite3_errmsg(db.handle()));
-    }
-    try {
-      Query q(statement);
-      q.bind_all(tenant, utc_offset_minutes);
-      q.run();
-    } catch (...) {
-      sqlite3_finalize(statement);
-      throw;
-    }
-    sqlite3_finalize(statement);
+    db.query(sql).bind_all(tenant, utc_offset_minutes).run();
   }
 }
 
@@ -249,24 +246,4 @@ int stored_utc_offset(Connection& db, TenantId tenant) {
   return q.step() ? static_cast<int>(q.integer(0)) : ReportPolicy{}.utc_offset_minutes;
 }
 
-void rebuild_queued_rollups(Connection& db) {
-  std::vector<TenantId> queued;
-  {
-    Query q = db.query("SELECT tenant_id FROM rollup_rebuilds ORDER BY tenant_id");
-    while (q.step()) queued.push_back(q.integer(0));
-  }
-  for (TenantId tenant : queued) {
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      rebuild_rollups(db, tenant, stored_utc_offset(db, tenant));
-      db.query("DELETE FROM rollup_rebuilds WHERE tenant_id = ?").bind_all(tenant).run();
-      db.exec("COMMIT");
-    } catch (...) {
-      db.exec("ROLLBACK");
-      throw;
-    }
-    spdlog::info("rebuilt the report rollups of merchant {}", tenant);
-  }
-}
-
-}  // namespace depot::sqlite
+}  // namespace depot::sql

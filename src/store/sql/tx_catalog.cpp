@@ -1,10 +1,10 @@
 // Products, warehouses, stock, the ledger and alerts.
 #include <boost/json.hpp>
 
-#include "store/sqlite/sqlite_rollups.h"
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/rollups.h"
+#include "store/sql/sql_tx.h"
 
-namespace depot::sqlite {
+namespace depot::sql {
 
 namespace json = boost::json;
 
@@ -31,37 +31,12 @@ constexpr const char* kProductColumns =
 
 }  // namespace
 
-void IdAllocator::begin_write(Connection& db) {
-  // PRAGMA data_version changes exactly when another connection committed since the last call.
-  Query version = db.query("PRAGMA data_version");
-  version.step();
-  if (version.integer(0) != data_version_) {
-    next_.clear();
-    data_version_ = version.integer(0);
-  }
-}
-
-std::int64_t IdAllocator::next(Connection& db, const std::string& table) {
-  auto found = next_.find(table);
-  if (found == next_.end()) {
-    Query max = db.query("SELECT COALESCE(MAX(id), 0) FROM " + table);
-    max.step();
-    found = next_.emplace(table, max.integer(0) + 1).first;
-  }
-  return found->second++;
-}
-
-std::int64_t IdAllocator::last_issued(const std::string& table) const {
-  auto found = next_.find(table);
-  return found == next_.end() ? 0 : found->second - 1;
-}
-
-std::int64_t SqliteTx::next_id(const std::string& table) {
-  if (!ids_) throw SqliteError("a write in a read-only transaction");
+std::int64_t SqlTx::next_id(const std::string& table) {
+  if (!ids_) throw Error("a write in a read-only transaction");
   return ids_->next(db_, table);
 }
 
-MerchantSettings SqliteTx::settings() {
+MerchantSettings SqlTx::settings() {
   Query q = db_.query(
       "SELECT edit_window_seconds, unpaid_timeout_seconds, currency, ship_sla_hours, "
       "ship_due_soon_hours, ship_escalate_hours, ship_sla_hours_by_platform, "
@@ -125,7 +100,7 @@ MerchantSettings SqliteTx::settings() {
   return settings;
 }
 
-void SqliteTx::save_settings(const MerchantSettings& s) {
+void SqlTx::save_settings(const MerchantSettings& s) {
   json::object by_platform;
   for (const auto& [platform, hours] : s.ship.sla_hours_by_platform) by_platform[platform] = hours;
   json::object stall_by_carrier;
@@ -183,7 +158,7 @@ void SqliteTx::save_settings(const MerchantSettings& s) {
   if (s.reports.utc_offset_minutes != offset_before) recount_rollups_ = true;
 }
 
-Product SqliteTx::product_from(Query& row) {
+Product SqlTx::product_from(Query& row) {
   Product p;
   p.sku = row.text(0);
   p.name = row.text(1);
@@ -199,7 +174,7 @@ Product SqliteTx::product_from(Query& row) {
   return p;
 }
 
-std::vector<ProductImage> SqliteTx::images_of(const std::string& sku) {
+std::vector<ProductImage> SqlTx::images_of(const std::string& sku) {
   Query q = db_.query(
       "SELECT id, file_name, content_type, size FROM product_images "
       "WHERE tenant_id = ? AND sku = ? ORDER BY id");
@@ -209,7 +184,7 @@ std::vector<ProductImage> SqliteTx::images_of(const std::string& sku) {
   return images;
 }
 
-std::optional<Product> SqliteTx::find_product(const std::string& sku) {
+std::optional<Product> SqlTx::find_product(const std::string& sku) {
   std::optional<Product> product;
   {
     Query q = db_.query(std::string(kProductColumns) + "WHERE tenant_id = ? AND sku = ?");
@@ -221,15 +196,15 @@ std::optional<Product> SqliteTx::find_product(const std::string& sku) {
   return product;
 }
 
-std::optional<std::int64_t> SqliteTx::low_stock_threshold(const std::string& sku) {
+std::optional<std::int64_t> SqlTx::low_stock_threshold(const std::string& sku) {
   Query q = db_.query("SELECT low_stock_threshold FROM products WHERE tenant_id = ? AND sku = ?");
   q.bind_all(tenant_, sku);
   if (!q.step()) return std::nullopt;
   return q.integer(0);
 }
 
-std::vector<Product> SqliteTx::list_products(const std::string& after_sku, int limit,
-                                             const std::string& search) {
+std::vector<Product> SqlTx::list_products(const std::string& after_sku, int limit,
+                                          const std::string& search) {
   std::vector<Product> products;
   {
     std::string pattern = "%";
@@ -238,9 +213,10 @@ std::vector<Product> SqliteTx::list_products(const std::string& after_sku, int l
       pattern += c;
     }
     pattern += '%';
+    const std::string like = db_.like_ignoring_case();
     Query q = db_.query(std::string(kProductColumns) +
-                        "WHERE tenant_id = ? AND sku > ? AND (? = '' OR sku LIKE ? ESCAPE '\\' OR "
-                        "name LIKE ? ESCAPE '\\') ORDER BY sku LIMIT ?");
+                        "WHERE tenant_id = ? AND sku > ? AND (? = '' OR sku " + like +
+                        " ? ESCAPE '\\' OR name " + like + " ? ESCAPE '\\') ORDER BY sku LIMIT ?");
     q.bind_all(tenant_, after_sku, search, pattern, pattern, limit);
     while (q.step()) products.push_back(product_from(q));
   }
@@ -248,7 +224,7 @@ std::vector<Product> SqliteTx::list_products(const std::string& after_sku, int l
   return products;
 }
 
-void SqliteTx::insert_product(const Product& p) {
+void SqlTx::insert_product(const Product& p) {
   db_.query(
          "INSERT INTO products (tenant_id, sku, name, price, currency, barcode, attributes, "
          "weight_grams, low_stock_threshold, version, created_at, updated_at) "
@@ -259,7 +235,7 @@ void SqliteTx::insert_product(const Product& p) {
       .run();
 }
 
-void SqliteTx::update_product(const Product& p) {
+void SqlTx::update_product(const Product& p) {
   db_.query(
          "UPDATE products SET name = ?, price = ?, barcode = ?, attributes = ?, weight_grams = ?, "
          "low_stock_threshold = ?, version = ?, updated_at = ? WHERE tenant_id = ? AND sku = ?")
@@ -268,8 +244,8 @@ void SqliteTx::update_product(const Product& p) {
       .run();
 }
 
-std::int64_t SqliteTx::add_product_image(const std::string& sku, const ProductImage& image,
-                                         Instant at) {
+std::int64_t SqlTx::add_product_image(const std::string& sku, const ProductImage& image,
+                                      Instant at) {
   std::int64_t id = next_id("product_images");
   db_.query(
          "INSERT INTO product_images (tenant_id, id, sku, file_name, content_type, size, "
@@ -297,7 +273,7 @@ Warehouse warehouse_from(const Query& q, int first) {
 
 }  // namespace
 
-std::vector<Warehouse> SqliteTx::warehouses() {
+std::vector<Warehouse> SqlTx::warehouses() {
   std::vector<Warehouse> list;
   Query q = db_.query("SELECT l.code, " + std::string(kWarehouseColumns) +
                       "FROM warehouses w LEFT JOIN locations l ON l.tenant_id = w.tenant_id AND "
@@ -310,7 +286,7 @@ std::vector<Warehouse> SqliteTx::warehouses() {
   return list;
 }
 
-std::optional<Warehouse> SqliteTx::find_warehouse(const std::string& code) {
+std::optional<Warehouse> SqlTx::find_warehouse(const std::string& code) {
   Query q = db_.query("SELECT l.code, " + std::string(kWarehouseColumns) +
                       "FROM warehouses w LEFT JOIN locations l ON l.tenant_id = w.tenant_id AND "
                       "l.warehouse_id = w.id WHERE w.tenant_id = ? AND w.code = ? ORDER BY l.id");
@@ -323,7 +299,7 @@ std::optional<Warehouse> SqliteTx::find_warehouse(const std::string& code) {
   return found;
 }
 
-std::optional<std::int64_t> SqliteTx::find_location(const LocationRef& ref) {
+std::optional<std::int64_t> SqlTx::find_location(const LocationRef& ref) {
   Query q = db_.query(
       "SELECT l.id FROM locations l JOIN warehouses w ON w.tenant_id = l.tenant_id "
       "AND w.id = l.warehouse_id WHERE l.tenant_id = ? AND w.code = ? AND l.code = ?");
@@ -332,7 +308,7 @@ std::optional<std::int64_t> SqliteTx::find_location(const LocationRef& ref) {
   return q.integer(0);
 }
 
-std::int64_t SqliteTx::insert_warehouse(const std::string& code, const std::string& name) {
+std::int64_t SqlTx::insert_warehouse(const std::string& code, const std::string& name) {
   std::int64_t id = next_id("warehouses");
   db_.query("INSERT INTO warehouses (tenant_id, id, code, name) VALUES (?, ?, ?, ?)")
       .bind_all(tenant_, id, code, name)
@@ -340,7 +316,7 @@ std::int64_t SqliteTx::insert_warehouse(const std::string& code, const std::stri
   return id;
 }
 
-std::int64_t SqliteTx::insert_location(std::int64_t warehouse_id, const std::string& code) {
+std::int64_t SqlTx::insert_location(std::int64_t warehouse_id, const std::string& code) {
   std::int64_t id = next_id("locations");
   db_.query("INSERT INTO locations (tenant_id, id, warehouse_id, code) VALUES (?, ?, ?, ?)")
       .bind_all(tenant_, id, warehouse_id, code)
@@ -348,7 +324,7 @@ std::int64_t SqliteTx::insert_location(std::int64_t warehouse_id, const std::str
   return id;
 }
 
-std::vector<StockRow> SqliteTx::stock_of(const std::string& sku) {
+std::vector<StockRow> SqlTx::stock_of(const std::string& sku) {
   // In the order reservations take from them, as balances_of() below.
   Query q = db_.query(
       "SELECT b.location_id, w.code, l.code, b.on_hand, b.reserved FROM stock_balances b "
@@ -365,7 +341,7 @@ std::vector<StockRow> SqliteTx::stock_of(const std::string& sku) {
   return rows;
 }
 
-std::vector<LocationAvailability> SqliteTx::balances_of(const std::string& sku) {
+std::vector<LocationAvailability> SqlTx::balances_of(const std::string& sku) {
   // Location ids grow with creation, and a merchant's default location is created with it.
   Query q = db_.query(
       "SELECT location_id, on_hand, reserved FROM stock_balances WHERE tenant_id = ? AND sku = ? "
@@ -376,8 +352,8 @@ std::vector<LocationAvailability> SqliteTx::balances_of(const std::string& sku) 
   return rows;
 }
 
-void SqliteTx::put_balance(const std::string& sku, std::int64_t location_id,
-                           const StockBalance& balance) {
+void SqlTx::put_balance(const std::string& sku, std::int64_t location_id,
+                        const StockBalance& balance) {
   db_.query(
          "INSERT INTO stock_balances (tenant_id, sku, location_id, on_hand, reserved) "
          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, sku, location_id) DO UPDATE SET "
@@ -386,7 +362,7 @@ void SqliteTx::put_balance(const std::string& sku, std::int64_t location_id,
       .run();
 }
 
-void SqliteTx::append_movement(const LedgerEntry& e) {
+void SqlTx::append_movement(const LedgerEntry& e) {
   db_.query(
          "INSERT INTO stock_movements (tenant_id, id, sku, location_id, kind, on_hand_delta, "
          "reserved_delta, reason, actor, order_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -396,8 +372,7 @@ void SqliteTx::append_movement(const LedgerEntry& e) {
       .run();
 }
 
-std::vector<LedgerEntry> SqliteTx::ledger(const std::string& sku, std::int64_t after_id,
-                                          int limit) {
+std::vector<LedgerEntry> SqlTx::ledger(const std::string& sku, std::int64_t after_id, int limit) {
   Query q = db_.query(
       "SELECT m.id, m.location_id, w.code || '/' || l.code, m.kind, m.on_hand_delta, "
       "m.reserved_delta, m.reason, m.actor, m.order_id, m.at FROM stock_movements m "
@@ -436,7 +411,7 @@ Alert alert_from(Query& q) {
 
 }  // namespace
 
-std::vector<Alert> SqliteTx::open_alerts() {
+std::vector<Alert> SqlTx::open_alerts() {
   Query q = db_.query(std::string(kAlertColumns) +
                       "WHERE tenant_id = ? AND closed_at IS NULL ORDER BY id");
   q.bind_all(tenant_);
@@ -445,8 +420,8 @@ std::vector<Alert> SqliteTx::open_alerts() {
   return alerts;
 }
 
-std::optional<Alert> SqliteTx::find_open_alert(const std::string& kind, const std::string& sku,
-                                               std::int64_t order_id) {
+std::optional<Alert> SqlTx::find_open_alert(const std::string& kind, const std::string& sku,
+                                            std::int64_t order_id) {
   Query q = db_.query(std::string(kAlertColumns) +
                       "WHERE tenant_id = ? AND kind = ? AND sku = ? AND order_id = ? "
                       "AND closed_at IS NULL");
@@ -455,7 +430,7 @@ std::optional<Alert> SqliteTx::find_open_alert(const std::string& kind, const st
   return alert_from(q);
 }
 
-std::int64_t SqliteTx::open_alert(const Alert& a) {
+std::int64_t SqlTx::open_alert(const Alert& a) {
   std::int64_t id = next_id("alerts");
   db_.query(
          "INSERT INTO alerts (tenant_id, id, kind, sku, order_id, message, available, threshold, "
@@ -466,10 +441,10 @@ std::int64_t SqliteTx::open_alert(const Alert& a) {
   return id;
 }
 
-void SqliteTx::close_alert(std::int64_t alert_id, Instant at) {
+void SqlTx::close_alert(std::int64_t alert_id, Instant at) {
   db_.query("UPDATE alerts SET closed_at = ? WHERE tenant_id = ? AND id = ?")
       .bind_all(to_millis(at), tenant_, alert_id)
       .run();
 }
 
-}  // namespace depot::sqlite
+}  // namespace depot::sql

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 debian_packages=(
   build-essential cmake pkg-config clang-format
   libboost1.81-dev libboost-json1.81-dev
-  libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev liblua5.4-dev libkainjow-mustache-dev
+  libsqlite3-dev sqlite3 libpq-dev postgresql-15 libssl-dev libcurl4-openssl-dev liblua5.4-dev libkainjow-mustache-dev
   libspdlog-dev libfmt-dev libcli11-dev libargon2-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libxlsxwriter-dev libcairo2-dev libpango1.0-dev libpoppler-glib-dev libzint-dev

@@ -2,7 +2,7 @@
 
 #include "app/access_service.h"
 #include "cli/commands.h"
-#include "store/sqlite/sqlite_store.h"
+#include "cli/open_store.h"
 
 namespace depot::cli {
 
@@ -14,16 +14,18 @@ void add_apikey_command(CLI::App& app, int& exit_code) {
     std::string data_dir = "./data";
     std::string tenant;
     std::string role = "owner";
+    std::string db;
   };
   auto options = std::make_shared<Options>();
   create->add_option("--data", options->data_dir, "Data directory")->envname("DEPOT_DATA");
   create->add_option("--tenant", options->tenant, "Merchant slug")->required();
   create->add_option("--role", options->role, "owner, operator, service or viewer")
       ->check(CLI::IsMember({"owner", "operator", "service", "viewer"}));
+  add_db_option(*create, options->db);
   create->callback([options, &exit_code] {
-    sqlite::SqliteStore store(database_path(options->data_dir));
+    OpenStore opened(options->data_dir, options->db);
     SystemClock clock;
-    AccessService access(store, clock);
+    AccessService access(opened.store(), clock);
     Result<CreatedKey> created = access.create_key(options->tenant, *parse_role(options->role));
     if (!created.ok()) {
       std::cerr << "depot: " << created.error().message << "\n";

@@ -6,8 +6,10 @@
 namespace depot::cli {
 
 void add_backup_command(CLI::App& app, int& exit_code) {
+  // PostgreSQL has its own tools for this (pg_dump, pg_basebackup): see docs/operations.md.
   auto* command = app.add_subcommand(
-      "backup", "Copy the database to a file; safe while depot serves from the same directory");
+      "backup",
+      "Copy the SQLite database to a file; safe while depot serves from the same directory");
   auto data_dir = std::make_shared<std::string>("./data");
   auto target = std::make_shared<std::string>();
   command->add_option("--data", *data_dir, "Data directory")->envname("DEPOT_DATA");

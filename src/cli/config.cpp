@@ -36,6 +36,8 @@ void load_config_file(const std::string& path, ServeConfig& config) {
   for (const auto& [key, value] : object) {
     if (key == "data_dir") {
       config.data_dir = value.as_string();
+    } else if (key == "db") {
+      config.db = value.as_string();
     } else if (key == "listen") {
       config.listen = value.as_string();
     } else if (key == "web_root") {

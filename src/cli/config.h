@@ -13,6 +13,9 @@ inline constexpr std::int64_t kLongestProviderTimeoutSeconds = 100;
 
 struct ServeConfig {
   std::string data_dir = "./data";
+  // Empty: the SQLite file in data_dir. postgresql://…: a PostgreSQL database, which several
+  // nodes may share.
+  std::string db;
   std::string listen = "127.0.0.1:8080";
   std::string web_root;  // empty: web/dist beside the build directory
   int threads = 0;       // 0: one per core

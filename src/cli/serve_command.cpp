@@ -54,6 +54,7 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/demo_data.h"
+#include "cli/open_store.h"
 #include "cli/process_metrics.h"
 #include "exports/csv/csv_table_writer.h"
 #include "exports/xlsx/xlsx_table_writer.h"
@@ -71,7 +72,6 @@
 #include "rules/lua/lua_rule_engine.h"
 #include "store/files/export_directory.h"
 #include "store/files/media_directory.h"
-#include "store/sqlite/sqlite_store.h"
 #include "workers/export_runner.h"
 #include "workers/import_runner.h"
 #include "workers/notification_worker.h"
@@ -118,7 +118,9 @@ int serve(ServeConfig config) {
   // Before the store: the store's commit hook counts into it until the store is gone.
   metrics::Registry metrics;
   add_process_metrics(metrics);
-  sqlite::SqliteStore store(database_path(config.data_dir));
+  OpenStore opened(config.data_dir, config.db);
+  Store& store = opened.store();
+  ReportStore& report_store = opened.reports();
   files::MediaDirectory media((std::filesystem::path(config.data_dir) / "media").string());
   SystemClock clock;
   add_store_metrics(metrics, store, clock);
@@ -202,7 +204,7 @@ int serve(ServeConfig config) {
   ReturnService returns(store, clock);
   RefundService refunds(store, clock);
   FeedbackService feedback(store, clock, tickets);
-  ReportService reports(store, store, clock);
+  ReportService reports(store, report_store, clock);
   // The tracking aggregator has a loop of its own: requests to one that hangs fill only its
   // places, and no notification ever queues behind them.
   std::optional<net::CurlLoop> aggregator_loop(std::in_place);
@@ -217,11 +219,11 @@ int serve(ServeConfig config) {
   TrackingService tracking(store, clock, tracker, etas, site);
   TrackingJobs tracking_jobs(store, clock, tracker, tracking);
   PublicTracking public_tracking(store, clock, tracking);
-  ForecastService forecasts(store, store, clock, etas);
+  ForecastService forecasts(store, report_store, clock, etas);
   files::ExportDirectory export_files(
       (std::filesystem::path(config.data_dir) / "exports").string());
   ExportService export_jobs(
-      store, store, clock, export_files,
+      store, report_store, clock, export_files,
       [](const std::string& path) { return std::make_unique<exports::CsvTableWriter>(path); },
       [](const std::string& path) { return std::make_unique<exports::XlsxTableWriter>(path); });
   export_jobs.on_internal_error([](std::int64_t id, const std::string& what) {
@@ -381,7 +383,7 @@ int serve(ServeConfig config) {
   import_runner.stop();
   // After the HTTP threads: a request waiting for its export to settle is answered first.
   export_runner.stop();
-  store.close();
+  opened.close();
   spdlog::info("stopped");
   return 0;
 }
@@ -394,6 +396,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   auto config_file = std::make_shared<std::string>();
   command->add_option("--config", *config_file, "JSON configuration file")->envname("DEPOT_CONFIG");
   command->add_option("--data", config->data_dir, "Data directory")->envname("DEPOT_DATA");
+  add_db_option(*command, config->db);
   command->add_option("--listen", config->listen, "HOST:PORT to listen on")
       ->envname("DEPOT_LISTEN");
   command->add_option("--web-root", config->web_root, "Directory of the built web assets")
@@ -466,6 +469,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
     if (!config_file->empty()) load_config_file(*config_file, effective);
     // Flags and environment variables override the file, option by option.
     if (command->count("--data")) effective.data_dir = config->data_dir;
+    if (command->count("--db")) effective.db = config->db;
     if (command->count("--listen")) effective.listen = config->listen;
     if (command->count("--web-root")) effective.web_root = config->web_root;
     if (command->count("--threads")) effective.threads = config->threads;

@@ -2,7 +2,7 @@
 
 #include "app/user_service.h"
 #include "cli/commands.h"
-#include "store/sqlite/sqlite_store.h"
+#include "cli/open_store.h"
 
 namespace depot::cli {
 
@@ -17,6 +17,7 @@ void add_user_command(CLI::App& app, int& exit_code) {
     std::string email;
     std::string role = "operator";
     std::string password;
+    std::string db;
   };
   auto options = std::make_shared<Options>();
   create->add_option("--data", options->data_dir, "Data directory")->envname("DEPOT_DATA");
@@ -27,14 +28,15 @@ void add_user_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"owner", "operator", "service", "viewer"}));
   create->add_option("--password", options->password,
                      "The password (else read from the first line of standard input)");
+  add_db_option(*create, options->db);
   create->callback([options, &exit_code] {
     std::string password = options->password;
     // A password on the command line is visible to other users of the machine; standard input
     // is not.
     if (password.empty()) std::getline(std::cin, password);
-    sqlite::SqliteStore store(database_path(options->data_dir));
+    OpenStore opened(options->data_dir, options->db);
     SystemClock clock;
-    UserService users(store, clock);
+    UserService users(opened.store(), clock);
     Result<UserRecord> created =
         users.create_for_merchant(options->tenant, {options->email, options->role, password});
     if (!created.ok()) {

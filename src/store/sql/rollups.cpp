@@ -44,7 +44,7 @@ Table table(Rollup rollup, const char* name, std::vector<Column> keys,
   for (const char* value : t.values) {
     columns.emplace_back(value);
     marks.emplace_back("?");
-    adds.push_back(std::string(value) + " = " + value + " + excluded." + value);
+    adds.push_back(std::string(value) + " = " + name + "." + value + " + excluded." + value);
     where.push_back(std::string(value) + " = 0");
   }
   t.upsert = "INSERT INTO " + std::string(name) + " (" + joined(columns, ", ") + ") VALUES (" +

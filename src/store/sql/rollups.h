@@ -1,9 +1,10 @@
 #pragma once
-// The report rollups in SQL (SQLite schema 0008), for every SQL store: applying a change's rows in the transaction of the
-// change (merged with the rest of its group commit's), and rebuilding a merchant's rollups from the
-// raw tables (when the schema first arrives, and when the merchant's time zone changes, since every
-// day key depends on it). The definitions are the domain's (domain/rollups.h); the rebuild counts
-// the same in SQL, and the store tests check that both agree.
+// The report rollups in SQL (SQLite schema 0008), for every SQL store: applying a change's rows in
+// the transaction of the change (merged with the rest of its group commit's), and rebuilding a
+// merchant's rollups from the raw tables (when the schema first arrives, and when the merchant's
+// time zone changes, since every day key depends on it). The definitions are the domain's
+// (domain/rollups.h); the rebuild counts the same in SQL, and the store tests check that both
+// agree.
 
 #include <map>
 #include <string>

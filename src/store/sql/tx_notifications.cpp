@@ -360,7 +360,7 @@ bool SqlTx::update_notification_if(const Notification& n, DeliveryStatus was,
   Query q = db_.query(
       "UPDATE notifications SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
       "provider_id = ?, updated_at = ?, sent_at = ?, delivered_at = ? "
-      "WHERE tenant_id = ? AND id = ? AND status = ? AND next_attempt_at IS ?");
+      "WHERE tenant_id = ? AND id = ? AND status = ? AND next_attempt_at IS NOT DISTINCT FROM ?");
   q.bind_all(to_string(n.status), n.attempts);
   q.bind_or_null(3, millis_or_null(n.next_attempt_at));
   q.bind(4, n.last_error).bind(5, n.provider_id).bind(6, to_millis(n.updated_at));

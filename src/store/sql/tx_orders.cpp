@@ -233,7 +233,8 @@ std::vector<std::pair<OrderStatus, std::int64_t>> SqlTx::count_orders() {
 void SqlTx::count_status(OrderStatus status, std::int64_t change) {
   db_.query(
          "INSERT INTO order_status_counts (tenant_id, status, orders) VALUES (?, ?, ?) "
-         "ON CONFLICT (tenant_id, status) DO UPDATE SET orders = orders + excluded.orders")
+         "ON CONFLICT (tenant_id, status) DO UPDATE SET orders = order_status_counts.orders + "
+         "excluded.orders")
       .bind_all(tenant_, to_string(status), change)
       .run();
 }
@@ -422,7 +423,7 @@ void SqlTx::add_reservations(std::int64_t order_id, const std::vector<Reservatio
     db_.query(
            "INSERT INTO order_reservations (tenant_id, order_id, sku, location_id, quantity) "
            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, order_id, sku, location_id) "
-           "DO UPDATE SET quantity = quantity + excluded.quantity")
+           "DO UPDATE SET quantity = order_reservations.quantity + excluded.quantity")
         .bind_all(tenant_, order_id, r.sku, r.location_id, r.quantity)
         .run();
   }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <future>
 
+#include "store/sql/merchants.h"
 #include "store/sql/rollups.h"
 
 namespace depot::sqlite {
@@ -333,118 +334,46 @@ T SqliteStore::on_writer(F function) {
 }
 
 TenantId SqliteStore::ensure_tenant(const std::string& slug) {
-  return on_writer<TenantId>([&](Connection& db) -> TenantId {
-    {
-      Query found = db.query("SELECT id FROM tenants WHERE slug = ?");
-      found.bind_all(slug);
-      if (found.step()) return found.integer(0);
-    }
-    TenantId id = ids_.next(db, "tenants");
-    db.query("INSERT INTO tenants (id, slug, created_at) VALUES (?, ?, ?)")
-        .bind_all(id, slug, to_millis(SystemClock().now()))
-        .run();
-    sql::SqlTx tx(db, id, &ids_);
-    tx.save_settings(MerchantSettings{});
-    sql::RollupBuffer rollups;
-    tx.settle_rollups(rollups);
-    rollups.apply(db);
-    db.query(
-          "INSERT INTO tenant_secrets (tenant_id, link_key) VALUES (?, lower(hex(randomblob(32))))")
-        .bind_all(id)
-        .run();
-    return id;
-  });
+  return on_writer<TenantId>(
+      [&](Connection& db) { return sql::ensure_tenant(db, ids_, slug, SystemClock().now()); });
+}
+
+template <class T, class F>
+T SqliteStore::on_reader(F function) {
+  auto db = lease_reader();
+  T result = function(*db);
+  give_back(std::move(db));
+  return result;
 }
 
 std::optional<TenantId> SqliteStore::find_tenant(const std::string& slug) {
-  auto db = lease_reader();
-  std::optional<TenantId> found;
-  {
-    Query q = db->query("SELECT id FROM tenants WHERE slug = ?");
-    q.bind_all(slug);
-    if (q.step()) found = q.integer(0);
-  }
-  give_back(std::move(db));
-  return found;
+  return on_reader<std::optional<TenantId>>(
+      [&](Connection& db) { return sql::find_tenant(db, slug); });
 }
 
 std::vector<TenantId> SqliteStore::tenant_ids() {
-  auto db = lease_reader();
-  std::vector<TenantId> ids;
-  {
-    Query q = db->query("SELECT id FROM tenants ORDER BY id");
-    while (q.step()) ids.push_back(q.integer(0));
-  }
-  give_back(std::move(db));
-  return ids;
+  return on_reader<std::vector<TenantId>>([](Connection& db) { return sql::tenant_ids(db); });
 }
 
 std::optional<ApiKeyRecord> SqliteStore::find_api_key(const std::string& key_hash) {
-  auto db = lease_reader();
-  std::optional<ApiKeyRecord> record;
-  {
-    Query q = db->query(
-        "SELECT k.tenant_id, k.id, k.role, t.slug FROM api_keys k JOIN tenants t "
-        "ON t.id = k.tenant_id WHERE k.key_hash = ? AND k.revoked_at IS NULL");
-    q.bind_all(key_hash);
-    if (q.step()) {
-      record = ApiKeyRecord{q.integer(0), q.integer(1),
-                            parse_role(q.text(2)).value_or(Role::viewer), q.text(3)};
-    }
-  }
-  give_back(std::move(db));
-  return record;
+  return on_reader<std::optional<ApiKeyRecord>>(
+      [&](Connection& db) { return sql::find_api_key(db, key_hash); });
 }
 
 std::optional<MerchantUser> SqliteStore::find_user_by_email(const std::string& email) {
-  std::optional<MerchantUser> found;
-  auto db = lease_reader();
-  {
-    Query q = db->query(
-        "SELECT u.tenant_id, t.slug, u.id, u.email, u.role, u.password_hash, u.created_at, "
-        "u.last_login_at FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.email = ?");
-    q.bind_all(email);
-    if (q.step()) found = MerchantUser{q.integer(0), q.text(1), user_from(q, 2)};
-  }
-  give_back(std::move(db));
-  return found;
+  return on_reader<std::optional<MerchantUser>>(
+      [&](Connection& db) { return sql::find_user_by_email(db, email); });
 }
 
 std::optional<MerchantSession> SqliteStore::find_session(const std::string& token_hash) {
-  std::optional<MerchantSession> found;
-  auto db = lease_reader();
-  {
-    Query q = db->query(
-        "SELECT s.tenant_id, t.slug, s.user_id, s.csrf_token, s.created_at, s.expires_at, "
-        "u.email, u.role, u.created_at FROM sessions s JOIN tenants t ON t.id = s.tenant_id "
-        "JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id WHERE s.token_hash = ?");
-    q.bind_all(token_hash);
-    if (q.step()) {
-      MerchantSession session;
-      session.tenant_id = q.integer(0);
-      session.tenant_slug = q.text(1);
-      session.session = {token_hash, q.integer(2), q.text(3), from_millis(q.integer(4)),
-                         from_millis(q.integer(5))};
-      session.user.id = q.integer(2);
-      session.user.email = q.text(6);
-      session.user.role = parse_role(q.text(7)).value_or(Role::viewer);
-      session.user.created_at = from_millis(q.integer(8));
-      found = std::move(session);
-    }
-  }
-  give_back(std::move(db));
-  return found;
+  return on_reader<std::optional<MerchantSession>>(
+      [&](Connection& db) { return sql::find_session(db, token_hash); });
 }
 
 bool SqliteStore::ready() {
   try {
-    auto db = lease_reader();
-    bool migrated = false;
-    {
-      Query q = db->query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-      migrated = q.step() && q.integer(0) == latest_schema_version();
-    }
-    give_back(std::move(db));
+    bool migrated = on_reader<int>([](Connection& db) { return sql::schema_version(db); }) ==
+                    latest_schema_version();
     MutexLock lock(queue_mutex_);
     return migrated && writer_alive_ && !disk_failed_ && !stopping_;
   } catch (const std::exception& e) {

@@ -86,6 +86,9 @@ class SqliteStore final : public Store, public ReportStore {
   // Runs a function on the writer with a raw connection, blocking until it commits.
   template <class T, class F>
   T on_writer(F function);
+  // Runs a function with a pooled read connection, outside any transaction.
+  template <class T, class F>
+  T on_reader(F function);
   void writer_loop() EXCLUDES(queue_mutex_);
   void commit_batch(std::vector<Job>& batch) EXCLUDES(flush_mutex_);
   void flusher_loop() EXCLUDES(flush_mutex_);

@@ -1,5 +1,6 @@
-// The SQLite store and the use cases on it: group commit, rollback of one failed use case,
-// durability across reopen, tenant scoping and the ledger invariant.
+// The store conformance suite: the store contract (app/ports.h) and the use cases on it, run
+// unchanged on SQLite and on PostgreSQL: rollback of one failed use case among others, durability
+// across reopen, tenant scoping, ids with another writer beside, and the ledger invariant.
 #include "store/sqlite/sqlite_store.h"
 
 #include <gtest/gtest.h>
@@ -12,21 +13,25 @@
 #include "app/order_service.h"
 #include "rules/lua/lua_rule_engine.h"
 #include "store/files/media_directory.h"
+#include "support/test_stores.h"
 #include "support/test_support.h"
 
 namespace depot {
 namespace {
 
 using testing::FakeClock;
+using testing::StoreKind;
+using testing::StoreLocation;
 using testing::TempDir;
 using testing::wait;
 
-class StoreTest : public ::testing::Test {
+class StoreTest : public ::testing::TestWithParam<StoreKind> {
  protected:
   void SetUp() override { open(); }
 
   void open() {
-    store = std::make_unique<sqlite::SqliteStore>(dir.file("depot.db"));
+    opened = location.open();
+    store = &opened->store();
     media = std::make_unique<files::MediaDirectory>(dir.file("media"));
     access = std::make_unique<AccessService>(*store, clock);
     verifier = std::make_unique<Verifier>(*store, rule_book, nullptr);
@@ -39,7 +44,7 @@ class StoreTest : public ::testing::Test {
     orders.reset();
     verifier.reset();
     access.reset();
-    store.reset();
+    opened.reset();
     open();
   }
 
@@ -108,8 +113,10 @@ class StoreTest : public ::testing::Test {
   }
 
   TempDir dir;
+  StoreLocation location{GetParam(), dir};
   FakeClock clock;
-  std::unique_ptr<sqlite::SqliteStore> store;
+  std::unique_ptr<cli::OpenStore> opened;
+  Store* store = nullptr;
   std::unique_ptr<files::MediaDirectory> media;
   std::unique_ptr<AccessService> access;
   rules::LuaRuleEngine rule_engine;
@@ -119,7 +126,7 @@ class StoreTest : public ::testing::Test {
   std::unique_ptr<InventoryService> inventory;
 };
 
-TEST_F(StoreTest, NewMerchantHasMainWarehouseWithDefaultLocation) {
+TEST_P(StoreTest, NewMerchantHasMainWarehouseWithDefaultLocation) {
   Actor a = merchant("shop-a");
   auto warehouses = inventory->warehouses(a);
   ASSERT_EQ(warehouses.size(), 1u);
@@ -129,7 +136,7 @@ TEST_F(StoreTest, NewMerchantHasMainWarehouseWithDefaultLocation) {
   EXPECT_EQ(inventory->warehouses(a).size(), 1u) << "a second key must not add a warehouse";
 }
 
-TEST_F(StoreTest, ConcurrentOrdersNeverOversell) {
+TEST_P(StoreTest, ConcurrentOrdersNeverOversell) {
   Actor a = merchant("shop-a");
   add_product(a, "SKU-1", 50);
   std::atomic<int> created{0};
@@ -154,7 +161,7 @@ TEST_F(StoreTest, ConcurrentOrdersNeverOversell) {
   expect_ledger_matches(a, "SKU-1");
 }
 
-TEST_F(StoreTest, AFailedUseCaseInABatchLeavesTheOthersIntact) {
+TEST_P(StoreTest, AFailedUseCaseInABatchLeavesTheOthersIntact) {
   Actor a = merchant("shop-a");
   add_product(a, "SKU-1", 3);
   std::vector<std::future<Result<CreatedOrder>>> pending;
@@ -174,7 +181,7 @@ TEST_F(StoreTest, AFailedUseCaseInABatchLeavesTheOthersIntact) {
   expect_ledger_matches(a, "SKU-1");
 }
 
-TEST_F(StoreTest, IdempotencyKeyReturnsTheFirstOrder) {
+TEST_P(StoreTest, IdempotencyKeyReturnsTheFirstOrder) {
   Actor a = merchant("shop-a");
   add_product(a, "SKU-1", 10);
   auto first = order(a, "SKU-1", 2, "key-1");
@@ -190,7 +197,7 @@ TEST_F(StoreTest, IdempotencyKeyReturnsTheFirstOrder) {
   EXPECT_EQ(different.error().fields.front().field, "Idempotency-Key");
 }
 
-TEST_F(StoreTest, CommittedOrdersSurviveReopen) {
+TEST_P(StoreTest, CommittedOrdersSurviveReopen) {
   Actor a = merchant("shop-a");
   add_product(a, "SKU-1", 10);
   auto created = order(a, "SKU-1", 4);
@@ -206,7 +213,7 @@ TEST_F(StoreTest, CommittedOrdersSurviveReopen) {
   expect_ledger_matches(a, "SKU-1");
 }
 
-TEST_F(StoreTest, MerchantsSeeOnlyTheirOwnData) {
+TEST_P(StoreTest, MerchantsSeeOnlyTheirOwnData) {
   Actor a = merchant("shop-a");
   Actor b = merchant("shop-b");
   add_product(a, "SKU-1", 10);
@@ -218,7 +225,7 @@ TEST_F(StoreTest, MerchantsSeeOnlyTheirOwnData) {
   EXPECT_EQ(order(b, "SKU-1", 1).error().fields.front().field, "lines[0].sku");
 }
 
-TEST_F(StoreTest, EditReReservesAndCancelReleases) {
+TEST_P(StoreTest, EditReReservesAndCancelReleases) {
   Actor a = merchant("shop-a");
   add_product(a, "SKU-1", 10);
   auto created = order(a, "SKU-1", 4);
@@ -242,7 +249,7 @@ TEST_F(StoreTest, EditReReservesAndCancelReleases) {
   expect_ledger_matches(a, "SKU-1");
 }
 
-TEST_F(StoreTest, EditOutsideTheWindowIsRefused) {
+TEST_P(StoreTest, EditOutsideTheWindowIsRefused) {
   Actor a = merchant("shop-a");
   add_product(a, "SKU-1", 10);
   auto created = order(a, "SKU-1", 1);
@@ -256,7 +263,7 @@ TEST_F(StoreTest, EditOutsideTheWindowIsRefused) {
   EXPECT_EQ(late.error().code, ErrorCode::conflict);
 }
 
-TEST_F(StoreTest, UnpaidOrdersAreCancelledAfterTheTimeout) {
+TEST_P(StoreTest, UnpaidOrdersAreCancelledAfterTheTimeout) {
   Actor a = merchant("shop-a");
   add_product(a, "SKU-1", 10);
   auto unpaid = order(a, "SKU-1", 3);
@@ -274,7 +281,7 @@ TEST_F(StoreTest, UnpaidOrdersAreCancelledAfterTheTimeout) {
   expect_ledger_matches(a, "SKU-1");
 }
 
-TEST_F(StoreTest, LowStockAlertOpensOnceUntilReplenished) {
+TEST_P(StoreTest, LowStockAlertOpensOnceUntilReplenished) {
   Actor a = merchant("shop-a");
   add_product(a, "SKU-1", 10, 5);
   ASSERT_OK(order(a, "SKU-1", 6));
@@ -289,7 +296,7 @@ TEST_F(StoreTest, LowStockAlertOpensOnceUntilReplenished) {
   EXPECT_EQ(inventory->alerts(a).size(), 1u);
 }
 
-TEST_F(StoreTest, TransfersAndAdjustmentsKeepTheLedger) {
+TEST_P(StoreTest, TransfersAndAdjustmentsKeepTheLedger) {
   Actor a = merchant("shop-a");
   add_product(a, "SKU-1", 10);
   ASSERT_OK(
@@ -315,7 +322,7 @@ TEST_F(StoreTest, TransfersAndAdjustmentsKeepTheLedger) {
   expect_ledger_matches(a, "SKU-1");
 }
 
-TEST_F(StoreTest, EveryChangeWritesItsEvents) {
+TEST_P(StoreTest, EveryChangeWritesItsEvents) {
   Actor a = merchant("shop-a");
   add_product(a, "SKU-1", 10);
   auto created = order(a, "SKU-1", 1);
@@ -352,7 +359,7 @@ TEST(Backup, CopiesALiveDatabase) {
 namespace depot {
 namespace {
 
-TEST_F(StoreTest, StatusCountsFollowEveryChange) {
+TEST_P(StoreTest, StatusCountsFollowEveryChange) {
   Actor a = merchant("shop-a");
   add_product(a, "SKU-1", 10);
   auto first = order(a, "SKU-1", 1);
@@ -369,7 +376,7 @@ TEST_F(StoreTest, StatusCountsFollowEveryChange) {
   EXPECT_EQ(counts.size(), std::size(kAllOrderStatuses));
 }
 
-TEST_F(StoreTest, AnOrderListedBySkuAppearsOnceWhateverItsLines) {
+TEST_P(StoreTest, AnOrderListedBySkuAppearsOnceWhateverItsLines) {
   Actor a = merchant("shop-a");
   add_product(a, "SKU-1", 10);
   add_product(a, "SKU-2", 10);
@@ -389,7 +396,7 @@ TEST_F(StoreTest, AnOrderListedBySkuAppearsOnceWhateverItsLines) {
 // Regression: an update rewrote every order's lines and SKU rows, scanning the merchant's
 // order_skus on each payment. Lines now change only with an edit of the lines, and lists by SKU
 // follow it.
-TEST_F(StoreTest, ListsBySkuFollowAnEditOfTheLinesAndNothingElse) {
+TEST_P(StoreTest, ListsBySkuFollowAnEditOfTheLinesAndNothingElse) {
   Actor a = merchant("shop-a");
   add_product(a, "SKU-1", 10);
   add_product(a, "SKU-2", 10);
@@ -422,7 +429,7 @@ TEST_F(StoreTest, ListsBySkuFollowAnEditOfTheLinesAndNothingElse) {
 namespace depot {
 namespace {
 
-TEST_F(StoreTest, AFirstReceiptBelowTheThresholdOpensAnAlert) {
+TEST_P(StoreTest, AFirstReceiptBelowTheThresholdOpensAnAlert) {
   Actor a = merchant("shop-a");
   add_product(a, "SKU-1", 15, 20);
   auto alerts = inventory->alerts(a);
@@ -434,14 +441,14 @@ TEST_F(StoreTest, AFirstReceiptBelowTheThresholdOpensAnAlert) {
 
 // A second writer on the same file, as `depot apikey create` beside a running server: neither
 // may hand out an id the other already used, whatever it counted before.
-TEST_F(StoreTest, AnotherWriterOnTheSameDatabaseNeverClashesOnIds) {
+TEST_P(StoreTest, AnotherWriterOnTheSameDatabaseNeverClashesOnIds) {
   Actor a = merchant("shop-a");
   auto first =
       wait<Warehouse>([&](auto done) { inventory->create_warehouse(a, "north", "North", done); });
   ASSERT_OK(first);
   {
-    sqlite::SqliteStore other(dir.file("depot.db"));
-    AccessService other_access(other, clock);
+    auto other = location.open();
+    AccessService other_access(other->store(), clock);
     ASSERT_OK(other_access.create_key("newco", Role::owner));
     ASSERT_OK(other_access.create_key("shop-a", Role::viewer));
   }
@@ -458,7 +465,7 @@ TEST_F(StoreTest, AnotherWriterOnTheSameDatabaseNeverClashesOnIds) {
   for (std::size_t i = 1; i < events.size(); ++i) EXPECT_LT(events[i - 1].id, events[i].id);
 }
 
-TEST_F(StoreTest, AKeyThatIsTakenIsAConflictAndKeepsNothing) {
+TEST_P(StoreTest, AKeyThatIsTakenIsAConflictAndKeepsNothing) {
   Actor a = merchant("shop-a");
   UserRecord user{0, "li@example.com", Role::viewer, "hash", clock.now(), std::nullopt};
   std::promise<Status> finished;
@@ -475,6 +482,10 @@ TEST_F(StoreTest, AKeyThatIsTakenIsAConflictAndKeepsNothing) {
   EXPECT_EQ(status.error().code, ErrorCode::conflict);
   EXPECT_FALSE(store->find_user_by_email("li@example.com"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreTest,
+                         ::testing::Values(StoreKind::sqlite, StoreKind::postgres),
+                         testing::store_kind_name);
 
 }  // namespace
 }  // namespace depot

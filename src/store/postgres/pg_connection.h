@@ -1,0 +1,66 @@
+#pragma once
+// One libpq connection behind the SQL stores' connection interface. The shared SQL is written for
+// SQLite, so its `?` and `?N` placeholders become `$N` here. Each statement is prepared on the
+// server when it first runs (again if later values are of other types) and kept for the life of
+// the connection.
+// Not thread-safe: one thread uses a connection at a time.
+
+#include <libpq-fe.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "store/sql/connection.h"
+
+namespace depot::postgres {
+
+class PgConnection final : public sql::Connection {
+ public:
+  // `uri` as libpq takes it: postgresql://user@host:port/database.
+  explicit PgConnection(const std::string& uri);
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+  ~PgConnection() override;
+
+  sql::Query query(std::string_view sql) override;
+  void exec(const char* sql) override;
+  int changes() override { return changes_; }
+  std::string day_of(const std::string& column, const std::string& offset_parameter) const override;
+  const char* like_ignoring_case() const override { return "ILIKE"; }
+
+  PGconn* handle() { return connection_.get(); }
+
+ private:
+  class CachedStatement;
+  struct Finish {
+    void operator()(PGconn* connection) const { PQfinish(connection); }
+  };
+  struct Clear {
+    void operator()(PGresult* result) const { PQclear(result); }
+  };
+  using Result = std::unique_ptr<PGresult, Clear>;
+
+  // A name no statement of this connection has been prepared under.
+  std::string next_statement_name();
+  // Throws unless `result` is a success; `sql` names the statement in the message.
+  void check(const PGresult* result, std::string_view sql) const;
+  // Remembers the rows an INSERT, UPDATE or DELETE changed, as SQLite's changes() would.
+  void count_changes(PGresult* result);
+
+  std::unique_ptr<PGconn, Finish> connection_;
+  int changes_ = 0;
+  int prepared_ = 0;  // statements prepared so far, which numbers their names
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::unordered_map<std::string, std::unique_ptr<CachedStatement>, TextHash, std::equal_to<>>
+      statements_;
+};
+
+}  // namespace depot::postgres

@@ -1,0 +1,31 @@
+#include "support/test_stores.h"
+
+#include "support/postgres_server.h"
+
+namespace depot::testing {
+
+namespace {
+
+PostgresServer& shared_server() {
+  static PostgresServer server;
+  return server;
+}
+
+}  // namespace
+
+std::string store_kind_name(const ::testing::TestParamInfo<StoreKind>& info) {
+  return info.param == StoreKind::sqlite ? "sqlite" : "postgres";
+}
+
+StoreLocation::StoreLocation(StoreKind kind, const TempDir& dir) : data_dir_(dir.path()) {
+  static int databases = 0;
+  if (kind == StoreKind::postgres) {
+    db_ = shared_server().create_database("test_" + std::to_string(++databases));
+  }
+}
+
+std::unique_ptr<cli::OpenStore> StoreLocation::open() const {
+  return std::make_unique<cli::OpenStore>(data_dir_, db_);
+}
+
+}  // namespace depot::testing

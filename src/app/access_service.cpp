@@ -118,15 +118,22 @@ Result<LiveSession> AccessService::authenticate_session(const std::string& token
 Result<Actor> AccessService::authenticate(const std::string& key) {
   if (key.empty()) return error(ErrorCode::unauthenticated, "an API key is required");
   std::string hash = sha256_hex(key);
+  Instant now = clock_.now();
   {
     MutexLock lock(mutex_);
-    if (auto found = known_.find(hash); found != known_.end()) return found->second;
+    auto found = known_.find(hash);
+    if (found != known_.end() && now - found->second.checked_at < kKeyRecheck) {
+      return found->second.actor;
+    }
   }
   std::optional<ApiKeyRecord> record = store_.find_api_key(hash);
-  if (!record) return error(ErrorCode::unauthenticated, "the API key is not valid");
-  Actor actor{record->tenant_id, "key:" + std::to_string(record->key_id), record->role};
   MutexLock lock(mutex_);
-  known_.emplace(hash, actor);
+  if (!record) {
+    known_.erase(hash);
+    return error(ErrorCode::unauthenticated, "the API key is not valid");
+  }
+  Actor actor{record->tenant_id, "key:" + std::to_string(record->key_id), record->role};
+  known_.insert_or_assign(hash, KnownKey{actor, now});
   return actor;
 }
 

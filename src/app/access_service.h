@@ -3,6 +3,7 @@
 // key or a console session into the Actor a request runs as. Keys are random, shown once, and
 // stored only as their SHA-256. Thread-safe.
 
+#include <chrono>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -39,10 +40,19 @@ class AccessService {
  private:
   Result<CreatedKey> insert_key(TenantId tenant, const std::string& actor_name, Role role);
 
+  // A key found is trusted this long before the store is asked again: a key revoked through
+  // another node (several nodes on one database) is refused here within this time, one revoked
+  // here at once.
+  static constexpr std::chrono::seconds kKeyRecheck{5};
+  struct KnownKey {
+    Actor actor;
+    Instant checked_at;
+  };
+
   Store& store_;
   Clock& clock_;
   Mutex mutex_;
-  std::unordered_map<std::string, Actor> known_
+  std::unordered_map<std::string, KnownKey> known_
       GUARDED_BY(mutex_);  // by key hash; emptied when a key is revoked
 };
 

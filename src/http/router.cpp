@@ -140,7 +140,9 @@ bool Router::match(const Route& route, const std::vector<std::string_view>& segm
   for (std::size_t i = 0; i < segments.size(); ++i) {
     const std::string& want = route.segments[i];
     if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
-      if (segments[i].empty()) return false;
+      // No name depot gives out holds a NUL byte, and PostgreSQL's text could not hold one to
+      // compare with: such a path names nothing.
+      if (segments[i].empty() || segments[i].find('\0') != std::string_view::npos) return false;
       params[want.substr(1, want.size() - 2)] = std::string(segments[i]);
     } else if (want != segments[i]) {
       return false;

@@ -10,6 +10,10 @@ through the CLI before the server starts:
     alpha (viewer key) -> server.viewer
 
 A module may set SERVE_ARGS = [...] to pass extra flags to `depot serve`.
+
+With DEPOT_TEST_STORE=postgres the suite runs against depot on PostgreSQL: one server for the
+session (postgres_server.py), and a database of its own for every data directory, which every
+`depot` command given that `--data` uses too (through DEPOT_DB).
 Tests use fresh uuid-based SKUs so that they never interfere with each other.
 
 Helpers importable from tests: `from conftest import assert_problem, ...`.
@@ -68,8 +72,45 @@ def free_port():
         return s.getsockname()[1]
 
 
+ON_POSTGRES = os.environ.get("DEPOT_TEST_STORE") == "postgres"
+_postgres = None
+_databases = {}  # data directory -> the PostgreSQL database that goes with it
+
+
+def postgres_database():
+    """A new database on the session's PostgreSQL server (started on first use); its URI."""
+    global _postgres
+    if _postgres is None:
+        from postgres_server import PostgresServer
+        _postgres = PostgresServer()
+        import atexit
+        atexit.register(_postgres.stop)
+    return _postgres.create_database()
+
+
+def use_database(data_dir, uri):
+    """Points every later `depot` command given `--data data_dir` at the database `uri`."""
+    _databases[str(Path(data_dir).resolve())] = uri
+
+
+def store_env(data_dir):
+    """The environment that points depot at the store of `data_dir`: on PostgreSQL, a database of
+    its own, created on first use, unless use_database() named one."""
+    key = str(Path(data_dir).resolve())
+    if key not in _databases:
+        if not ON_POSTGRES:
+            return {}
+        _databases[key] = postgres_database()
+    return {"DEPOT_DB": _databases[key]}
+
+
 def run_cli(binary, *args, timeout=60):
-    proc = subprocess.run([binary, *args], capture_output=True, text=True, timeout=timeout)
+    args = [str(arg) for arg in args]
+    env = dict(os.environ)
+    if "--data" in args:
+        env.update(store_env(args[args.index("--data") + 1]))
+    proc = subprocess.run([binary, *args], capture_output=True, text=True, timeout=timeout,
+                          env=env)
     if proc.returncode != 0:
         pytest.fail(
             f"`depot {' '.join(args)}` exited {proc.returncode}\n"
@@ -376,6 +417,10 @@ class Server:
         self._log = None
         self.crashes = []  # (test id, exit code) of every unexpected death
 
+    def command_env(self):
+        """The environment for a `depot` command run on this server's store."""
+        return {**os.environ, **store_env(self.data_dir)}
+
     # clients
     def client(self, key):
         return Client("127.0.0.1", self.port, key, server=self)
@@ -423,7 +468,7 @@ class Server:
             [self.binary, "serve", "--data", str(self.data_dir), "--listen",
              f"127.0.0.1:{self.port}", *self.extra_args],
             stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env={**os.environ, **self.env},
+            env={**os.environ, **store_env(self.data_dir), **self.env},
         )
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:

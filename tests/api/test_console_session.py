@@ -139,17 +139,19 @@ def test_user_create_takes_the_password_from_an_option_or_standard_input(server_
     base = [srv.binary, "user", "create", "--data", str(srv.data_dir)]
     by_option = subprocess.run(base + ["--tenant", "alpha", "--email", "Option@Shop.test",
                                        "--role", "owner", "--password", "from option 1"],
-                               capture_output=True, text=True, timeout=60)
+                               capture_output=True, text=True, timeout=60,
+                               env=srv.command_env())
     assert by_option.returncode == 0, by_option.stderr
     by_stdin = subprocess.run(base + ["--tenant", "alpha", "--email", "stdin@shop.test",
                                       "--role", "service"],
                               input="from stdin 123\n", capture_output=True, text=True,
-                              timeout=60)
+                              timeout=60, env=srv.command_env())
     assert by_stdin.returncode == 0, by_stdin.stderr
     # A new merchant is made on the way, as `depot apikey create` does.
     new_shop = subprocess.run(base + ["--tenant", "delta", "--email", "d@shop.test", "--role",
                                       "viewer", "--password", "delta pass 1"],
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=60,
+                              env=srv.command_env())
     assert new_shop.returncode == 0, new_shop.stderr
     srv.start()
     assert Browser(srv).log_in("option@shop.test", "from option 1").json["user"]["role"] == "owner"
@@ -163,7 +165,8 @@ def test_user_create_refuses_bad_input(server_factory):
 
     def attempt(email, role, password):
         return subprocess.run(base + ["--email", email, "--role", role, "--password", password],
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=60,
+                              env=srv.command_env())
 
     short = attempt("a@shop.test", "viewer", "short")
     assert short.returncode != 0 and "password" in short.stderr

@@ -33,9 +33,10 @@ def demo_server(depot_bin, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("demo")
     srv = Server(depot_bin, tmp / "data", tmp / "server.log", ["--demo"])
     srv.data_dir.mkdir(parents=True)
-    # The first start records the year before it listens: allow for a slow, busy machine.
+    # The first start records the year before it listens: allow for a slow, busy machine, and on
+    # PostgreSQL for a round trip per statement of some two million, one use case after another.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(conftest, "START_TIMEOUT", 180.0)
+        patch.setattr(conftest, "START_TIMEOUT", 900.0 if conftest.ON_POSTGRES else 180.0)
         srv.start()
     key = next(line.split()[-1] for line in srv.log_path.read_text().splitlines()
                if "demo key:" in line)

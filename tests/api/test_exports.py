@@ -9,6 +9,7 @@ import http.client
 import io
 import os
 import sqlite3
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -17,7 +18,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from conftest import assert_problem, merchant_today
+from conftest import ON_POSTGRES, assert_problem, merchant_today, store_env
 
 # Small exports are answered at once, larger ones become jobs: a low bar keeps the data small.
 INLINE_ROWS = 50
@@ -242,12 +243,15 @@ class PeakAnonymousMemory:
         return self.peak
 
 
-def copy_order(data_dir, order_id, copies):
+def copy_order(srv, order_id, copies):
     """Copies one order (and its lines) `copies` times straight into the database, while the
     server is stopped: the API would need minutes for 100,000. Each copy gets its own id, number
     and creation time, a second apart. The per-status counts follow; the report rollups do not,
     and this test does not read them."""
-    db = sqlite3.connect(str(data_dir / "depot.db"))
+    if ON_POSTGRES:
+        copy_order_on_postgres(store_env(srv.data_dir)["DEPOT_DB"], order_id, copies)
+        return
+    db = sqlite3.connect(str(srv.data_dir / "depot.db"))
     try:
         columns = [c[1] for c in db.execute("PRAGMA table_info(orders)")]
         replaced = {"id": "o.id + n.i", "order_no": "'BULK' || (o.id + n.i)",
@@ -270,6 +274,35 @@ def copy_order(data_dir, order_id, copies):
         db.commit()
     finally:
         db.close()
+
+
+def copy_order_on_postgres(uri, order_id, copies):
+    """copy_order() on PostgreSQL, through psql; the ids of the copies are taken from the
+    sequence, as depot would have."""
+    def psql(sql):
+        return subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", uri,
+                               "-c", sql], check=True, capture_output=True, text=True).stdout
+
+    def columns(table):
+        return psql(f"SELECT column_name FROM information_schema.columns WHERE table_name = "
+                    f"'{table}' ORDER BY ordinal_position").split()
+
+    note = NOTE.replace("'", "''")
+    replaced = {"id": "o.id + n.i", "order_no": "'BULK' || (o.id + n.i)",
+                "created_at": "o.created_at + n.i * 1000", "idempotency_key": "NULL",
+                "external_no": "NULL", "notes": f"'{note}'"}
+    order_columns = columns("orders")
+    select = ", ".join(replaced.get(c, "o." + c) for c in order_columns)
+    line_columns = columns("order_lines")
+    line_select = ", ".join("l.order_id + n.i" if c == "order_id" else "l." + c
+                            for c in line_columns)
+    psql(f"BEGIN; INSERT INTO orders ({', '.join(order_columns)}) SELECT {select} "
+         f"FROM orders o, generate_series(1, {copies}) AS n(i) WHERE o.id = {order_id}; "
+         f"INSERT INTO order_lines ({', '.join(line_columns)}) SELECT {line_select} "
+         f"FROM order_lines l, generate_series(1, {copies}) AS n(i) WHERE l.order_id = {order_id}; "
+         f"UPDATE order_status_counts SET orders = orders + {copies} "
+         f"WHERE (tenant_id, status) = (SELECT tenant_id, status FROM orders WHERE id = {order_id}); "
+         f"SELECT setval('orders_id_seq', (SELECT MAX(id) FROM orders)); COMMIT")
 
 
 def count_xml_rows(xlsx, member):
@@ -305,7 +338,7 @@ def test_100k_orders_export_with_bounded_memory(server_factory, monkeypatch):
     sku = srv.a.product_with_stock(10)
     seed = srv.a.order_ok(sku, 1)
     srv.stop()
-    copy_order(srv.data_dir, seed["id"], MANY)
+    copy_order(srv, seed["id"], MANY)
     srv.start()
     pid = srv.proc.pid
     first_day = datetime.date.fromisoformat(seed["created_at"][:10]) - datetime.timedelta(days=1)

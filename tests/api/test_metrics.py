@@ -287,6 +287,6 @@ def test_an_unknown_log_format_refuses_to_start(server_factory):
     srv = server_factory()
     proc = subprocess.run([srv.binary, "serve", "--data", str(srv.data_dir), "--listen",
                            "127.0.0.1:0", "--log-format", "xml"],
-                          capture_output=True, text=True, timeout=30)
+                          capture_output=True, text=True, timeout=30, env=srv.command_env())
     assert proc.returncode != 0
     assert "log_format must be text or json" in proc.stdout + proc.stderr

@@ -465,6 +465,24 @@ TEST_P(StoreTest, AnotherWriterOnTheSameDatabaseNeverClashesOnIds) {
   for (std::size_t i = 1; i < events.size(); ++i) EXPECT_LT(events[i - 1].id, events[i].id);
 }
 
+// Two nodes on one database: a key revoked through one is refused by the other within the time the
+// other trusts a key it has seen, and at once by the node that revoked it.
+TEST_P(StoreTest, AKeyRevokedOnAnotherNodeIsRefusedWithinSeconds) {
+  auto key = access->create_key("shop-a", Role::owner);
+  ASSERT_OK(key);
+  auto other_node = location.open();
+  AccessService other_access(other_node->store(), clock);
+  ASSERT_OK(other_access.authenticate(key->key));
+  Actor owner = *access->authenticate(key->key);
+  ASSERT_TRUE(access->revoke_key(owner, key->info.id).ok());
+  EXPECT_FALSE(access->authenticate(key->key).ok());
+  EXPECT_TRUE(other_access.authenticate(key->key).ok());  // still trusted for a moment
+  clock.advance(std::chrono::seconds(6));
+  auto refused = other_access.authenticate(key->key);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::unauthenticated);
+}
+
 TEST_P(StoreTest, AKeyThatIsTakenIsAConflictAndKeepsNothing) {
   Actor a = merchant("shop-a");
   UserRecord user{0, "li@example.com", Role::viewer, "hash", clock.now(), std::nullopt};

@@ -297,6 +297,10 @@ PgConnection::PgConnection(const std::string& uri) : connection_(PQconnectdb(uri
   }
   // Text goes both ways as UTF-8 whatever the environment says, and reals print with every digit
   // they need to read back the same double.
+  // The server's notices ("relation already exists, skipping") are not errors, and libpq would
+  // print them to standard error, past depot's log format.
+  PQsetNoticeProcessor(
+      connection_.get(), [](void*, const char*) {}, nullptr);
   exec("SET client_encoding = 'UTF8'; SET extra_float_digits = 3");
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "store/sql/leased_reads.h"
 #include "store/sql/merchants.h"
 #include "store/sql/reports.h"
 #include "store/sql/rollups.h"
@@ -45,6 +46,27 @@ bool ends_transaction(const sql::Error& e) {
          e.failure() == sql::Failure::disk_failed;
 }
 
+// Opens a transaction holding the merchants' locks, in one round trip. In merchant order, so two
+// transactions that want the same merchants never wait on each other in a cycle.
+std::string begin_and_lock(const std::vector<TenantId>& tenants) {
+  std::string sql = "BEGIN";
+  for (TenantId tenant : tenants) {
+    sql += "; SELECT pg_advisory_xact_lock(" + std::to_string(tenant) + ")";
+  }
+  return sql;
+}
+
+// Tells every node's listener which merchants have new events, and commits, in one round trip:
+// PostgreSQL delivers the notifications only if the commit succeeds.
+std::string notify_and_commit(const std::vector<TenantId>& tenants) {
+  std::string sql;
+  for (TenantId tenant : tenants) {
+    sql += "SELECT pg_notify('" + std::string(kEventsChannel) + "', '" + std::to_string(tenant) +
+           "'); ";
+  }
+  return sql + "COMMIT";
+}
+
 }  // namespace
 
 std::int64_t SequenceIds::next(sql::Connection& db, const std::string& table) {
@@ -53,46 +75,9 @@ std::int64_t SequenceIds::next(sql::Connection& db, const std::string& table) {
   return q.integer(0);
 }
 
-// A read transaction on a pooled connection, returned to the pool when done.
-class PgStore::PooledRead final : public sql::SqlTx {
- public:
-  PooledRead(PgStore& store, std::unique_ptr<PgConnection> db, TenantId tenant)
-      : sql::SqlTx(*db, tenant, nullptr), store_(store), db_(std::move(db)) {
-    db_->run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  }
-  ~PooledRead() override {
-    try {
-      db_->run("COMMIT");
-      store_.give_back(std::move(db_));
-    } catch (const std::exception& e) {
-      spdlog::error("closing a read transaction: {}", e.what());
-    }
-  }
-
- private:
-  PgStore& store_;
-  std::unique_ptr<PgConnection> db_;
-};
-
-class PgStore::PooledReports final : public sql::SqlReports {
- public:
-  PooledReports(PgStore& store, std::unique_ptr<PgConnection> db, TenantId tenant)
-      : sql::SqlReports(*db, tenant), store_(store), db_(std::move(db)) {
-    db_->run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  }
-  ~PooledReports() override {
-    try {
-      db_->run("COMMIT");
-      store_.give_back(std::move(db_));
-    } catch (const std::exception& e) {
-      spdlog::error("closing a report transaction: {}", e.what());
-    }
-  }
-
- private:
-  PgStore& store_;
-  std::unique_ptr<PgConnection> db_;
-};
+using PooledRead = sql::LeasedReads<sql::SqlTx, PgConnection>;
+using PooledReports = sql::LeasedReads<sql::SqlReports, PgConnection>;
+constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 PgStore::PgStore(std::string uri, PgStoreOptions options) : uri_(std::move(uri)) {
   {
@@ -126,37 +111,12 @@ void PgStore::close() {
   if (listener_.joinable()) listener_.join();
 }
 
-std::unique_ptr<PgConnection> PgStore::lease() {
-  {
-    MutexLock lock(pool_mutex_);
-    if (!idle_.empty()) {
-      auto connection = std::move(idle_.back());
-      idle_.pop_back();
-      return connection;
-    }
-  }
-  return std::make_unique<PgConnection>(uri_);
-}
-
-void PgStore::give_back(std::unique_ptr<PgConnection> connection) {
-  MutexLock lock(pool_mutex_);
-  idle_.push_back(std::move(connection));
-}
-
-template <class T, class F>
-T PgStore::on_reader(F function) {
-  auto db = lease();
-  T result = function(*db);
-  give_back(std::move(db));
-  return result;
-}
-
 std::unique_ptr<ReadTx> PgStore::read(TenantId tenant) {
-  return std::make_unique<PooledRead>(*this, lease(), tenant);
+  return std::make_unique<PooledRead>(readers_, kBeginRead, tenant, nullptr);
 }
 
 std::unique_ptr<ReportReads> PgStore::read_reports(TenantId tenant) {
-  return std::make_unique<PooledReports>(*this, lease(), tenant);
+  return std::make_unique<PooledReports>(readers_, kBeginRead, tenant);
 }
 
 void PgStore::write(TenantId tenant, Work work, Done done) {
@@ -208,13 +168,13 @@ void PgStore::commit_batch(std::unique_ptr<PgConnection>& db, std::vector<Job>& 
     committed = Status();
     try {
       if (!db) db = std::make_unique<PgConnection>(uri_);
-      db->run("BEGIN");
-      for (TenantId tenant : tenants) {
-        db->query("SELECT pg_advisory_xact_lock(?)").bind_all(tenant).run();
-      }
+      db->exec(begin_and_lock(tenants).c_str());
       sql::RollupBuffer rollups;
+      // A job alone in its transaction needs no savepoint: undoing it undoes the transaction.
+      const bool savepoints = batch.size() > 1;
+      bool kept_any = false;
       for (std::size_t i = 0; i < batch.size(); ++i) {
-        db->run("SAVEPOINT job");
+        if (savepoints) db->run("SAVEPOINT job");
         bool keep = false;
         try {
           sql::SqlTx tx(*db, batch[i].tenant, &ids_);
@@ -233,14 +193,17 @@ void PgStore::commit_batch(std::unique_ptr<PgConnection>& db, std::vector<Job>& 
           spdlog::error("a write failed and was rolled back: {}", e.what());
           failures[i] = error(ErrorCode::internal, "the change could not be stored");
         }
+        kept_any = kept_any || keep;
+        if (!savepoints) break;
         if (!keep) db->run("ROLLBACK TO job");
         db->run("RELEASE job");
       }
-      rollups.apply(*db);
-      for (TenantId tenant : with_events) {
-        db->query("SELECT pg_notify(?, ?)").bind_all(kEventsChannel, std::to_string(tenant)).run();
+      if (!kept_any) {
+        db->run("ROLLBACK");
+        break;
       }
-      db->run("COMMIT");
+      rollups.apply(*db);
+      db->exec(notify_and_commit(with_events).c_str());
       break;
     } catch (const std::exception& e) {
       const auto* database_error = dynamic_cast<const sql::Error*>(&e);
@@ -313,49 +276,45 @@ void PgStore::on_batch_committed(BatchListener listener) {
 
 TenantId PgStore::ensure_tenant(const std::string& slug) {
   for (int attempt = 1;; ++attempt) {
-    auto db = lease();
+    auto db = readers_.lease();
     try {
       db->run("BEGIN");
       TenantId id = sql::ensure_tenant(*db, ids_, slug, SystemClock().now());
       db->run("COMMIT");
-      give_back(std::move(db));
+      readers_.give_back(std::move(db));
       return id;
     } catch (const sql::Error& e) {
       // Two nodes creating the same merchant at once: the second finds the first's.
       if (!e.key_taken() || attempt == kAttempts) throw;
       db->exec("ROLLBACK");
-      give_back(std::move(db));
+      readers_.give_back(std::move(db));
     }
   }
 }
 
 std::optional<TenantId> PgStore::find_tenant(const std::string& slug) {
-  return on_reader<std::optional<TenantId>>(
-      [&](PgConnection& db) { return sql::find_tenant(db, slug); });
+  return readers_.with([&](PgConnection& db) { return sql::find_tenant(db, slug); });
 }
 
 std::vector<TenantId> PgStore::tenant_ids() {
-  return on_reader<std::vector<TenantId>>([](PgConnection& db) { return sql::tenant_ids(db); });
+  return readers_.with([](PgConnection& db) { return sql::tenant_ids(db); });
 }
 
 std::optional<ApiKeyRecord> PgStore::find_api_key(const std::string& key_hash) {
-  return on_reader<std::optional<ApiKeyRecord>>(
-      [&](PgConnection& db) { return sql::find_api_key(db, key_hash); });
+  return readers_.with([&](PgConnection& db) { return sql::find_api_key(db, key_hash); });
 }
 
 std::optional<MerchantUser> PgStore::find_user_by_email(const std::string& email) {
-  return on_reader<std::optional<MerchantUser>>(
-      [&](PgConnection& db) { return sql::find_user_by_email(db, email); });
+  return readers_.with([&](PgConnection& db) { return sql::find_user_by_email(db, email); });
 }
 
 std::optional<MerchantSession> PgStore::find_session(const std::string& token_hash) {
-  return on_reader<std::optional<MerchantSession>>(
-      [&](PgConnection& db) { return sql::find_session(db, token_hash); });
+  return readers_.with([&](PgConnection& db) { return sql::find_session(db, token_hash); });
 }
 
 bool PgStore::ready() {
   try {
-    int version = on_reader<int>([](PgConnection& db) { return sql::schema_version(db); });
+    int version = readers_.with([](PgConnection& db) { return sql::schema_version(db); });
     return version == latest_schema_version() && !stopping_;
   } catch (const std::exception& e) {
     spdlog::warn("readiness check failed: {}", e.what());

@@ -28,6 +28,7 @@
 #include "app/report_ports.h"
 #include "concurrency/mutex.h"
 #include "store/postgres/pg_connection.h"
+#include "store/sql/leased_reads.h"
 #include "store/sql/sql_tx.h"
 
 namespace depot::postgres {
@@ -86,8 +87,6 @@ class PgStore final : public Store, public ReportStore {
     bool stopping GUARDED_BY(mutex) = false;
     std::thread thread;
   };
-  class PooledRead;
-  class PooledReports;
 
   void writer_loop(Writer& writer);
   // Runs the batch in one transaction (again after a serialisation failure) and answers each job.
@@ -95,10 +94,6 @@ class PgStore final : public Store, public ReportStore {
   void tell_listeners(const std::vector<TenantId>& tenants) EXCLUDES(listeners_mutex_);
   // Follows NOTIFY depot_events from every node's commits and calls the commit listeners.
   void listen_loop();
-  template <class T, class F>
-  T on_reader(F function);
-  std::unique_ptr<PgConnection> lease() EXCLUDES(pool_mutex_);
-  void give_back(std::unique_ptr<PgConnection> connection) EXCLUDES(pool_mutex_);
 
   std::string uri_;
   SequenceIds ids_;
@@ -109,9 +104,8 @@ class PgStore final : public Store, public ReportStore {
   std::vector<std::unique_ptr<Writer>> writers_;
   std::atomic<bool> stopping_ = false;
   std::thread listener_;
-
-  Mutex pool_mutex_;
-  std::vector<std::unique_ptr<PgConnection>> idle_ GUARDED_BY(pool_mutex_);
+  sql::ConnectionPool<PgConnection> readers_{
+      [this] { return std::make_unique<PgConnection>(uri_); }};
 };
 
 }  // namespace depot::postgres

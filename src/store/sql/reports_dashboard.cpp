@@ -118,11 +118,11 @@ StockSummary SqlReports::stock_summary(int limit) {
   }
   // A product with no balance row has nothing: it sorts first.
   Query q = db_.query(
-      "SELECT p.sku, p.name, COALESCE(SUM(b.on_hand), 0) AS on_hand, COALESCE(SUM(b.reserved), 0) "
-      "AS reserved, "
+      "SELECT p.sku, p.name, COALESCE(SUM(b.on_hand), 0), COALESCE(SUM(b.reserved), 0), "
       "p.low_stock_threshold FROM products p LEFT JOIN stock_balances b "
       "ON b.tenant_id = p.tenant_id AND b.sku = p.sku WHERE p.tenant_id = ? "
-      "GROUP BY p.sku ORDER BY on_hand - reserved, p.sku LIMIT ?");
+      "GROUP BY p.sku, p.name, p.low_stock_threshold "
+      "ORDER BY COALESCE(SUM(b.on_hand - b.reserved), 0), p.sku LIMIT ?");
   q.bind_all(tenant_, limit);
   while (q.step()) {
     summary.lowest.push_back({q.text(0), q.text(1), q.integer(2), q.integer(3), q.integer(4)});

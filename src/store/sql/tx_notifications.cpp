@@ -216,7 +216,8 @@ std::vector<ChannelRecord> SqlTx::channel_records(const std::string& phone) {
   // A delivery has ended when it got through, died, or failed with no retry left (a delivery
   // report saying the message never arrived); a failed one still retrying has not.
   Query q = db_.query(
-      "SELECT channel, SUM(status IN ('sent', 'delivered')), COUNT(*) FROM notifications "
+      "SELECT channel, SUM(CASE WHEN status IN ('sent', 'delivered') THEN 1 ELSE 0 END), COUNT(*) "
+      "FROM notifications "
       "WHERE tenant_id = ? AND customer_phone = ? AND audience = 'customer' "
       "AND (status IN ('sent', 'delivered', 'dead') "
       "OR (status = 'failed' AND next_attempt_at IS NULL)) GROUP BY channel");

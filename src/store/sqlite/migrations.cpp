@@ -3,6 +3,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/sql/migrations.h"
 #include "store/sql/rollups.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -27,10 +28,7 @@ namespace depot::sqlite {
 
 namespace {
 
-struct Migration {
-  int version;
-  std::string_view (*sql)();
-};
+using sql::Migration;
 
 // Append new migrations here, numbered in order; never edit one that has shipped.
 constexpr Migration kMigrations[] = {
@@ -47,34 +45,7 @@ constexpr Migration kMigrations[] = {
 
 int latest_schema_version() { return std::end(kMigrations)[-1].version; }
 
-int migrate(Connection& db) {
-  db.exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-      "applied_at INTEGER NOT NULL)");
-  int applied = 0;
-  for (const Migration& migration : kMigrations) {
-    bool done = false;
-    {
-      Query q = db.query("SELECT 1 FROM schema_migrations WHERE version = ?");
-      q.bind_all(migration.version);
-      done = q.step();
-    }
-    if (done) continue;
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      db.exec(std::string(migration.sql()).c_str());
-      db.query("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")
-          .bind_all(migration.version, to_millis(SystemClock().now()))
-          .run();
-      db.exec("COMMIT");
-    } catch (...) {
-      db.exec("ROLLBACK");
-      throw;
-    }
-    ++applied;
-  }
-  return applied;
-}
+int migrate(Connection& db) { return sql::apply_migrations(db, kMigrations, "BEGIN IMMEDIATE"); }
 
 void rebuild_queued_rollups(Connection& db) {
   std::vector<TenantId> queued;

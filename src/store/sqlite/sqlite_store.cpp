@@ -8,51 +8,14 @@
 #include <chrono>
 #include <future>
 
+#include "store/sql/leased_reads.h"
 #include "store/sql/merchants.h"
 #include "store/sql/rollups.h"
 
 namespace depot::sqlite {
 
-// A read transaction on a pooled connection, returned to the pool when done.
-class SqliteStore::PooledRead final : public sql::SqlTx {
- public:
-  PooledRead(SqliteStore& store, std::unique_ptr<Connection> db, TenantId tenant)
-      : sql::SqlTx(*db, tenant, nullptr), store_(store), db_(std::move(db)) {
-    db_->run("BEGIN");
-  }
-  ~PooledRead() override {
-    try {
-      db_->run("COMMIT");
-      store_.give_back(std::move(db_));
-    } catch (const std::exception& e) {
-      spdlog::error("closing a read transaction: {}", e.what());
-    }
-  }
-
- private:
-  SqliteStore& store_;
-  std::unique_ptr<Connection> db_;
-};
-
-class SqliteStore::PooledReports final : public sql::SqlReports {
- public:
-  PooledReports(SqliteStore& store, std::unique_ptr<Connection> db, TenantId tenant)
-      : sql::SqlReports(*db, tenant), store_(store), db_(std::move(db)) {
-    db_->run("BEGIN");
-  }
-  ~PooledReports() override {
-    try {
-      db_->run("COMMIT");
-      store_.give_back(std::move(db_));
-    } catch (const std::exception& e) {
-      spdlog::error("closing a report transaction: {}", e.what());
-    }
-  }
-
- private:
-  SqliteStore& store_;
-  std::unique_ptr<Connection> db_;
-};
+using PooledRead = sql::LeasedReads<sql::SqlTx, Connection>;
+using PooledReports = sql::LeasedReads<sql::SqlReports, Connection>;
 
 SqliteStore::SqliteStore(const std::string& path, int checkpoint_pages)
     : path_(path), writer_db_(std::make_unique<Connection>(path, true)) {
@@ -99,31 +62,14 @@ void SqliteStore::close() {
   }
 }
 
-std::unique_ptr<Connection> SqliteStore::lease_reader() {
-  {
-    MutexLock lock(pool_mutex_);
-    if (!readers_.empty()) {
-      auto connection = std::move(readers_.back());
-      readers_.pop_back();
-      return connection;
-    }
-  }
-  return std::make_unique<Connection>(path_, false);
-}
-
-void SqliteStore::give_back(std::unique_ptr<Connection> connection) {
-  MutexLock lock(pool_mutex_);
-  readers_.push_back(std::move(connection));
-}
-
 std::unique_ptr<ReadTx> SqliteStore::read(TenantId tenant) {
-  auto tx = std::make_unique<PooledRead>(*this, lease_reader(), tenant);
+  auto tx = std::make_unique<PooledRead>(readers_, "BEGIN", tenant, nullptr);
   tx->hide_events_after(durable_event_id_);
   return tx;
 }
 
 std::unique_ptr<ReportReads> SqliteStore::read_reports(TenantId tenant) {
-  return std::make_unique<PooledReports>(*this, lease_reader(), tenant);
+  return std::make_unique<PooledReports>(readers_, "BEGIN", tenant);
 }
 
 void SqliteStore::write(TenantId tenant, Work work, Done done) {
@@ -338,41 +284,29 @@ TenantId SqliteStore::ensure_tenant(const std::string& slug) {
       [&](Connection& db) { return sql::ensure_tenant(db, ids_, slug, SystemClock().now()); });
 }
 
-template <class T, class F>
-T SqliteStore::on_reader(F function) {
-  auto db = lease_reader();
-  T result = function(*db);
-  give_back(std::move(db));
-  return result;
-}
-
 std::optional<TenantId> SqliteStore::find_tenant(const std::string& slug) {
-  return on_reader<std::optional<TenantId>>(
-      [&](Connection& db) { return sql::find_tenant(db, slug); });
+  return readers_.with([&](Connection& db) { return sql::find_tenant(db, slug); });
 }
 
 std::vector<TenantId> SqliteStore::tenant_ids() {
-  return on_reader<std::vector<TenantId>>([](Connection& db) { return sql::tenant_ids(db); });
+  return readers_.with([](Connection& db) { return sql::tenant_ids(db); });
 }
 
 std::optional<ApiKeyRecord> SqliteStore::find_api_key(const std::string& key_hash) {
-  return on_reader<std::optional<ApiKeyRecord>>(
-      [&](Connection& db) { return sql::find_api_key(db, key_hash); });
+  return readers_.with([&](Connection& db) { return sql::find_api_key(db, key_hash); });
 }
 
 std::optional<MerchantUser> SqliteStore::find_user_by_email(const std::string& email) {
-  return on_reader<std::optional<MerchantUser>>(
-      [&](Connection& db) { return sql::find_user_by_email(db, email); });
+  return readers_.with([&](Connection& db) { return sql::find_user_by_email(db, email); });
 }
 
 std::optional<MerchantSession> SqliteStore::find_session(const std::string& token_hash) {
-  return on_reader<std::optional<MerchantSession>>(
-      [&](Connection& db) { return sql::find_session(db, token_hash); });
+  return readers_.with([&](Connection& db) { return sql::find_session(db, token_hash); });
 }
 
 bool SqliteStore::ready() {
   try {
-    bool migrated = on_reader<int>([](Connection& db) { return sql::schema_version(db); }) ==
+    bool migrated = readers_.with([](Connection& db) { return sql::schema_version(db); }) ==
                     latest_schema_version();
     MutexLock lock(queue_mutex_);
     return migrated && writer_alive_ && !disk_failed_ && !stopping_;
@@ -384,12 +318,12 @@ bool SqliteStore::ready() {
 
 void SqliteStore::backup_to(const std::string& destination) {
   Connection target(destination, true);
-  auto source = lease_reader();
+  auto source = readers_.lease();
   sqlite3_backup* backup = sqlite3_backup_init(target.handle(), "main", source->handle(), "main");
   if (!backup) throw SqliteError(sqlite3_errmsg(target.handle()));
   int rc = sqlite3_backup_step(backup, -1);
   sqlite3_backup_finish(backup);
-  give_back(std::move(source));
+  readers_.give_back(std::move(source));
   if (rc != SQLITE_DONE) throw SqliteError("backup failed: " + std::string(sqlite3_errstr(rc)));
 }
 

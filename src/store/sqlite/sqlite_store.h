@@ -18,6 +18,7 @@
 #include "app/ports.h"
 #include "app/report_ports.h"
 #include "concurrency/mutex.h"
+#include "store/sql/leased_reads.h"
 #include "store/sql/reports.h"
 #include "store/sql/sql_tx.h"
 #include "store/sqlite/connection.h"
@@ -80,15 +81,10 @@ class SqliteStore final : public Store, public ReportStore {
     std::size_t jobs = 0;
     std::chrono::steady_clock::time_point started;
   };
-  class PooledRead;
-  class PooledReports;
 
   // Runs a function on the writer with a raw connection, blocking until it commits.
   template <class T, class F>
   T on_writer(F function);
-  // Runs a function with a pooled read connection, outside any transaction.
-  template <class T, class F>
-  T on_reader(F function);
   void writer_loop() EXCLUDES(queue_mutex_);
   void commit_batch(std::vector<Job>& batch) EXCLUDES(flush_mutex_);
   void flusher_loop() EXCLUDES(flush_mutex_);
@@ -96,8 +92,6 @@ class SqliteStore final : public Store, public ReportStore {
   void make_durable(std::vector<Unsynced>& commits);
   // After an I/O error `code` (from `what`) that is a failing disk, refuses every later write.
   void refuse_after_disk_failure(int code, const char* what);
-  std::unique_ptr<Connection> lease_reader() EXCLUDES(pool_mutex_);
-  void give_back(std::unique_ptr<Connection> connection) EXCLUDES(pool_mutex_);
 
   std::string path_;
   std::unique_ptr<Connection> writer_db_;
@@ -126,8 +120,8 @@ class SqliteStore final : public Store, public ReportStore {
   bool writer_done_ GUARDED_BY(flush_mutex_) = false;
   std::thread flusher_;
 
-  Mutex pool_mutex_;
-  std::vector<std::unique_ptr<Connection>> readers_ GUARDED_BY(pool_mutex_);
+  sql::ConnectionPool<Connection> readers_{
+      [this] { return std::make_unique<Connection>(path_, false); }};
 };
 
 }  // namespace depot::sqlite

@@ -13,6 +13,7 @@ void add_migrate_command(CLI::App& app, int& exit_code);
 void add_apikey_command(CLI::App& app, int& exit_code);
 void add_user_command(CLI::App& app, int& exit_code);
 void add_backup_command(CLI::App& app, int& exit_code);
+void add_migrate_store_command(CLI::App& app, int& exit_code);
 
 // Where the database file lives inside a data directory.
 std::string database_path(const std::string& data_dir);

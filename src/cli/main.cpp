@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     depot::cli::add_apikey_command(app, exit_code);
     depot::cli::add_user_command(app, exit_code);
     depot::cli::add_backup_command(app, exit_code);
+    depot::cli::add_migrate_store_command(app, exit_code);
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -6,10 +6,10 @@
 
 namespace depot::cli {
 
-void require_postgres_uri(const std::string& db) {
+void require_postgres_uri(const std::string& db, std::string_view flag) {
   if (db.starts_with("postgresql://") || db.starts_with("postgres://")) return;
-  throw std::invalid_argument("--db: expected postgresql://user@host:port/database, got '" + db +
-                              "'");
+  throw std::invalid_argument(std::string(flag) +
+                              ": expected postgresql://user@host:port/database, got '" + db + "'");
 }
 
 void add_db_option(CLI::App& command, std::string& db) {

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "app/ports.h"
 #include "app/report_ports.h"
@@ -16,8 +17,8 @@ namespace depot::cli {
 
 // Adds --db (and DEPOT_DB) to a command: empty for the SQLite file, or postgresql://….
 void add_db_option(CLI::App& command, std::string& db);
-// Throws, naming --db, unless `db` is a PostgreSQL URI.
-void require_postgres_uri(const std::string& db);
+// Throws std::invalid_argument, naming `flag`, unless `db` is a PostgreSQL URI.
+void require_postgres_uri(const std::string& db, std::string_view flag = "--db");
 
 class OpenStore {
  public:

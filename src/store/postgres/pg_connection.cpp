@@ -18,10 +18,15 @@ namespace {
 
 // Type OIDs from PostgreSQL's pg_type.dat; 0 lets the server infer a parameter's type.
 constexpr Oid kInferred = 0;
+constexpr Oid kBool = 16;
 constexpr Oid kBytea = 17;
 constexpr Oid kInt8 = 20;
+constexpr Oid kInt2 = 21;
+constexpr Oid kInt4 = 23;
 constexpr Oid kText = 25;
+constexpr Oid kFloat4 = 700;
 constexpr Oid kFloat8 = 701;
+constexpr Oid kNumeric = 1700;
 
 struct Rewritten {
   std::string sql;
@@ -203,6 +208,26 @@ class PgConnection::CachedStatement final : public sql::Statement {
   }
   // Also true before the first row and after the last, so that reads there give the NULL values.
   bool is_null(int column) const override { return PQgetisnull(result_.get(), row_, column) != 0; }
+  int column_count() const override { return PQnfields(result_.get()); }
+  // As integer(), real() and blob() read them; everything else reads as text.
+  sql::ColumnType column_type(int column) const override {
+    if (is_null(column)) return sql::ColumnType::null;
+    switch (PQftype(result_.get(), column)) {
+      case kBool:
+      case kInt2:
+      case kInt4:
+      case kInt8:
+        return sql::ColumnType::integer;
+      case kFloat4:
+      case kFloat8:
+      case kNumeric:
+        return sql::ColumnType::real;
+      case kBytea:
+        return sql::ColumnType::blob;
+      default:
+        return sql::ColumnType::text;
+    }
+  }
 
   void reset() override {
     result_.reset();
@@ -326,6 +351,46 @@ std::string PgConnection::day_of(const std::string& column,
   // bigint division truncates as SQLite's does; AT TIME ZONE 'UTC' ignores the session's zone.
   return "to_char(to_timestamp(" + column + " / 1000 + " + offset_parameter +
          " * 60) AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+}
+
+std::vector<std::string> PgConnection::tables() {
+  sql::Query q = query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+      "AND table_type = 'BASE TABLE' ORDER BY table_name");
+  std::vector<std::string> names;
+  while (q.step()) names.push_back(q.text(0));
+  return names;
+}
+
+std::vector<std::string> PgConnection::columns(const std::string& table) {
+  sql::Query q = query(
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+      "AND table_name = ? ORDER BY ordinal_position");
+  q.bind(1, table);
+  std::vector<std::string> names;
+  while (q.step()) names.push_back(q.text(0));
+  return names;
+}
+
+bool PgConnection::raise_ids_above(const std::string& table, std::int64_t id) {
+  std::string sequence = table + "_id_seq";
+  std::unique_ptr<char, decltype(&PQfreemem)> quoted(
+      PQescapeIdentifier(connection_.get(), sequence.c_str(), sequence.size()), &PQfreemem);
+  if (!quoted) throw sql::Error("quote " + sequence + ": " + reason(nullptr, connection_.get()));
+  {
+    // A missing relation would be an error, and would abort the transaction it runs in.
+    sql::Query exists = query("SELECT to_regclass(?) IS NOT NULL");
+    exists.bind(1, quoted.get());
+    if (!exists.step() || exists.integer(0) == 0) return false;
+  }
+  // The sequence's last id handed out is last_value once it has handed out any (is_called), and
+  // the one before its first otherwise. setval leaves it handing out id + 1 next. Like every
+  // sequence change, this one stays even if the transaction rolls back.
+  sql::Query raise =
+      query(std::string("SELECT setval(?1, ?2) FROM ") + quoted.get() +
+            " WHERE ?2 > CASE WHEN is_called THEN last_value ELSE last_value - 1 END");
+  raise.bind(1, quoted.get()).bind(2, id);
+  return raise.step();
 }
 
 std::string PgConnection::next_statement_name() { return "s" + std::to_string(++prepared_); }

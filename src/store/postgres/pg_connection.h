@@ -7,11 +7,13 @@
 
 #include <libpq-fe.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "store/sql/connection.h"
 
@@ -30,6 +32,11 @@ class PgConnection final : public sql::Connection {
   int changes() override { return changes_; }
   std::string day_of(const std::string& column, const std::string& offset_parameter) const override;
   const char* like_ignoring_case() const override { return "ILIKE"; }
+  // The tables and columns of the connection's schema (current_schema()).
+  std::vector<std::string> tables() override;
+  std::vector<std::string> columns(const std::string& table) override;
+  // Raises the sequence `<table>_id_seq` (SequenceIds) when there is one.
+  bool raise_ids_above(const std::string& table, std::int64_t id) override;
 
   PGconn* handle() { return connection_.get(); }
 

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace depot::sql {
 
@@ -36,6 +37,10 @@ class Error : public std::runtime_error {
   Failure failure_;
 };
 
+// What a column of the current row holds, in SQLite's storage classes: how to read it and bind it
+// again elsewhere.
+enum class ColumnType { integer, real, text, blob, null };
+
 // One prepared statement of one connection, in use by one Query at a time.
 class Statement {
  public:
@@ -53,6 +58,10 @@ class Statement {
   virtual std::string text(int column) const = 0;
   virtual std::string blob(int column) const = 0;
   virtual bool is_null(int column) const = 0;
+  // The shape of rows the code does not know beforehand (sql/copy.h): how many columns the result
+  // has (known once the first step ran), and what one of them holds in the current row.
+  virtual int column_count() const = 0;
+  virtual ColumnType column_type(int column) const = 0;
   // Forgets the bindings and any rows not yet read, ready for the next use.
   virtual void reset() = 0;
 };
@@ -116,6 +125,8 @@ class Query {
   std::string text(int column) const { return statement_->text(column); }
   std::string blob(int column) const { return statement_->blob(column); }
   bool is_null(int column) const { return statement_->is_null(column); }
+  int column_count() const { return statement_->column_count(); }
+  ColumnType column_type(int column) const { return statement_->column_type(column); }
 
  private:
   Statement* statement_;
@@ -141,6 +152,15 @@ class Connection {
                              const std::string& offset_parameter) const = 0;
   // A pattern match that ignores the case of ASCII letters (LIKE on SQLite, ILIKE on PostgreSQL).
   virtual const char* like_ignoring_case() const = 0;
+
+  // The schema as the database describes it, for copying a store from one database to another
+  // (sql/copy.h): its own tables by name, and a table's columns in their declared order.
+  virtual std::vector<std::string> tables() = 0;
+  virtual std::vector<std::string> columns(const std::string& table) = 0;
+  // Makes every id the store draws for `table` from now on (IdSource::next) greater than `id`, so
+  // that rows copied in with their ids never clash with new ones; answers whether anything had to
+  // change.
+  virtual bool raise_ids_above(const std::string& table, std::int64_t id) = 0;
 };
 
 }  // namespace depot::sql

@@ -75,6 +75,21 @@ class Connection::CachedStatement final : public sql::Statement {
   bool is_null(int column) const override {
     return sqlite3_column_type(statement_, column) == SQLITE_NULL;
   }
+  int column_count() const override { return sqlite3_column_count(statement_); }
+  sql::ColumnType column_type(int column) const override {
+    switch (sqlite3_column_type(statement_, column)) {
+      case SQLITE_INTEGER:
+        return sql::ColumnType::integer;
+      case SQLITE_FLOAT:
+        return sql::ColumnType::real;
+      case SQLITE_TEXT:
+        return sql::ColumnType::text;
+      case SQLITE_BLOB:
+        return sql::ColumnType::blob;
+      default:
+        return sql::ColumnType::null;
+    }
+  }
 
   void reset() override {
     sqlite3_reset(statement_);
@@ -148,6 +163,24 @@ void Connection::exec(const char* sql) {
     sqlite3_free(message);
     throw SqliteError(text, sqlite3_extended_errcode(db_));
   }
+}
+
+std::vector<std::string> Connection::tables() {
+  // Names starting with sqlite_ are SQLite's own (sqlite_sequence, sqlite_stat1).
+  Query q = query(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 7) <> 'sqlite_' "
+      "ORDER BY name");
+  std::vector<std::string> names;
+  while (q.step()) names.push_back(q.text(0));
+  return names;
+}
+
+std::vector<std::string> Connection::columns(const std::string& table) {
+  Query q = query("SELECT name FROM pragma_table_info(?) ORDER BY cid");
+  q.bind(1, table);
+  std::vector<std::string> names;
+  while (q.step()) names.push_back(q.text(0));
+  return names;
 }
 
 std::string Connection::day_of(const std::string& column,

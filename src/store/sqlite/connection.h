@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "store/sql/connection.h"
 
@@ -46,6 +47,10 @@ class Connection final : public sql::Connection {
   int changes() override { return sqlite3_changes(db_); }
   std::string day_of(const std::string& column, const std::string& offset_parameter) const override;
   const char* like_ignoring_case() const override { return "LIKE"; }
+  std::vector<std::string> tables() override;
+  std::vector<std::string> columns(const std::string& table) override;
+  // Nothing to raise: the store's ids follow MAX(id) of each table (IdAllocator).
+  bool raise_ids_above(const std::string&, std::int64_t) override { return false; }
 
   sqlite3* handle() { return db_; }
 

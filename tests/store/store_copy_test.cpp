@@ -18,6 +18,7 @@
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/postgres_server.h"
+#include "support/test_stores.h"
 #include "support/test_support.h"
 
 namespace depot {
@@ -27,15 +28,9 @@ using testing::FakeClock;
 using testing::TempDir;
 using testing::wait;
 
-// This file's own server: the contract suite's is private to support/test_stores.cpp.
-testing::PostgresServer& postgres() {
-  static testing::PostgresServer server;
-  return server;
-}
-
 std::string new_database() {
   static int databases = 0;
-  return postgres().create_database("copy_" + std::to_string(++databases));
+  return testing::shared_postgres().create_database("copy_" + std::to_string(++databases));
 }
 
 // The use cases over one store.

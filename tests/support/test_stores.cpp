@@ -4,14 +4,10 @@
 
 namespace depot::testing {
 
-namespace {
-
-PostgresServer& shared_server() {
+PostgresServer& shared_postgres() {
   static PostgresServer server;
   return server;
 }
-
-}  // namespace
 
 std::string store_kind_name(const ::testing::TestParamInfo<StoreKind>& info) {
   return info.param == StoreKind::sqlite ? "sqlite" : "postgres";
@@ -20,7 +16,7 @@ std::string store_kind_name(const ::testing::TestParamInfo<StoreKind>& info) {
 StoreLocation::StoreLocation(StoreKind kind, const TempDir& dir) : data_dir_(dir.path()) {
   static int databases = 0;
   if (kind == StoreKind::postgres) {
-    db_ = shared_server().create_database("test_" + std::to_string(++databases));
+    db_ = shared_postgres().create_database("test_" + std::to_string(++databases));
   }
 }
 

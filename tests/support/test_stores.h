@@ -15,6 +15,11 @@ namespace depot::testing {
 
 enum class StoreKind { sqlite, postgres };
 
+class PostgresServer;
+
+// The test binary's PostgreSQL server, started on first use and stopped at exit.
+PostgresServer& shared_postgres();
+
 // Names a parameterised test by its store kind ("sqlite", "postgres").
 std::string store_kind_name(const ::testing::TestParamInfo<StoreKind>& info);
 

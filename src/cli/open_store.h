@@ -30,6 +30,8 @@ class OpenStore {
 
   Store& store() { return *store_; }
   ReportStore& reports() { return *reports_; }
+  // True for PostgreSQL, whose every statement is a round trip to another process or machine.
+  bool across_network() const { return postgres_ != nullptr; }
   // Finishes every queued write and stops the store's threads.
   void close();
 

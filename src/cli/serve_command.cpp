@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "app/access_service.h"
@@ -82,6 +83,11 @@ namespace depot::cli {
 namespace asio = boost::asio;
 
 namespace {
+
+// Threads that run handlers when the store is across the network: each holds one read
+// connection while it waits, so a handful per request thread keeps the cores busy.
+constexpr int kHandlersPerThread = 4;
+constexpr int kHandlersAtLeast = 8;
 
 asio::ip::tcp::endpoint parse_endpoint(const std::string& listen) {
   auto colon = listen.rfind(':');
@@ -284,6 +290,14 @@ int serve(ServeConfig config) {
   http::add_export_routes(router, export_jobs, config.export_inline_rows);
   http::add_metrics_routes(router, metrics, config.metrics_token);
   http::HttpMetrics http_metrics(metrics);
+  // On PostgreSQL every read is a round trip over the network. The handlers then run on a pool of
+  // their own, so that a request thread never waits on one and keeps reading and writing the other
+  // connections. SQLite's reads are in the process and stay on the request threads.
+  std::optional<asio::thread_pool> handler_pool;
+  if (opened.across_network()) {
+    handler_pool.emplace(std::max(kHandlersAtLeast, kHandlersPerThread * threads));
+    router.run_handlers_on(*handler_pool);
+  }
 
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<asio::io_context*> context_list;

@@ -1,5 +1,8 @@
 #include "http/router.h"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <algorithm>
 #include <optional>
 
@@ -169,6 +172,24 @@ Result<Actor> Router::authenticate(const Request& request) {
   return session->actor;
 }
 
+boost::asio::awaitable<Response> Router::answer(const Route& route, Request& request) {
+  if (route.access == Access::signed_in) {
+    Result<Actor> actor = authenticate(request);
+    if (!actor.ok()) co_return problem(actor.error());
+    std::chrono::seconds retry_after{0};
+    if (limiter_.enabled() && !limiter_.admit(actor->name + "@" + std::to_string(actor->tenant_id),
+                                              std::chrono::steady_clock::now(), retry_after)) {
+      co_return problem(error(ErrorCode::rate_limited, "too many requests for this key"))
+          .with_header("Retry-After", std::to_string(retry_after.count()));
+    }
+    if (Status allowed = require(*actor, route.permission); !allowed.ok()) {
+      co_return problem(allowed.error());
+    }
+    request.actor = std::move(*actor);
+  }
+  co_return co_await route.handler(request);
+}
+
 boost::asio::awaitable<Response> Router::dispatch(Request& request) {
   if (std::optional<Response> refused = undecodable(request)) co_return std::move(*refused);
   std::vector<std::string_view> segments = split_path(request.path);
@@ -183,22 +204,9 @@ boost::asio::awaitable<Response> Router::dispatch(Request& request) {
     if (!same_method) continue;
     request.params = std::move(params);
     request.route = route.pattern;
-    if (route.access == Access::signed_in) {
-      Result<Actor> actor = authenticate(request);
-      if (!actor.ok()) co_return problem(actor.error());
-      std::chrono::seconds retry_after{0};
-      if (limiter_.enabled() &&
-          !limiter_.admit(actor->name + "@" + std::to_string(actor->tenant_id),
-                          std::chrono::steady_clock::now(), retry_after)) {
-        co_return problem(error(ErrorCode::rate_limited, "too many requests for this key"))
-            .with_header("Retry-After", std::to_string(retry_after.count()));
-      }
-      if (Status allowed = require(*actor, route.permission); !allowed.ok()) {
-        co_return problem(allowed.error());
-      }
-      request.actor = std::move(*actor);
-    }
-    co_return co_await route.handler(request);
+    if (handler_pool_ == nullptr) co_return co_await answer(route, request);
+    co_return co_await boost::asio::co_spawn(*handler_pool_, answer(route, request),
+                                             boost::asio::use_awaitable);
   }
   bool reads = request.method == Method::get || request.method == Method::head;
   if (!path_known && reads && fallback_) co_return co_await fallback_(request);

@@ -5,6 +5,7 @@
 // dispatch() is then safe from any thread.
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <chrono>
 #include <functional>
@@ -59,6 +60,10 @@ class Router {
   // A route that needs someone signed in whose role allows `permission`: checked before the
   // handler runs, so a refused role gets 403 whatever its request holds.
   void add(Method method, std::string pattern, Permission permission, Handler handler);
+  // Runs the routes' handlers, with the check of who is acting, on `pool` rather than on the
+  // request's own thread: for a store across the network, where every read is a round trip that
+  // would otherwise hold a request thread. Set at start-up, before the first request.
+  void run_handlers_on(boost::asio::thread_pool& pool) { handler_pool_ = &pool; }
   // Answers GET and HEAD requests whose path no route has (the console's client-side routes).
   void fallback(Handler handler) { fallback_ = std::move(handler); }
   // Lets the requests of the route `method` + `pattern` (added before) carry a body of up to
@@ -93,11 +98,14 @@ class Router {
   static bool match(const Route& route, const std::vector<std::string_view>& segments,
                     std::map<std::string, std::string>& params);
   Result<Actor> authenticate(const Request& request);
+  // Checks who is acting (when the route needs someone) and runs the route's handler.
+  boost::asio::awaitable<Response> answer(const Route& route, Request& request);
 
   AccessService& access_;
   RateLimiter& limiter_;
   std::vector<Route> routes_;
   Handler fallback_;
+  boost::asio::thread_pool* handler_pool_ = nullptr;
 };
 
 }  // namespace depot::http

@@ -5,6 +5,7 @@
 
 namespace depot::embedded {
 std::string_view postgres_migration_0001();
+std::string_view postgres_migration_0002();
 }  // namespace depot::embedded
 
 namespace depot::postgres {
@@ -17,6 +18,7 @@ using sql::Migration;
 // numbers are its own: its first schema is SQLite's after all of SQLite's migrations.
 constexpr Migration kMigrations[] = {
     {1, &embedded::postgres_migration_0001},
+    {2, &embedded::postgres_migration_0002},
 };
 
 // The session advisory lock that lets one node at a time migrate.

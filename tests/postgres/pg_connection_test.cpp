@@ -321,5 +321,57 @@ TEST_F(PgConnectionTest, GivesTheMerchantsDayAsSqliteDoes) {
   }
 }
 
+TEST_F(PgConnectionTest, DeferredWritesAnswerWhenSomethingNeedsAnAnswer) {
+  db->exec("CREATE TEMP TABLE t (k bigint PRIMARY KEY, v text)");
+  db->defer_writes(true);
+  db->run("BEGIN");
+  for (int k = 1; k <= 50; ++k) db->query("INSERT INTO t VALUES (?, ?)").bind_all(k, "v").run();
+  db->query("UPDATE t SET v = 'w' WHERE k > ?").bind_all(40).run();
+  EXPECT_EQ(db->changes(), 10) << "the last write's rows, once its answer came";
+  db->query("DELETE FROM t WHERE k <= ?").bind_all(5).run();
+  // A read sees every write sent before it, in order.
+  EXPECT_EQ(text_of("SELECT count(*) || ' ' || min(k) || ' ' || count(*) FILTER (WHERE v = 'w') "
+                    "FROM t"),
+            "45 6 10");
+  db->run("COMMIT");
+  db->settle();
+  EXPECT_EQ(text_of("SELECT count(*) FROM t"), "45");
+}
+
+TEST_F(PgConnectionTest, ADeferredWriteThatFailsIsThrownWhereTheAnswersAreAwaited) {
+  db->exec("CREATE TEMP TABLE t (k bigint PRIMARY KEY)");
+  db->defer_writes(true);
+  db->run("BEGIN");
+  db->query("INSERT INTO t VALUES (?)").bind_all(1).run();
+  db->run("SAVEPOINT job");
+  db->query("INSERT INTO t VALUES (?)").bind_all(2).run();
+  db->query("INSERT INTO t VALUES (?)").bind_all(1).run();  // refused: the key is taken
+  db->query("INSERT INTO t VALUES (?)").bind_all(3).run();  // not run: the pipeline stopped
+  try {
+    db->settle();
+    FAIL() << "the refused insert was not reported";
+  } catch (const sql::Error& e) {
+    EXPECT_TRUE(e.key_taken()) << e.what();
+    EXPECT_NE(std::string(e.what()).find("INSERT INTO t"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(db->settle()) << "nothing is pending once the failure was thrown";
+  db->run("ROLLBACK TO job");
+  db->run("COMMIT");
+  EXPECT_EQ(text_of("SELECT string_agg(k::text, ',' ORDER BY k) FROM t"), "1")
+      << "the job's writes are undone, the one before its savepoint kept";
+}
+
+TEST_F(PgConnectionTest, AFailureIsThrownFromTheNextReadWhenNothingSettledBefore) {
+  db->exec("CREATE TEMP TABLE t (k bigint PRIMARY KEY)");
+  db->defer_writes(true);
+  db->run("BEGIN");
+  db->query("INSERT INTO t VALUES (?)").bind_all(7).run();
+  db->query("INSERT INTO t VALUES (?)").bind_all(7).run();
+  auto read = db->query("SELECT count(*) FROM t");
+  EXPECT_THROW(read.step(), sql::Error);
+  db->run("ROLLBACK");
+  EXPECT_EQ(text_of("SELECT count(*) FROM t"), "0");
+}
+
 }  // namespace
 }  // namespace depot::postgres

@@ -501,6 +501,43 @@ TEST_P(StoreTest, AKeyThatIsTakenIsAConflictAndKeepsNothing) {
   EXPECT_FALSE(store->find_user_by_email("li@example.com"));
 }
 
+TEST_P(StoreTest, AKeyTakenInOneUseCaseOfABatchFailsThatOneAlone) {
+  Actor a = merchant("shop-a");
+  constexpr int kWrites = 20;
+  constexpr int kTheOneThatClashes = 7;
+  std::vector<std::promise<Status>> finished(kWrites);
+  // Queued at once, so that they share transactions: the clash must cost the others nothing,
+  // wherever the store learns of it.
+  for (int i = 0; i < kWrites; ++i) {
+    store->write(
+        a.tenant_id,
+        [i](WriteTx& tx) {
+          UserRecord user{0,
+                          "u" + std::to_string(i) + "@example.com",
+                          Role::viewer,
+                          "hash",
+                          Instant{},
+                          std::nullopt};
+          tx.insert_user(user);
+          if (i == kTheOneThatClashes) tx.insert_user(user);
+          return true;
+        },
+        [&finished, i](Status status) { finished[i].set_value(std::move(status)); });
+  }
+  for (int i = 0; i < kWrites; ++i) {
+    Status status = finished[i].get_future().get();
+    std::string email = "u" + std::to_string(i) + "@example.com";
+    if (i == kTheOneThatClashes) {
+      ASSERT_FALSE(status.ok());
+      EXPECT_EQ(status.error().code, ErrorCode::conflict);
+      EXPECT_FALSE(store->find_user_by_email(email));
+    } else {
+      EXPECT_TRUE(status.ok()) << i << ": " << status.error().message;
+      EXPECT_TRUE(store->find_user_by_email(email)) << email;
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, StoreTest,
                          ::testing::Values(StoreKind::sqlite, StoreKind::postgres),
                          testing::store_kind_name);

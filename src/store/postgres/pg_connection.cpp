@@ -193,6 +193,16 @@ class PgConnection::CachedStatement final : public sql::Statement {
     return row_ < PQntuples(result_.get());
   }
 
+  void run() override {
+    if (!connection_.defer_writes_) {
+      sql::Statement::run();
+      return;
+    }
+    Arguments arguments = arguments_of_bound();
+    const std::string& name = variant();
+    connection_.send_deferred(name, arguments.values, arguments.lengths, arguments.formats, sql_);
+  }
+
   std::int64_t integer(int column) const override { return to_integer(cell(column)); }
   double real(int column) const override { return to_real(cell(column)); }
   std::string text(int column) const override { return std::string(cell(column)); }
@@ -259,19 +269,35 @@ class PgConnection::CachedStatement final : public sql::Statement {
             static_cast<std::size_t>(PQgetlength(result_.get(), row_, column))};
   }
 
-  void execute() {
+  // The bound values as libpq takes them; they point into parameters_.
+  struct Arguments {
     std::vector<const char*> values;
     std::vector<int> lengths;
     std::vector<int> formats;
+  };
+  Arguments arguments_of_bound() const {
+    Arguments arguments;
     for (const Parameter& parameter : parameters_) {
-      values.push_back(parameter.value ? parameter.value->c_str() : nullptr);
-      lengths.push_back(parameter.value ? static_cast<int>(parameter.value->size()) : 0);
-      formats.push_back(parameter.type == kBytea ? 1 : 0);  // bytea in binary needs no escaping
+      arguments.values.push_back(parameter.value ? parameter.value->c_str() : nullptr);
+      arguments.lengths.push_back(parameter.value ? static_cast<int>(parameter.value->size()) : 0);
+      // bytea in binary needs no escaping
+      arguments.formats.push_back(parameter.type == kBytea ? 1 : 0);
     }
+    return arguments;
+  }
+
+  void execute() {
+    Arguments arguments = arguments_of_bound();
     const std::string& name = variant();
+    if (connection_.has_pending()) {
+      // Behind the writes still unanswered, in the same round trip as theirs.
+      connection_.send_deferred(name, arguments.values, arguments.lengths, arguments.formats, sql_);
+      result_ = connection_.settle_keeping_last();
+      return;
+    }
     Result result(PQexecPrepared(connection_.handle(), name.c_str(),
-                                 static_cast<int>(parameters_.size()), values.data(),
-                                 lengths.data(), formats.data(), 0));
+                                 static_cast<int>(parameters_.size()), arguments.values.data(),
+                                 arguments.lengths.data(), arguments.formats.data(), 0));
     connection_.check(result.get(), sql_);
     connection_.count_changes(result.get());
     result_ = std::move(result);
@@ -299,6 +325,7 @@ class PgConnection::CachedStatement final : public sql::Statement {
       types.push_back(unused ? kText : parameters_[i].type);
     }
     std::string name = connection_.next_statement_name();
+    connection_.settle();  // a preparation waits for its answer, which pipeline mode cannot
     Result result(PQprepare(connection_.handle(), name.c_str(), rewritten_.sql.c_str(),
                             static_cast<int>(types.size()), types.data()));
     connection_.check(result.get(), sql_);
@@ -341,9 +368,76 @@ sql::Query PgConnection::query(std::string_view sql) {
 }
 
 void PgConnection::exec(const char* sql) {
+  settle();
   Result result(PQexec(connection_.get(), sql));
   check(result.get(), sql);
   count_changes(result.get());
+}
+
+int PgConnection::changes() {
+  settle();
+  return changes_;
+}
+
+void PgConnection::send_deferred(const std::string& name, const std::vector<const char*>& values,
+                                 const std::vector<int>& lengths, const std::vector<int>& formats,
+                                 const std::string& sql) {
+  PGconn* connection = connection_.get();
+  if (PQpipelineStatus(connection) == PQ_PIPELINE_OFF && PQenterPipelineMode(connection) != 1) {
+    throw sql::Error(sql + ": enter pipeline mode: " + reason(nullptr, connection),
+                     failure_of(nullptr, connection));
+  }
+  if (PQsendQueryPrepared(connection, name.c_str(), static_cast<int>(values.size()), values.data(),
+                          lengths.data(), formats.data(), 0) != 1) {
+    std::string why = reason(nullptr, connection);
+    pending_.clear();
+    throw sql::Error(sql + ": " + why, sql::Failure::connection_lost);
+  }
+  pending_.push_back(sql);
+}
+
+void PgConnection::settle() {
+  if (!pending_.empty()) settle_keeping_last();
+}
+
+PgConnection::Result PgConnection::settle_keeping_last() {
+  PGconn* connection = connection_.get();
+  std::vector<std::string> sent;
+  sent.swap(pending_);
+  auto lost = [&](const std::string& what) {
+    return sql::Error(what + ": " + reason(nullptr, connection), sql::Failure::connection_lost);
+  };
+  if (PQpipelineSync(connection) != 1) throw lost("send pipeline sync");
+  // Each statement's answer comes followed by a null; after a failure the later statements answer
+  // PGRES_PIPELINE_ABORTED; the sync's answer ends the pipeline.
+  std::optional<sql::Error> failure;
+  Result last;
+  std::size_t answered = 0;
+  std::size_t nulls = 0;
+  while (true) {
+    Result result(PQgetResult(connection));
+    if (!result) {
+      if (PQstatus(connection) == CONNECTION_BAD || ++nulls > sent.size() + 1) {
+        throw lost("read pipelined answers");
+      }
+      continue;
+    }
+    ExecStatusType status = PQresultStatus(result.get());
+    if (status == PGRES_PIPELINE_SYNC) break;
+    if (answered == sent.size()) continue;
+    const std::string& sql = sent[answered++];
+    if (status == PGRES_PIPELINE_ABORTED || failure) continue;
+    try {
+      check(result.get(), sql);
+      count_changes(result.get());
+    } catch (const sql::Error& e) {
+      failure = e;
+    }
+    if (answered == sent.size()) last = std::move(result);
+  }
+  if (PQexitPipelineMode(connection) != 1) throw lost("leave pipeline mode");
+  if (failure) throw *failure;
+  return last;
 }
 
 std::string PgConnection::day_of(const std::string& column,

@@ -29,7 +29,7 @@ class PgConnection final : public sql::Connection {
 
   sql::Query query(std::string_view sql) override;
   void exec(const char* sql) override;
-  int changes() override { return changes_; }
+  int changes() override;
   std::string day_of(const std::string& column, const std::string& offset_parameter) const override;
   const char* like_ignoring_case() const override { return "ILIKE"; }
   // The tables and columns of the connection's schema (current_schema()).
@@ -39,6 +39,15 @@ class PgConnection final : public sql::Connection {
   bool raise_ids_above(const std::string& table, std::int64_t id) override;
 
   PGconn* handle() { return connection_.get(); }
+
+  // With `on`, a statement whose rows nobody reads (Query::run) is sent in libpq's pipeline mode
+  // without waiting for its answer, until something needs one: a statement whose rows are read,
+  // changes(), exec() or settle(). A run of writes then costs one round trip instead of one each.
+  // A failure among them is thrown there, from the first that failed.
+  void defer_writes(bool on) { defer_writes_ = on; }
+  // Waits for the answers of the statements sent and not yet answered; throws the first failure
+  // among them (the later ones did not run). Afterwards nothing is pending, whatever it threw.
+  void settle();
 
  private:
   class CachedStatement;
@@ -57,7 +66,17 @@ class PgConnection final : public sql::Connection {
   // Remembers the rows an INSERT, UPDATE or DELETE changed, as SQLite's changes() would.
   void count_changes(PGresult* result);
 
+  bool has_pending() const { return !pending_.empty(); }
+  // settle(), answering the last statement's result (its rows, when it is a read).
+  Result settle_keeping_last();
+  // Sends the prepared statement `name` in pipeline mode; settle() collects its answer.
+  void send_deferred(const std::string& name, const std::vector<const char*>& values,
+                     const std::vector<int>& lengths, const std::vector<int>& formats,
+                     const std::string& sql);
+
   std::unique_ptr<PGconn, Finish> connection_;
+  bool defer_writes_ = false;
+  std::vector<std::string> pending_;  // the statements sent and not yet answered, in order
   int changes_ = 0;
   int prepared_ = 0;  // statements prepared so far, which numbers their names
   struct TextHash {

@@ -46,6 +46,16 @@ bool ends_transaction(const sql::Error& e) {
          e.failure() == sql::Failure::disk_failed;
 }
 
+// A job that failed outside the database may leave writes unanswered; they are undone with the
+// job, so only a failure that ends the whole transaction matters.
+void settle_after_failure(PgConnection& db) {
+  try {
+    db.settle();
+  } catch (const sql::Error& e) {
+    if (ends_transaction(e)) throw;
+  }
+}
+
 // Opens a transaction holding the merchants' locks, in one round trip. In merchant order, so two
 // transactions that want the same merchants never wait on each other in a cycle.
 std::string begin_and_lock(const std::vector<TenantId>& tenants) {
@@ -167,7 +177,10 @@ void PgStore::commit_batch(std::unique_ptr<PgConnection>& db, std::vector<Job>& 
     with_events.clear();
     committed = Status();
     try {
-      if (!db) db = std::make_unique<PgConnection>(uri_);
+      if (!db) {
+        db = std::make_unique<PgConnection>(uri_);
+        db->defer_writes(true);
+      }
       db->exec(begin_and_lock(tenants).c_str());
       sql::RollupBuffer rollups;
       // A job alone in its transaction needs no savepoint: undoing it undoes the transaction.
@@ -178,7 +191,10 @@ void PgStore::commit_batch(std::unique_ptr<PgConnection>& db, std::vector<Job>& 
         bool keep = false;
         try {
           sql::SqlTx tx(*db, batch[i].tenant, &ids_);
-          keep = batch[i].work(tx);
+          bool worked = batch[i].work(tx);
+          // The job's writes answer here, so that one that failed fails this job alone.
+          db->settle();
+          keep = worked;
           if (keep) tx.settle_rollups(rollups);
           if (keep && tx.appended_events() &&
               std::find(with_events.begin(), with_events.end(), batch[i].tenant) ==
@@ -192,6 +208,7 @@ void PgStore::commit_batch(std::unique_ptr<PgConnection>& db, std::vector<Job>& 
         } catch (const std::exception& e) {
           spdlog::error("a write failed and was rolled back: {}", e.what());
           failures[i] = error(ErrorCode::internal, "the change could not be stored");
+          settle_after_failure(*db);
         }
         kept_any = kept_any || keep;
         if (!savepoints) break;

@@ -52,6 +52,12 @@ class Statement {
   virtual void bind_blob(int index, std::string_view bytes) = 0;
   virtual void bind_null(int index) = 0;
   virtual bool step() = 0;  // true while a row is ready
+  // Runs a statement whose rows, if any, nobody reads. A connection may send it and go on without
+  // waiting for its answer, and report its failure at the next statement that needs an answer.
+  virtual void run() {
+    while (step()) {
+    }
+  }
   // Column reads of the current row. A NULL reads as 0, 0.0 or the empty string.
   virtual std::int64_t integer(int column) const = 0;
   virtual double real(int column) const = 0;
@@ -114,11 +120,8 @@ class Query {
   }
 
   bool step() { return statement_->step(); }
-  // Steps to the end, for statements that return no rows.
-  void run() {
-    while (step()) {
-    }
-  }
+  // For statements whose rows nobody reads (Statement::run).
+  void run() { statement_->run(); }
 
   std::int64_t integer(int column) const { return statement_->integer(column); }
   double real(int column) const { return statement_->real(column); }

@@ -15,10 +15,8 @@
 #include <memory>
 #include <thread>
 
-#include "app/access_service.h"
 #include "http/server.h"
-#include "store/sqlite/sqlite_store.h"
-#include "support/test_support.h"
+#include "support/bare_router.h"
 
 namespace depot::http {
 namespace {
@@ -75,7 +73,7 @@ class HandlerPoolTest : public ::testing::Test {
     runner.join();
     handlers.join();
     if (producer.joinable()) producer.join();
-    store.close();
+    bare.store.close();
   }
 
   void release_blocked() {
@@ -101,12 +99,8 @@ class HandlerPoolTest : public ::testing::Test {
     });
   }
 
-  testing::TempDir dir;
-  testing::FakeClock clock;
-  sqlite::SqliteStore store{dir.file("depot.db")};
-  AccessService access{store, clock};
-  RateLimiter limiter{0, 1};
-  Router router{access, limiter};
+  testing::BareRouter bare;
+  Router& router = bare.router;
   asio::thread_pool handlers{2};
   asio::io_context io{1};
   Server server{{&io}, {asio::ip::make_address("127.0.0.1"), 0}, router, ServerOptions{}};

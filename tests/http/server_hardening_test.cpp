@@ -12,10 +12,8 @@
 #include <stdexcept>
 #include <thread>
 
-#include "app/access_service.h"
 #include "http/server.h"
-#include "store/sqlite/sqlite_store.h"
-#include "support/test_support.h"
+#include "support/bare_router.h"
 
 namespace depot::http {
 namespace {
@@ -66,7 +64,7 @@ class ServerHardeningTest : public ::testing::Test {
   void TearDown() override {
     server.stop();
     runner.join();
-    store.close();
+    bare.store.close();
   }
 
   bhttp::response<bhttp::string_body> ask(bhttp::verb verb, const std::string& target,
@@ -85,12 +83,8 @@ class ServerHardeningTest : public ::testing::Test {
     return response;
   }
 
-  testing::TempDir dir;
-  testing::FakeClock clock;
-  sqlite::SqliteStore store{dir.file("depot.db")};
-  AccessService access{store, clock};
-  RateLimiter limiter{0, 1};
-  Router router{access, limiter};
+  testing::BareRouter bare;
+  Router& router = bare.router;
   asio::io_context io{1};
   Server server{{&io},
                 {asio::ip::make_address("127.0.0.1"), 0},

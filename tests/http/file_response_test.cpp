@@ -11,10 +11,8 @@
 #include <fstream>
 #include <thread>
 
-#include "app/access_service.h"
 #include "http/server.h"
-#include "store/sqlite/sqlite_store.h"
-#include "support/test_support.h"
+#include "support/bare_router.h"
 
 namespace depot::http {
 namespace {
@@ -51,7 +49,7 @@ class FileResponseTest : public ::testing::Test {
     socket.close();
     server.stop();
     runner.join();
-    store.close();
+    bare.store.close();
   }
 
   asio::ip::tcp::endpoint server_endpoint() {
@@ -69,12 +67,9 @@ class FileResponseTest : public ::testing::Test {
     return parser.release();
   }
 
-  testing::TempDir dir;
-  testing::FakeClock clock;
-  sqlite::SqliteStore store{dir.file("depot.db")};
-  AccessService access{store, clock};
-  RateLimiter limiter{0, 1};
-  Router router{access, limiter};
+  testing::BareRouter bare;
+  testing::TempDir& dir = bare.dir;
+  Router& router = bare.router;
   asio::io_context io{1};
   Server server{{&io}, {asio::ip::make_address("127.0.0.1"), 0}, router, ServerOptions{}};
   std::thread runner;

@@ -19,6 +19,7 @@ condition with a deadline so tests never sleep for fixed times.
 
 import asyncio
 import base64
+import collections
 import email
 import email.policy
 import hashlib
@@ -56,6 +57,33 @@ def wait_for(condition, timeout=15.0, interval=0.05, what="condition"):
         if time.monotonic() >= deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(interval)
+
+
+def expect_one_webhook_per_event(api, hook, first_event, event_ids, timeout):
+    """Waits until every event after `first_event` has its webhook delivery sent, then checks that
+    each of `event_ids` has exactly one delivery, that `hook` received every delivery's key with a
+    200, each signed, and that every event came under one webhook id however often it was sent.
+    Returns the deliveries' keys and what `hook` received for those events."""
+    def all_sent():
+        ns = [n for n in api.list_all("/api/v1/notifications", {"channel": "webhook"})
+              if n["event_id"] > first_event]
+        return ns if len(ns) >= len(event_ids) and all(
+            n["status"] == "sent" for n in ns) else None
+
+    ns = wait_for(all_sent, timeout=timeout, interval=0.5, what="every webhook to be sent")
+    per_event = collections.Counter(n["event_id"] for n in ns)
+    assert set(per_event) == event_ids, "deliveries without an event, or events without one"
+    assert set(per_event.values()) == {1}, [e for e, c in per_event.items() if c != 1][:10]
+
+    keys = {n["key"] for n in ns}
+    received = [r for r in hook.received() if r["json"]["data"]["id"] > first_event]
+    assert all(r["verified"] for r in received)
+    assert {r["id"] for r in received if r["status"] == 200} == keys
+    ids_per_event = collections.defaultdict(set)
+    for r in received:
+        ids_per_event[r["json"]["data"]["id"]].add(r["id"])
+    assert all(len(ids) == 1 for ids in ids_per_event.values())
+    return keys, received
 
 
 # --------------------------------------------------------------------------------------------

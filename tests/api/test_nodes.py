@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Server, create_key, postgres_database, use_database
-from provider_receivers import WebhookReceiver, wait_for
+from provider_receivers import WebhookReceiver, expect_one_webhook_per_event, wait_for
 
 NODES = 3
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -139,24 +139,7 @@ def test_a_thousand_shipments_over_three_nodes_and_a_kill_9_give_each_event_one_
         assert len(shipped) == SHIPMENTS
         event_ids = {e["id"] for e in events}
 
-        def all_sent():
-            ns = [n for n in api.list_all("/api/v1/notifications", {"channel": "webhook"})
-                  if n["event_id"] > first_event]
-            return ns if len(ns) >= len(event_ids) and all(
-                n["status"] == "sent" for n in ns) else None
-
-        ns = wait_for(all_sent, timeout=180, interval=1, what="every webhook to be sent")
-        per_event = collections.Counter(n["event_id"] for n in ns)
-        assert set(per_event) == event_ids
-        assert set(per_event.values()) == {1}, [e for e, c in per_event.items() if c != 1][:10]
-
-        keys = {n["key"] for n in ns}
-        received = [r for r in hook.received() if r["json"]["data"]["id"] > first_event]
-        assert all(r["verified"] for r in received)
-        assert {r["id"] for r in received if r["status"] == 200} == keys
-        ids_per_event = collections.defaultdict(set)
-        for r in received:
-            ids_per_event[r["json"]["data"]["id"]].add(r["id"])
-        assert all(len(ids) == 1 for ids in ids_per_event.values())
+        keys, received = expect_one_webhook_per_event(api, hook, first_event, event_ids,
+                                                      timeout=180)
         print(f"{len(keys)} events over {NODES} nodes, kill -9 after {killed_at} webhooks, "
               f"{len(received) - len(keys)} repeated sends")

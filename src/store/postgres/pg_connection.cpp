@@ -451,9 +451,7 @@ std::vector<std::string> PgConnection::tables() {
   sql::Query q = query(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
       "AND table_type = 'BASE TABLE' ORDER BY table_name");
-  std::vector<std::string> names;
-  while (q.step()) names.push_back(q.text(0));
-  return names;
+  return q.first_column_texts();
 }
 
 std::vector<std::string> PgConnection::columns(const std::string& table) {
@@ -461,9 +459,7 @@ std::vector<std::string> PgConnection::columns(const std::string& table) {
       "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
       "AND table_name = ? ORDER BY ordinal_position");
   q.bind(1, table);
-  std::vector<std::string> names;
-  while (q.step()) names.push_back(q.text(0));
-  return names;
+  return q.first_column_texts();
 }
 
 bool PgConnection::raise_ids_above(const std::string& table, std::int64_t id) {

@@ -80,7 +80,9 @@ std::string notify_and_commit(const std::vector<TenantId>& tenants) {
 }  // namespace
 
 std::int64_t SequenceIds::next(sql::Connection& db, const std::string& table) {
-  sql::Query q = db.query("SELECT nextval('" + table + "_id_seq')");
+  // One prepared statement for every table: the sequence's name is a value (a regclass).
+  sql::Query q = db.query("SELECT nextval(?)");
+  q.bind(1, table + "_id_seq");
   q.step();
   return q.integer(0);
 }

@@ -123,6 +123,13 @@ class Query {
   // For statements whose rows nobody reads (Statement::run).
   void run() { statement_->run(); }
 
+  // Steps through every row, answering each one's first column as text.
+  std::vector<std::string> first_column_texts() {
+    std::vector<std::string> texts;
+    while (step()) texts.push_back(text(0));
+    return texts;
+  }
+
   std::int64_t integer(int column) const { return statement_->integer(column); }
   double real(int column) const { return statement_->real(column); }
   std::string text(int column) const { return statement_->text(column); }

@@ -170,17 +170,13 @@ std::vector<std::string> Connection::tables() {
   Query q = query(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 7) <> 'sqlite_' "
       "ORDER BY name");
-  std::vector<std::string> names;
-  while (q.step()) names.push_back(q.text(0));
-  return names;
+  return q.first_column_texts();
 }
 
 std::vector<std::string> Connection::columns(const std::string& table) {
   Query q = query("SELECT name FROM pragma_table_info(?) ORDER BY cid");
   q.bind(1, table);
-  std::vector<std::string> names;
-  while (q.step()) names.push_back(q.text(0));
-  return names;
+  return q.first_column_texts();
 }
 
 std::string Connection::day_of(const std::string& column,

@@ -43,6 +43,8 @@ struct Notification {
   // When the sender should next look at it: due for a first try or a retry, or the end of the
   // lease of a send in flight. Nothing once the delivery is done.
   std::optional<Instant> next_attempt_at;
+  // The depot node whose claim last moved it to `sending` (its name: `depot serve --node`).
+  std::string claimed_by;
   std::string last_error;
   std::string provider_id;
   std::vector<ChannelKind> fallbacks;  // customer channels still to try if this one dies
@@ -168,8 +170,8 @@ class NotificationWrites {
   virtual void set_dispatch_position(std::int64_t after_event_id) = 0;
   // Stores a new delivery and fills in its id; false (and nothing stored) when its key exists.
   virtual bool insert_notification(Notification& notification) = 0;
-  // Writes the delivery's state: status, attempts, next_attempt_at, last_error, provider_id and
-  // its times.
+  // Writes the delivery's state: status, attempts, next_attempt_at, claimed_by, last_error,
+  // provider_id and its times.
   virtual void update_notification(const Notification& notification) = 0;
   // Writes the delivery's state as update_notification() does, but only while the stored
   // delivery is still as it was read: in status `was` and due at `was_due`. Answers whether it
@@ -178,8 +180,10 @@ class NotificationWrites {
                                       std::optional<Instant> was_due) = 0;
   virtual void add_notification_attempt(std::int64_t notification_id,
                                         const NotificationAttempt& attempt) = 0;
-  // Makes every delivery a stopped process left in flight due at `now`; answers how many.
-  virtual int release_interrupted(Instant now) = 0;
+  // Makes every delivery that node `node` left in flight when it stopped due at `now`, and those
+  // claimed before claims named their node; answers how many. Other nodes' sends are theirs to
+  // finish, or to lose with their lease.
+  virtual int release_interrupted(const std::string& node, Instant now) = 0;
   // Stores a ticket and fills in its id; false when one of its kind exists for its event.
   virtual bool insert_ticket(Ticket& ticket) = 0;
   virtual void update_ticket(const Ticket& ticket) = 0;

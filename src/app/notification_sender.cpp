@@ -97,6 +97,7 @@ Result<std::map<ChannelKind, int>> NotificationSender::send_due(
       if (why.empty()) {
         n.status = DeliveryStatus::sending;
         n.next_attempt_at = now + kLease;
+        n.claimed_by = node_;
       } else {
         n.status = DeliveryStatus::dead;
         n.next_attempt_at.reset();
@@ -129,8 +130,9 @@ Result<std::map<ChannelKind, int>> NotificationSender::send_due(
 
 Result<int> NotificationSender::release_interrupted(TenantId tenant) {
   Instant now = clock_.now();
-  return run_write_blocking<int>(
-      store_, tenant, [now](WriteTx& tx) -> Result<int> { return tx.release_interrupted(now); });
+  return run_write_blocking<int>(store_, tenant, [this, now](WriteTx& tx) -> Result<int> {
+    return tx.release_interrupted(node_, now);
+  });
 }
 
 std::optional<Instant> NotificationSender::next_due(TenantId tenant) {

@@ -37,9 +37,15 @@ using ChannelSet = std::map<ChannelKind, Channel*>;
 
 class NotificationSender {
  public:
+  // `node` names this depot node among those on the same store, and must stay the same across its
+  // restarts: its claims carry it, so that a restart releases its own sends and no other node's.
   NotificationSender(Store& store, Clock& clock, const NotificationComposer& composer,
-                     ChannelSet channels)
-      : store_(store), clock_(clock), composer_(composer), channels_(std::move(channels)) {}
+                     ChannelSet channels, std::string node)
+      : store_(store),
+        clock_(clock),
+        composer_(composer),
+        channels_(std::move(channels)),
+        node_(std::move(node)) {}
 
   // Claims the merchant's due deliveries, at most `limits[channel]` on each channel, and starts
   // sending them; answers how many started on each. Blocking until the claim commits: for the
@@ -57,7 +63,7 @@ class NotificationSender {
   // Blocks until every write of outcomes handed to the store so far has been answered and its
   // listeners have run: after it, only outcomes still to come call back. For a stop.
   void wait_for_writes() EXCLUDES(mutex_);
-  // At start: deliveries a stopped process left in flight are due now.
+  // At start: deliveries this node left in flight when it stopped are due now.
   Result<int> release_interrupted(TenantId tenant);
   // When the merchant's next delivery falls due.
   std::optional<Instant> next_due(TenantId tenant);
@@ -114,6 +120,7 @@ class NotificationSender {
   Clock& clock_;
   const NotificationComposer& composer_;
   ChannelSet channels_;
+  const std::string node_;
   std::function<void()> on_outcome_;
   RecordListener on_recorded_;
   WriterTimeListener on_writer_time_;

@@ -40,6 +40,8 @@ void load_config_file(const std::string& path, ServeConfig& config) {
       config.db = value.as_string();
     } else if (key == "listen") {
       config.listen = value.as_string();
+    } else if (key == "node") {
+      config.node = value.as_string();
     } else if (key == "web_root") {
       config.web_root = value.as_string();
     } else if (key == "threads") {

@@ -17,6 +17,9 @@ struct ServeConfig {
   // nodes may share.
   std::string db;
   std::string listen = "127.0.0.1:8080";
+  // This node's name among the nodes on one store, the same across its restarts; empty: the
+  // machine's host name and the port of `listen`.
+  std::string node;
   std::string web_root;  // empty: web/dist beside the build directory
   int threads = 0;       // 0: one per core
   std::int64_t sweep_interval_ms = 1000;

@@ -4,12 +4,14 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <array>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -99,6 +101,15 @@ asio::ip::tcp::endpoint parse_endpoint(const std::string& listen) {
   return {asio::ip::make_address(host), static_cast<unsigned short>(port)};
 }
 
+// The name this node's claims carry: the configured one, or the host name and the listening port,
+// which stay the same across restarts of one node and differ between nodes.
+std::string node_name(const ServeConfig& config) {
+  if (!config.node.empty()) return config.node;
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) != 0) host = {};
+  return std::string(host.data()) + ":" + std::to_string(parse_endpoint(config.listen).port());
+}
+
 // The connections to allow at once when the configuration names no number: what the open-file
 // limit leaves after the database, the media, the providers' connections and the logs.
 std::size_t connections_allowed(std::int64_t configured) {
@@ -183,13 +194,15 @@ int serve(ServeConfig config) {
   channels::PlatformChannel platform_channel(*provider_loop);
   NotificationComposer composer(http::webhook_payload, &site, http::write_back_payload);
   NotificationDispatcher dispatcher(store, clock, composer);
+  const std::string node = node_name(config);
   NotificationSender sender(store, clock, composer,
                             {{ChannelKind::email, &email_channel},
                              {ChannelKind::sms, &sms_channel},
                              {ChannelKind::wechat, &wechat_channel},
                              {ChannelKind::push, &push_channel},
                              {ChannelKind::webhook, &webhook_channel},
-                             {ChannelKind::platform, &platform_channel}});
+                             {ChannelKind::platform, &platform_channel}},
+                            node);
   workers::NotificationWorker notification_worker(store, dispatcher, sender, notification_options);
   add_notification_metrics(metrics, sender);
   sender.on_recorded([&notification_worker](std::int64_t id, const Status& stored) {
@@ -358,8 +371,8 @@ int serve(ServeConfig config) {
     server.stop();
   });
 
-  spdlog::info("depot listening on {} with {} thread(s), data in {}", base, threads,
-               config.data_dir);
+  spdlog::info("depot listening on {} with {} thread(s), data in {}, node {}", base, threads,
+               config.data_dir, node);
   if (*log_format == logging::LogFormat::json) {
     // Every line of a JSON log is an object: no banner for people.
     if (!demo_key.empty()) spdlog::info("demo key: {}", demo_key);
@@ -413,6 +426,11 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   add_db_option(*command, config->db);
   command->add_option("--listen", config->listen, "HOST:PORT to listen on")
       ->envname("DEPOT_LISTEN");
+  command
+      ->add_option("--node", config->node,
+                   "This node's name among nodes on one --db, kept across restarts "
+                   "(default: host name and --listen port)")
+      ->envname("DEPOT_NODE");
   command->add_option("--web-root", config->web_root, "Directory of the built web assets")
       ->envname("DEPOT_WEB_ROOT");
   command->add_option("--threads", config->threads, "HTTP threads (0: one per core)")
@@ -485,6 +503,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
     if (command->count("--data")) effective.data_dir = config->data_dir;
     if (command->count("--db")) effective.db = config->db;
     if (command->count("--listen")) effective.listen = config->listen;
+    if (command->count("--node")) effective.node = config->node;
     if (command->count("--web-root")) effective.web_root = config->web_root;
     if (command->count("--threads")) effective.threads = config->threads;
     if (command->count("--sweep-interval-ms")) {

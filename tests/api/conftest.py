@@ -464,9 +464,12 @@ class Server:
     def start(self):
         self.port = free_port()
         self._log = open(self.log_path, "ab")
+        # A node keeps its name across restarts (it releases the sends it was making when it
+        # stopped), though here it gets a new port each time: named by its data directory.
+        node = [] if "--node" in self.extra_args else ["--node", str(self.data_dir)]
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--data", str(self.data_dir), "--listen",
-             f"127.0.0.1:{self.port}", *self.extra_args],
+             f"127.0.0.1:{self.port}", *node, *self.extra_args],
             stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             env={**os.environ, **store_env(self.data_dir), **self.env},
         )

@@ -4,6 +4,7 @@ limit and online backup. The demo data of `depot serve --demo` is in test_demo_h
 import json
 import os
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -85,6 +86,28 @@ def test_configuration_file_and_rate_limit(server_factory, tmp_path):
         assert "problem+json" in limited.headers["content-type"]
         other = {"Authorization": f"Bearer {srv.keys['beta']}"}
         assert http_request("127.0.0.1", port, "GET", "/api/v1/orders", headers=other).status == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def test_a_node_is_named_by_its_host_and_port_unless_told(server_factory, tmp_path):
+    named = server_factory(extra_args=["--node", "shop-7"])
+    named.start()
+    assert "node shop-7" in named.log_tail()
+    named.stop()
+
+    port = free_port()
+    log = tmp_path / "unnamed.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([named.binary, "serve", "--data", str(named.data_dir), "--listen",
+                                 f"127.0.0.1:{port}"], env=named.command_env(), stdout=out,
+                                stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while f"node {socket.gethostname()}:{port}" not in log.read_text(errors="replace"):
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=20)

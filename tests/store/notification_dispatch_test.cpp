@@ -30,7 +30,7 @@ class NotificationDispatchTest : public NotificationFlowTest {
   }
 };
 
-TEST_F(NotificationDispatchTest, OutcomesWaitForOneWriteThatRecordsManyOfThem) {
+TEST_P(NotificationDispatchTest, OutcomesWaitForOneWriteThatRecordsManyOfThem) {
   std::vector<Order> shipped;
   for (int i = 0; i < 3; ++i) shipped.push_back(shipped_order(customer()));
   plan();
@@ -66,7 +66,7 @@ TEST_F(NotificationDispatchTest, OutcomesWaitForOneWriteThatRecordsManyOfThem) {
   EXPECT_EQ(detail->notification.attempts, 1);
 }
 
-TEST_F(NotificationDispatchTest, TurningBatchingOffWritesTheOutcomesWaiting) {
+TEST_P(NotificationDispatchTest, TurningBatchingOffWritesTheOutcomesWaiting) {
   Order order = shipped_order(customer());
   plan();
   sender.batch_outcomes(true);
@@ -77,7 +77,7 @@ TEST_F(NotificationDispatchTest, TurningBatchingOffWritesTheOutcomesWaiting) {
   EXPECT_EQ(notifications_of(order.id)[0].status, DeliveryStatus::sent);
 }
 
-TEST_F(NotificationDispatchTest, AnAnswerThatADeliveryReportOvertookChangesNothing) {
+TEST_P(NotificationDispatchTest, AnAnswerThatADeliveryReportOvertookChangesNothing) {
   Order order = shipped_order(customer());
   plan();
   sms.hold(true);
@@ -104,7 +104,7 @@ TEST_F(NotificationDispatchTest, AnAnswerThatADeliveryReportOvertookChangesNothi
   EXPECT_EQ(detail->attempts[0].outcome, "delivered");
 }
 
-TEST_F(NotificationDispatchTest, AWebhookCarriesItsEventEncodedWhenSentNotAsStored) {
+TEST_P(NotificationDispatchTest, AWebhookCarriesItsEventEncodedWhenSentNotAsStored) {
   add_webhook();
   Order order = shipped_order(customer());
   plan();
@@ -116,7 +116,7 @@ TEST_F(NotificationDispatchTest, AWebhookCarriesItsEventEncodedWhenSentNotAsStor
   for (const Notification& n : stored) EXPECT_EQ(n.message.payload, "") << n.key;
 
   ScriptedChannel webhook;
-  NotificationSender webhooks{store, clock, composer, {{ChannelKind::webhook, &webhook}}};
+  NotificationSender webhooks{store, clock, composer, {{ChannelKind::webhook, &webhook}}, "node-a"};
   auto started = webhooks.send_due(actor.tenant_id, {{ChannelKind::webhook, 100}});
   ASSERT_OK(started);
   ASSERT_TRUE(eventually([&] { return webhooks.in_flight() == 0; }));
@@ -132,7 +132,7 @@ TEST_F(NotificationDispatchTest, AWebhookCarriesItsEventEncodedWhenSentNotAsStor
   }
 }
 
-TEST_F(NotificationDispatchTest, AnEmailsHtmlPartIsMadeFromItsTextWhenSent) {
+TEST_P(NotificationDispatchTest, AnEmailsHtmlPartIsMadeFromItsTextWhenSent) {
   Customer by_email = customer();
   by_email.preferred_channels = {"email"};
   Order order = shipped_order(by_email);
@@ -147,7 +147,7 @@ TEST_F(NotificationDispatchTest, AnEmailsHtmlPartIsMadeFromItsTextWhenSent) {
   EXPECT_NE(email.received()[0].html.find("SF1234567890123"), std::string::npos);
 }
 
-TEST_F(NotificationDispatchTest, ASlowChannelFillsOnlyItsOwnPlaces) {
+TEST_P(NotificationDispatchTest, ASlowChannelFillsOnlyItsOwnPlaces) {
   std::vector<Order> by_email;
   std::vector<Order> by_sms;
   for (int i = 0; i < 4; ++i) {
@@ -178,7 +178,7 @@ TEST_F(NotificationDispatchTest, ASlowChannelFillsOnlyItsOwnPlaces) {
   worker.stop();
 }
 
-TEST_F(NotificationDispatchTest, AMerchantWhoseMailServerHangsFillsOnlyItsShareOfTheChannel) {
+TEST_P(NotificationDispatchTest, AMerchantWhoseMailServerHangsFillsOnlyItsShareOfTheChannel) {
   Actor other = add_merchant("other");
   std::vector<Order> mine;
   for (int i = 0; i < 4; ++i) {
@@ -216,6 +216,11 @@ TEST_F(NotificationDispatchTest, AMerchantWhoseMailServerHangsFillsOnlyItsShareO
       [&] { return statuses(mine) == std::vector<DeliveryStatus>(4, DeliveryStatus::sent); }));
   worker.stop();
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, NotificationDispatchTest,
+                         ::testing::Values(testing::StoreKind::sqlite,
+                                           testing::StoreKind::postgres),
+                         testing::store_kind_name);
 
 }  // namespace
 }  // namespace depot

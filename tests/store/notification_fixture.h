@@ -1,7 +1,8 @@
 #pragma once
 // What the notification tests of the store share: a provider that answers from a script, and a
 // merchant with SMS and email accounts, stock, and the use cases that plan, send and log its
-// deliveries against a real store with a fake clock.
+// deliveries against a real store with a fake clock. Every test runs on both stores: the SQLite
+// file and a PostgreSQL database (support/test_stores.h).
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -20,7 +21,7 @@
 #include "app/shipping_service.h"
 #include "rules/lua/lua_rule_engine.h"
 #include "store/files/media_directory.h"
-#include "store/sqlite/sqlite_store.h"
+#include "support/test_stores.h"
 #include "support/test_support.h"
 
 namespace depot {
@@ -97,12 +98,12 @@ class ScriptedChannel final : public Channel {
   bool hold_ = false;
 };
 
-class NotificationFlowTest : public ::testing::Test {
+class NotificationFlowTest : public ::testing::TestWithParam<testing::StoreKind> {
  protected:
   void SetUp() override { actor = add_merchant("notify"); }
   // The store answers the sender's writes on its own threads, after the use case returns: it must
   // finish them while the sender is still there to hear, before the members below it go.
-  void TearDown() override { store.close(); }
+  void TearDown() override { opened->close(); }
 
   template <class Answer>
   static void expect_ok(const Answer& answer) {
@@ -205,7 +206,9 @@ class NotificationFlowTest : public ::testing::Test {
 
   testing::TempDir dir;
   testing::FakeClock clock;
-  sqlite::SqliteStore store{dir.file("depot.db")};
+  testing::StoreLocation location{GetParam(), dir};
+  std::unique_ptr<cli::OpenStore> opened = location.open();
+  Store& store = opened->store();
   files::MediaDirectory media{dir.file("media")};
   rules::LuaRuleEngine engine;
   RuleBook book{engine};
@@ -221,7 +224,7 @@ class NotificationFlowTest : public ::testing::Test {
   NotificationComposer composer{[](const EventRecord& r) { return std::to_string(r.id); }};
   NotificationDispatcher dispatcher{store, clock, composer};
   NotificationSender sender{
-      store, clock, composer, {{ChannelKind::sms, &sms}, {ChannelKind::email, &email}}};
+      store, clock, composer, {{ChannelKind::sms, &sms}, {ChannelKind::email, &email}}, "node-a"};
   NotificationService service{store, clock, composer};
   Actor actor;
 };

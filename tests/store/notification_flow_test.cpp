@@ -9,7 +9,7 @@ namespace {
 using std::chrono::milliseconds;
 using testing::wait;
 
-TEST_F(NotificationFlowTest, AShipmentIsPlannedOnceAndSentOnTheFirstChannel) {
+TEST_P(NotificationFlowTest, AShipmentIsPlannedOnceAndSentOnTheFirstChannel) {
   Order order = shipped_order(customer());
   plan();
   plan();
@@ -30,7 +30,7 @@ TEST_F(NotificationFlowTest, AShipmentIsPlannedOnceAndSentOnTheFirstChannel) {
   EXPECT_EQ(sent.attempts, 1);
 }
 
-TEST_F(NotificationFlowTest, RetriesWithGrowingGapsThenFallsBackThenOpensOneTicket) {
+TEST_P(NotificationFlowTest, RetriesWithGrowingGapsThenFallsBackThenOpensOneTicket) {
   Order order = shipped_order(customer());
   plan();
   sms.answer(SendOutcome::Kind::retry_later, 4);
@@ -91,7 +91,7 @@ TEST_F(NotificationFlowTest, RetriesWithGrowingGapsThenFallsBackThenOpensOneTick
   EXPECT_EQ(detail->notification.resend_of, now[0].id);
 }
 
-TEST_F(NotificationFlowTest, APermanentRefusalSkipsTheRetries) {
+TEST_P(NotificationFlowTest, APermanentRefusalSkipsTheRetries) {
   Order order = shipped_order(customer());
   plan();
   sms.answer(SendOutcome::Kind::permanent, 1);
@@ -104,7 +104,7 @@ TEST_F(NotificationFlowTest, APermanentRefusalSkipsTheRetries) {
   EXPECT_EQ(notifications_of(order.id)[1].status, DeliveryStatus::sent);
 }
 
-TEST_F(NotificationFlowTest, ACustomerWithoutTheFallbacksAddressGetsATicketAtOnce) {
+TEST_P(NotificationFlowTest, ACustomerWithoutTheFallbacksAddressGetsATicketAtOnce) {
   Order order = shipped_order(customer(""));
   plan();
   ASSERT_EQ(notifications_of(order.id)[0].fallbacks, std::vector<ChannelKind>{});
@@ -115,7 +115,7 @@ TEST_F(NotificationFlowTest, ACustomerWithoutTheFallbacksAddressGetsATicketAtOnc
   EXPECT_EQ(store.read(actor.tenant_id)->list_tickets(query).size(), 1u);
 }
 
-TEST_F(NotificationFlowTest, ASendInterruptedByAStopIsRepeatedUnderTheSameKey) {
+TEST_P(NotificationFlowTest, ASendInterruptedByAStopIsRepeatedUnderTheSameKey) {
   Order order = shipped_order(customer());
   plan();
   sms.hold(true);
@@ -123,9 +123,10 @@ TEST_F(NotificationFlowTest, ASendInterruptedByAStopIsRepeatedUnderTheSameKey) {
                             kBothChannels));  // claimed, never answered: the process dies
   ASSERT_EQ(notifications_of(order.id)[0].status, DeliveryStatus::sending);
 
-  // The next process: the claim is released and the same message goes out with the same key.
+  // The node's next process: the claim is released and the same message goes out with the same key.
   ScriptedChannel sms_after_restart;
-  NotificationSender restarted{store, clock, composer, {{ChannelKind::sms, &sms_after_restart}}};
+  NotificationSender restarted{
+      store, clock, composer, {{ChannelKind::sms, &sms_after_restart}}, "node-a"};
   ASSERT_OK(restarted.release_interrupted(actor.tenant_id));
   ASSERT_OK(restarted.send_due(actor.tenant_id, kBothChannels));
   while (restarted.in_flight() > 0) std::this_thread::yield();
@@ -140,7 +141,38 @@ TEST_F(NotificationFlowTest, ASendInterruptedByAStopIsRepeatedUnderTheSameKey) {
   EXPECT_EQ(detail->attempts[1].outcome, "sent");
 }
 
-TEST_F(NotificationFlowTest, TheSandboxKeepsTheMessageInsteadOfSendingIt) {
+// Two nodes on one store: the restart of one leaves the other's send in flight alone, until the
+// other answers it or its lease ends.
+TEST_P(NotificationFlowTest, ARestartedNodeLeavesTheSendsOfAnotherNodeInFlight) {
+  Order order = shipped_order(customer());
+  plan();
+  sms.hold(true);
+  ASSERT_OK(sender.send_due(actor.tenant_id, kBothChannels));  // node-a is sending it
+  ASSERT_EQ(notifications_of(order.id)[0].claimed_by, "node-a");
+
+  ScriptedChannel sms_of_b;
+  NotificationSender node_b{store, clock, composer, {{ChannelKind::sms, &sms_of_b}}, "node-b"};
+  auto released = node_b.release_interrupted(actor.tenant_id);
+  ASSERT_OK(released);
+  EXPECT_EQ(*released, 0);
+  auto started = node_b.send_due(actor.tenant_id, kBothChannels);
+  ASSERT_OK(started);
+  EXPECT_EQ(started_in_all(started), 0);
+  EXPECT_TRUE(sms_of_b.received().empty());
+
+  clock.advance(std::chrono::minutes(3));  // node-a died mid-send: its lease ran out
+  started = node_b.send_due(actor.tenant_id, kBothChannels);
+  ASSERT_OK(started);
+  EXPECT_EQ(started_in_all(started), 1);
+  while (node_b.in_flight() > 0) std::this_thread::yield();
+  ASSERT_EQ(sms_of_b.received().size(), 1u);
+  EXPECT_EQ(sms_of_b.received()[0].key, sms.received()[0].key);
+  Notification sent = notifications_of(order.id)[0];
+  EXPECT_EQ(sent.status, DeliveryStatus::sent);
+  EXPECT_EQ(sent.claimed_by, "node-b");
+}
+
+TEST_P(NotificationFlowTest, TheSandboxKeepsTheMessageInsteadOfSendingIt) {
   ChannelAccountInput sandbox;
   sandbox.sandbox = true;
   ASSERT_OK((wait<std::pair<ChannelAccountView, bool>>(
@@ -156,7 +188,7 @@ TEST_F(NotificationFlowTest, TheSandboxKeepsTheMessageInsteadOfSendingIt) {
   EXPECT_NE((*inbox)[0].body.find("SF1234567890123"), std::string::npos);
 }
 
-TEST_F(NotificationFlowTest, DeliveryReportsNeedTheAccountsToken) {
+TEST_P(NotificationFlowTest, DeliveryReportsNeedTheAccountsToken) {
   Order order = shipped_order(customer());
   plan();
   EXPECT_EQ(send(), 1);
@@ -180,6 +212,11 @@ TEST_F(NotificationFlowTest, DeliveryReportsNeedTheAccountsToken) {
   EXPECT_EQ(*matched, 1);
   EXPECT_EQ(notifications_of(order.id)[0].status, DeliveryStatus::delivered);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, NotificationFlowTest,
+                         ::testing::Values(testing::StoreKind::sqlite,
+                                           testing::StoreKind::postgres),
+                         testing::store_kind_name);
 
 }  // namespace
 }  // namespace depot

@@ -6,6 +6,7 @@
 namespace depot::embedded {
 std::string_view postgres_migration_0001();
 std::string_view postgres_migration_0002();
+std::string_view postgres_migration_0003();
 }  // namespace depot::embedded
 
 namespace depot::postgres {
@@ -19,6 +20,7 @@ using sql::Migration;
 constexpr Migration kMigrations[] = {
     {1, &embedded::postgres_migration_0001},
     {2, &embedded::postgres_migration_0002},
+    {3, &embedded::postgres_migration_0003},
 };
 
 // The session advisory lock that lets one node at a time migrate.

@@ -195,7 +195,7 @@ class SqlTx : public WriteTx {
                               std::optional<Instant> was_due) override;
   void add_notification_attempt(std::int64_t notification_id,
                                 const NotificationAttempt& attempt) override;
-  int release_interrupted(Instant now) override;
+  int release_interrupted(const std::string& node, Instant now) override;
   bool insert_ticket(Ticket& ticket) override;
   void update_ticket(const Ticket& ticket) override;
   std::int64_t add_ticket_comment(std::int64_t ticket_id, const TicketComment& comment) override;

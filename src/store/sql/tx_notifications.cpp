@@ -57,7 +57,7 @@ constexpr const char* kNotificationColumns =
     "SELECT id, dedupe_key, event_id, event, order_id, channel, recipient, audience, "
     "customer_phone, locale, template, subject, body, html, link, variables, payload, status, "
     "attempts, next_attempt_at, last_error, provider_id, fallbacks, resend_of, created_at, "
-    "updated_at, sent_at, delivered_at FROM notifications ";
+    "updated_at, sent_at, delivered_at, claimed_by FROM notifications ";
 
 Notification notification_from(const Query& q) {
   Notification n;
@@ -92,6 +92,7 @@ Notification notification_from(const Query& q) {
   n.updated_at = from_millis(q.integer(25));
   n.sent_at = instant_or_null(q, 26);
   n.delivered_at = instant_or_null(q, 27);
+  n.claimed_by = q.text(28);
   return n;
 }
 
@@ -345,13 +346,13 @@ void SqlTx::update_notification(const Notification& n) {
   DeliveryOutcome before = stored_outcome(n.id);
   Query q = db_.query(
       "UPDATE notifications SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
-      "provider_id = ?, updated_at = ?, sent_at = ?, delivered_at = ? "
+      "provider_id = ?, updated_at = ?, sent_at = ?, delivered_at = ?, claimed_by = ? "
       "WHERE tenant_id = ? AND id = ?");
   q.bind_all(to_string(n.status), n.attempts);
   q.bind_or_null(3, millis_or_null(n.next_attempt_at));
   q.bind(4, n.last_error).bind(5, n.provider_id).bind(6, to_millis(n.updated_at));
   q.bind_or_null(7, millis_or_null(n.sent_at)).bind_or_null(8, millis_or_null(n.delivered_at));
-  q.bind(9, tenant_).bind(10, n.id);
+  q.bind_or_null(9, n.claimed_by).bind(10, tenant_).bind(11, n.id);
   q.run();
   roll_up_notification(n, before);
 }
@@ -360,14 +361,14 @@ bool SqlTx::update_notification_if(const Notification& n, DeliveryStatus was,
                                    std::optional<Instant> was_due) {
   Query q = db_.query(
       "UPDATE notifications SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
-      "provider_id = ?, updated_at = ?, sent_at = ?, delivered_at = ? "
+      "provider_id = ?, updated_at = ?, sent_at = ?, delivered_at = ?, claimed_by = ? "
       "WHERE tenant_id = ? AND id = ? AND status = ? AND next_attempt_at IS NOT DISTINCT FROM ?");
   q.bind_all(to_string(n.status), n.attempts);
   q.bind_or_null(3, millis_or_null(n.next_attempt_at));
   q.bind(4, n.last_error).bind(5, n.provider_id).bind(6, to_millis(n.updated_at));
   q.bind_or_null(7, millis_or_null(n.sent_at)).bind_or_null(8, millis_or_null(n.delivered_at));
-  q.bind(9, tenant_).bind(10, n.id).bind(11, to_string(was));
-  q.bind_or_null(12, millis_or_null(was_due));
+  q.bind_or_null(9, n.claimed_by).bind(10, tenant_).bind(11, n.id);
+  q.bind(12, to_string(was)).bind_or_null(13, millis_or_null(was_due));
   q.run();
   if (db_.changes() == 0) return false;
   roll_up_notification(n, delivery_outcome(was, was_due.has_value()));
@@ -383,11 +384,12 @@ void SqlTx::add_notification_attempt(std::int64_t notification_id, const Notific
       .run();
 }
 
-int SqlTx::release_interrupted(Instant now) {
+int SqlTx::release_interrupted(const std::string& node, Instant now) {
   db_.query(
          "UPDATE notifications SET next_attempt_at = ?, updated_at = ? WHERE tenant_id = ? "
-         "AND next_attempt_at IS NOT NULL AND status = 'sending'")
-      .bind_all(to_millis(now), to_millis(now), tenant_)
+         "AND next_attempt_at IS NOT NULL AND status = 'sending' "
+         "AND (claimed_by = ? OR claimed_by IS NULL)")
+      .bind_all(to_millis(now), to_millis(now), tenant_, node)
       .run();
   return db_.changes();
 }

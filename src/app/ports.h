@@ -159,6 +159,8 @@ struct OrderQuery {
   std::string phone;
   std::string sku;
   std::string hold_reason;
+  // Lists run by creation time, then id (newest first unless told), except those by SKU or hold
+  // reason, which run by id.
   bool newest_first = true;
   std::int64_t after_id = 0;  // cursor: the last id of the previous page, 0 for the first page
   int limit = 50;

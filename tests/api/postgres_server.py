@@ -22,7 +22,8 @@ def _free_port():
 
 
 class PostgresServer:
-    def __init__(self):
+    def __init__(self, settings=""):
+        """`settings`: more server options, as `-c name=value ...` (the benchmark's)."""
         self.dir = Path(tempfile.mkdtemp(prefix="depot-api-pg-"))
         self.user = "nobody" if os.geteuid() == 0 else None
         if self.user:
@@ -36,7 +37,7 @@ class PostgresServer:
             self._run("pg_ctl", "-D", str(self.dir / "data"), "-l", str(self.dir / "server.log"),
                       "-w", "-o",
                       f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
-                      "-c max_connections=500", "start")
+                      f"-c max_connections=500 {settings}", "start")
         except BaseException:
             self.stop()
             raise

@@ -1,130 +1,15 @@
 // The store conformance suite: the store contract (app/ports.h) and the use cases on it, run
 // unchanged on SQLite and on PostgreSQL: rollback of one failed use case among others, durability
 // across reopen, tenant scoping, ids with another writer beside, and the ledger invariant.
-#include "store/sqlite/sqlite_store.h"
-
 #include <gtest/gtest.h>
 
 #include <future>
 #include <thread>
 
-#include "app/access_service.h"
-#include "app/inventory_service.h"
-#include "app/order_service.h"
-#include "rules/lua/lua_rule_engine.h"
-#include "store/files/media_directory.h"
-#include "support/test_stores.h"
-#include "support/test_support.h"
+#include "store/store_fixture.h"
 
 namespace depot {
 namespace {
-
-using testing::FakeClock;
-using testing::StoreKind;
-using testing::StoreLocation;
-using testing::TempDir;
-using testing::wait;
-
-class StoreTest : public ::testing::TestWithParam<StoreKind> {
- protected:
-  void SetUp() override { open(); }
-
-  void open() {
-    opened = location.open();
-    store = &opened->store();
-    media = std::make_unique<files::MediaDirectory>(dir.file("media"));
-    access = std::make_unique<AccessService>(*store, clock);
-    verifier = std::make_unique<Verifier>(*store, rule_book, nullptr);
-    orders = std::make_unique<OrderService>(*store, clock, *verifier);
-    inventory = std::make_unique<InventoryService>(*store, clock, *media);
-  }
-
-  void reopen() {
-    inventory.reset();
-    orders.reset();
-    verifier.reset();
-    access.reset();
-    opened.reset();
-    open();
-  }
-
-  Actor merchant(const std::string& slug) {
-    auto key = access->create_key(slug, Role::owner);
-    EXPECT_TRUE(key.ok());
-    return *access->authenticate(key->key);
-  }
-
-  void add_product(const Actor& actor, const std::string& sku, std::int64_t stock,
-                   std::int64_t threshold = 0) {
-    Product p;
-    p.sku = sku;
-    p.name = "Product " + sku;
-    p.price = 100;
-    p.low_stock_threshold = threshold;
-    ASSERT_OK(wait<Product>([&](auto done) { inventory->create_product(actor, p, done); }));
-    if (stock > 0) {
-      ReceiveCommand receipt;
-      receipt.sku = sku;
-      receipt.quantity = stock;
-      ASSERT_OK(wait<StockLevel>([&](auto done) { inventory->receive(actor, receipt, done); }));
-    }
-  }
-
-  Result<CreatedOrder> order(const Actor& actor, const std::string& sku, std::int64_t quantity,
-                             const std::string& key = "") {
-    return order_of(actor, {{sku, quantity, 100}}, key);
-  }
-
-  Result<CreatedOrder> order_of(const Actor& actor, std::vector<OrderLine> lines,
-                                const std::string& key = "") {
-    CreateOrderCommand command;
-    command.draft.lines = std::move(lines);
-    command.draft.customer = {"张三", "13800138000", "", "", "", {}};
-    command.draft.shipping_address = {"浙江省", "杭州市", "西湖区", "文三路 1 号", "", {}, {}, {}};
-    command.idempotency_key = key;
-    return wait<CreatedOrder>([&](auto done) { orders->create(actor, command, done); });
-  }
-
-  Result<Order> pay_in_full(const Actor& actor, const Order& order) {
-    return wait<Order>([&](auto done) {
-      orders->pay(actor, order.id, Payment{order.total, "alipay", "", {}}, done);
-    });
-  }
-
-  // on hand and reserved as the ledger adds them up, against the balances.
-  void expect_ledger_matches(const Actor& actor, const std::string& sku) {
-    std::int64_t on_hand = 0;
-    std::int64_t reserved = 0;
-    std::int64_t after = 0;
-    for (;;) {
-      auto page = inventory->ledger(actor, sku, after, 200);
-      ASSERT_TRUE(page.ok());
-      for (const LedgerEntry& e : page->items) {
-        on_hand += e.movement.on_hand_delta;
-        reserved += e.movement.reserved_delta;
-      }
-      if (page->next_after_id == 0) break;
-      after = page->next_after_id;
-    }
-    StockBalance total = inventory->stock(actor, sku)->total();
-    EXPECT_EQ(total.on_hand, on_hand);
-    EXPECT_EQ(total.reserved, reserved);
-    EXPECT_GE(total.available(), 0);
-  }
-
-  TempDir dir;
-  StoreLocation location{GetParam(), dir};
-  FakeClock clock;
-  std::unique_ptr<cli::OpenStore> opened;
-  Store* store = nullptr;
-  std::unique_ptr<files::MediaDirectory> media;
-  std::unique_ptr<AccessService> access;
-  rules::LuaRuleEngine rule_engine;
-  RuleBook rule_book{rule_engine};
-  std::unique_ptr<Verifier> verifier;
-  std::unique_ptr<OrderService> orders;
-  std::unique_ptr<InventoryService> inventory;
-};
 
 TEST_P(StoreTest, NewMerchantHasMainWarehouseWithDefaultLocation) {
   Actor a = merchant("shop-a");
@@ -357,73 +242,7 @@ TEST(Backup, CopiesALiveDatabase) {
 }  // namespace depot
 
 namespace depot {
-namespace {
-
-TEST_P(StoreTest, StatusCountsFollowEveryChange) {
-  Actor a = merchant("shop-a");
-  add_product(a, "SKU-1", 10);
-  auto first = order(a, "SKU-1", 1);
-  auto second = order(a, "SKU-1", 1);
-  ASSERT_OK(first);
-  ASSERT_OK(second);
-  ASSERT_OK(pay_in_full(a, first->order));
-  ASSERT_OK(wait<Order>([&](auto done) { orders->cancel(a, second->order.id, "", done); }));
-  std::map<OrderStatus, std::int64_t> counts;
-  for (auto [status, n] : orders->counts(a)) counts[status] = n;
-  EXPECT_EQ(counts[OrderStatus::pending_payment], 0);
-  EXPECT_EQ(counts[OrderStatus::awaiting_shipment], 1);
-  EXPECT_EQ(counts[OrderStatus::cancelled], 1);
-  EXPECT_EQ(counts.size(), std::size(kAllOrderStatuses));
-}
-
-TEST_P(StoreTest, AnOrderListedBySkuAppearsOnceWhateverItsLines) {
-  Actor a = merchant("shop-a");
-  add_product(a, "SKU-1", 10);
-  add_product(a, "SKU-2", 10);
-  ASSERT_OK(order_of(a, {{"SKU-1", 1, 100}, {"SKU-2", 1, 100}, {"SKU-1", 2, 90}}));
-  ASSERT_OK(order(a, "SKU-2", 1));
-  OrderQuery query;
-  query.sku = "SKU-1";
-  auto page = orders->list(a, query);
-  ASSERT_OK(page);
-  ASSERT_EQ(page->items.size(), 1u);
-  EXPECT_EQ(page->items[0].lines.size(), 3u);
-  query.sku = "SKU-2";
-  EXPECT_EQ(orders->list(a, query)->items.size(), 2u);
-  EXPECT_EQ(inventory->stock(a, "SKU-1")->total().reserved, 3);
-}
-
-// Regression: an update rewrote every order's lines and SKU rows, scanning the merchant's
-// order_skus on each payment. Lines now change only with an edit of the lines, and lists by SKU
-// follow it.
-TEST_P(StoreTest, ListsBySkuFollowAnEditOfTheLinesAndNothingElse) {
-  Actor a = merchant("shop-a");
-  add_product(a, "SKU-1", 10);
-  add_product(a, "SKU-2", 10);
-  auto created = order_of(a, {{"SKU-1", 1, 100}, {"SKU-1", 1, 100}});
-  ASSERT_OK(created);
-  auto by_sku = [&](const std::string& sku) {
-    OrderQuery query;
-    query.sku = sku;
-    return orders->list(a, query)->items.size();
-  };
-  OrderPatch patch;
-  patch.lines = std::vector<OrderLine>{{"SKU-2", 2, 100}};
-  auto edited = wait<Order>(
-      [&](auto done) { orders->edit(a, created->order.id, created->order.version, patch, done); });
-  ASSERT_OK(edited);
-  EXPECT_EQ(by_sku("SKU-1"), 0u);
-  EXPECT_EQ(by_sku("SKU-2"), 1u);
-  ASSERT_OK(pay_in_full(a, *edited));
-  auto stored = orders->get(a, created->order.id);
-  ASSERT_OK(stored);
-  EXPECT_EQ(stored->lines, (std::vector<OrderLine>{{"SKU-2", 2, 100}}));
-  EXPECT_EQ(by_sku("SKU-2"), 1u);
-  EXPECT_EQ(inventory->stock(a, "SKU-1")->total().reserved, 0);
-  EXPECT_EQ(inventory->stock(a, "SKU-2")->total().reserved, 2);
-}
-
-}  // namespace
+namespace {}  // namespace
 }  // namespace depot
 
 namespace depot {

@@ -7,6 +7,7 @@ namespace depot::embedded {
 std::string_view postgres_migration_0001();
 std::string_view postgres_migration_0002();
 std::string_view postgres_migration_0003();
+std::string_view postgres_migration_0004();
 }  // namespace depot::embedded
 
 namespace depot::postgres {
@@ -21,6 +22,7 @@ constexpr Migration kMigrations[] = {
     {1, &embedded::postgres_migration_0001},
     {2, &embedded::postgres_migration_0002},
     {3, &embedded::postgres_migration_0003},
+    {4, &embedded::postgres_migration_0004},
 };
 
 // The session advisory lock that lets one node at a time migrate.

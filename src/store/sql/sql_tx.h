@@ -283,6 +283,8 @@ class SqlTx : public WriteTx {
   std::vector<Order> orders_from(Query& rows);
   static const char* order_columns();
   void load_lines(Order& order);
+  // The lines of every order of a page, in one statement.
+  void load_lines(std::vector<Order>& orders);
   void load_history(Order& order);
   void insert_lines(const Order& order);
   void count_status(OrderStatus status, std::int64_t change);

@@ -1,8 +1,11 @@
 // Orders, their lines, history, reservations and payments.
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <bit>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 
 #include "store/sql/sql_tx.h"
 
@@ -159,8 +162,35 @@ const char* SqlTx::order_columns() { return kOrderColumns; }
 std::vector<Order> SqlTx::orders_from(Query& q) {
   std::vector<Order> orders;
   while (q.step()) orders.push_back(order_from(q));
-  for (Order& order : orders) load_lines(order);
+  load_lines(orders);
   return orders;
+}
+
+void SqlTx::load_lines(std::vector<Order>& orders) {
+  if (orders.size() <= 1) {
+    for (Order& order : orders) load_lines(order);
+    return;
+  }
+  // One statement for a page's lines rather than one per order: on PostgreSQL each statement is a
+  // round trip. The ids fill a power-of-two number of places (the last one repeated), so that a
+  // handful of statement texts serve every page size and stay cached.
+  std::size_t places = std::bit_ceil(orders.size());
+  std::string sql =
+      "SELECT order_id, sku, quantity, unit_price FROM order_lines WHERE tenant_id = ? "
+      "AND order_id IN (?";
+  for (std::size_t i = 1; i < places; ++i) sql += ", ?";
+  sql += ") ORDER BY order_id, line_no";
+  Query q = db_.query(sql);
+  q.bind(1, tenant_);
+  std::unordered_map<std::int64_t, Order*> by_id;
+  for (std::size_t i = 0; i < places; ++i) {
+    Order& order = orders[std::min(i, orders.size() - 1)];
+    q.bind(static_cast<int>(i) + 2, order.id);
+    by_id.emplace(order.id, &order);
+  }
+  while (q.step()) {
+    by_id.at(q.integer(0))->lines.push_back(OrderLine{q.text(1), q.integer(2), q.integer(3)});
+  }
 }
 
 std::vector<Order> SqlTx::list_orders(const OrderQuery& query) {
@@ -194,9 +224,22 @@ std::vector<Order> SqlTx::list_orders(const OrderQuery& query) {
         " AND EXISTS (SELECT 1 FROM order_hold_codes h WHERE h.tenant_id = orders.tenant_id "
         "AND h.order_id = orders.id AND h.code = ?)";
   }
-  if (query.after_id > 0) sql += query.newest_first ? " AND id < ?" : " AND id > ?";
-  std::string order_key = by_sku || by_hold ? "s.order_id" : "id";
-  sql += " ORDER BY " + order_key + (query.newest_first ? " DESC" : "") + " LIMIT ?";
+  // Lists driven by orders run in creation order, (created_at, id), which the indexes on
+  // (tenant_id, created_at, id) and (tenant_id, status, created_at, id) hold: a page of one status
+  // within a date range reads only its own rows, however many orders lie outside the range. The
+  // cursor stays the last order's id; its time is looked up by key.
+  const char* direction = query.newest_first ? " DESC" : "";
+  if (by_sku || by_hold) {
+    if (query.after_id > 0) sql += query.newest_first ? " AND id < ?" : " AND id > ?";
+    sql += std::string(" ORDER BY s.order_id") + direction + " LIMIT ?";
+  } else {
+    if (query.after_id > 0) {
+      sql += std::string(" AND (created_at, id) ") + (query.newest_first ? "<" : ">") +
+             " ((SELECT created_at FROM orders AS cursor_order WHERE cursor_order.tenant_id = ? "
+             "AND cursor_order.id = ?), ?)";
+    }
+    sql += std::string(" ORDER BY created_at") + direction + ", id" + direction + " LIMIT ?";
+  }
 
   Query q = db_.query(sql);
   int i = 0;
@@ -211,6 +254,10 @@ std::vector<Order> SqlTx::list_orders(const OrderQuery& query) {
   if (!query.external_no.empty()) q.bind(++i, query.external_no);
   if (!query.phone.empty()) q.bind(++i, query.phone);
   if (by_sku && !query.hold_reason.empty()) q.bind(++i, query.hold_reason);
+  if (query.after_id > 0 && !by_sku && !by_hold) {
+    q.bind(++i, tenant_);
+    q.bind(++i, query.after_id);
+  }
   if (query.after_id > 0) q.bind(++i, query.after_id);
   q.bind(++i, query.limit);
   return orders_from(q);

@@ -23,6 +23,7 @@ std::string_view sqlite_migration_0012();
 std::string_view sqlite_migration_0013();
 std::string_view sqlite_migration_0014();
 std::string_view sqlite_migration_0015();
+std::string_view sqlite_migration_0016();
 }  // namespace depot::embedded
 
 namespace depot::sqlite {
@@ -40,7 +41,7 @@ constexpr Migration kMigrations[] = {
     {9, &embedded::sqlite_migration_0009},  {10, &embedded::sqlite_migration_0010},
     {11, &embedded::sqlite_migration_0011}, {12, &embedded::sqlite_migration_0012},
     {13, &embedded::sqlite_migration_0013}, {14, &embedded::sqlite_migration_0014},
-    {15, &embedded::sqlite_migration_0015},
+    {15, &embedded::sqlite_migration_0015}, {16, &embedded::sqlite_migration_0016},
 };
 
 }  // namespace

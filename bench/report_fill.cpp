@@ -1,10 +1,11 @@
 // Fills a data directory with a year of one merchant's history through depot's own use cases, on a
-// clock that walks the year, for the dashboard benchmark (bench/run.sh, BENCH_ONLY=dashboard):
-// orders created between 08:00 and midnight (UTC+8, more on Mondays, fewer at weekends) with 1–3
-// lines over 200 SKUs of skewed popularity, for 100,000 customers; 92% paid within minutes, 4%
-// cancelled unpaid, the rest cancelled by the unpaid sweep at the end of the day; the paid ones
-// shipped the next day (5% two days late), 30% of the parcels delivered two days later, with a
-// return request for 2% and feedback for 5% of those, and a complaint for 1% of the shipped orders.
+// clock that walks the year, for the dashboard and scale-out benchmarks (bench/run.sh,
+// BENCH_ONLY=dashboard and BENCH_ONLY=scale): orders created between 08:00 and midnight (UTC+8,
+// more on Mondays, fewer at weekends) with 1–3 lines over 200 SKUs (--skus) of skewed popularity,
+// for 100,000 customers; 92% paid within minutes, 4% cancelled unpaid, the rest cancelled by the
+// unpaid sweep at the end of the day; the paid ones shipped the next day (5% two days late), 30% of
+// the parcels delivered two days later, with a return request for 2% and feedback for 5% of those,
+// and a complaint for 1% of the shipped orders.
 // Every write goes through the same store code as `depot serve`, so the rollups are kept exactly as
 // in production.
 //
@@ -14,7 +15,7 @@
 // committed 500 at a time, on a copy of the store).
 //
 // Prints one JSON object with the merchant's API key, what was written and the timings.
-// Usage: depot_report_fill --data DIR [--orders 1000000] [--year 2025] [--seed 1]
+// Usage: depot_report_fill --data DIR [--orders 1000000] [--year 2025] [--skus 200] [--seed 1]
 
 #include <spdlog/spdlog.h>
 
@@ -56,7 +57,6 @@ using std::chrono::hours;
 using std::chrono::minutes;
 using Clockwork = std::chrono::steady_clock;
 
-constexpr int kSkus = 200;
 constexpr int kCustomers = 100000;
 constexpr int kBeijing = 480;
 
@@ -139,10 +139,10 @@ std::discrete_distribution<int> ranked(int count, double exponent) {
 
 struct Shaper {
   std::mt19937_64 random;
-  std::discrete_distribution<int> skus = ranked(kSkus, 0.9);
+  std::discrete_distribution<int> skus;
   std::discrete_distribution<int> customers = ranked(kCustomers, 0.6);
 
-  explicit Shaper(std::uint64_t seed) : random(seed) {}
+  Shaper(std::uint64_t seed, int sku_count) : random(seed), skus(ranked(sku_count, 0.9)) {}
   double uniform() { return std::uniform_real_distribution<double>(0, 1)(random); }
   std::vector<OrderLine> lines() {
     std::vector<OrderLine> lines;
@@ -205,16 +205,19 @@ int main(int argc, char** argv) {
   std::string data;
   long total_orders = 1000000;
   int year = 2025;
+  int sku_count = 200;
   std::uint64_t seed = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--data") data = argv[i + 1];
     if (flag == "--orders") total_orders = std::stol(argv[i + 1]);
     if (flag == "--year") year = std::stoi(argv[i + 1]);
+    if (flag == "--skus") sku_count = std::stoi(argv[i + 1]);
     if (flag == "--seed") seed = std::stoull(argv[i + 1]);
   }
   if (data.empty()) {
-    std::fprintf(stderr, "usage: depot_report_fill --data DIR [--orders N] [--year Y]\n");
+    std::fprintf(stderr,
+                 "usage: depot_report_fill --data DIR [--orders N] [--year Y] [--skus N]\n");
     return 2;
   }
   spdlog::set_level(spdlog::level::warn);
@@ -272,7 +275,7 @@ int main(int argc, char** argv) {
   Actor actor = *access.authenticate(key->key);
   {
     Batch setup;
-    for (int i = 0; i < kSkus; ++i) {
+    for (int i = 0; i < sku_count; ++i) {
       Product product;
       product.sku = sku_name(i);
       product.name = "商品 " + std::to_string(i);
@@ -281,7 +284,7 @@ int main(int argc, char** argv) {
       inventory.create_product(actor, product, setup.done<Product>());
     }
     setup.wait();
-    for (int i = 0; i < kSkus; ++i) {
+    for (int i = 0; i < sku_count; ++i) {
       ReceiveCommand receipt;
       receipt.sku = sku_name(i);
       receipt.quantity = 1000000000;
@@ -294,7 +297,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  Shaper shape(seed);
+  Shaper shape(seed, sku_count);
   long created = 0, paid = 0, cancelled = 0, shipped = 0, late = 0, delivered = 0;
   long return_requests = 0, complaints = 0, feedbacks = 0, failures = 0;
   long long create_us = 0;  // wall time of the creation batches
@@ -501,7 +504,7 @@ int main(int argc, char** argv) {
       "\"writer_cpu_us_per_create\": %.1f, \"rollup_us_per_create\": %.2f, "
       "\"rollup_cpu_us_per_create\": %.2f}\n",
       key->key.c_str(), year, days, created, paid, cancelled, shipped, late, delivered,
-      return_requests, feedbacks, complaints, failures, kSkus, kCustomers, fill_seconds,
+      return_requests, feedbacks, complaints, failures, sku_count, kCustomers, fill_seconds,
       created > 0 ? static_cast<double>(create_us) / created : 0.0, per_create(writer_us),
       per_create(writer_cpu_us), rollup_us, rollup_cpu_us);
   return 0;

@@ -50,6 +50,12 @@
 # bench/console.mjs (Node, playwright-core, Debian's Chromium headless) measures the built
 # console's JavaScript and CSS (raw and gzip) and the time to the first order row of /orders and
 # to one order's page, BENCH_CONSOLE_ROUNDS times with a cold cache and with a warm one.
+# BENCH_ONLY=scale runs the scale-out stage alone (bench/scale.py) and rewrites only the
+# "Scale-out: SQLite and PostgreSQL" section: a year of BENCH_SCALE_ORDERS orders over
+# BENCH_SCALE_SKUS SKUs (build/depot_report_fill) copied into a PostgreSQL 15 server on 127.0.0.1
+# (depot migrate-store), then healthz, creation, reads by id and a filtered list (first page and a
+# deep page) on SQLite and on PostgreSQL with one node and with two, beside `pgbench -N` on the
+# same server; a full run does this stage last and puts its section in the page it wrote.
 #
 # Knobs (environment): BENCH_ORDERS (1000000), BENCH_DURATION (15), BENCH_RUNS (3),
 # BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_SERVER_THREADS (0: one per core),
@@ -74,7 +80,10 @@
 # BENCH_CONSOLE_ROUNDS (10), BENCH_WEB_ROOT (web/dist: depot serves it, the console is built into
 # its console/ folder), BENCH_CONSOLE_BUILD (1; 0: measure the console already there),
 # BENCH_CONSOLE_DATA (keep the filled store there, and reuse it when it is already filled);
-# BENCH_ONLY=console: only this.
+# BENCH_ONLY=console: only this. Scale-out: BENCH_SCALE (1; 0: skip), BENCH_SCALE_ORDERS (1000000),
+# BENCH_SCALE_SKUS (10000), BENCH_SCALE_DATA (keep the filled SQLite stores there, and reuse them),
+# BENCH_SCALE_PG_SETTINGS (space-separated NAME=VALUE settings for the PostgreSQL server);
+# BENCH_ONLY=scale: only this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -117,6 +126,11 @@ CONSOLE_ROUNDS=${BENCH_CONSOLE_ROUNDS:-10}
 CONSOLE_BUILD=${BENCH_CONSOLE_BUILD:-1}
 WEB_ROOT=$(realpath -m "${BENCH_WEB_ROOT:-web/dist}")
 ONLY=${BENCH_ONLY:-}
+SCALE=${BENCH_SCALE:-1}
+SCALE_ORDERS=${BENCH_SCALE_ORDERS:-1000000}
+SCALE_SKUS=${BENCH_SCALE_SKUS:-10000}
+SCALE_DATA=${BENCH_SCALE_DATA:-}
+SCALE_PG_SETTINGS=${BENCH_SCALE_PG_SETTINGS:-}
 NOTIFY_ORDERS=${BENCH_NOTIFY_ORDERS:-10000}
 NOTIFY_LIVE_RATE=${BENCH_NOTIFY_LIVE_RATE:-100}
 NOTIFY_LIVE_SECONDS=${BENCH_NOTIFY_LIVE_SECONDS:-20}
@@ -127,13 +141,14 @@ die() { log "error: $*"; exit 1; }
 
 case $ONLY in
   "") MAIN=1 ;;
-  notify) MAIN=0 NOTIFY=1 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=0 BATCH=0 CONSOLE=0 ;;
-  eta) MAIN=0 NOTIFY=0 MICRO=0 ETA=1 FORECAST=0 DASHBOARD=0 BATCH=0 CONSOLE=0 ;;
-  forecast) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=1 DASHBOARD=0 BATCH=0 CONSOLE=0 ;;
-  dashboard) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=1 BATCH=0 CONSOLE=0 ;;
-  batch) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=0 BATCH=1 CONSOLE=0 ;;
-  console) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=0 BATCH=0 CONSOLE=1 ;;
-  *) die "BENCH_ONLY must be empty, notify, eta, forecast, dashboard, batch or console" ;;
+  notify) SCALE=0 MAIN=0 NOTIFY=1 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=0 BATCH=0 CONSOLE=0 ;;
+  eta) SCALE=0 MAIN=0 NOTIFY=0 MICRO=0 ETA=1 FORECAST=0 DASHBOARD=0 BATCH=0 CONSOLE=0 ;;
+  forecast) SCALE=0 MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=1 DASHBOARD=0 BATCH=0 CONSOLE=0 ;;
+  dashboard) SCALE=0 MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=1 BATCH=0 CONSOLE=0 ;;
+  batch) SCALE=0 MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=0 BATCH=1 CONSOLE=0 ;;
+  console) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=0 BATCH=0 CONSOLE=1 SCALE=0 ;;
+  scale) MAIN=0 NOTIFY=0 MICRO=0 ETA=0 FORECAST=0 DASHBOARD=0 BATCH=0 CONSOLE=0 SCALE=1 ;;
+  *) die "BENCH_ONLY must be empty, notify, eta, forecast, dashboard, batch, console or scale" ;;
 esac
 if [ "$CONSOLE" = 1 ]; then
   missing=
@@ -149,6 +164,11 @@ if [ "$CONSOLE" = 1 ]; then
     CONSOLE=0
   fi
 fi
+if [ "$SCALE" = 1 ] && { [ ! -x "$REPORT_FILL_BIN" ] || [ ! -x /usr/lib/postgresql/15/bin/pgbench ]; }; then
+  [ "$ONLY" = scale ] && die "the scale-out benchmark needs $REPORT_FILL_BIN and PostgreSQL 15"
+  log "the scale-out benchmark needs $REPORT_FILL_BIN and PostgreSQL 15: skipping it"
+  SCALE=0
+fi
 if [ "$DASHBOARD" = 1 ] && [ ! -x "$REPORT_FILL_BIN" ]; then
   [ "$ONLY" = dashboard ] && die "$REPORT_FILL_BIN is missing; run make build"
   log "$REPORT_FILL_BIN is missing (make build builds it): skipping the dashboard benchmark"
@@ -159,7 +179,7 @@ if [ -n "$BASELINE_DEPOT" ] && [ ! -x "$BASELINE_DEPOT" ]; then
 fi
 SERVER=0  # whether a stage runs depot
 if [ "$MAIN" = 1 ] || [ "$NOTIFY" = 1 ] || [ "$DASHBOARD" = 1 ] || [ "$BATCH" = 1 ] \
-  || [ "$CONSOLE" = 1 ]; then SERVER=1; fi
+  || [ "$CONSOLE" = 1 ] || [ "$SCALE" = 1 ]; then SERVER=1; fi
 
 for tool in wrk curl "$PY"; do
   command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs wrk)"
@@ -923,6 +943,24 @@ if [ "$CONSOLE" = 1 ]; then
   console_stage
 fi
 
+# The scale-out stage runs last, on its own stores and PostgreSQL server; its section goes into the
+# page after the page is written.
+scale_stage() {
+  local settings=() setting
+  for setting in $SCALE_PG_SETTINGS; do settings+=(--pg-setting "$setting"); done
+  log "scale-out: $SCALE_ORDERS orders over $SCALE_SKUS SKUs, SQLite and PostgreSQL"
+  "$PY" bench/scale.py --depot "$DEPOT" --report-fill "$REPORT_FILL_BIN" --orders "$SCALE_ORDERS" \
+    --skus "$SCALE_SKUS" --duration "$DURATION" --runs "$RUNS" --connections "$CONNS" \
+    ${SCALE_DATA:+--data "$SCALE_DATA"} "${settings[@]}" --out "$RES" \
+    --doc "${DOC:-$RES/benchmarks.md}" 2>"$RES/scale.stderr" \
+    || die "the scale-out benchmark failed; see $RES/scale.stderr"
+}
+if [ "$ONLY" = scale ]; then
+  scale_stage
+  log "wrote the scale-out section of ${DOC:-$RES/benchmarks.md}"
+  exit 0
+fi
+
 # With BENCH_ONLY=notify (eta, forecast), only the "Notifications" ("ETA accuracy", "Forecast
 # accuracy") section of the page is rendered again.
 case $ONLY in
@@ -941,4 +979,7 @@ else
   "$PY" bench/report.py --results "$RES" --template bench/benchmarks.md.in --out "$RES/benchmarks.md" \
     "${only[@]}"
   log "wrote $RES/benchmarks.md"
+fi
+if [ "$SCALE" = 1 ]; then
+  scale_stage
 fi

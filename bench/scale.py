@@ -66,15 +66,19 @@ def fill(report_fill, data, orders, skus):
     return result
 
 
-def migrate(depot, data, uri):
-    """Brings the SQLite store to this depot's schema, then copies it; the copy's seconds."""
+def migrate(depot, data, uri, out):
+    """Brings the SQLite store to this depot's schema, then copies it; the copy's seconds and the
+    rows it copied (its output goes to `out`)."""
     subprocess.run([depot, "migrate", "--data", str(data)], check=True, capture_output=True)
     started = time.monotonic()
     copy = subprocess.run([depot, "migrate-store", "--from", f"sqlite:{data}", "--to", uri],
                           capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    Path(out).write_text(copy.stdout + copy.stderr)
     if copy.returncode != 0:
         raise RuntimeError(f"migrate-store exited {copy.returncode}: {copy.stderr}")
-    return time.monotonic() - started
+    rows = sum(int(n) for n in re.findall(r"^\w+: (\d+) rows", copy.stdout, re.M))
+    return seconds, rows
 
 
 class Node:
@@ -253,8 +257,9 @@ def main():
     try:
         large_db, small_db = server.create_database(), server.create_database()
         log("copying the stores into PostgreSQL (depot migrate-store)")
-        result["migrate_seconds"] = migrate(args.depot, large, large_db)
-        migrate(args.depot, small, small_db)
+        result["migrate_seconds"], result["migrate_rows"] = migrate(
+            args.depot, large, large_db, res / "migrate_store.txt")
+        migrate(args.depot, small, small_db, res / "migrate_store_small.txt")
         log(f"copied {args.orders} orders in {result['migrate_seconds']:.0f} s")
         subprocess.run([str(BINDIR.parent / "bin" / "createdb"), "-h", "127.0.0.1", "-p",
                         str(server.port), "-U", "depot", "pgbench"], check=True)
@@ -312,7 +317,9 @@ def render(r, res):
              f"- **Store:** {count(r['fill']['orders'])} orders of one merchant over the 365 days "
              f"of {r['fill']['year']}, {count(r['fill']['skus'])} SKUs, written through the use "
              f"cases in {r['fill']['fill_seconds']:.0f} s (`build/depot_report_fill`), then copied "
-             f"into PostgreSQL with `depot migrate-store` in {r['migrate_seconds']:.0f} s. The "
+             f"into PostgreSQL with `depot migrate-store`"
+             + (f" ({count(r['migrate_rows'])} rows)" if r.get("migrate_rows") else "")
+             + f" in {r['migrate_seconds']:.0f} s. The "
              f"small store: {count(r['small_fill']['orders'])} orders, made the same way.",
              f"- **PostgreSQL:** 15, on the same machine, `initdb` defaults"
              + (f" and {', '.join('`' + s + '`' for s in r['pg_settings'])}"
@@ -366,17 +373,18 @@ def render(r, res):
 
 
 def splice(doc, section):
-    """Puts `section` in place of the page's own, or before "## What limits it" the first time."""
-    text = doc.read_text()
-    start = text.find(SECTION)
+    """Puts `section` in place of the page's own, or before the heading line "## What limits it"
+    the first time (headings are matched as whole lines: "### What limits it" is another)."""
+    text = "\n" + doc.read_text()
+    start = text.find("\n" + SECTION + "\n")
     if start >= 0:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
+        end = text.find("\n## ", start + 1)
+        text = text[:start + 1] + section + (text[end:] if end >= 0 else "")
     else:
-        anchor = text.find("## What limits it")
+        anchor = text.find("\n## What limits it\n")
         anchor = anchor if anchor >= 0 else len(text)
-        text = text[:anchor] + section + "\n" + text[anchor:]
-    doc.write_text(text)
+        text = text[:anchor + 1] + section + "\n" + text[anchor + 1:]
+    doc.write_text(text[1:])
 
 
 if __name__ == "__main__":

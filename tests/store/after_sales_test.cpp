@@ -13,7 +13,7 @@
 #include "app/ticket_service.h"
 #include "rules/lua/lua_rule_engine.h"
 #include "store/files/media_directory.h"
-#include "store/sqlite/sqlite_store.h"
+#include "support/test_stores.h"
 #include "support/test_support.h"
 
 namespace depot {
@@ -21,7 +21,7 @@ namespace {
 
 using testing::wait;
 
-class AfterSalesTest : public ::testing::Test {
+class AfterSalesTest : public ::testing::TestWithParam<testing::StoreKind> {
  protected:
   void SetUp() override {
     auto key = access.create_key("after-sales", Role::owner);
@@ -74,7 +74,9 @@ class AfterSalesTest : public ::testing::Test {
 
   testing::TempDir dir;
   testing::FakeClock clock;
-  sqlite::SqliteStore store{dir.file("depot.db")};
+  testing::StoreLocation location{GetParam(), dir};
+  std::unique_ptr<cli::OpenStore> opened = location.open();
+  Store& store = opened->store();
   files::MediaDirectory media{dir.file("media")};
   rules::LuaRuleEngine engine;
   RuleBook book{engine};
@@ -91,7 +93,7 @@ class AfterSalesTest : public ::testing::Test {
   int numbers_ = 0;
 };
 
-TEST_F(AfterSalesTest, AReturnKeepsWhatItWasGivenAndIsFoundByItsParcel) {
+TEST_P(AfterSalesTest, AReturnKeepsWhatItWasGivenAndIsFoundByItsParcel) {
   Order order = shipped_order(2);
   NewReturn input;
   input.kind = ReturnKind::exchange;
@@ -118,7 +120,7 @@ TEST_F(AfterSalesTest, AReturnKeepsWhatItWasGivenAndIsFoundByItsParcel) {
   EXPECT_EQ(read->returns_of(order.id).size(), 1u);
 }
 
-TEST_F(AfterSalesTest, AReceivedExchangeSendsAReplacementUnderTheUsualPromise) {
+TEST_P(AfterSalesTest, AReceivedExchangeSendsAReplacementUnderTheUsualPromise) {
   Order order = shipped_order(1);
   clock.advance(std::chrono::hours(30));
   NewReturn input;
@@ -149,7 +151,7 @@ TEST_F(AfterSalesTest, AReceivedExchangeSendsAReplacementUnderTheUsualPromise) {
   EXPECT_EQ(again.error().code, ErrorCode::conflict);
 }
 
-TEST_F(AfterSalesTest, CompletedRefundsShowOnTheStoredOrder) {
+TEST_P(AfterSalesTest, CompletedRefundsShowOnTheStoredOrder) {
   Order order = shipped_order(3);
   auto created = wait<CreatedRefund>([&](auto done) {
     refunds.create(actor, order.id, {120, "破损补偿", 0, ""}, done);
@@ -169,7 +171,7 @@ TEST_F(AfterSalesTest, CompletedRefundsShowOnTheStoredOrder) {
   EXPECT_EQ(too_much.error().fields.front().field, "amount");
 }
 
-TEST_F(AfterSalesTest, TheCustomersFeedbackCountsOncePerCarrier) {
+TEST_P(AfterSalesTest, TheCustomersFeedbackCountsOncePerCarrier) {
   Order order = shipped_order(2, {{"SF", next_sf(), std::nullopt, {{"MUG", 1}}},
                                   {"SF", next_sf(), std::nullopt, {{"MUG", 1}}}});
   auto recorded = wait<Feedback>([&](auto done) {
@@ -195,6 +197,11 @@ TEST_F(AfterSalesTest, TheCustomersFeedbackCountsOncePerCarrier) {
   ASSERT_EQ(by_sku->size(), 1u);
   EXPECT_EQ((*by_sku)[0].key, "MUG");
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, AfterSalesTest,
+                         ::testing::Values(testing::StoreKind::sqlite,
+                                           testing::StoreKind::postgres),
+                         testing::store_kind_name);
 
 }  // namespace
 }  // namespace depot

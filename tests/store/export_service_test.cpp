@@ -17,7 +17,7 @@
 #include "rules/lua/lua_rule_engine.h"
 #include "store/files/export_directory.h"
 #include "store/files/media_directory.h"
-#include "store/sqlite/sqlite_store.h"
+#include "support/test_stores.h"
 #include "support/test_support.h"
 
 namespace depot {
@@ -44,7 +44,7 @@ std::vector<std::string> lines_of(const std::string& path) {
   return lines;
 }
 
-class ExportServiceTest : public ::testing::Test {
+class ExportServiceTest : public ::testing::TestWithParam<testing::StoreKind> {
  protected:
   ExportServiceTest() { make_service(csv_factory()); }
 
@@ -54,7 +54,7 @@ class ExportServiceTest : public ::testing::Test {
 
   void make_service(TableWriterFactory csv) {
     exports = std::make_unique<ExportService>(
-        store, store, clock, files, std::move(csv),
+        store, opened->reports(), clock, files, std::move(csv),
         [](const std::string& path) { return std::make_unique<exports::XlsxTableWriter>(path); },
         ExportOptions{.page_rows = 2,
                       .unfinished_per_merchant = 2,
@@ -107,7 +107,9 @@ class ExportServiceTest : public ::testing::Test {
 
   testing::TempDir dir;
   testing::FakeClock clock;
-  sqlite::SqliteStore store{dir.file("depot.db")};
+  testing::StoreLocation location{GetParam(), dir};
+  std::unique_ptr<cli::OpenStore> opened = location.open();
+  Store& store = opened->store();
   files::MediaDirectory media{dir.file("media")};
   files::ExportDirectory files{dir.file("exports")};
   AccessService access{store, clock};
@@ -119,7 +121,7 @@ class ExportServiceTest : public ::testing::Test {
   std::unique_ptr<ExportService> exports;
 };
 
-TEST_F(ExportServiceTest, ExportsTheOrdersOfWholeLocalDaysOldestFirst) {
+TEST_P(ExportServiceTest, ExportsTheOrdersOfWholeLocalDaysOldestFirst) {
   Actor alpha = key("alpha", Role::owner);
   Actor beta = key("beta", Role::owner);
   add_product(alpha, "A-1");
@@ -165,7 +167,7 @@ TEST_F(ExportServiceTest, ExportsTheOrdersOfWholeLocalDaysOldestFirst) {
   EXPECT_EQ(lines[5].substr(lines[5].rfind(',') + 1), "2026-01-11 23:59:59");
 }
 
-TEST_F(ExportServiceTest, MasksContactDetailsForRolesThatDoNotNeedThem) {
+TEST_P(ExportServiceTest, MasksContactDetailsForRolesThatDoNotNeedThem) {
   Actor owner = key("alpha", Role::owner);
   add_product(owner, "A-1");
   order_at(owner, utc(2026, 1, 10, 4, 0, 0));
@@ -185,7 +187,7 @@ TEST_F(ExportServiceTest, MasksContactDetailsForRolesThatDoNotNeedThem) {
   }
 }
 
-TEST_F(ExportServiceTest, ExportsTheLedgerOfEverySkuAndNotificationsWithRecipientsMasked) {
+TEST_P(ExportServiceTest, ExportsTheLedgerOfEverySkuAndNotificationsWithRecipientsMasked) {
   Actor owner = key("alpha", Role::owner);
   clock.set(utc(2026, 1, 10, 2, 0, 0));
   add_product(owner, "A-1");
@@ -242,7 +244,7 @@ TEST_F(ExportServiceTest, ExportsTheLedgerOfEverySkuAndNotificationsWithRecipien
   }
 }
 
-TEST_F(ExportServiceTest, RefusesBadDaysNamingTheField) {
+TEST_P(ExportServiceTest, RefusesBadDaysNamingTheField) {
   Actor owner = key("alpha", Role::owner);
   auto refused = [&](std::string from, std::string to) {
     Result<ExportJob> job =
@@ -262,7 +264,7 @@ TEST_F(ExportServiceTest, RefusesBadDaysNamingTheField) {
   EXPECT_TRUE(exports->list(owner).empty());
 }
 
-TEST_F(ExportServiceTest, SettlesAWaiterWhenTheJobEndsOrIsKnownToBeLarge) {
+TEST_P(ExportServiceTest, SettlesAWaiterWhenTheJobEndsOrIsKnownToBeLarge) {
   Actor owner = key("alpha", Role::owner);
   add_product(owner, "A-1");
   for (int i = 0; i < 3; ++i) order_at(owner, utc(2026, 1, 10, 4, 0, i));
@@ -296,7 +298,7 @@ TEST_F(ExportServiceTest, SettlesAWaiterWhenTheJobEndsOrIsKnownToBeLarge) {
   EXPECT_EQ(exports->find(owner, large->id)->status, ExportStatus::done);
 }
 
-TEST_F(ExportServiceTest, AJobIsSeenOnlyByTheKeyThatStartedIt) {
+TEST_P(ExportServiceTest, AJobIsSeenOnlyByTheKeyThatStartedIt) {
   Actor owner = key("alpha", Role::owner);
   Actor other_key = key("alpha", Role::owner);
   Actor other_merchant = key("beta", Role::owner);
@@ -312,7 +314,7 @@ TEST_F(ExportServiceTest, AJobIsSeenOnlyByTheKeyThatStartedIt) {
   }
 }
 
-TEST_F(ExportServiceTest, LimitsUnfinishedJobsAndKeepsTheNewestEnded) {
+TEST_P(ExportServiceTest, LimitsUnfinishedJobsAndKeepsTheNewestEnded) {
   Actor owner = key("alpha", Role::owner);
   ExportRequest request{ExportKind::orders, ExportFormat::csv, "2026-01-10", "2026-01-10"};
   ASSERT_OK(exports->start(owner, request));
@@ -341,7 +343,7 @@ TEST_F(ExportServiceTest, LimitsUnfinishedJobsAndKeepsTheNewestEnded) {
   EXPECT_EQ(files_left, 3u);
 }
 
-TEST_F(ExportServiceTest, AJobWhoseFileCannotBeWrittenFailsAndSettlesItsWaiter) {
+TEST_P(ExportServiceTest, AJobWhoseFileCannotBeWrittenFailsAndSettlesItsWaiter) {
   make_service([this](const std::string&) {
     return std::make_unique<exports::CsvTableWriter>(dir.file("no/such/dir/x.csv"));
   });
@@ -358,7 +360,7 @@ TEST_F(ExportServiceTest, AJobWhoseFileCannotBeWrittenFailsAndSettlesItsWaiter) 
   EXPECT_EQ(exports->download(owner, job->id).error().code, ErrorCode::conflict);
 }
 
-TEST_F(ExportServiceTest, ForgetsEndedJobsAndTheirFilesAfterTheirTime) {
+TEST_P(ExportServiceTest, ForgetsEndedJobsAndTheirFilesAfterTheirTime) {
   Actor owner = key("alpha", Role::owner);
   Result<ExportJob> job =
       exports->start(owner, {ExportKind::ledger, ExportFormat::csv, "2026-01-10", "2026-01-10"});
@@ -375,11 +377,16 @@ TEST_F(ExportServiceTest, ForgetsEndedJobsAndTheirFilesAfterTheirTime) {
   EXPECT_FALSE(std::filesystem::exists(path));
 }
 
-TEST_F(ExportServiceTest, ANewServiceRemovesFilesAnEarlierProcessLeft) {
+TEST_P(ExportServiceTest, ANewServiceRemovesFilesAnEarlierProcessLeft) {
   std::ofstream(dir.file("exports/export-7.csv")) << "left over";
   make_service(csv_factory());
   EXPECT_FALSE(std::filesystem::exists(dir.file("exports/export-7.csv")));
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, ExportServiceTest,
+                         ::testing::Values(testing::StoreKind::sqlite,
+                                           testing::StoreKind::postgres),
+                         testing::store_kind_name);
 
 }  // namespace
 }  // namespace depot

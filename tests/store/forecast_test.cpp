@@ -15,7 +15,7 @@
 #include "domain/dashboard.h"
 #include "rules/lua/lua_rule_engine.h"
 #include "store/files/media_directory.h"
-#include "store/sqlite/sqlite_store.h"
+#include "support/test_stores.h"
 #include "support/test_support.h"
 
 namespace depot {
@@ -32,7 +32,7 @@ const std::string kRegular = "13800000001";                    // buys TEA every
 const std::string kFortnightly = "13800000002";                // every 14 days, then stops
 const std::string kOnce = "13800000003";
 
-class ForecastTest : public ::testing::Test {
+class ForecastTest : public ::testing::TestWithParam<testing::StoreKind> {
  protected:
   void SetUp() override {
     auto key = access.create_key("forecast", Role::owner);
@@ -98,7 +98,9 @@ class ForecastTest : public ::testing::Test {
 
   testing::TempDir dir;
   testing::FakeClock clock;
-  sqlite::SqliteStore store{dir.file("depot.db")};
+  testing::StoreLocation location{GetParam(), dir};
+  std::unique_ptr<cli::OpenStore> opened = location.open();
+  Store& store = opened->store();
   files::MediaDirectory media{dir.file("media")};
   rules::LuaRuleEngine engine;
   RuleBook book{engine};
@@ -108,12 +110,12 @@ class ForecastTest : public ::testing::Test {
   InventoryService inventory{store, clock, media};
   OrderService orders{store, clock, verifier};
   EtaCache etas;
-  ForecastService forecasts{store, store, clock, etas};
+  ForecastService forecasts{store, opened->reports(), clock, etas};
   Actor actor;
   Instant start;
 };
 
-TEST_F(ForecastTest, SkuForecastReadsWhatWasSold) {
+TEST_P(ForecastTest, SkuForecastReadsWhatWasSold) {
   sell_ten_weeks();
   Result<SkuForecast> tea = forecasts.forecast(actor, "TEA");
   ASSERT_OK(tea);
@@ -155,7 +157,7 @@ TEST_F(ForecastTest, SkuForecastReadsWhatWasSold) {
   EXPECT_FALSE(tea->advice.reorder_now);  // thousands in stock
 }
 
-TEST_F(ForecastTest, SteadySkuGetsHandComputedReorderFigures) {
+TEST_P(ForecastTest, SteadySkuGetsHandComputedReorderFigures) {
   sell_ten_weeks();
   Result<SkuForecast> cup = forecasts.forecast(actor, "CUP");
   ASSERT_OK(cup);
@@ -184,7 +186,7 @@ TEST_F(ForecastTest, SteadySkuGetsHandComputedReorderFigures) {
   EXPECT_TRUE(line.advice.reorder_now);
 }
 
-TEST_F(ForecastTest, IntermittentSkuUsesTheFallbackAndIdleSkuNothing) {
+TEST_P(ForecastTest, IntermittentSkuUsesTheFallbackAndIdleSkuNothing) {
   sell_ten_weeks();
   Result<SkuForecast> rare = forecasts.forecast(actor, "RARE");
   ASSERT_OK(rare);
@@ -197,13 +199,13 @@ TEST_F(ForecastTest, IntermittentSkuUsesTheFallbackAndIdleSkuNothing) {
   EXPECT_EQ(idle->advice.suggested_quantity, 0);
 }
 
-TEST_F(ForecastTest, UnknownSkuIsNotFound) {
+TEST_P(ForecastTest, UnknownSkuIsNotFound) {
   Result<SkuForecast> missing = forecasts.forecast(actor, "NOPE");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::not_found);
 }
 
-TEST_F(ForecastTest, RegularCustomersAreDueAndOneOffsAreNot) {
+TEST_P(ForecastTest, RegularCustomersAreDueAndOneOffsAreNot) {
   sell_ten_weeks();
   Day today = local_today(clock.now(), 480);
   // kRegular bought on days 2, 9, …, 65 (weekday 2 of each week): due on day 72, in two days.
@@ -238,7 +240,7 @@ TEST_F(ForecastTest, RegularCustomersAreDueAndOneOffsAreNot) {
   EXPECT_EQ(too_far.error().fields.front().field, "within_days");
 }
 
-TEST_F(ForecastTest, ShippingAdviceWithoutHistoryListsNoCarrier) {
+TEST_P(ForecastTest, ShippingAdviceWithoutHistoryListsNoCarrier) {
   Result<ShippingAdviceAnswer> advice =
       forecasts.shipping_advice(actor, {"440000", "", std::nullopt, std::nullopt, std::nullopt});
   ASSERT_OK(advice);
@@ -256,6 +258,11 @@ TEST_F(ForecastTest, ShippingAdviceWithoutHistoryListsNoCarrier) {
   EXPECT_EQ(bad.error().fields[0].field, "province");
   EXPECT_EQ(bad.error().fields[1].field, "origin");
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, ForecastTest,
+                         ::testing::Values(testing::StoreKind::sqlite,
+                                           testing::StoreKind::postgres),
+                         testing::store_kind_name);
 
 }  // namespace
 }  // namespace depot

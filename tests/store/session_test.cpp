@@ -7,7 +7,7 @@
 #include "app/passwords.h"
 #include "app/session_service.h"
 #include "app/user_service.h"
-#include "store/sqlite/sqlite_store.h"
+#include "support/test_stores.h"
 #include "support/test_support.h"
 
 namespace depot {
@@ -71,11 +71,13 @@ TEST(LoginThrottle, ManyFailuresFromOneAddressSlowEveryEmailThere) {
   EXPECT_FALSE(throttle.wait_before("fresh@x.test", "198.51.100.1", t));
 }
 
-class SessionTest : public ::testing::Test {
+class SessionTest : public ::testing::TestWithParam<testing::StoreKind> {
  protected:
   TempDir dir;
   FakeClock clock;
-  sqlite::SqliteStore store{dir.file("depot.db")};
+  testing::StoreLocation location{GetParam(), dir};
+  std::unique_ptr<cli::OpenStore> opened = location.open();
+  Store& store = opened->store();
   AccessService access{store, clock};
   UserService users{store, clock};
   SessionService sessions{store, clock, {1h, {}}};
@@ -87,7 +89,7 @@ class SessionTest : public ::testing::Test {
   }
 };
 
-TEST_F(SessionTest, LogInGivesASessionThatExpires) {
+TEST_P(SessionTest, LogInGivesASessionThatExpires) {
   UserRecord owner = user("Owner@Shop.test", "owner");
   EXPECT_EQ(owner.email, "owner@shop.test");
   Result<NewSession> created = sessions.log_in("owner@shop.test ", "secret pass", "127.0.0.1");
@@ -107,7 +109,7 @@ TEST_F(SessionTest, LogInGivesASessionThatExpires) {
   EXPECT_EQ(expired.error().code, ErrorCode::unauthenticated);
 }
 
-TEST_F(SessionTest, WrongPasswordUnknownEmailAndLogOut) {
+TEST_P(SessionTest, WrongPasswordUnknownEmailAndLogOut) {
   user("staff@shop.test", "operator");
   EXPECT_EQ(sessions.log_in("staff@shop.test", "wrong pass", "127.0.0.1").error().code,
             ErrorCode::unauthenticated);
@@ -121,7 +123,7 @@ TEST_F(SessionTest, WrongPasswordUnknownEmailAndLogOut) {
   EXPECT_FALSE(access.authenticate_session("").ok());
 }
 
-TEST_F(SessionTest, ChangingOrRemovingAUserEndsTheirSessions) {
+TEST_P(SessionTest, ChangingOrRemovingAUserEndsTheirSessions) {
   UserRecord owner = user("owner@shop.test", "owner");
   UserRecord staff = user("staff@shop.test", "operator");
   Actor owner_actor{1, "user:" + std::to_string(owner.id), Role::owner};
@@ -141,7 +143,7 @@ TEST_F(SessionTest, ChangingOrRemovingAUserEndsTheirSessions) {
   EXPECT_EQ(users.list(operator_actor).error().code, ErrorCode::forbidden);
 }
 
-TEST_F(SessionTest, ARevokedKeyIsRefusedAtOnce) {
+TEST_P(SessionTest, ARevokedKeyIsRefusedAtOnce) {
   Result<CreatedKey> created = access.create_key("shop", Role::owner);
   ASSERT_TRUE(created.ok());
   Result<Actor> actor = access.authenticate(created->key);  // now cached
@@ -157,6 +159,11 @@ TEST_F(SessionTest, ARevokedKeyIsRefusedAtOnce) {
   ASSERT_EQ(keys->size(), 1u);
   EXPECT_EQ(keys->front().id, created->info.id);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, SessionTest,
+                         ::testing::Values(testing::StoreKind::sqlite,
+                                           testing::StoreKind::postgres),
+                         testing::store_kind_name);
 
 }  // namespace
 }  // namespace depot

@@ -9,7 +9,7 @@
 #include "app/shipping_service.h"
 #include "rules/lua/lua_rule_engine.h"
 #include "store/files/media_directory.h"
-#include "store/sqlite/sqlite_store.h"
+#include "support/test_stores.h"
 #include "support/test_support.h"
 
 namespace depot {
@@ -17,7 +17,7 @@ namespace {
 
 using testing::wait;
 
-class ShippingRemindersTest : public ::testing::Test {
+class ShippingRemindersTest : public ::testing::TestWithParam<testing::StoreKind> {
  protected:
   void SetUp() override {
     auto key = access.create_key("reminders", Role::owner);
@@ -91,7 +91,9 @@ class ShippingRemindersTest : public ::testing::Test {
 
   testing::TempDir dir;
   testing::FakeClock clock;
-  sqlite::SqliteStore store{dir.file("depot.db")};
+  testing::StoreLocation location{GetParam(), dir};
+  std::unique_ptr<cli::OpenStore> opened = location.open();
+  Store& store = opened->store();
   files::MediaDirectory media{dir.file("media")};
   rules::LuaRuleEngine engine;
   RuleBook book{engine};
@@ -105,7 +107,7 @@ class ShippingRemindersTest : public ::testing::Test {
   int external_ = 0;
 };
 
-TEST_F(ShippingRemindersTest, AnOrderPassesEachLevelOnce) {
+TEST_P(ShippingRemindersTest, AnOrderPassesEachLevelOnce) {
   Order order = paid_order();
   ASSERT_TRUE(order.ship_due_at.has_value());
   EXPECT_EQ(*order.ship_due_at, clock.now() + std::chrono::hours(24));
@@ -134,7 +136,7 @@ TEST_F(ShippingRemindersTest, AnOrderPassesEachLevelOnce) {
                                     EventType::shipment_escalated}));
 }
 
-TEST_F(ShippingRemindersTest, APlatformsOwnPromiseAndShippingEndReminders) {
+TEST_P(ShippingRemindersTest, APlatformsOwnPromiseAndShippingEndReminders) {
   Order jd = paid_order("jd");
   Order plain = paid_order();
   EXPECT_EQ(*jd.ship_due_at, clock.now() + std::chrono::hours(6));
@@ -154,6 +156,11 @@ TEST_F(ShippingRemindersTest, APlatformsOwnPromiseAndShippingEndReminders) {
   EXPECT_EQ(listed_state(jd.id), ReminderLevel::none);
   EXPECT_EQ(listed_state(plain.id), ReminderLevel::overdue);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, ShippingRemindersTest,
+                         ::testing::Values(testing::StoreKind::sqlite,
+                                           testing::StoreKind::postgres),
+                         testing::store_kind_name);
 
 }  // namespace
 }  // namespace depot

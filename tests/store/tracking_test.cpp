@@ -16,7 +16,7 @@
 #include "app/tracking_service.h"
 #include "rules/lua/lua_rule_engine.h"
 #include "store/files/media_directory.h"
-#include "store/sqlite/sqlite_store.h"
+#include "support/test_stores.h"
 #include "support/test_support.h"
 
 namespace depot {
@@ -54,7 +54,7 @@ class ScriptedTracker final : public CarrierTracker {
   }
 };
 
-class TrackingTest : public ::testing::Test {
+class TrackingTest : public ::testing::TestWithParam<testing::StoreKind> {
  protected:
   void SetUp() override {
     auto key = access.create_key("tracking", Role::owner);
@@ -129,7 +129,9 @@ class TrackingTest : public ::testing::Test {
 
   testing::TempDir dir;
   testing::FakeClock clock;
-  sqlite::SqliteStore store{dir.file("depot.db")};
+  testing::StoreLocation location{GetParam(), dir};
+  std::unique_ptr<cli::OpenStore> opened = location.open();
+  Store& store = opened->store();
   files::MediaDirectory media{dir.file("media")};
   rules::LuaRuleEngine engine;
   RuleBook book{engine};
@@ -147,7 +149,7 @@ class TrackingTest : public ::testing::Test {
   int numbers_ = 0;
 };
 
-TEST_F(TrackingTest, TheOrderIsDeliveredWhenItsLastParcelIs) {
+TEST_P(TrackingTest, TheOrderIsDeliveredWhenItsLastParcelIs) {
   Order order = shipped_order(2, 2);
   std::vector<Parcel> parcels = store.read(actor.tenant_id)->parcels_of(order.id);
   ASSERT_EQ(parcels.size(), 2u);
@@ -170,7 +172,7 @@ TEST_F(TrackingTest, TheOrderIsDeliveredWhenItsLastParcelIs) {
   EXPECT_FALSE(view->parcels[0].eta.has_value()) << "a delivered parcel expects nothing more";
 }
 
-TEST_F(TrackingTest, TheSameScanTwiceChangesNothing) {
+TEST_P(TrackingTest, TheSameScanTwiceChangesNothing) {
   Order order = shipped_order(1, 1);
   Parcel parcel = store.read(actor.tenant_id)->parcels_of(order.id).front();
   Instant at = clock.now();
@@ -181,7 +183,7 @@ TEST_F(TrackingTest, TheSameScanTwiceChangesNothing) {
   EXPECT_EQ(store.read(actor.tenant_id)->checkpoints_of(parcel.id).size(), 1u);
 }
 
-TEST_F(TrackingTest, AQuietParcelStallsOnceAndNewsEndsTheStall) {
+TEST_P(TrackingTest, AQuietParcelStallsOnceAndNewsEndsTheStall) {
   Order order = shipped_order(1, 1);
   Parcel parcel = store.read(actor.tenant_id)->parcels_of(order.id).front();
 
@@ -211,7 +213,7 @@ TEST_F(TrackingTest, AQuietParcelStallsOnceAndNewsEndsTheStall) {
   EXPECT_EQ(count(events_of(order.id), EventType::tracking_stalled), 1);
 }
 
-TEST_F(TrackingTest, StallTimesFollowTheCarrierOverride) {
+TEST_P(TrackingTest, StallTimesFollowTheCarrierOverride) {
   ASSERT_OK(wait<bool>([&](auto done) {
     run_write<bool>(
         store, actor.tenant_id,
@@ -228,7 +230,7 @@ TEST_F(TrackingTest, StallTimesFollowTheCarrierOverride) {
   EXPECT_EQ(*jobs.flag_stalled(actor.tenant_id), 1);
 }
 
-TEST_F(TrackingTest, SubscriptionsWaitForAnAccountAndRetryWhatMayPass) {
+TEST_P(TrackingTest, SubscriptionsWaitForAnAccountAndRetryWhatMayPass) {
   Order order = shipped_order(1, 1);
   EXPECT_EQ(*jobs.subscribe_due(actor.tenant_id), 0) << "no account yet";
   save_account();
@@ -253,7 +255,7 @@ TEST_F(TrackingTest, SubscriptionsWaitForAnAccountAndRetryWhatMayPass) {
   EXPECT_EQ(*jobs.subscribe_due(actor.tenant_id), 0);
 }
 
-TEST_F(TrackingTest, ARefusedSubscriptionIsNotRetried) {
+TEST_P(TrackingTest, ARefusedSubscriptionIsNotRetried) {
   Order order = shipped_order(1, 1);
   save_account();
   tracker.answers = {error(ErrorCode::invalid, "700: bad number")};
@@ -265,7 +267,7 @@ TEST_F(TrackingTest, ARefusedSubscriptionIsNotRetried) {
   EXPECT_EQ(*jobs.subscribe_due(actor.tenant_id), 0);
 }
 
-TEST_F(TrackingTest, AMerchantsHangingAggregatorHoldsOnlyItsShareOfRequests) {
+TEST_P(TrackingTest, AMerchantsHangingAggregatorHoldsOnlyItsShareOfRequests) {
   for (int i = 0; i < TrackingJobs::kInFlightPerMerchant + 5; ++i) shipped_order(1, 1);
   save_account();
   tracker.hang = true;  // the aggregator accepts and never answers
@@ -297,6 +299,11 @@ TEST(SubscribeBackoff, GrowsFourfoldUpToSixHours) {
   EXPECT_EQ(subscribe_backoff(3), std::chrono::minutes(16));
   EXPECT_EQ(subscribe_backoff(8), std::chrono::hours(6));
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, TrackingTest,
+                         ::testing::Values(testing::StoreKind::sqlite,
+                                           testing::StoreKind::postgres),
+                         testing::store_kind_name);
 
 }  // namespace
 }  // namespace depot

@@ -196,9 +196,33 @@ void SqlTx::load_lines(std::vector<Order>& orders) {
 std::vector<Order> SqlTx::list_orders(const OrderQuery& query) {
   // The statement text depends only on which filters are present, so it is cached per shape. A
   // SKU filter drives the query from order_skus, newest first, so it stops at the page size.
-  // A hold reason drives it from order_hold_codes the same way.
+  // A hold reason drives it from order_hold_codes the same way, and both run by id.
+  //
+  // Other lists run in creation order, (created_at, id), which the indexes on (tenant_id,
+  // created_at, id) and (tenant_id, status, created_at, id) hold: a page of one status within a
+  // date range reads only its own rows, however many orders lie outside the range. The cursor
+  // stays the last order's id; its time, looked up first, narrows the range itself, so a deep page
+  // starts where the cursor is rather than at the range's edge.
   bool by_sku = !query.sku.empty();
   bool by_hold = !by_sku && !query.hold_reason.empty();
+  bool by_time = !by_sku && !by_hold;
+  std::optional<std::int64_t> from =
+      query.created_from ? std::optional(to_millis(*query.created_from)) : std::nullopt;
+  std::optional<std::int64_t> to =
+      query.created_to ? std::optional(to_millis(*query.created_to)) : std::nullopt;
+  std::int64_t after_time = 0;
+  if (by_time && query.after_id > 0) {
+    Query cursor = db_.query("SELECT created_at FROM orders WHERE tenant_id = ? AND id = ?");
+    cursor.bind_all(tenant_, query.after_id);
+    if (!cursor.step()) return {};
+    after_time = cursor.integer(0);
+    if (query.newest_first) {
+      to = std::min(to.value_or(after_time + 1), after_time + 1);
+    } else {
+      from = std::max(from.value_or(after_time), after_time);
+    }
+  }
+
   std::string sql = kOrderColumns;
   if (by_sku) {
     sql +=
@@ -213,8 +237,8 @@ std::vector<Order> SqlTx::list_orders(const OrderQuery& query) {
     sql += "FROM orders WHERE tenant_id = ?";
   }
   if (query.status) sql += " AND status = ?";
-  if (query.created_from) sql += " AND created_at >= ?";
-  if (query.created_to) sql += " AND created_at < ?";
+  if (from) sql += " AND created_at >= ?";
+  if (to) sql += " AND created_at < ?";
   if (!query.order_no.empty()) sql += " AND order_no = ?";
   if (!query.platform.empty()) sql += " AND platform = ?";
   if (!query.external_no.empty()) sql += " AND external_no = ?";
@@ -224,21 +248,16 @@ std::vector<Order> SqlTx::list_orders(const OrderQuery& query) {
         " AND EXISTS (SELECT 1 FROM order_hold_codes h WHERE h.tenant_id = orders.tenant_id "
         "AND h.order_id = orders.id AND h.code = ?)";
   }
-  // Lists driven by orders run in creation order, (created_at, id), which the indexes on
-  // (tenant_id, created_at, id) and (tenant_id, status, created_at, id) hold: a page of one status
-  // within a date range reads only its own rows, however many orders lie outside the range. The
-  // cursor stays the last order's id; its time is looked up by key.
   const char* direction = query.newest_first ? " DESC" : "";
-  if (by_sku || by_hold) {
-    if (query.after_id > 0) sql += query.newest_first ? " AND id < ?" : " AND id > ?";
-    sql += std::string(" ORDER BY s.order_id") + direction + " LIMIT ?";
-  } else {
+  if (by_time) {
     if (query.after_id > 0) {
-      sql += std::string(" AND (created_at, id) ") + (query.newest_first ? "<" : ">") +
-             " ((SELECT created_at FROM orders AS cursor_order WHERE cursor_order.tenant_id = ? "
-             "AND cursor_order.id = ?), ?)";
+      sql +=
+          query.newest_first ? " AND (created_at, id) < (?, ?)" : " AND (created_at, id) > (?, ?)";
     }
     sql += std::string(" ORDER BY created_at") + direction + ", id" + direction + " LIMIT ?";
+  } else {
+    if (query.after_id > 0) sql += query.newest_first ? " AND id < ?" : " AND id > ?";
+    sql += std::string(" ORDER BY s.order_id") + direction + " LIMIT ?";
   }
 
   Query q = db_.query(sql);
@@ -247,17 +266,14 @@ std::vector<Order> SqlTx::list_orders(const OrderQuery& query) {
   if (by_sku) q.bind(++i, query.sku);
   if (by_hold) q.bind(++i, query.hold_reason);
   if (query.status) q.bind(++i, to_string(*query.status));
-  if (query.created_from) q.bind(++i, to_millis(*query.created_from));
-  if (query.created_to) q.bind(++i, to_millis(*query.created_to));
+  if (from) q.bind(++i, *from);
+  if (to) q.bind(++i, *to);
   if (!query.order_no.empty()) q.bind(++i, query.order_no);
   if (!query.platform.empty()) q.bind(++i, query.platform);
   if (!query.external_no.empty()) q.bind(++i, query.external_no);
   if (!query.phone.empty()) q.bind(++i, query.phone);
   if (by_sku && !query.hold_reason.empty()) q.bind(++i, query.hold_reason);
-  if (query.after_id > 0 && !by_sku && !by_hold) {
-    q.bind(++i, tenant_);
-    q.bind(++i, query.after_id);
-  }
+  if (by_time && query.after_id > 0) q.bind(++i, after_time);
   if (query.after_id > 0) q.bind(++i, query.after_id);
   q.bind(++i, query.limit);
   return orders_from(q);

@@ -320,7 +320,10 @@ def test_a_mail_server_that_never_answers_delays_nothing_but_its_own_mail(server
                             timeout=SMTP_TIMEOUT_S + 15, what="the hung mail to time out")
             for log in logs:
                 assert log[0]["outcome"] == "retry_later", log
-                assert SMTP_TIMEOUT_S * 900 <= log[0]["duration_ms"] <= SMTP_TIMEOUT_S * 2000, log
+                # Up to twice the timeout, and a second more for a machine busy with both API
+                # suites at once (an attempt once took 8,006 ms there).
+                assert SMTP_TIMEOUT_S * 900 <= log[0]["duration_ms"] <= SMTP_TIMEOUT_S * 2000 \
+                    + 1000, log
             first_timeout = min(log[0]["finished_at"] for log in logs)
             for n in sent_sms:
                 assert detail(alpha, n["id"])["attempt_log"][-1]["finished_at"] < first_timeout

@@ -20,7 +20,7 @@
 #include "app/tracking_service.h"
 #include "rules/lua/lua_rule_engine.h"
 #include "store/files/media_directory.h"
-#include "store/sqlite/sqlite_store.h"
+#include "support/test_stores.h"
 #include "support/test_support.h"
 
 namespace depot::report_tests {
@@ -76,7 +76,7 @@ struct Recount {
   std::map<std::string, std::int64_t> units, revenue, sku_orders;  // by SKU
 };
 
-class ReportsTest : public ::testing::Test {
+class ReportsTest : public ::testing::TestWithParam<testing::StoreKind> {
  protected:
   void SetUp() override {
     clock.set(beijing(1, 9));
@@ -426,30 +426,24 @@ class ReportsTest : public ::testing::Test {
 
   // Every row of every rollup table, as text, for comparing two states of the store.
   std::vector<std::string> rollup_rows() {
-    sqlite::Connection db(dir.file("depot.db"), false);
+    auto db = location.connect();
     std::vector<std::string> rows;
     for (const char* table : {"order_days", "sku_days", "customer_sku_days", "ship_days",
                               "carrier_days", "notification_days", "after_sales_days"}) {
-      std::string sql = std::string("SELECT * FROM ") + table + " ORDER BY 1, 2, 3";
-      sqlite3_stmt* statement = nullptr;
-      EXPECT_EQ(sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &statement, nullptr), SQLITE_OK);
-      while (sqlite3_step(statement) == SQLITE_ROW) {
+      sql::Query q = db->query(std::string("SELECT * FROM ") + table + " ORDER BY 1, 2, 3");
+      while (q.step()) {
         std::string row = table;
-        for (int i = 0; i < sqlite3_column_count(statement); ++i) {
-          const unsigned char* text = sqlite3_column_text(statement, i);
-          row += "|" + std::string(text ? reinterpret_cast<const char*>(text) : "");
-        }
+        for (int i = 0; i < q.column_count(); ++i) row += "|" + q.text(i);
         rows.push_back(row);
       }
-      sqlite3_finalize(statement);
     }
     return rows;
   }
 
   std::int64_t units_bought(const std::string& phone, const std::string& sku,
                             const std::string& day) {
-    sqlite::Connection db(dir.file("depot.db"), false);
-    sqlite::Query q = db.query(
+    auto db = location.connect();
+    sql::Query q = db->query(
         "SELECT units FROM customer_sku_days WHERE tenant_id = ? AND phone = ? AND sku = ? "
         "AND day = ?");
     q.bind_all(actor.tenant_id, phone, sku, day);
@@ -465,7 +459,9 @@ class ReportsTest : public ::testing::Test {
 
   testing::TempDir dir;
   testing::FakeClock clock;
-  sqlite::SqliteStore store{dir.file("depot.db")};
+  testing::StoreLocation location{GetParam(), dir};
+  std::unique_ptr<cli::OpenStore> opened = location.open();
+  Store& store = opened->store();
   files::MediaDirectory media{dir.file("media")};
   rules::LuaRuleEngine engine;
   RuleBook book{engine};
@@ -483,7 +479,7 @@ class ReportsTest : public ::testing::Test {
   EtaCache etas;
   SiteAddress site;
   TrackingService tracking{store, clock, tracker, etas, site};
-  ReportService reports{store, store, clock};
+  ReportService reports{store, opened->reports(), clock};
   Actor actor;
   int numbers_ = 0;
 };

@@ -16,7 +16,7 @@
 namespace depot::report_tests {
 namespace {
 
-TEST_F(ReportsTest, EveryDashboardNumberEqualsARecountOfTheSeededWeek) {
+TEST_P(ReportsTest, EveryDashboardNumberEqualsARecountOfTheSeededWeek) {
   seed();
   clock.set(beijing(8, 9));
   expect_matches(dashboard("2026-03-01", "2026-03-07"),
@@ -28,7 +28,7 @@ TEST_F(ReportsTest, EveryDashboardNumberEqualsARecountOfTheSeededWeek) {
                  recount("2026-03-03", "2026-03-06", kBeijing));
 }
 
-TEST_F(ReportsTest, TheSeededWeekReadsAsExpected) {
+TEST_P(ReportsTest, TheSeededWeekReadsAsExpected) {
   seed();
   clock.set(beijing(8, 9));
   Dashboard board = dashboard("2026-03-01", "2026-03-07");
@@ -90,7 +90,7 @@ TEST_F(ReportsTest, TheSeededWeekReadsAsExpected) {
   EXPECT_EQ(board.low_stock[0].available, 1);
 }
 
-TEST_F(ReportsTest, TheRollupsEqualARebuildFromTheRawTablesInAnyTimeZone) {
+TEST_P(ReportsTest, TheRollupsEqualARebuildFromTheRawTablesInAnyTimeZone) {
   seed();
   std::vector<std::string> kept = rollup_rows();
   ASSERT_FALSE(kept.empty());
@@ -111,7 +111,7 @@ TEST_F(ReportsTest, TheRollupsEqualARebuildFromTheRawTablesInAnyTimeZone) {
 // The repurchase list reads customer_sku_days; one customer's purchases are read from the orders
 // by phone. Both must give the same days, in the merchant's time zone, whatever the edits and
 // cancels.
-TEST_F(ReportsTest, OneCustomersPurchasesEqualTheirRowsOfTheRollups) {
+TEST_P(ReportsTest, OneCustomersPurchasesEqualTheirRowsOfTheRollups) {
   seed();
   // Repeats: A again after midnight in Beijing (the 4th, still the 3rd in UTC) and on the 6th; B
   // again on the 5th, then cancelled; B again for the customer whose phone the edit moved.
@@ -129,7 +129,7 @@ TEST_F(ReportsTest, OneCustomersPurchasesEqualTheirRowsOfTheRollups) {
     return days;
   };
   auto expect_agree = [&](int offset, const std::vector<std::string>& expected_of_first) {
-    auto reads = store.read_reports(actor.tenant_id);
+    auto reads = opened->reports().read_reports(actor.tenant_id);
     std::vector<PurchaseDay> all = reads->repeat_purchases("2026-03-01", "2026-03-07");
     EXPECT_EQ(of_phone(all, "13800000001"), expected_of_first);
     EXPECT_EQ(of_phone(all, "13800000003"),
@@ -147,7 +147,7 @@ TEST_F(ReportsTest, OneCustomersPurchasesEqualTheirRowsOfTheRollups) {
   expect_agree(0, {"A 2026-03-01", "A 2026-03-03", "A 2026-03-06"});
 }
 
-TEST_F(ReportsTest, ChangesAfterAnOffsetChangeCountOnTheNewDays) {
+TEST_P(ReportsTest, ChangesAfterAnOffsetChangeCountOnTheNewDays) {
   set_offset(-300);  // UTC-5: half past midnight on the 2nd in Beijing is 11:30 on the 1st
   Order order = create(beijing(2, 0, 30), {{"A", 1, 300}}, "13800000009");
   clock.set(beijing(8, 9));
@@ -164,7 +164,7 @@ TEST_F(ReportsTest, ChangesAfterAnOffsetChangeCountOnTheNewDays) {
 // The writer merges the rollup rows of a group commit's use cases and applies them once, before
 // the commit: creations on one day and SKU, a cancel, a use case rolled back after writing an
 // order, and a time-zone change (a recount) in the middle leave exactly what a rebuild gives.
-TEST_F(ReportsTest, TheRollupsOfOneGroupCommitEqualARebuild) {
+TEST_P(ReportsTest, TheRollupsOfOneGroupCommitEqualARebuild) {
   Order early = create(beijing(2, 9), {{"A", 1, 300}}, "13800000001");
   clock.set(beijing(2, 10));
 
@@ -231,7 +231,7 @@ TEST_F(ReportsTest, TheRollupsOfOneGroupCommitEqualARebuild) {
   EXPECT_EQ(rollup_rows(), batched);
 }
 
-TEST_F(ReportsTest, ABadRangeIsRefusedNamingTheField) {
+TEST_P(ReportsTest, ABadRangeIsRefusedNamingTheField) {
   auto refused = reports.dashboard(actor, {"2026-03-08", "2026-03-01"});
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::invalid);
@@ -240,6 +240,11 @@ TEST_F(ReportsTest, ABadRangeIsRefusedNamingTheField) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().fields.at(0).field, "to");
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, ReportsTest,
+                         ::testing::Values(testing::StoreKind::sqlite,
+                                           testing::StoreKind::postgres),
+                         testing::store_kind_name);
 
 }  // namespace
 }  // namespace depot::report_tests

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/open_store.h"
+#include "store/sql/connection.h"
 #include "support/test_support.h"
 
 namespace depot::testing {
@@ -31,6 +32,8 @@ class StoreLocation {
   // Opens (and migrates) a store on the location; each call opens another on the same data, as a
   // restart, a second node or a command beside the server would.
   std::unique_ptr<cli::OpenStore> open() const;
+  // A plain connection to the same data, for a test to look at rows the port does not show.
+  std::unique_ptr<sql::Connection> connect() const;
 
  private:
   std::string data_dir_;

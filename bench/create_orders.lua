@@ -3,6 +3,8 @@
 -- BENCH_QUOTA (optional): each thread stops after that many 2xx answers (used by the fill).
 -- BENCH_SPREAD_CUSTOMERS=1: every order comes from a phone not seen before in the run, as customers
 -- spread over a large base order, instead of 256 phones per thread.
+-- BENCH_KEYS (optional): API keys of several merchants, separated by commas, taken in turn by
+-- successive requests (each merchant needs the three SKUs); otherwise BENCH_KEY's merchant alone.
 dofile((os.getenv("BENCH_DIR") or "bench") .. "/common.lua")
 
 local skus = { os.getenv("BENCH_SKU1") or "BENCH-A", os.getenv("BENCH_SKU2") or "BENCH-B",
@@ -13,7 +15,10 @@ local requests_ring = {}
 local ring_size = 256
 local next_index = 1
 local spread = os.getenv("BENCH_SPREAD_CUSTOMERS") == "1"
-local headers = { ["Authorization"] = "Bearer " .. bench.key, ["Content-Type"] = "application/json" }
+local keys = {}
+for key in string.gmatch(os.getenv("BENCH_KEYS") or "", "[^,]+") do keys[#keys + 1] = key end
+if #keys == 0 then keys[1] = bench.key end
+local ring_headers = {}
 local threads_started = 0
 local before_phone, after_phone = {}, {}
 local first_phone, orders_sent = 0, 0
@@ -37,7 +42,9 @@ function init(args)
       '"shipping_address":{"province":"%s","city":"%s","district":"%s",' ..
       '"detail":"世纪大道 %d 号","postcode":"200120"},"notes":"bench"}',
       skus[1], 1 + i % 3, skus[2], 1 + i % 2, skus[3], i, phone, i, p[1], p[2], p[3], i)
-    requests_ring[i] = wrk.format("POST", "/api/v1/orders", headers, body)
+    ring_headers[i] = { ["Authorization"] = "Bearer " .. keys[(i % #keys) + 1],
+                        ["Content-Type"] = "application/json" }
+    requests_ring[i] = wrk.format("POST", "/api/v1/orders", ring_headers[i], body)
     local at = body:find(phone, 1, true)
     before_phone[i], after_phone[i] = body:sub(1, at - 1), body:sub(at + #phone)
   end
@@ -52,7 +59,7 @@ function request()
   if not spread then return requests_ring[i] end
   orders_sent = orders_sent + 1
   local n = (first_phone + orders_sent * 16 + thread_number) % 100000000
-  return wrk.format("POST", "/api/v1/orders", headers,
+  return wrk.format("POST", "/api/v1/orders", ring_headers[i],
                     before_phone[i] .. string.format("139%08d", n) .. after_phone[i])
 end
 

@@ -11,8 +11,9 @@ server's own `pgbench -N`.
 3. For each set-up (SQLite, 1 node; PostgreSQL, 1 node; PostgreSQL, 2 nodes sharing the
    database), starts the nodes and runs wrk against them, --runs rounds of --duration seconds at
    --connections connections (split evenly over the nodes, one wrk per node, run together):
-   GET /healthz, POST /api/v1/orders (bench/create_orders.lua), GET /api/v1/orders/{id} (random
-   ids of the store), and the filtered list (status shipped, one month) as its first page and as
+   GET /healthz, POST /api/v1/orders (bench/create_orders.lua) for the store's merchant and
+   spread over --merchants more (made for the run, each with the three SKUs and ample stock),
+   GET /api/v1/orders/{id} (random ids of the store), and the filtered list (status shipped, one month) as its first page and as
    the page --deep-page pages in (its cursor found by walking the pages first). The small store is
    measured for the list's first page on SQLite and on PostgreSQL with one node.
 4. Runs `pgbench -N` (--connections clients, 2 threads, scale 10) on the same server, --runs times.
@@ -179,14 +180,41 @@ def list_paths(api, deep_page):
             "list_deep": LIST_PATH + (f"&cursor={urllib.parse.quote(deep)}" if deep else "")}
 
 
-def measure(setup, nodes, key, tests, args, res):
+def new_merchants(depot, count, data, db=None):
+    """API keys of `count` more merchants (bench-1, ...), made with `depot apikey create`."""
+    data.mkdir(parents=True, exist_ok=True)
+    keys = []
+    for i in range(1, count + 1):
+        command = [depot, "apikey", "create", "--data", str(data), "--tenant", f"bench-{i}",
+                   "--role", "owner"] + (["--db", db] if db else [])
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        keys.append(out.strip().splitlines()[-1])
+    return keys
+
+
+def stock_merchants(base, keys):
+    """The three SKUs of the creation test, with ample stock, for each merchant of `keys`."""
+    for key in keys:
+        api = Api(base, key)
+        for sku in ("SKU-000", "SKU-001", "SKU-002"):
+            api.must("POST", "/api/v1/products", {"sku": sku, "name": sku, "price": 1990},
+                     ok=(201, 409))
+            api.must("POST", "/api/v1/inventory/receipts", {"sku": sku, "quantity": 1000000})
+
+
+def measure(setup, nodes, key, tests, args, res, merchant_keys=()):
     """Each test of `tests` run args.runs times, interleaved; the median of each."""
     api = Api(nodes[0].base, key)
+    if "create_merchants" in tests:
+        stock_merchants(nodes[0].base, merchant_keys)
     low, high = edge_ids(api)
     paths = list_paths(api, args.deep_page)
     scripts = {"healthz": ("healthz.lua", {}),
                "create": ("create_orders.lua", {"BENCH_SKU1": "SKU-000", "BENCH_SKU2": "SKU-001",
                                                 "BENCH_SKU3": "SKU-002"}),
+               "create_merchants": ("create_orders.lua", {
+                   "BENCH_SKU1": "SKU-000", "BENCH_SKU2": "SKU-001", "BENCH_SKU3": "SKU-002",
+                   "BENCH_KEYS": ",".join(merchant_keys)}),
                "read": ("read_orders.lua", {"BENCH_MIN_ID": str(low), "BENCH_MAX_ID": str(high)}),
                "list_first": ("list_orders.lua", {"BENCH_PATH": paths["list_first"]}),
                "list_deep": ("list_orders.lua", {"BENCH_PATH": paths["list_deep"]})}
@@ -209,11 +237,11 @@ def measure(setup, nodes, key, tests, args, res):
     return summary
 
 
-def run_setup(name, stores, node_count, key, tests, args, res, db=None):
+def run_setup(name, stores, node_count, key, tests, args, res, db=None, merchant_keys=()):
     nodes = [Node(args.depot, stores / f"{name}-node{i}", f"{name}-{i}", db=db, log_dir=res)
              for i in range(node_count)]
     try:
-        result = measure(name, nodes, key, tests, args, res)
+        result = measure(name, nodes, key, tests, args, res, merchant_keys)
     finally:
         peaks = [node.stop() for node in nodes]
     result["peak_mib"] = [round(kib / 1024) for kib in peaks]
@@ -231,6 +259,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--deep-page", type=int, default=100)
+    parser.add_argument("--merchants", type=int, default=8,
+                        help="merchants the spread creation test takes turns over")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds of rest before a run")
     parser.add_argument("--data", help="keep the filled SQLite stores here and reuse them")
     parser.add_argument("--pg-setting", action="append", default=[],
@@ -246,7 +276,7 @@ def main():
     large, small = kept / "large", kept / "small"
     result = {"orders": args.orders, "small_orders": args.small_orders, "skus": args.skus,
               "duration": args.duration, "runs": args.runs, "connections": args.connections,
-              "deep_page": args.deep_page, "pg_settings": args.pg_setting,
+              "deep_page": args.deep_page, "merchants": args.merchants, "pg_settings": args.pg_setting,
               "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
     started = time.monotonic()
     result["fill"] = fill(args.report_fill, large, args.orders, args.skus)
@@ -266,15 +296,20 @@ def main():
         subprocess.run([str(BINDIR / "pgbench"), "-i", "-s", "10", "-q", "-h", "127.0.0.1",
                         "-p", str(server.port), "-U", "depot", "pgbench"], check=True,
                        capture_output=True)
-        everything = ["healthz", "create", "read", "list_first", "list_deep"]
+        everything = ["healthz", "create", "create_merchants", "read", "list_first", "list_deep"]
         lists = ["list_first"]
         stores = work / "nodes"
         shutil.copytree(large, stores / "sqlite-node0", dirs_exist_ok=True)
         shutil.copytree(small, stores / "sqlite-small-node0", dirs_exist_ok=True)
-        result["sqlite"] = run_setup("sqlite", stores, 1, key, everything, args, res)
+        sqlite_keys = new_merchants(args.depot, args.merchants, stores / "sqlite-node0")
+        pg_keys = new_merchants(args.depot, args.merchants, stores / "pg1-node0", db=large_db)
+        result["sqlite"] = run_setup("sqlite", stores, 1, key, everything, args, res,
+                                     merchant_keys=sqlite_keys)
         result["sqlite_small"] = run_setup("sqlite-small", stores, 1, small_key, lists, args, res)
-        result["pg1"] = run_setup("pg1", stores, 1, key, everything, args, res, db=large_db)
-        result["pg2"] = run_setup("pg2", stores, 2, key, everything, args, res, db=large_db)
+        result["pg1"] = run_setup("pg1", stores, 1, key, everything, args, res, db=large_db,
+                                  merchant_keys=pg_keys)
+        result["pg2"] = run_setup("pg2", stores, 2, key, everything, args, res, db=large_db,
+                                  merchant_keys=pg_keys)
         result["pg_small"] = run_setup("pg-small", stores, 1, small_key, lists, args, res,
                                        db=small_db)
         rates = []
@@ -341,6 +376,8 @@ def render(r, res):
                   "errors |", "|---|---|---|---|---|---|---|",
                   row("`GET /healthz`", setup, "healthz"),
                   row("`POST /api/v1/orders`", setup, "create", healthz),
+                  row(f"`POST /api/v1/orders`, {r['merchants']} merchants", setup,
+                      "create_merchants", healthz),
                   row("`GET /api/v1/orders/{id}`", setup, "read", healthz),
                   row("list, first page", setup, "list_first", healthz),
                   row(f"list, page {r['deep_page']}", setup, "list_deep", healthz), ""]
@@ -355,12 +392,16 @@ def render(r, res):
         return r[small]["list_first"]["median"] / r[big][test]["median"]
 
     create_ratio = r["pg1"]["create"]["median"] / pgbench
+    spread_ratio = r["pg1"]["create_merchants"]["median"] / pgbench
     reads_growth = r["pg2"]["read"]["median"] / r["pg1"]["read"]["median"]
     lines += [
         "**Against the aims:**", "",
         f"- Creation on PostgreSQL, one node: {count(r['pg1']['create']['median'])} orders/s, "
         f"**{create_ratio:.0%}** of `pgbench -N`'s {count(pgbench)} tps (aim: ≥ 80%); "
-        f"two nodes: {count(r['pg2']['create']['median'])} orders/s.",
+        f"two nodes: {count(r['pg2']['create']['median'])} orders/s. Spread over "
+        f"{r['merchants']} merchants: {count(r['pg1']['create_merchants']['median'])} orders/s, "
+        f"**{spread_ratio:.0%}** of `pgbench -N`; two nodes: "
+        f"{count(r['pg2']['create_merchants']['median'])} orders/s.",
         f"- Reads by id grow with the second node by **{reads_growth:.2f}×** "
         f"({count(r['pg1']['read']['median'])} → {count(r['pg2']['read']['median'])}/s).",
         f"- A list page at {count(r['fill']['orders'])} orders costs, in time per request, "

@@ -118,6 +118,12 @@ struct StockRow {
   StockBalance balance;
 };
 
+// What moving a SKU's stock needs to know (ReadTx::stock_for_moves).
+struct StockToMove {
+  std::optional<std::int64_t> threshold;  // nothing when there is no such product
+  std::vector<LocationAvailability> balances;
+};
+
 struct Alert {
   std::int64_t id = 0;
   std::string kind;  // "low_stock", "order_held"
@@ -212,9 +218,12 @@ class ReadTx : public ShippingReads,
   virtual std::optional<std::int64_t> find_location(const LocationRef& ref) = 0;
   // Every location holding a balance row for the SKU, the default location first.
   virtual std::vector<StockRow> stock_of(const std::string& sku) = 0;
-  // The same balances without the locations' names, for the write path: in the order
-  // reservations take from them (the default location, created with the merchant, first).
-  virtual std::vector<LocationAvailability> balances_of(const std::string& sku) = 0;
+  // What the write path needs of each SKU asked for, in one read (one round trip on a networked
+  // store): its balances without the locations' names, in the order reservations take from them
+  // (the default location, created with the merchant, first), and its low-stock threshold. Every
+  // SKU asked for is in the answer; one with no product has no threshold and no balances.
+  virtual std::map<std::string, StockToMove> stock_for_moves(
+      const std::vector<std::string>& skus) = 0;
   virtual std::vector<LedgerEntry> ledger(const std::string& sku, std::int64_t after_id,
                                           int limit) = 0;
   virtual std::vector<Alert> open_alerts() = 0;

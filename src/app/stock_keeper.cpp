@@ -17,27 +17,46 @@ Result<std::pair<std::int64_t, LocationRef>> resolve_location(ReadTx& tx, const 
   return std::pair{*id, *ref};
 }
 
+namespace {
+
+std::vector<std::string> skus_of(const std::vector<Reservation>& reservations) {
+  std::vector<std::string> skus;
+  for (const Reservation& r : reservations) skus.push_back(r.sku);
+  return skus;
+}
+
+}  // namespace
+
 StockKeeper::StockKeeper(WriteTx& tx, std::string actor, Instant now)
     : tx_(tx), actor_(std::move(actor)), now_(now) {}
 
-std::vector<LocationAvailability>& StockKeeper::rows_of(const std::string& sku) {
-  auto found = rows_.find(sku);
-  if (found == rows_.end()) {
-    found = rows_.emplace(sku, tx_.balances_of(sku)).first;
-    // A SKU's first stock has had no movement that could have opened its alert yet.
-    if (found->second.empty()) rechecked_.insert(sku);
-    std::int64_t sum = 0;
-    for (const LocationAvailability& row : found->second) sum += row.balance.available();
-    available_before_[sku] = sum;
+void StockKeeper::load(const std::vector<std::string>& skus) {
+  std::vector<std::string> unseen;
+  for (const std::string& sku : skus) {
+    if (!rows_.count(sku) && std::find(unseen.begin(), unseen.end(), sku) == unseen.end()) {
+      unseen.push_back(sku);
+    }
   }
-  return found->second;
+  if (unseen.empty()) return;
+  for (auto& [sku, stock] : tx_.stock_for_moves(unseen)) {
+    // A SKU's first stock has had no movement that could have opened its alert yet.
+    if (stock.balances.empty()) rechecked_.insert(sku);
+    std::int64_t sum = 0;
+    for (const LocationAvailability& row : stock.balances) sum += row.balance.available();
+    available_before_[sku] = sum;
+    thresholds_[sku] = stock.threshold;
+    rows_[sku] = std::move(stock.balances);
+  }
+}
+
+std::vector<LocationAvailability>& StockKeeper::rows_of(const std::string& sku) {
+  load({sku});
+  return rows_.at(sku);
 }
 
 std::optional<std::int64_t> StockKeeper::threshold(const std::string& sku) {
-  auto found = thresholds_.find(sku);
-  if (found == thresholds_.end())
-    found = thresholds_.emplace(sku, tx_.low_stock_threshold(sku)).first;
-  return found->second;
+  load({sku});
+  return thresholds_.at(sku);
 }
 
 StockBalance StockKeeper::balance(const std::string& sku, std::int64_t location_id) {
@@ -74,6 +93,9 @@ Status StockKeeper::move(const std::string& sku, std::int64_t location_id, const
 }
 
 Status StockKeeper::reserve_order(std::int64_t order_id, const std::vector<OrderLine>& lines) {
+  std::vector<std::string> skus;
+  for (const OrderLine& line : lines) skus.push_back(line.sku);
+  load(skus);
   std::vector<Reservation> reservations;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const OrderLine& line = lines[i];
@@ -100,6 +122,7 @@ Status StockKeeper::reserve_order(std::int64_t order_id, const std::vector<Order
 
 Status StockKeeper::ship_order(std::int64_t order_id, const std::vector<ShipmentLine>& parcel) {
   std::vector<Reservation> held = tx_.reservations_of(order_id);
+  load(skus_of(held));
   for (const ShipmentLine& line : parcel) {
     std::int64_t left = line.quantity;
     for (Reservation& r : held) {
@@ -124,7 +147,9 @@ Status StockKeeper::ship_order(std::int64_t order_id, const std::vector<Shipment
 }
 
 void StockKeeper::release_order(std::int64_t order_id, const std::string& reason) {
-  for (const Reservation& held : tx_.reservations_of(order_id)) {
+  std::vector<Reservation> reservations = tx_.reservations_of(order_id);
+  load(skus_of(reservations));
+  for (const Reservation& held : reservations) {
     Status released = move(
         held.sku, held.location_id,
         [&](const StockBalance& b) { return release(b, held.quantity); }, reason, order_id);

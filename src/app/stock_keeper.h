@@ -55,6 +55,9 @@ class StockKeeper {
   void settle_alerts();
 
  private:
+  // Reads the balances and thresholds of the SKUs this keeper has not seen yet, in one read. A
+  // threshold is read once, with the balances: no use case changes a product while it moves stock.
+  void load(const std::vector<std::string>& skus);
   std::vector<LocationAvailability>& rows_of(const std::string& sku);
   std::optional<std::int64_t> threshold(const std::string& sku);
 

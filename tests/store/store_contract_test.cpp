@@ -3,7 +3,10 @@
 // across reopen, tenant scoping, ids with another writer beside, and the ledger invariant.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
 #include <future>
+#include <memory>
 #include <thread>
 
 #include "store/store_fixture.h"
@@ -355,6 +358,116 @@ TEST_P(StoreTest, AKeyTakenInOneUseCaseOfABatchFailsThatOneAlone) {
       EXPECT_TRUE(store->find_user_by_email(email)) << email;
     }
   }
+}
+
+// PostgreSQL draws a batch's ids in blocks: within a batch and from one batch to the next, ids
+// still rise in the order the use cases ran, which the event feed's cursor and the ledger rest on.
+TEST_P(StoreTest, IdsRiseInTheOrderUseCasesRanWithinAndAcrossBatches) {
+  Actor a = merchant("shop-a");
+  add_product(a, "SKU-1", 100);
+  add_product(a, "SKU-2", 100);
+  std::int64_t events_before = store->read(a.tenant_id)->latest_event_id();
+  std::vector<std::int64_t> order_ids;
+  for (int batch = 0; batch < 2; ++batch) {
+    // The writer waits inside the first use case, so the creations queued behind it share a
+    // transaction.
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    std::promise<Status> held;
+    store->write(
+        a.tenant_id,
+        [released](WriteTx&) {
+          released.wait();
+          return false;
+        },
+        [&held](Status status) { held.set_value(std::move(status)); });
+    std::vector<std::future<Result<CreatedOrder>>> created;
+    for (int i = 0; i < 5; ++i) {
+      auto answer = std::make_shared<std::promise<Result<CreatedOrder>>>();
+      created.push_back(answer->get_future());
+      CreateOrderCommand command;
+      command.draft.lines = {{"SKU-1", 1, 100}, {"SKU-2", 2, 100}};
+      command.draft.customer = {"张三", "13800138000", "", "", "", {}};
+      command.draft.shipping_address = {"浙江省", "杭州市", "西湖区", "文三路 1 号",
+                                        "",       {},       {},       {}};
+      orders->create(a, command, [answer](Result<CreatedOrder> result) {
+        answer->set_value(std::move(result));
+      });
+    }
+    release.set_value();
+    ASSERT_TRUE(held.get_future().get().ok());
+    for (auto& answer : created) {
+      Result<CreatedOrder> result = answer.get();
+      ASSERT_TRUE(result.ok()) << result.error().message;
+      order_ids.push_back(result->order.id);
+    }
+  }
+  EXPECT_TRUE(std::adjacent_find(order_ids.begin(), order_ids.end(), std::greater_equal<>()) ==
+              order_ids.end());
+
+  auto tx = store->read(a.tenant_id);
+  std::vector<std::int64_t> created_in_feed;
+  std::vector<std::int64_t> event_ids;
+  for (const EventRecord& record : tx->events_after(events_before, 1000)) {
+    event_ids.push_back(record.id);
+    if (record.event.type == EventType::order_created)
+      created_in_feed.push_back(record.event.order_id);
+  }
+  EXPECT_EQ(created_in_feed, order_ids);
+  EXPECT_TRUE(std::is_sorted(event_ids.begin(), event_ids.end()));
+  for (const char* sku : {"SKU-1", "SKU-2"}) {
+    std::vector<std::int64_t> reserved_for;
+    for (const LedgerEntry& entry : tx->ledger(sku, 0, 1000)) {
+      if (entry.order_id != 0) reserved_for.push_back(entry.order_id);
+    }
+    EXPECT_EQ(reserved_for, order_ids) << sku;
+  }
+}
+
+// A batch's use cases may share what they read of the merchant's settings; one that saves them and
+// is undone must leave the next the settings as stored.
+TEST_P(StoreTest, SettingsReadInABatchAreThoseStoredAfterEachUseCase) {
+  Actor a = merchant("shop-a");
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::vector<std::future<Status>> done;
+  std::vector<std::int64_t> seen(3);
+  auto queue = [&](std::function<bool(WriteTx&)> work) {
+    auto answer = std::make_shared<std::promise<Status>>();
+    done.push_back(answer->get_future());
+    store->write(a.tenant_id, std::move(work),
+                 [answer](Status status) { answer->set_value(std::move(status)); });
+  };
+  auto save_window = [](WriteTx& tx, std::int64_t seconds) {
+    MerchantSettings changed = tx.settings();
+    changed.edit_window_seconds = seconds;
+    tx.save_settings(changed);
+    return tx.settings().edit_window_seconds == seconds;
+  };
+  queue([&](WriteTx& tx) {
+    released.wait();  // the rest queue behind this one and share its transaction
+    seen[0] = tx.settings().edit_window_seconds;
+    return true;
+  });
+  queue([&](WriteTx& tx) {
+    save_window(tx, 111);
+    return false;  // undone
+  });
+  queue([&](WriteTx& tx) {
+    seen[1] = tx.settings().edit_window_seconds;
+    return true;
+  });
+  queue([&](WriteTx& tx) { return save_window(tx, 222); });
+  queue([&](WriteTx& tx) {
+    seen[2] = tx.settings().edit_window_seconds;
+    return true;
+  });
+  release.set_value();
+  for (auto& answer : done) EXPECT_TRUE(answer.get().ok());
+  EXPECT_NE(seen[0], 111);
+  EXPECT_EQ(seen[1], seen[0]);
+  EXPECT_EQ(seen[2], 222);
+  EXPECT_EQ(store->read(a.tenant_id)->settings().edit_window_seconds, 222);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreTest,

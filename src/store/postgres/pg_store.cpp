@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
+#include <unordered_map>
 
 #include "store/sql/leased_reads.h"
 #include "store/sql/merchants.h"
@@ -76,6 +78,51 @@ std::string notify_and_commit(const std::vector<TenantId>& tenants) {
   }
   return sql + "COMMIT";
 }
+
+// Ids for one run of a batch, drawn from the sequences a block at a time, so that a use case's ids
+// cost it no round trips of its own. Drawn under the batch's merchant locks, a block lies above
+// the ids of those merchants' earlier commits and below those of their later ones: ids still rise
+// in commit order. Ids a batch leaves unused are skipped, as a rolled-back nextval skips them
+// anyway. Order ids are drawn one at a time all the same: order numbers are made from them, and
+// a merchant reads a gap in those as a lost order.
+class BlockIds final : public sql::IdSource {
+ public:
+  explicit BlockIds(std::size_t jobs) : jobs_(jobs) {}
+
+  // Called as each use case of the batch starts, so that blocks fit what is left of it.
+  void start_job() { ++started_; }
+
+  std::int64_t next(sql::Connection& db, const std::string& table) override {
+    if (table == "orders") return one_at_a_time_.next(db, table);
+    Drawn& drawn = drawn_[table];
+    ++drawn.used;
+    if (drawn.ids.empty()) {
+      // Enough for the rest of the batch at the rate its use cases have drawn them so far.
+      std::size_t started = std::max<std::size_t>(started_, 1);
+      std::size_t per_job = (drawn.used + started - 1) / started;
+      std::size_t block = per_job * (jobs_ - std::min(jobs_, started) + 1);
+      sql::Query q = db.query("SELECT nextval(?) FROM generate_series(1, ?)");
+      q.bind(1, table + "_id_seq");
+      q.bind(2, static_cast<std::int64_t>(block));
+      while (q.step()) drawn.ids.push_back(q.integer(0));
+      if (drawn.ids.empty()) throw sql::Error("no ids drawn for " + table);
+      std::sort(drawn.ids.rbegin(), drawn.ids.rend());  // the lowest is handed out first
+    }
+    std::int64_t id = drawn.ids.back();
+    drawn.ids.pop_back();
+    return id;
+  }
+
+ private:
+  struct Drawn {
+    std::vector<std::int64_t> ids;  // highest first
+    std::size_t used = 0;
+  };
+  std::size_t jobs_;
+  std::size_t started_ = 0;
+  std::unordered_map<std::string, Drawn> drawn_;
+  SequenceIds one_at_a_time_;
+};
 
 }  // namespace
 
@@ -184,6 +231,8 @@ void PgStore::commit_batch(std::unique_ptr<PgConnection>& db, std::vector<Job>& 
         db->defer_writes(true);
       }
       db->exec(begin_and_lock(tenants).c_str());
+      BlockIds ids(batch.size());
+      std::map<TenantId, MerchantSettings> settings;  // read once a batch, not once a use case
       sql::RollupBuffer rollups;
       // A job alone in its transaction needs no savepoint: undoing it undoes the transaction.
       const bool savepoints = batch.size() > 1;
@@ -192,7 +241,9 @@ void PgStore::commit_batch(std::unique_ptr<PgConnection>& db, std::vector<Job>& 
         if (savepoints) db->run("SAVEPOINT job");
         bool keep = false;
         try {
-          sql::SqlTx tx(*db, batch[i].tenant, &ids_);
+          ids.start_job();
+          sql::SqlTx tx(*db, batch[i].tenant, &ids);
+          tx.share_settings(&settings);
           bool worked = batch[i].work(tx);
           // The job's writes answer here, so that one that failed fails this job alone.
           db->settle();
@@ -214,7 +265,10 @@ void PgStore::commit_batch(std::unique_ptr<PgConnection>& db, std::vector<Job>& 
         }
         kept_any = kept_any || keep;
         if (!savepoints) break;
-        if (!keep) db->run("ROLLBACK TO job");
+        if (!keep) {
+          db->run("ROLLBACK TO job");
+          settings.clear();  // they may hold what the undone use case saved
+        }
         db->run("RELEASE job");
       }
       if (!kept_any) {

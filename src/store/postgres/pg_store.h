@@ -5,8 +5,9 @@
 //   writes for, in merchant order (so two batches never wait on each other in a cycle). One
 //   merchant's writes are therefore serialised across every node and command, while different
 //   merchants' writes run side by side.
-// - Ids come from the database's sequences, taken under that lock: never handed out twice, and
-//   rising in commit order within a merchant, which is what the event feed's cursor needs.
+// - Ids come from the database's sequences, taken under that lock (a block for each batch of use
+//   cases): never handed out twice, and rising in commit order within a merchant, which is what
+//   the event feed's cursor needs.
 // - A commit is durable when COMMIT returns (synchronous_commit), and readers see nothing of it
 //   before, so no event is acted on that a crash could take back.
 // - A serialisation failure or deadlock runs the batch again, a few times, before it is refused.

@@ -4,6 +4,7 @@
 // it has opened the database's transaction; the SQL is written once, in what the two databases
 // share, and the few expressions they spell differently come from the connection.
 
+#include <bit>
 #include <limits>
 #include <map>
 #include <string>
@@ -14,6 +15,16 @@
 #include "store/sql/rollups.h"
 
 namespace depot::sql {
+
+// The places of an `IN (...)` list of n values: n rounded up to a power of two, the last value
+// bound again to fill them, so that a handful of statement texts serve every length and stay
+// cached.
+inline std::size_t padded_places(std::size_t n) { return std::bit_ceil(n); }
+// "?, ?, ..." with `places` marks.
+std::string places_of(std::size_t places);
+// "(?, ?), (?, ?), ...": `rows` rows of `columns` places, for an INSERT of several rows in one
+// statement (on PostgreSQL each statement is a round trip's worth of work on the server).
+std::string value_rows(std::size_t rows, std::size_t columns);
 
 // Hands out ids for a write transaction. Ids are global (unique across merchants) so they never
 // collide when data moves. Each store says how they come from the database (see the store
@@ -32,6 +43,10 @@ class SqlTx : public WriteTx {
  public:
   // `ids` is null for a read-only transaction.
   SqlTx(Connection& db, TenantId tenant, IdSource* ids) : db_(db), tenant_(tenant), ids_(ids) {}
+
+  // Lets the use cases of one batch share their merchants' settings through `memo`: read once,
+  // forgotten when a use case saves them. The memo outlives the SqlTx, not the transaction.
+  void share_settings(std::map<TenantId, MerchantSettings>* memo) { settings_memo_ = memo; }
 
   // Whether this transaction appended an event to the outbox.
   bool appended_events() const { return appended_events_; }
@@ -53,7 +68,7 @@ class SqlTx : public WriteTx {
   std::vector<Warehouse> warehouses() override;
   std::optional<std::int64_t> find_location(const LocationRef& ref) override;
   std::vector<StockRow> stock_of(const std::string& sku) override;
-  std::vector<LocationAvailability> balances_of(const std::string& sku) override;
+  std::map<std::string, StockToMove> stock_for_moves(const std::vector<std::string>& skus) override;
   std::vector<LedgerEntry> ledger(const std::string& sku, std::int64_t after_id,
                                   int limit) override;
   std::vector<Alert> open_alerts() override;
@@ -323,6 +338,7 @@ class SqlTx : public WriteTx {
   bool appended_events_ = false;
   std::int64_t last_visible_event_ = std::numeric_limits<std::int64_t>::max();
   std::optional<int> utc_offset_;
+  std::map<TenantId, MerchantSettings>* settings_memo_ = nullptr;
   RollupRows rollups_;  // this use case's, handed to the batch's buffer once it is kept
   bool recount_rollups_ = false;
 };

@@ -31,12 +31,31 @@ constexpr const char* kProductColumns =
 
 }  // namespace
 
+std::string places_of(std::size_t places) {
+  std::string marks;
+  for (std::size_t i = 0; i < places; ++i) marks += i == 0 ? "?" : ", ?";
+  return marks;
+}
+
+std::string value_rows(std::size_t rows, std::size_t columns) {
+  std::string row = "(" + places_of(columns) + ")";
+  std::string text;
+  for (std::size_t i = 0; i < rows; ++i) text += i == 0 ? row : ", " + row;
+  return text;
+}
+
 std::int64_t SqlTx::next_id(const std::string& table) {
   if (!ids_) throw Error("a write in a read-only transaction");
   return ids_->next(db_, table);
 }
 
 MerchantSettings SqlTx::settings() {
+  if (settings_memo_) {
+    if (auto known = settings_memo_->find(tenant_); known != settings_memo_->end()) {
+      utc_offset_ = known->second.reports.utc_offset_minutes;
+      return known->second;
+    }
+  }
   Query q = db_.query(
       "SELECT edit_window_seconds, unpaid_timeout_seconds, currency, ship_sla_hours, "
       "ship_due_soon_hours, ship_escalate_hours, ship_sla_hours_by_platform, "
@@ -97,10 +116,12 @@ MerchantSettings SqlTx::settings() {
     reports.review_days = q.integer(18);
   }
   utc_offset_ = settings.reports.utc_offset_minutes;
+  if (settings_memo_) settings_memo_->insert_or_assign(tenant_, settings);
   return settings;
 }
 
 void SqlTx::save_settings(const MerchantSettings& s) {
+  if (settings_memo_) settings_memo_->erase(tenant_);
   json::object by_platform;
   for (const auto& [platform, hours] : s.ship.sla_hours_by_platform) by_platform[platform] = hours;
   json::object stall_by_carrier;
@@ -341,15 +362,29 @@ std::vector<StockRow> SqlTx::stock_of(const std::string& sku) {
   return rows;
 }
 
-std::vector<LocationAvailability> SqlTx::balances_of(const std::string& sku) {
-  // Location ids grow with creation, and a merchant's default location is created with it.
+std::map<std::string, StockToMove> SqlTx::stock_for_moves(const std::vector<std::string>& skus) {
+  std::map<std::string, StockToMove> stock;
+  if (skus.empty()) return stock;
+  // Stock moves only for products, so every balance has its product row. Location ids grow with
+  // creation, and a merchant's default location is created with it.
+  std::size_t places = padded_places(skus.size());
   Query q = db_.query(
-      "SELECT location_id, on_hand, reserved FROM stock_balances WHERE tenant_id = ? AND sku = ? "
-      "ORDER BY location_id");
-  q.bind_all(tenant_, sku);
-  std::vector<LocationAvailability> rows;
-  while (q.step()) rows.push_back({q.integer(0), {q.integer(1), q.integer(2)}});
-  return rows;
+      "SELECT p.sku, p.low_stock_threshold, b.location_id, b.on_hand, b.reserved FROM products p "
+      "LEFT JOIN stock_balances b ON b.tenant_id = p.tenant_id AND b.sku = p.sku "
+      "WHERE p.tenant_id = ? AND p.sku IN (" +
+      places_of(places) + ") ORDER BY p.sku, b.location_id");
+  q.bind(1, tenant_);
+  for (std::size_t i = 0; i < places; ++i) {
+    const std::string& sku = skus[std::min(i, skus.size() - 1)];
+    q.bind(static_cast<int>(i) + 2, sku);
+    stock.emplace(sku, StockToMove{});
+  }
+  while (q.step()) {
+    StockToMove& of_sku = stock.at(q.text(0));
+    of_sku.threshold = q.integer(1);
+    if (!q.is_null(2)) of_sku.balances.push_back({q.integer(2), {q.integer(3), q.integer(4)}});
+  }
+  return stock;
 }
 
 void SqlTx::put_balance(const std::string& sku, std::int64_t location_id,

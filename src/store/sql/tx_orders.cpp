@@ -2,7 +2,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <bit>
+#include <map>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -167,20 +167,14 @@ std::vector<Order> SqlTx::orders_from(Query& q) {
 }
 
 void SqlTx::load_lines(std::vector<Order>& orders) {
-  if (orders.size() <= 1) {
-    for (Order& order : orders) load_lines(order);
-    return;
-  }
+  if (orders.empty()) return;
   // One statement for a page's lines rather than one per order: on PostgreSQL each statement is a
-  // round trip. The ids fill a power-of-two number of places (the last one repeated), so that a
-  // handful of statement texts serve every page size and stay cached.
-  std::size_t places = std::bit_ceil(orders.size());
-  std::string sql =
+  // round trip.
+  std::size_t places = padded_places(orders.size());
+  Query q = db_.query(
       "SELECT order_id, sku, quantity, unit_price FROM order_lines WHERE tenant_id = ? "
-      "AND order_id IN (?";
-  for (std::size_t i = 1; i < places; ++i) sql += ", ?";
-  sql += ") ORDER BY order_id, line_no";
-  Query q = db_.query(sql);
+      "AND order_id IN (" +
+      places_of(places) + ") ORDER BY order_id, line_no");
   q.bind(1, tenant_);
   std::unordered_map<std::int64_t, Order*> by_id;
   for (std::size_t i = 0; i < places; ++i) {
@@ -316,22 +310,32 @@ std::vector<std::int64_t> SqlTx::unpaid_orders_created_before(Instant cutoff, in
 std::int64_t SqlTx::next_order_id() { return next_id("orders"); }
 
 void SqlTx::insert_lines(const Order& order) {
+  if (order.lines.empty()) return;
+  // One statement for all the lines, and one for the SKUs.
+  Query lines = db_.query(
+      "INSERT INTO order_lines (tenant_id, order_id, line_no, sku, quantity, unit_price) VALUES " +
+      value_rows(order.lines.size(), 6));
   for (std::size_t i = 0; i < order.lines.size(); ++i) {
     const OrderLine& line = order.lines[i];
-    db_.query(
-           "INSERT INTO order_lines (tenant_id, order_id, line_no, sku, quantity, unit_price) "
-           "VALUES (?, ?, ?, ?, ?, ?)")
-        .bind_all(tenant_, order.id, static_cast<std::int64_t>(i), line.sku, line.quantity,
-                  line.unit_price)
-        .run();
+    int row = static_cast<int>(i) * 6;
+    lines.bind(row + 1, tenant_)
+        .bind(row + 2, order.id)
+        .bind(row + 3, static_cast<std::int64_t>(i))
+        .bind(row + 4, line.sku)
+        .bind(row + 5, line.quantity)
+        .bind(row + 6, line.unit_price);
   }
+  lines.run();
   std::set<std::string_view> skus;
   for (const OrderLine& line : order.lines) skus.insert(line.sku);
+  Query by_sku = db_.query("INSERT INTO order_skus (tenant_id, sku, order_id) VALUES " +
+                           value_rows(skus.size(), 3));
+  int row = 0;
   for (std::string_view sku : skus) {
-    db_.query("INSERT INTO order_skus (tenant_id, sku, order_id) VALUES (?, ?, ?)")
-        .bind_all(tenant_, sku, order.id)
-        .run();
+    by_sku.bind(row + 1, tenant_).bind(row + 2, sku).bind(row + 3, order.id);
+    row += 3;
   }
+  by_sku.run();
 }
 
 void SqlTx::write_history(const Order& order) {
@@ -482,14 +486,26 @@ std::vector<Reservation> SqlTx::reservations_of(std::int64_t order_id) {
 }
 
 void SqlTx::add_reservations(std::int64_t order_id, const std::vector<Reservation>& rows) {
-  for (const Reservation& r : rows) {
-    db_.query(
-           "INSERT INTO order_reservations (tenant_id, order_id, sku, location_id, quantity) "
-           "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, order_id, sku, location_id) "
-           "DO UPDATE SET quantity = order_reservations.quantity + excluded.quantity")
-        .bind_all(tenant_, order_id, r.sku, r.location_id, r.quantity)
-        .run();
+  // One statement for all of them, which may name each place once (PostgreSQL's ON CONFLICT
+  // cannot change a row twice in one statement).
+  std::map<std::pair<std::string, std::int64_t>, std::int64_t> by_place;
+  for (const Reservation& r : rows) by_place[{r.sku, r.location_id}] += r.quantity;
+  if (by_place.empty()) return;
+  Query q = db_.query(
+      "INSERT INTO order_reservations (tenant_id, order_id, sku, location_id, quantity) VALUES " +
+      value_rows(by_place.size(), 5) +
+      " ON CONFLICT (tenant_id, order_id, sku, location_id) "
+      "DO UPDATE SET quantity = order_reservations.quantity + excluded.quantity");
+  int row = 0;
+  for (const auto& [at, quantity] : by_place) {
+    q.bind(row + 1, tenant_)
+        .bind(row + 2, order_id)
+        .bind(row + 3, at.first)
+        .bind(row + 4, at.second)
+        .bind(row + 5, quantity);
+    row += 5;
   }
+  q.run();
 }
 
 void SqlTx::clear_reservations(std::int64_t order_id) {

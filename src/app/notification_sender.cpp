@@ -252,9 +252,16 @@ void NotificationSender::submit(std::vector<Outcome> batch) {
     MutexLock lock(mutex_);
     ++writes_on_their_way_;
   }
+  // The store may run the work again (Store::write), and write_outcomes() changes the
+  // notifications it records: each run starts from them as they were claimed.
+  std::vector<Notification> as_claimed;
+  for (const Outcome& o : *shared) as_claimed.push_back(*o.notification);
   store_.write(
       tenant,
-      [this, shared](WriteTx& tx) {
+      [this, shared, as_claimed = std::move(as_claimed)](WriteTx& tx) {
+        for (std::size_t i = 0; i < as_claimed.size(); ++i) {
+          *(*shared)[i].notification = as_claimed[i];
+        }
         write_outcomes(tx, *shared);
         return true;
       },

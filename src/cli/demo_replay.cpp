@@ -14,7 +14,7 @@ Instant ReplayClock::now() { return replayed_now; }
 
 void ReplayStore::write(TenantId tenant, Work work, Done done) {
   Instant at = clock_.now();
-  inner_.write(
+  inner().write(
       tenant,
       [this, at, work = std::move(work)](WriteTx& tx) {
         clock_.set(at);

@@ -8,7 +8,7 @@
 // Only for replaying history before the server serves: one ReplayClock at a time (the time is kept
 // per thread, not per clock).
 
-#include "app/ports.h"
+#include "app/forwarding_store.h"
 
 namespace depot::cli {
 
@@ -21,36 +21,13 @@ class ReplayClock final : public Clock {
 
 // Forwards everything to `inner`; each write runs at the time the writing thread's ReplayClock
 // said when the write was queued.
-class ReplayStore final : public Store {
+class ReplayStore final : public ForwardingStore {
  public:
-  ReplayStore(Store& inner, ReplayClock& clock) : inner_(inner), clock_(clock) {}
+  ReplayStore(Store& inner, ReplayClock& clock) : ForwardingStore(inner), clock_(clock) {}
 
-  std::unique_ptr<ReadTx> read(TenantId tenant) override { return inner_.read(tenant); }
   void write(TenantId tenant, Work work, Done done) override;
-  TenantId ensure_tenant(const std::string& slug) override { return inner_.ensure_tenant(slug); }
-  std::vector<TenantId> tenant_ids() override { return inner_.tenant_ids(); }
-  std::optional<TenantId> find_tenant(const std::string& slug) override {
-    return inner_.find_tenant(slug);
-  }
-  std::optional<ApiKeyRecord> find_api_key(const std::string& key_hash) override {
-    return inner_.find_api_key(key_hash);
-  }
-  std::optional<MerchantUser> find_user_by_email(const std::string& email) override {
-    return inner_.find_user_by_email(email);
-  }
-  std::optional<MerchantSession> find_session(const std::string& token_hash) override {
-    return inner_.find_session(token_hash);
-  }
-  bool ready() override { return inner_.ready(); }
-  void on_events_committed(CommitListener listener) override {
-    inner_.on_events_committed(std::move(listener));
-  }
-  void on_batch_committed(BatchListener listener) override {
-    inner_.on_batch_committed(std::move(listener));
-  }
 
  private:
-  Store& inner_;
   ReplayClock& clock_;
 };
 

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "app/forwarding_store.h"
 #include "domain/event_catalog.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/test_support.h"
@@ -70,42 +71,15 @@ class Recorder {
 };
 
 // The real store, whose reads of one merchant fail while `failing` names it.
-class FailingReads final : public Store {
+class FailingReads final : public ForwardingStore {
  public:
-  explicit FailingReads(Store& store) : store_(store) {}
+  explicit FailingReads(Store& store) : ForwardingStore(store) {}
   std::atomic<TenantId> failing = 0;
 
   std::unique_ptr<ReadTx> read(TenantId tenant) override {
     if (tenant == failing) throw std::runtime_error("disk I/O error");
-    return store_.read(tenant);
+    return ForwardingStore::read(tenant);
   }
-  void write(TenantId tenant, Work work, Done done) override {
-    store_.write(tenant, std::move(work), std::move(done));
-  }
-  TenantId ensure_tenant(const std::string& slug) override { return store_.ensure_tenant(slug); }
-  std::vector<TenantId> tenant_ids() override { return store_.tenant_ids(); }
-  std::optional<TenantId> find_tenant(const std::string& slug) override {
-    return store_.find_tenant(slug);
-  }
-  std::optional<ApiKeyRecord> find_api_key(const std::string& key_hash) override {
-    return store_.find_api_key(key_hash);
-  }
-  std::optional<MerchantUser> find_user_by_email(const std::string& email) override {
-    return store_.find_user_by_email(email);
-  }
-  std::optional<MerchantSession> find_session(const std::string& token_hash) override {
-    return store_.find_session(token_hash);
-  }
-  bool ready() override { return store_.ready(); }
-  void on_events_committed(CommitListener listener) override {
-    store_.on_events_committed(std::move(listener));
-  }
-  void on_batch_committed(BatchListener listener) override {
-    store_.on_batch_committed(std::move(listener));
-  }
-
- private:
-  Store& store_;
 };
 
 class AlertFeedTest : public ::testing::Test {

@@ -2,6 +2,7 @@
 // planning once per event, the retry schedule, fallback to the next channel, one ticket when every
 // channel dies, a send interrupted by a stop repeated under the same key, the sandbox, resends.
 #include "store/notification_fixture.h"
+#include "support/rerunning_store.h"
 
 namespace depot {
 namespace {
@@ -89,6 +90,44 @@ TEST_P(NotificationFlowTest, RetriesWithGrowingGapsThenFallsBackThenOpensOneTick
   ASSERT_OK(detail);
   EXPECT_EQ(detail->notification.status, DeliveryStatus::sent);
   EXPECT_EQ(detail->notification.resend_of, now[0].id);
+}
+
+// Every write of planning and sending run twice, the first run undone, as PostgreSQL's store may
+// after a serialisation failure: what is stored is what one run stores, and nothing goes out twice.
+TEST_P(NotificationFlowTest, PlanningAndSendingAreSafeToRunAgain) {
+  testing::RerunningStore twice(store);
+  NotificationDispatcher planner{twice, clock, composer};
+  NotificationSender sender_twice{
+      twice, clock, composer, {{ChannelKind::sms, &sms}, {ChannelKind::email, &email}}, "node-a"};
+  auto send_once_more = [&] {
+    auto started = sender_twice.send_due(actor.tenant_id, kBothChannels);
+    EXPECT_TRUE(started.ok());
+    while (sender_twice.in_flight() > 0) std::this_thread::yield();
+    sender_twice.wait_for_writes();
+    return started.ok() ? started_in_all(started) : -1;
+  };
+  Order order = shipped_order(customer());
+  for (;;) {
+    Result<int> planned = planner.plan(actor.tenant_id);
+    ASSERT_OK(planned);
+    if (*planned == 0) break;
+  }
+  ASSERT_EQ(notifications_of(order.id).size(), 1u);
+
+  sms.answer(SendOutcome::Kind::retry_later, 1);
+  EXPECT_EQ(send_once_more(), 1);
+  Notification n = notifications_of(order.id)[0];
+  EXPECT_EQ(n.status, DeliveryStatus::failed);
+  EXPECT_EQ(n.attempts, 1);
+  ASSERT_TRUE(n.next_attempt_at);
+  clock.advance(*n.next_attempt_at - clock.now());
+  EXPECT_EQ(send_once_more(), 1);
+  n = notifications_of(order.id)[0];
+  EXPECT_EQ(n.status, DeliveryStatus::sent);
+  EXPECT_EQ(n.attempts, 2);
+  EXPECT_EQ(sms.received().size(), 2u);
+  EXPECT_EQ(send_once_more(), 0);
+  EXPECT_EQ(notifications_of(order.id).size(), 1u);
 }
 
 TEST_P(NotificationFlowTest, APermanentRefusalSkipsTheRetries) {

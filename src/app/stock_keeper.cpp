@@ -50,12 +50,13 @@ void StockKeeper::load(const std::vector<std::string>& skus) {
 }
 
 std::vector<LocationAvailability>& StockKeeper::rows_of(const std::string& sku) {
+  if (auto seen = rows_.find(sku); seen != rows_.end()) return seen->second;
   load({sku});
   return rows_.at(sku);
 }
 
 std::optional<std::int64_t> StockKeeper::threshold(const std::string& sku) {
-  load({sku});
+  rows_of(sku);  // loads the threshold with the balances
   return thresholds_.at(sku);
 }
 

@@ -21,10 +21,19 @@ namespace depot::sql {
 // cached.
 inline std::size_t padded_places(std::size_t n) { return std::bit_ceil(n); }
 // "?, ?, ..." with `places` marks.
-std::string places_of(std::size_t places);
+inline std::string places_of(std::size_t places) {
+  std::string marks;
+  for (std::size_t i = 0; i < places; ++i) marks += i == 0 ? "?" : ", ?";
+  return marks;
+}
 // "(?, ?), (?, ?), ...": `rows` rows of `columns` places, for an INSERT of several rows in one
 // statement (on PostgreSQL each statement is a round trip's worth of work on the server).
-std::string value_rows(std::size_t rows, std::size_t columns);
+inline std::string value_rows(std::size_t rows, std::size_t columns) {
+  std::string row = "(" + places_of(columns) + ")";
+  std::string text;
+  for (std::size_t i = 0; i < rows; ++i) text += i == 0 ? row : ", " + row;
+  return text;
+}
 
 // Hands out ids for a write transaction. Ids are global (unique across merchants) so they never
 // collide when data moves. Each store says how they come from the database (see the store

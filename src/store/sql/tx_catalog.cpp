@@ -31,19 +31,6 @@ constexpr const char* kProductColumns =
 
 }  // namespace
 
-std::string places_of(std::size_t places) {
-  std::string marks;
-  for (std::size_t i = 0; i < places; ++i) marks += i == 0 ? "?" : ", ?";
-  return marks;
-}
-
-std::string value_rows(std::size_t rows, std::size_t columns) {
-  std::string row = "(" + places_of(columns) + ")";
-  std::string text;
-  for (std::size_t i = 0; i < rows; ++i) text += i == 0 ? row : ", " + row;
-  return text;
-}
-
 std::int64_t SqlTx::next_id(const std::string& table) {
   if (!ids_) throw Error("a write in a read-only transaction");
   return ids_->next(db_, table);
